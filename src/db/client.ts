@@ -1,0 +1,118 @@
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { sqlStatsLogger } from "../lib/sql-stats.js";
+import * as schema from "./schema.js";
+
+export type Schema = typeof schema;
+/** The one database type: PGlite and postgres.js handles (and their transactions) both satisfy it. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type Engine = "pglite" | "postgres";
+
+/** A database handle that can also bulk-load through COPY. */
+export interface Session {
+  readonly engine: Engine;
+  readonly db: Db;
+  /** Bulk-load CSV text (header-less, RFC 4180) into `table (columns)` through COPY. */
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+}
+
+export interface Database extends Session {
+  /** Runs `work` in one transaction on one connection, COPY included: all of it lands or none. */
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL; null opens PGlite. */
+  readonly databaseUrl: string | null;
+  /** PGlite's directory; null keeps PGlite in memory (tests). */
+  readonly dataDir: string | null;
+  /** Most connections postgres.js may open. */
+  readonly maxConnections?: number;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function copyStatement(table: string, columns: readonly string[]): string {
+  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl !== null) {
+    const client = postgres(options.databaseUrl, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { application_name: "dakgraph" },
+    });
+    const session = (sql: postgres.Sql): Session => ({
+      engine: "postgres",
+      db: drizzlePostgres({ client: sql, schema, logger: sqlStatsLogger }) as unknown as Db,
+      async copyCsv(table, columns, csv) {
+        const writable = await sql.unsafe(copyStatement(table, columns)).writable();
+        await new Promise<void>((resolve, reject) => {
+          writable.on("error", reject);
+          writable.on("finish", resolve);
+          writable.end(csv);
+        });
+      },
+    });
+    return {
+      ...session(client),
+      async transaction(work) {
+        return (await client.begin((tx) => {
+          // drizzle reads type parsers from `options`, which a postgres.js transaction handle lacks.
+          const handle = Object.assign(tx, { options: client.options }) as unknown as postgres.Sql;
+          return work(session(handle));
+        })) as Awaited<ReturnType<typeof work>>;
+      },
+      async close() {
+        await client.end({ timeout: 5 });
+      },
+    };
+  }
+  if (options.dataDir !== null) fs.mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create({
+    ...(options.dataDir === null ? {} : { dataDir: options.dataDir }),
+    extensions: { pg_trgm },
+  });
+  type Queryable = Pick<PGlite, "query">;
+  const session = (target: Queryable): Session => ({
+    engine: "pglite",
+    db: drizzlePglite({ client: target as PGlite, schema, logger: sqlStatsLogger }) as unknown as Db,
+    async copyCsv(table, columns, csv) {
+      // PGlite has no client socket: COPY FROM STDIN is not available, '/dev/blob' is its equivalent.
+      await target.query(copyStatement(table, columns).replace("FROM STDIN", "FROM '/dev/blob'"), [], {
+        blob: new Blob([csv]),
+      });
+    },
+  });
+  return {
+    ...session(client),
+    transaction(work) {
+      return client.transaction((tx) => work(session(tx as unknown as Queryable)));
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/** Rows of a raw statement, whichever engine ran it (PGlite answers `{ rows }`, postgres.js an array). */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows: T[] }).rows;
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,4 @@
+// The one schema barrel: drizzle's relational API and drizzle-kit see every table through it.
+export * from "../modules/pincode/pincode.sql.js";
+export * from "../modules/post-office/post-office.sql.js";
+export * from "../modules/postal-hierarchy/postal-hierarchy.sql.js";

@@ -1,0 +1,141 @@
+import type { ClassType } from "type-graphql";
+import { ArgsType, Field, Int, ObjectType } from "type-graphql";
+import { InvalidCursorError, PageSizeExceededError } from "./errors.js";
+import { BadUserInputError } from "./errors.js";
+
+@ObjectType({ description: "Where a page sits in its connection (Relay cursor connections)." })
+export class PageInfo {
+  @Field(() => Boolean, { description: "True when more items follow the last one of this page." })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, {
+    description: "True when this page was asked for with `after` (items precede it). Backward paging is not offered.",
+  })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the first item of the page; null on an empty page." })
+  startCursor!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the last item; pass it as `after` to get the next page. Null on an empty page.",
+  })
+  endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: "How many items to return: at most the server's page size limit (500 by default). Default 50.",
+  })
+  first?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Return items after this cursor (an `endCursor` or edge `cursor` of the same connection).",
+  })
+  after?: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Validated page size; errors name the argument and the limit. */
+export function pageSize(first: number | null | undefined, max: number, field = "first"): number {
+  if (first === null || first === undefined) return Math.min(DEFAULT_PAGE_SIZE, max);
+  if (first < 0) throw new BadUserInputError(`${field} must be 0 or more; got ${first}.`, { field, value: first });
+  if (first > max) throw new PageSizeExceededError(field, first, max);
+  return first;
+}
+
+/** Cursors carry the sort key of an item: base64url(JSON array). */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+}
+
+/** Decodes a cursor made by encodeCursor and checks its shape against `shape` ("s" string, "n" number). */
+export function decodeCursor(cursor: string, shape: string, field = "after"): (string | number)[] {
+  let value: unknown;
+  try {
+    value = /^[A-Za-z0-9_-]{1,400}$/.test(cursor) ? JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) : null;
+  } catch {
+    value = null;
+  }
+  const ok =
+    Array.isArray(value) &&
+    value.length === shape.length &&
+    value.every((item, i) => (shape[i] === "n" ? Number.isSafeInteger(item) : typeof item === "string"));
+  if (!ok) throw new InvalidCursorError(field, cursor);
+  return value as (string | number)[];
+}
+
+export interface Edge<T> {
+  readonly cursor: string;
+  readonly node: T;
+}
+
+/** What a connection resolver returns; `totalCount` is computed only when selected. */
+export interface ConnectionResult<T> {
+  readonly edges: readonly Edge<T>[];
+  readonly nodes: readonly T[];
+  readonly pageInfo: PageInfo;
+  readonly totalCount: Promise<number> | number;
+}
+
+/**
+ * Builds a page from up to `size + 1` fetched rows (the extra row only tells
+ * whether a next page exists). `count` runs when totalCount is selected.
+ */
+export function connectionFrom<T>(
+  rows: readonly T[],
+  size: number,
+  hasAfter: boolean,
+  cursorOf: (row: T) => string,
+  count: () => Promise<number> | number,
+): ConnectionResult<T> {
+  const page = rows.slice(0, size);
+  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
+  let total: Promise<number> | number | undefined;
+  return {
+    edges,
+    nodes: page,
+    pageInfo: {
+      hasNextPage: rows.length > size,
+      hasPreviousPage: hasAfter,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    get totalCount() {
+      total ??= count();
+      return total;
+    },
+  };
+}
+
+/** A Relay connection object type for `node`, named `<Name>Connection` with `<Name>Edge`. */
+export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string, itemsDescription: string) {
+  @ObjectType(`${name}Edge`, { description: `One ${itemsDescription.replace(/s$/, "")} in a page, with its cursor.` })
+  class EdgeClass {
+    @Field(() => String, { description: "Opaque cursor of this item: pass it as `after` to page on from here." })
+    cursor!: string;
+
+    @Field(() => nodeType, { description: "The item." })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${itemsDescription} (Relay cursor connection).` })
+  class ConnectionClass {
+    @Field(() => [EdgeClass], { description: "The items of this page with their cursors." })
+    edges!: EdgeClass[];
+
+    @Field(() => [nodeType], { description: "The items of this page, without cursors." })
+    nodes!: T[];
+
+    @Field(() => PageInfo, { description: "Paging information." })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: `How many ${itemsDescription} match the filter in all pages together.` })
+    totalCount!: number;
+  }
+  return ConnectionClass;
+}

@@ -1,0 +1,107 @@
+import { and, asc, eq, gt, inArray, like, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
+import { type PincodeRow, pincodeTable } from "./pincode.sql.js";
+
+export interface PincodeFilterValues {
+  readonly codePrefix?: string | null;
+  readonly zone?: number | null;
+  readonly state?: string | null;
+  readonly district?: string | null;
+  readonly circleId?: number | null;
+  readonly isArmyPostal?: boolean | null;
+}
+
+function filterConditions(filter: PincodeFilterValues): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.codePrefix) conditions.push(like(pincodeTable.code, `${filter.codePrefix}%`));
+  if (filter.zone !== null && filter.zone !== undefined) conditions.push(like(pincodeTable.code, `${filter.zone}%`));
+  if (filter.state) conditions.push(eq(sql`lower(${pincodeTable.primaryState})`, filter.state.toLowerCase()));
+  if (filter.district) conditions.push(eq(sql`lower(${pincodeTable.primaryDistrict})`, filter.district.toLowerCase()));
+  if (filter.circleId !== null && filter.circleId !== undefined) {
+    conditions.push(eq(pincodeTable.primaryCircleId, filter.circleId));
+  }
+  if (filter.isArmyPostal === true) conditions.push(like(pincodeTable.code, "9%"));
+  if (filter.isArmyPostal === false) conditions.push(sql`${pincodeTable.code} not like '9%'`);
+  return conditions;
+}
+
+/** A page of PINs in code order, `limit` rows after the code `after`. */
+export function findPincodesPage(
+  db: Db,
+  filter: PincodeFilterValues,
+  after: string | null,
+  limit: number,
+): Promise<PincodeRow[]> {
+  const conditions = filterConditions(filter);
+  if (after !== null) conditions.push(gt(pincodeTable.code, after));
+  return db
+    .select()
+    .from(pincodeTable)
+    .where(and(...conditions))
+    .orderBy(asc(pincodeTable.code))
+    .limit(limit);
+}
+
+export async function countPincodes(db: Db, filter: PincodeFilterValues): Promise<number> {
+  const rows = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(pincodeTable)
+    .where(and(...filterConditions(filter)));
+  return rows[0]?.n ?? 0;
+}
+
+export function findPincodesByCodes(db: Db, codes: readonly string[]): Promise<PincodeRow[]> {
+  return db.select().from(pincodeTable).where(inArray(pincodeTable.code, [...codes]));
+}
+
+/**
+ * Recomputes each PIN's office counts and its derived primary state, district
+ * and circle. The primary office of a PIN is, in order: an office known to
+ * deliver, then one whose delivery status is unknown, then a non-delivery
+ * office; among those a head office before a sub office before a branch
+ * office; then the lowest id. PINs without offices keep their row with zero
+ * offices. `codes` limits the work to those PINs (null: all).
+ */
+export async function refreshPincodes(db: Db, codes: readonly string[] | null): Promise<void> {
+  const scope = codes === null ? sql`true` : sql`pincode = any(${sql.param([...codes])}::char(6)[])`;
+  await db.execute(sql`/* refreshPincodes */
+    with office_stats as (
+      select pincode,
+        count(*)::int as office_count,
+        case when count(delivery) = 0 then null else (count(*) filter (where delivery))::int end as delivery_office_count
+      from post_office where ${scope} group by pincode
+    ), primary_office as (
+      select distinct on (pincode) pincode, state, district, circle_id
+      from post_office where ${scope}
+      order by pincode,
+        case when delivery then 0 when delivery is null then 1 else 2 end,
+        case office_type when 'HEAD' then 0 when 'SUB' then 1 when 'BRANCH' then 2 else 3 end,
+        id
+    )
+    update pincode p set
+      office_count = s.office_count,
+      delivery_office_count = s.delivery_office_count,
+      primary_state = o.state,
+      primary_district = o.district,
+      primary_circle_id = o.circle_id,
+      updated_at = now()
+    from office_stats s join primary_office o using (pincode)
+    where p.code = s.pincode
+      and (p.office_count, p.delivery_office_count, p.primary_state, p.primary_district, p.primary_circle_id)
+          is distinct from (s.office_count, s.delivery_office_count, o.state, o.district, o.circle_id)`);
+}
+
+/** Inserts PINs that do not exist yet (without coordinates); existing rows are left alone. */
+export async function ensurePincodes(db: Db, codes: readonly string[]): Promise<void> {
+  if (codes.length === 0) return;
+  await db
+    .insert(pincodeTable)
+    .values(codes.map((code) => ({ code })))
+    .onConflictDoNothing();
+}
+
+export async function countAllPincodes(db: Db): Promise<number> {
+  const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pincode`);
+  return rows[0]?.n ?? 0;
+}

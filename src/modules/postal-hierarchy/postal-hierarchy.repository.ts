@@ -1,0 +1,157 @@
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
+import { postOfficeTable } from "../post-office/post-office.sql.js";
+import { pincodeTable } from "../pincode/pincode.sql.js";
+import { type CircleRow, circleTable, type DivisionRow, divisionTable, type RegionRow, regionTable } from "./postal-hierarchy.sql.js";
+
+export interface UnitNames {
+  readonly circle: string;
+  readonly region: string | null;
+  readonly division: string | null;
+}
+
+export interface UnitIds {
+  readonly circleId: number;
+  readonly regionId: number | null;
+  readonly divisionId: number | null;
+}
+
+export function unitKey(unit: UnitNames): string {
+  return `${unit.circle}\u0000${unit.region ?? ""}\u0000${unit.division ?? ""}`;
+}
+
+/**
+ * Ids of circles, regions and divisions by name, creating those that are new.
+ * Three statements for the distinct names of a whole batch, whatever its size.
+ */
+export async function ensureUnits(db: Db, units: readonly UnitNames[]): Promise<Map<string, UnitIds>> {
+  const circles = [...new Set(units.map((u) => u.circle))];
+  await db.insert(circleTable).values(circles.map((name) => ({ name }))).onConflictDoNothing();
+  const circleRows = await db.select().from(circleTable).where(inArray(circleTable.name, circles));
+  const circleId = new Map(circleRows.map((c) => [c.name, c.id]));
+
+  const regionPairs = new Map<string, { circleId: number; name: string }>();
+  for (const u of units) {
+    if (u.region !== null) regionPairs.set(`${u.circle}\u0000${u.region}`, { circleId: circleId.get(u.circle)!, name: u.region });
+  }
+  const regionId = new Map<string, number>();
+  if (regionPairs.size > 0) {
+    const rows = await queryRows<{ id: number; circle_id: number; name: string }>(
+      db,
+      sql`/* ensureUnits:regions */
+        with wanted as (
+          select * from jsonb_to_recordset(${JSON.stringify([...regionPairs.values()])}::jsonb) as w("circleId" int, name text)
+        ), inserted as (
+          insert into postal_region (circle_id, name) select "circleId", name from wanted
+          on conflict (circle_id, name) do nothing returning id, circle_id, name
+        )
+        select id, circle_id, name from inserted
+        union all
+        select r.id, r.circle_id, r.name from postal_region r join wanted w on w."circleId" = r.circle_id and w.name = r.name`,
+    );
+    const circleName = new Map(circleRows.map((c) => [c.id, c.name]));
+    for (const r of rows) regionId.set(`${circleName.get(r.circle_id)}\u0000${r.name}`, r.id);
+  }
+
+  const divisionPairs = new Map<string, { regionId: number; name: string }>();
+  for (const u of units) {
+    if (u.region !== null && u.division !== null) {
+      const rid = regionId.get(`${u.circle}\u0000${u.region}`)!;
+      divisionPairs.set(`${rid}\u0000${u.division}`, { regionId: rid, name: u.division });
+    }
+  }
+  const divisionId = new Map<string, number>();
+  if (divisionPairs.size > 0) {
+    const rows = await queryRows<{ id: number; region_id: number; name: string }>(
+      db,
+      sql`/* ensureUnits:divisions */
+        with wanted as (
+          select * from jsonb_to_recordset(${JSON.stringify([...divisionPairs.values()])}::jsonb) as w("regionId" int, name text)
+        ), inserted as (
+          insert into postal_division (region_id, name) select "regionId", name from wanted
+          on conflict (region_id, name) do nothing returning id, region_id, name
+        )
+        select id, region_id, name from inserted
+        union all
+        select d.id, d.region_id, d.name from postal_division d join wanted w on w."regionId" = d.region_id and w.name = d.name`,
+    );
+    for (const r of rows) divisionId.set(`${r.region_id}\u0000${r.name}`, r.id);
+  }
+
+  const result = new Map<string, UnitIds>();
+  for (const u of units) {
+    const cid = circleId.get(u.circle)!;
+    const rid = u.region === null ? null : (regionId.get(`${u.circle}\u0000${u.region}`) ?? null);
+    const did = rid === null || u.division === null ? null : (divisionId.get(`${rid}\u0000${u.division}`) ?? null);
+    result.set(unitKey(u), { circleId: cid, regionId: rid, divisionId: did });
+  }
+  return result;
+}
+
+export interface CircleWithCounts extends CircleRow {
+  readonly officeCount: number;
+  readonly pincodeCount: number;
+}
+
+export async function listCirclesWithCounts(db: Db): Promise<CircleWithCounts[]> {
+  const rows = await queryRows<{ id: number; name: string; office_count: number; pincode_count: number }>(
+    db,
+    sql`/* listCirclesWithCounts */
+      select c.id, c.name,
+        coalesce(o.n, 0)::int as office_count,
+        coalesce(p.n, 0)::int as pincode_count
+      from ${circleTable} c
+      left join (select circle_id, count(*) as n from ${postOfficeTable} group by circle_id) o on o.circle_id = c.id
+      left join (select primary_circle_id, count(*) as n from ${pincodeTable} group by primary_circle_id) p on p.primary_circle_id = c.id
+      order by c.name`,
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, officeCount: r.office_count, pincodeCount: r.pincode_count }));
+}
+
+export function findCirclesByIds(db: Db, ids: readonly number[]): Promise<CircleRow[]> {
+  return db.select().from(circleTable).where(inArray(circleTable.id, [...ids]));
+}
+
+export function findRegionsByIds(db: Db, ids: readonly number[]): Promise<RegionRow[]> {
+  return db.select().from(regionTable).where(inArray(regionTable.id, [...ids]));
+}
+
+export function findDivisionsByIds(db: Db, ids: readonly number[]): Promise<DivisionRow[]> {
+  return db.select().from(divisionTable).where(inArray(divisionTable.id, [...ids]));
+}
+
+export function findRegionsByCircleIds(db: Db, circleIds: readonly number[]): Promise<RegionRow[]> {
+  return db
+    .select()
+    .from(regionTable)
+    .where(inArray(regionTable.circleId, [...circleIds]))
+    .orderBy(asc(regionTable.name));
+}
+
+export function findDivisionsByRegionIds(db: Db, regionIds: readonly number[]): Promise<DivisionRow[]> {
+  return db
+    .select()
+    .from(divisionTable)
+    .where(inArray(divisionTable.regionId, [...regionIds]))
+    .orderBy(asc(divisionTable.name));
+}
+
+/** Office counts per hierarchy unit, for the ids asked. */
+export async function countOfficesByUnit(
+  db: Db,
+  column: "circle_id" | "region_id" | "division_id",
+  ids: readonly number[],
+): Promise<Map<number, number>> {
+  const rows = await queryRows<{ id: number; n: number }>(
+    db,
+    sql`/* countOfficesByUnit */ select ${sql.identifier(column)} as id, count(*)::int as n from ${postOfficeTable}
+        where ${sql.identifier(column)} = any(${sql.param([...ids])}::int[]) group by 1`,
+  );
+  return new Map(rows.map((r) => [r.id, r.n]));
+}
+
+export async function findCircleByName(db: Db, name: string): Promise<CircleRow | undefined> {
+  const rows = await db.select().from(circleTable).where(eq(sql`lower(${circleTable.name})`, name.toLowerCase()));
+  return rows[0];
+}
