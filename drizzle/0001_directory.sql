@@ -40,6 +40,7 @@ CREATE TABLE "post_office" (
 	"taluk" text,
 	"latitude" double precision,
 	"longitude" double precision,
+	"coordinate_quality" text,
 	"source" text NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "post_office_natural_key" UNIQUE("pincode","name_key"),

@@ -6,7 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { sqlStatsLogger } from "../lib/sql-stats.js";
+import { statementCounter } from "../lib/request-scope.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -55,7 +55,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     });
     const session = (sql: postgres.Sql): Session => ({
       engine: "postgres",
-      db: drizzlePostgres({ client: sql, schema, logger: sqlStatsLogger }) as unknown as Db,
+      db: drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db,
       async copyCsv(table, columns, csv) {
         const writable = await sql.unsafe(copyStatement(table, columns)).writable();
         await new Promise<void>((resolve, reject) => {
@@ -87,7 +87,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   type Queryable = Pick<PGlite, "query">;
   const session = (target: Queryable): Session => ({
     engine: "pglite",
-    db: drizzlePglite({ client: target as PGlite, schema, logger: sqlStatsLogger }) as unknown as Db,
+    db: drizzlePglite({ client: target as PGlite, schema, logger: statementCounter }) as unknown as Db,
     async copyCsv(table, columns, csv) {
       // PGlite has no client socket: COPY FROM STDIN is not available, '/dev/blob' is its equivalent.
       await target.query(copyStatement(table, columns).replace("FROM STDIN", "FROM '/dev/blob'"), [], {

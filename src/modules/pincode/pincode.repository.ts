@@ -69,7 +69,10 @@ export async function refreshPincodes(db: Db, codes: readonly string[] | null): 
     with office_stats as (
       select pincode,
         count(*)::int as office_count,
-        case when count(delivery) = 0 then null else (count(*) filter (where delivery))::int end as delivery_office_count
+        (case
+          when count(*) filter (where delivery) > 0 then count(*) filter (where delivery)
+          when count(delivery) = count(*) then 0
+        end)::int as delivery_office_count
       from post_office where ${scope} group by pincode
     ), primary_office as (
       select distinct on (pincode) pincode, state, district, circle_id

@@ -9,7 +9,7 @@ import { refreshPincodes } from "../pincode/pincode.repository.js";
 import { ensureUnits, type UnitNames, unitKey } from "../postal-hierarchy/postal-hierarchy.repository.js";
 import {
   canonicalCircle,
-  canonicalState,
+  officeState,
   checkCoordinates,
   cleanUnitName,
   displayOfficeName,
@@ -135,7 +135,8 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
     seen.add(key);
     const match = typed.get(key);
     if (match !== undefined) matched += 1;
-    const state = canonicalState(row.state);
+    const district = tidyPlaceName(row.district);
+    const state = officeState(row.state, district);
     prepared.push({
       pin,
       name: displayOfficeName(row.name),
@@ -146,7 +147,7 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
         region: cleanUnitName(row.region, "Region") || null,
         division: cleanUnitName(row.division, "Division") || null,
       },
-      district: tidyPlaceName(row.district),
+      district,
       state,
       taluk: match?.taluk ?? null,
     });

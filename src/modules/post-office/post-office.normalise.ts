@@ -218,6 +218,17 @@ export function canonicalState(raw: string | undefined): string | null {
   return STATE_BY_KEY.get(lookupKey(cleaned)) ?? titleCase(cleaned);
 }
 
+/**
+ * The state of an office from its source state and district. Ladakh became a
+ * union territory on 31 Oct 2019; sources older than that list Leh and Kargil
+ * districts under Jammu & Kashmir, so those are put in Ladakh.
+ */
+export function officeState(rawState: string | undefined, district: string | null): string | null {
+  const state = canonicalState(rawState);
+  if (state === "Jammu & Kashmir" && district !== null && /^(leh|leh ladakh|kargil)$/i.test(district)) return "Ladakh";
+  return state;
+}
+
 /** District and taluk names: whitespace tidied, ALL-CAPS source text put in title case. */
 export function tidyPlaceName(raw: string | undefined): string | null {
   const cleaned = (raw ?? "").replace(/\s+/g, " ").trim();

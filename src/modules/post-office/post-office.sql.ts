@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, char, check, index, integer, pgTable, serial, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { latitude, longitude, updatedAt } from "../../db/columns.js";
-import { pincodeTable } from "../pincode/pincode.sql.js";
+import { type CoordinateQualityValue, pincodeTable } from "../pincode/pincode.sql.js";
 import { circleTable, divisionTable, regionTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 
 export const OFFICE_TYPES = ["HEAD", "SUB", "BRANCH"] as const;
@@ -34,6 +34,8 @@ export const postOfficeTable = pgTable(
     taluk: text("taluk"),
     latitude: latitude(),
     longitude: longitude(),
+    /** Check result of the office's own coordinates (CSV imports); null when the source gave none. */
+    coordinateQuality: text("coordinate_quality").$type<CoordinateQualityValue>(),
     source: text("source").$type<DirectorySourceValue>().notNull(),
     updatedAt: updatedAt(),
   },

@@ -155,3 +155,13 @@ export async function findCircleByName(db: Db, name: string): Promise<CircleRow 
   const rows = await db.select().from(circleTable).where(eq(sql`lower(${circleTable.name})`, name.toLowerCase()));
   return rows[0];
 }
+
+/** PIN counts per derived primary circle, for the circle ids asked. */
+export async function countPincodesByPrimaryCircle(db: Db, ids: readonly number[]): Promise<Map<number, number>> {
+  const rows = await queryRows<{ id: number; n: number }>(
+    db,
+    sql`/* countPincodesByPrimaryCircle */ select primary_circle_id as id, count(*)::int as n from ${pincodeTable}
+        where primary_circle_id = any(${sql.param([...ids])}::int[]) group by 1`,
+  );
+  return new Map(rows.map((r) => [r.id, r.n]));
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "./config.js";
+import type { Database } from "./db/client.js";
+import { createPincodeLoaders } from "./modules/pincode/pincode.loaders.js";
+import { createPostOfficeLoaders } from "./modules/post-office/post-office.loaders.js";
+import { createPostalHierarchyLoaders } from "./modules/postal-hierarchy/postal-hierarchy.loaders.js";
+
+function createLoaders(database: Database) {
+  return {
+    ...createPostOfficeLoaders(database.db),
+    ...createPincodeLoaders(database.db),
+    ...createPostalHierarchyLoaders(database.db),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** What every resolver receives. Built fresh per request: loaders never outlive it. */
+export interface Context {
+  readonly requestId: string;
+  readonly config: Config;
+  readonly database: Database;
+  readonly loaders: Loaders;
+}
+
+export function createContext(config: Config, database: Database, requestId: string = randomUUID()): Context {
+  return { requestId, config, database, loaders: createLoaders(database) };
+}

@@ -1,0 +1,9 @@
+import type { Db } from "../../db/client.js";
+import { rowLoader } from "../../lib/loaders.js";
+import { findPincodesByCodes } from "./pincode.repository.js";
+
+export function createPincodeLoaders(db: Db) {
+  return {
+    pincodeByCode: rowLoader((codes: readonly string[]) => findPincodesByCodes(db, codes), (p) => p.code),
+  };
+}

