@@ -1,0 +1,67 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { ConfigError } from "../config.js";
+import { progressBar } from "../lib/progress.js";
+import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../modules/post-office/post-office.directory.js";
+import { createSchema, printSchemaSdl } from "../schema.js";
+import { openConfiguredDatabase } from "./database.js";
+import { registerPostOfficeImport } from "./import-post-offices.js";
+
+/**
+ * dakgraph's command-line tool. Every importer and tool is a subcommand here.
+ * Database commands use the same configuration as the server (DATABASE_URL,
+ * DAKGRAPH_DATA_DIR).
+ */
+const program = new Command()
+  .name("dakgraph")
+  .description("dakgraph: the GraphQL data platform of the Amazon India x India Post partnership");
+
+const SCHEMA_FILE = path.resolve(import.meta.dirname, "../../schema/schema.graphql");
+
+const schemaCommand = program.command("schema").description("The GraphQL schema file");
+schemaCommand
+  .command("emit")
+  .description(`Write the sorted SDL to ${path.relative(process.cwd(), SCHEMA_FILE)}`)
+  .option("--check", "exit 1 if the committed file differs from the code, write nothing")
+  .action(async (options: { check?: boolean }) => {
+    const sdl = printSchemaSdl(await createSchema());
+    if (options.check) {
+      const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, "utf8") : "";
+      if (current !== sdl) {
+        console.error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it.");
+        process.exitCode = 1;
+      }
+      return;
+    }
+    fs.writeFileSync(SCHEMA_FILE, sdl);
+    console.error(`Wrote ${SCHEMA_FILE}`);
+  });
+
+const loadCommand = program.command("load").description("Load reference data");
+loadCommand
+  .command("directory")
+  .description("Load the All India Pincode Directory from the npm packages into an empty database")
+  .action(async () => {
+    const { database } = await openConfiguredDatabase();
+    try {
+      if (await isDirectoryLoaded(database)) {
+        console.error("The database already holds post offices: nothing loaded. Use `dakgraph import post-offices` to update.");
+        return;
+      }
+      console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
+    } finally {
+      await database.close();
+    }
+  });
+
+const importCommand = program.command("import").description("Import data files (idempotent upserts)");
+registerPostOfficeImport(importCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

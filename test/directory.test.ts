@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CirclesDocument,
+  NestedPincodeOfficesDocument,
+  NodeByIdDocument,
+  PincodeOfficesDocument,
+  SearchPostOfficesDocument,
+} from "../src/generated/operations.js";
+import { progressBar } from "../src/lib/progress.js";
+import { type DirectoryLoadSummary, loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createTestGraph, type TestGraph } from "./support/graph.js";
+
+describe.each(engines)("the directory graph on %s", (engine) => {
+  let db: TestDatabase;
+  let graph: TestGraph;
+  let summary: DirectoryLoadSummary;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    summary = await loadDirectoryFromPackages(db.database, progressBar(false));
+    graph = await createTestGraph(db.database);
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await db?.drop();
+  });
+
+  it("loads the real directory from the npm packages", () => {
+    expect(summary.offices).toBeGreaterThanOrEqual(154_000);
+    expect(summary.pincodes).toBeGreaterThanOrEqual(19_000);
+    expect(summary.officeTypeKnown / summary.offices).toBeGreaterThanOrEqual(0.99);
+    expect(summary.circles).toBe(23);
+  });
+
+  it("lists Diskit and its branch offices for 194401 (Nubra Valley)", async () => {
+    const { data, errors } = await graph.execute(PincodeOfficesDocument, { code: "194401", first: 20 });
+    expect(errors).toBeUndefined();
+    const offices = data!.pincode!.postOffices.nodes;
+    expect(offices.find((o) => o.name === "Diskit")?.officeType).toBe("SUB");
+    for (const branch of ["Hunder", "Turtuk", "Panamik"]) {
+      expect(offices.find((o) => o.name === branch)?.officeType).toBe("BRANCH");
+    }
+    expect(data!.pincode!.primaryState).toBe("Ladakh");
+    expect(data!.pincode!.zone).toBe(1);
+    expect(data!.pincode!.isArmyPostal).toBe(false);
+    expect(offices.every((o) => o.delivery === null)).toBe(true);
+  });
+
+  it("finds offices by case-insensitive substring and prefix", async () => {
+    const contains = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: "DISKIT" } });
+    expect(contains.data!.postOffices.nodes.map((o) => [o.name, o.pincode.code])).toContainEqual(["Diskit", "194401"]);
+    const prefix = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "port bl" }, first: 50 });
+    expect(prefix.data!.postOffices.nodes.every((o) => o.name.toLowerCase().startsWith("port bl"))).toBe(true);
+    expect(prefix.data!.postOffices.nodes.map((o) => o.pincode.code)).toContain("744101");
+  });
+
+  it("treats LIKE wildcards and quotes in search text literally", async () => {
+    for (const text of ["%", "_", "' or 1=1 --", "%diskit%"]) {
+      const { data, errors } = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: text } });
+      expect(errors).toBeUndefined();
+      expect(data!.postOffices.totalCount).toBe(0);
+    }
+    // Two real office names end in a backslash ("Chunni\\", 852137): matched literally, nothing else.
+    const backslash = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: "\\" } });
+    expect(backslash.data!.postOffices.totalCount).toBeGreaterThan(0);
+    expect(backslash.data!.postOffices.nodes.every((o) => o.name.includes("\\"))).toBe(true);
+  });
+
+  it("counts the whole directory", async () => {
+    const { data } = await graph.execute("{ postOffices { totalCount } pincodes { totalCount } }");
+    const counts = data as { postOffices: { totalCount: number }; pincodes: { totalCount: number } };
+    expect(counts.postOffices.totalCount).toBeGreaterThanOrEqual(154_000);
+    expect(counts.pincodes.totalCount).toBeGreaterThanOrEqual(19_000);
+  });
+
+  it("filters by state, circle, type and zone", async () => {
+    const ladakh = await graph.execute(SearchPostOfficesDocument, { filter: { state: "LADAKH" }, first: 500 });
+    expect(ladakh.data!.postOffices.nodes.map((o) => o.pincode.code)).toContain("194401");
+    const heads = await graph.execute(SearchPostOfficesDocument, { filter: { officeType: "HEAD", circle: "north eastern" } });
+    expect(heads.data!.postOffices.totalCount).toBeGreaterThan(0);
+    expect(heads.data!.postOffices.nodes.every((o) => o.officeType === "HEAD")).toBe(true);
+    const andaman = await graph.execute("{ pincodes(filter: { codePrefix: \"744\" }, first: 100) { totalCount nodes { primaryState } } }");
+    const pins = andaman.data as { pincodes: { totalCount: number; nodes: { primaryState: string }[] } };
+    expect(pins.pincodes.totalCount).toBe(22);
+    expect(new Set(pins.pincodes.nodes.map((p) => p.primaryState))).toEqual(new Set(["Andaman & Nicobar Islands"]));
+  });
+
+  it("pages with cursors: no gaps, no overlaps, in order", async () => {
+    const filter = { state: "Sikkim" };
+    const all = await graph.execute(SearchPostOfficesDocument, { filter, first: 500 });
+    const names: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: Awaited<ReturnType<typeof graph.execute<never, never>>> = await graph.execute(SearchPostOfficesDocument, {
+        filter,
+        first: 40,
+        ...(after === null ? {} : { after }),
+      });
+      const connection = (page.data as { postOffices: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }).postOffices;
+      names.push(...connection.nodes.map((n) => n.id));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(names).toEqual(all.data!.postOffices.nodes.map((o) => o.id));
+    expect(names.length).toBe(all.data!.postOffices.totalCount);
+  });
+
+  it("rejects bad PINs with BAD_USER_INPUT naming the value", async () => {
+    for (const code of ["012345", "12345", "1234567", "19440A"]) {
+      const literal = await graph.execute(`{ pincode(code: "${code}") { code } }`);
+      expect(literal.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(literal.errors?.[0]?.message).toContain(code);
+      const variable = await graph.execute(PincodeOfficesDocument, { code });
+      expect(variable.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(variable.errors?.[0]?.message).toContain(code);
+      expect(variable.statements).toBe(0);
+    }
+    const number = await graph.execute("{ pincode(code: 194401) { code } }");
+    expect(number.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("caps the page size with a clear error", async () => {
+    const tooBig = await graph.execute(SearchPostOfficesDocument, { first: 501 });
+    expect(tooBig.errors?.[0]?.extensions).toMatchObject({ code: "PAGE_SIZE_EXCEEDED", field: "first", value: 501, max: 500 });
+    const negative = await graph.execute(SearchPostOfficesDocument, { first: -1 });
+    expect(negative.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const cursor = await graph.execute(SearchPostOfficesDocument, { after: "not-a-cursor" });
+    expect(cursor.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
+  });
+
+  it("resolves every global id through node(id:)", async () => {
+    const { data } = await graph.execute(PincodeOfficesDocument, { code: "794102" });
+    const pin = data!.pincode!;
+    const office = pin.postOffices.nodes[0]!;
+    const circles = await graph.execute(CirclesDocument);
+    for (const [id, typename] of [
+      [pin.id, "Pincode"],
+      [office.id, "PostOffice"],
+      [circles.data!.circles[0]!.id, "Circle"],
+    ] as const) {
+      const node = await graph.execute(NodeByIdDocument, { id });
+      expect(node.data!.node).toMatchObject({ __typename: typename, id });
+    }
+    const bad = await graph.execute(NodeByIdDocument, { id: "bm9wZQ" });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("INVALID_ID");
+  });
+
+  it("lists circles with counts that add up to the directory", async () => {
+    const { data } = await graph.execute(CirclesDocument);
+    const circles = data!.circles;
+    expect(circles.length).toBe(23);
+    expect(circles.reduce((sum, c) => sum + c.officeCount, 0)).toBe(summary.offices);
+    expect(circles.reduce((sum, c) => sum + c.pincodeCount, 0)).toBe(summary.pincodes);
+    expect(circles.every((c) => c.regions.length > 0)).toBe(true);
+  });
+
+  it("issues a constant number of SQL statements for nested relations (no N+1)", async () => {
+    const small = await graph.execute(NestedPincodeOfficesDocument, { filter: { codePrefix: "1944" }, first: 3 });
+    const large = await graph.execute(NestedPincodeOfficesDocument, { filter: { codePrefix: "1" }, first: 200 });
+    expect(small.errors).toBeUndefined();
+    expect(large.errors).toBeUndefined();
+    const offices = (r: typeof large) => r.data!.pincodes.nodes.reduce((n, p) => n + p.postOffices.nodes.length, 0);
+    expect(offices(large)).toBeGreaterThan(20 * offices(small));
+    // pincodes page, offices by PIN, divisions, regions, circles: one statement each.
+    expect(large.statements).toBe(small.statements);
+    expect(large.statements).toBeLessThanOrEqual(5);
+  });
+});

@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  type GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+} from "graphql";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSchema, printSchemaSdl } from "../src/schema.js";
+
+let schema: GraphQLSchema;
+beforeAll(async () => {
+  schema = await createSchema();
+});
+
+describe("schema/schema.graphql", () => {
+  it("matches the code (run `npm run schema:emit` when this fails)", () => {
+    const committed = fs.readFileSync(new URL("../schema/schema.graphql", import.meta.url), "utf8");
+    expect(committed).toBe(printSchemaSdl(schema));
+  });
+
+  it("documents every type, field, argument and enum value", () => {
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__")) continue;
+      if (isScalarType(type) && ["String", "Int", "Float", "Boolean", "ID"].includes(type.name)) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of field.args) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) if (!field.description) missing.push(`${type.name}.${field.name}`);
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("codegen", () => {
+  it("src/generated/operations.ts is up to date with the operations and the schema (run `npm run codegen`)", () => {
+    expect(() =>
+      execFileSync(process.execPath, ["node_modules/@graphql-codegen/cli/cjs/bin.js", "--config", "codegen.ts", "--check"], {
+        stdio: "pipe",
+      }),
+    ).not.toThrow();
+  });
+});

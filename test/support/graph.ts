@@ -1,0 +1,49 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { ApolloServer } from "@apollo/server";
+import { type ExecutionResult, print } from "graphql";
+import { loadConfig } from "../../src/config.js";
+import { createContext, type Context } from "../../src/context.js";
+import type { Database } from "../../src/db/client.js";
+import { withRequestScope } from "../../src/lib/request-scope.js";
+import { createSchema } from "../../src/schema.js";
+import { createApolloServer } from "../../src/server/apollo.js";
+
+export interface GraphResult<T> {
+  readonly data: T | null | undefined;
+  readonly errors: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] | undefined;
+  /** SQL statements the operation issued. */
+  readonly statements: number;
+  readonly sql: readonly string[];
+}
+
+export interface TestGraph {
+  execute<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V> | string, variables?: V): Promise<GraphResult<T>>;
+  stop(): Promise<void>;
+}
+
+/** The real schema and Apollo server over a test database, executed without HTTP (executeOperation). */
+export async function createTestGraph(database: Database, env: Record<string, string> = {}): Promise<TestGraph> {
+  const config = loadConfig({ NODE_ENV: "test", ...env });
+  const apollo: ApolloServer<Context> = createApolloServer(await createSchema(), config);
+  await apollo.start();
+  return {
+    async execute(document, variables) {
+      const scope = { requestId: "test", statements: 0, log: [] as string[] };
+      const response = await withRequestScope(scope, () =>
+        apollo.executeOperation(
+          { query: typeof document === "string" ? document : print(document), variables },
+          { contextValue: createContext(config, database) },
+        ),
+      );
+      if (response.body.kind !== "single") throw new Error("incremental delivery is not used");
+      const result = response.body.singleResult as ExecutionResult;
+      return {
+        data: result.data as never,
+        errors: result.errors as GraphResult<unknown>["errors"],
+        statements: scope.statements,
+        sql: scope.log,
+      };
+    },
+    stop: () => apollo.stop(),
+  };
+}
