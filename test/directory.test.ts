@@ -90,17 +90,13 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     const filter = { state: "Sikkim" };
     const all = await graph.execute(SearchPostOfficesDocument, { filter, first: 500 });
     const names: string[] = [];
-    let after: string | null = null;
+    let after: string | undefined;
     for (;;) {
-      const page: Awaited<ReturnType<typeof graph.execute<never, never>>> = await graph.execute(SearchPostOfficesDocument, {
-        filter,
-        first: 40,
-        ...(after === null ? {} : { after }),
-      });
-      const connection = (page.data as { postOffices: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }).postOffices;
+      const page = await graph.execute(SearchPostOfficesDocument, { filter, first: 40, ...(after === undefined ? {} : { after }) });
+      const connection = page.data!.postOffices;
       names.push(...connection.nodes.map((n) => n.id));
       if (!connection.pageInfo.hasNextPage) break;
-      after = connection.pageInfo.endCursor;
+      after = connection.pageInfo.endCursor ?? undefined;
     }
     expect(names).toEqual(all.data!.postOffices.nodes.map((o) => o.id));
     expect(names.length).toBe(all.data!.postOffices.totalCount);

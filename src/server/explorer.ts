@@ -11,7 +11,11 @@ import { ATTRIBUTION_TEXT, DIRECTORY_ATTRIBUTION } from "./attribution.js";
 export const EXPLORER_STATIC_PATH = "/explorer/static/";
 
 const EXAMPLES = `# dakgraph explorer. Press the run button and pick an operation.
-# ${ATTRIBUTION_TEXT.replace(/\n/g, " ")}
+#
+# Post-office directory: ${DIRECTORY_ATTRIBUTION.dataset},
+#   ${DIRECTORY_ATTRIBUTION.provider};
+#   source: ${DIRECTORY_ATTRIBUTION.source}, ${DIRECTORY_ATTRIBUTION.datasetUrl}
+#   licence: ${DIRECTORY_ATTRIBUTION.licence}, ${DIRECTORY_ATTRIBUTION.licenceUrl}
 
 # The post offices of PIN 194401: Nubra Valley, Ladakh (Diskit S.O and its branch offices).
 query NubraValleyOffices {
@@ -52,9 +56,9 @@ query Circles {
 
 export function renderExplorer(endpoint: string): string {
   const footer =
-    `<div id="dakgraph-attribution">Post-office directory: <a href="${DIRECTORY_ATTRIBUTION.datasetUrl}">` +
-    `${DIRECTORY_ATTRIBUTION.dataset}</a>, ${DIRECTORY_ATTRIBUTION.provider}, ${DIRECTORY_ATTRIBUTION.source}, ` +
-    `under the <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>.</div>`;
+    `<div id="dakgraph-attribution" title="${ATTRIBUTION_TEXT}">Post-office data: ` +
+    `<a href="${DIRECTORY_ATTRIBUTION.datasetUrl}">${DIRECTORY_ATTRIBUTION.dataset}</a>, Department of Posts, ` +
+    `data.gov.in, <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>.</div>`;
   return ruruHTML({
     staticPath: EXPLORER_STATIC_PATH,
     endpoint,
