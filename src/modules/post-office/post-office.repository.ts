@@ -108,3 +108,88 @@ export async function countAllPostOffices(db: Db): Promise<number> {
   const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from post_office`);
   return rows[0]?.n ?? 0;
 }
+
+/** One office as a data.gov.in CSV import writes it; null means "unknown here", never "erase". */
+export interface PostOfficeUpsert {
+  readonly pincode: string;
+  readonly name: string;
+  readonly nameKey: string;
+  readonly officeType: OfficeTypeValue | null;
+  readonly delivery: boolean | null;
+  readonly circleId: number | null;
+  readonly regionId: number | null;
+  readonly divisionId: number | null;
+  readonly district: string | null;
+  readonly state: string | null;
+  readonly taluk: string | null;
+  readonly latitude: number | null;
+  readonly longitude: number | null;
+  /** MISSING (or null) keeps the stored coordinates. */
+  readonly coordinateQuality: string | null;
+}
+
+export interface UpsertedPostOffice {
+  readonly pincode: string;
+  readonly inserted: boolean;
+}
+
+/**
+ * Inserts or updates offices on their natural key (pincode, name_key) and
+ * returns the rows it inserted or changed; rows whose merged values equal the
+ * stored ones are left untouched (source and updated_at included) and not
+ * returned. Merging: a null keeps the stored value; a region is kept only
+ * while its circle stays, a division only while its region stays; coordinates
+ * move as one pair with their quality flag. The rows must have distinct keys.
+ */
+export async function upsertPostOffices(db: Db, rows: readonly PostOfficeUpsert[]): Promise<UpsertedPostOffice[]> {
+  if (rows.length === 0) return [];
+  const payload = rows.map((r) => ({
+    pincode: r.pincode,
+    name: r.name,
+    name_key: r.nameKey,
+    office_type: r.officeType,
+    delivery: r.delivery,
+    circle_id: r.circleId,
+    region_id: r.regionId,
+    division_id: r.divisionId,
+    district: r.district,
+    state: r.state,
+    taluk: r.taluk,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    coordinate_quality: r.coordinateQuality,
+  }));
+  const circle = sql`coalesce(excluded.circle_id, o.circle_id)`;
+  const region = sql`coalesce(excluded.region_id, case when ${circle} = o.circle_id then o.region_id end)`;
+  const division = sql`coalesce(excluded.division_id, case when ${region} is not distinct from o.region_id then o.division_id end)`;
+  const coordinatesGiven = sql`coalesce(excluded.coordinate_quality, 'MISSING') <> 'MISSING'`;
+  const merged = sql`excluded.name,
+      coalesce(excluded.office_type, o.office_type),
+      coalesce(excluded.delivery, o.delivery),
+      ${circle}, ${region}, ${division},
+      coalesce(excluded.district, o.district),
+      coalesce(excluded.state, o.state),
+      coalesce(excluded.taluk, o.taluk),
+      case when ${coordinatesGiven} then excluded.latitude else o.latitude end,
+      case when ${coordinatesGiven} then excluded.longitude else o.longitude end,
+      case when ${coordinatesGiven} then excluded.coordinate_quality else coalesce(o.coordinate_quality, excluded.coordinate_quality) end`;
+  const rowsOut = await queryRows<{ pincode: string; inserted: boolean }>(
+    db,
+    sql`/* upsertPostOffices */
+      insert into post_office as o (pincode, name, name_key, office_type, delivery, circle_id, region_id, division_id,
+        district, state, taluk, latitude, longitude, coordinate_quality, source)
+      select pincode, name, name_key, office_type, delivery, circle_id, region_id, division_id,
+        district, state, taluk, latitude, longitude, coordinate_quality, 'DATA_GOV_IN_CSV'
+      from jsonb_to_recordset(${JSON.stringify(payload)}::jsonb) as r(pincode text, name text, name_key text,
+        office_type text, delivery boolean, circle_id int, region_id int, division_id int, district text, state text,
+        taluk text, latitude double precision, longitude double precision, coordinate_quality text)
+      on conflict (pincode, name_key) do update set
+        (name, office_type, delivery, circle_id, region_id, division_id, district, state, taluk,
+         latitude, longitude, coordinate_quality, source, updated_at)
+        = (${merged}, 'DATA_GOV_IN_CSV', now())
+      where (${merged}) is distinct from (o.name, o.office_type, o.delivery, o.circle_id, o.region_id, o.division_id,
+        o.district, o.state, o.taluk, o.latitude, o.longitude, o.coordinate_quality)
+      returning o.pincode, (o.xmax = 0) as inserted`,
+  );
+  return rowsOut.map((r) => ({ pincode: r.pincode, inserted: r.inserted }));
+}
