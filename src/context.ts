@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import { createPickupLocationLoaders } from "./modules/pickup-location/pickup-location.loaders.js";
 import { createPincodeLoaders } from "./modules/pincode/pincode.loaders.js";
 import { createPostOfficeLoaders } from "./modules/post-office/post-office.loaders.js";
 import { createPostalHierarchyLoaders } from "./modules/postal-hierarchy/postal-hierarchy.loaders.js";
@@ -10,6 +11,7 @@ function createLoaders(database: Database) {
     ...createPostOfficeLoaders(database.db),
     ...createPincodeLoaders(database.db),
     ...createPostalHierarchyLoaders(database.db),
+    ...createPickupLocationLoaders(database.db),
   };
 }
 

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { NodeResolver } from "./modules/node/node.resolver.js";
+import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
@@ -14,6 +15,8 @@ export const RESOLVERS = [
   CircleResolver,
   RegionResolver,
   DivisionResolver,
+  PickupLocationResolver,
+  PostOfficePickupLocationsResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {
@@ -25,8 +28,15 @@ export async function createSchema(): Promise<GraphQLSchema> {
   // type-graphql offers no option for the root types' descriptions.
   const query = schema.getQueryType();
   if (query !== null && query !== undefined) query.description = QUERY_DESCRIPTION;
+  const mutation = schema.getMutationType();
+  if (mutation !== null && mutation !== undefined) mutation.description = MUTATION_DESCRIPTION;
   return schema;
 }
+
+const MUTATION_DESCRIPTION =
+  "Writes. Every mutation takes one `input` and returns a payload with counts (created / updated / unchanged) and " +
+  "the affected objects; it is idempotent (a retry of the same input changes nothing) and all-or-nothing (after " +
+  "an error the database is unchanged).";
 
 const QUERY_DESCRIPTION =
   "dakgraph: one graph over India Post's post-office network for the Amazon India x India Post (Department of Posts) " +

@@ -38,3 +38,27 @@ export const PinScalar = new GraphQLScalarType<string, string>({
   parseValue: (value) => parsePin(value),
   parseLiteral: (ast) => parsePin(literal(ast)),
 });
+
+/** Validates a calendar date written YYYY-MM-DD (a real day: 2024-02-30 is refused). */
+export function parseCalendarDate(value: unknown, field = "date"): string {
+  const text = typeof value === "string" ? value : "";
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const day = match === null ? null : new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  if (match === null || day === null || day.toISOString().slice(0, 10) !== text) {
+    throw new BadUserInputError(`${field} must be a calendar date written YYYY-MM-DD, e.g. "2024-10-04"; got ${JSON.stringify(value)}.`, {
+      field,
+      value,
+    });
+  }
+  return text;
+}
+
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: "Date",
+  description:
+    'A calendar day in India (IST), written YYYY-MM-DD, e.g. "2024-10-04" (the day the MoU was signed). ' +
+    "No time and no time zone: a date range includes both its first and last day unless a field says otherwise.",
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
+  parseValue: (value) => parseCalendarDate(value),
+  parseLiteral: (ast) => parseCalendarDate(literal(ast)),
+});

@@ -20,6 +20,7 @@ const FETCHERS: Record<string, Fetch> = {
   Circle: (_, id, ctx) => ctx.loaders.circleById.load(integerKeyOf(id, "Circle")),
   Region: (_, id, ctx) => ctx.loaders.regionById.load(integerKeyOf(id, "Region")),
   Division: (_, id, ctx) => ctx.loaders.divisionById.load(integerKeyOf(id, "Division")),
+  PickupLocation: (_, id, ctx) => ctx.loaders.pickupLocationById.load(integerKeyOf(id, "PickupLocation")),
 };
 
 @Resolver()

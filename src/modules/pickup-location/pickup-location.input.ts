@@ -1,0 +1,30 @@
+import { Field, ID, InputType, Int } from "type-graphql";
+import { DateScalar } from "../../lib/scalars.js";
+
+@InputType("UpsertPickupLocationInput", {
+  description: "A pickup location to create, or to update when its code exists. Sending the same input again changes nothing.",
+})
+export class UpsertPickupLocationInput {
+  @Field(() => String, {
+    description: "Stable code: 2-32 characters, letters, digits and hyphens; stored upper case. Identifies the location.",
+  })
+  code!: string;
+
+  @Field(() => String, { description: "Name of the location (1-120 characters)." })
+  name!: string;
+
+  @Field(() => ID, { description: "Global id of the post office the location sits at (PostOffice.id)." })
+  postOfficeId!: string;
+
+  @Field(() => String, { description: "City the location serves (1-80 characters)." })
+  city!: string;
+
+  @Field(() => DateScalar, { description: "First day of operation (inclusive)." })
+  activeFrom!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "Last day of operation (inclusive); omit or null while open." })
+  activeTo?: string | null;
+
+  @Field(() => Int, { description: "Committed daily handover capacity, parcels per day (1 to 1,000,000)." })
+  dailyCapacity!: number;
+}

@@ -1,0 +1,149 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { BadUserInputError } from "../../lib/errors.js";
+import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
+import { DateScalar } from "../../lib/scalars.js";
+import { findPostOfficesByIds } from "../post-office/post-office.repository.js";
+import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { PostOffice } from "../post-office/post-office.type.js";
+import { UpsertPickupLocationInput } from "./pickup-location.input.js";
+import {
+  findPickupLocationByCode,
+  findPickupLocations,
+  insertPickupLocation,
+  type PickupLocationValues,
+  updatePickupLocation,
+} from "./pickup-location.repository.js";
+import type { PickupLocationRow } from "./pickup-location.sql.js";
+import { PickupLocation, UpsertPickupLocationPayload } from "./pickup-location.type.js";
+
+const MAX_CAPACITY = 1_000_000;
+
+/** The payload as resolved: the location is the stored row (its fields resolve through this resolver). */
+interface UpsertResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly pickupLocation: PickupLocationRow;
+}
+
+function requiredText(value: string, field: string, max: number): string {
+  const text = value.replace(/\s+/g, " ").trim();
+  if (text.length === 0 || text.length > max) {
+    throw new BadUserInputError(`${field} must be 1 to ${max} characters; got ${text.length}.`, { field, value });
+  }
+  return text;
+}
+
+/** Validated column values of an upsert; every error names its input field. */
+function valuesOf(input: UpsertPickupLocationInput): Omit<PickupLocationValues, "state"> {
+  const code = input.code.trim().toUpperCase();
+  if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(code)) {
+    throw new BadUserInputError(`input.code must be 2-32 letters, digits or hyphens, starting with a letter or digit; got ${JSON.stringify(input.code)}.`, {
+      field: "input.code",
+      value: input.code,
+    });
+  }
+  if (!Number.isInteger(input.dailyCapacity) || input.dailyCapacity < 1 || input.dailyCapacity > MAX_CAPACITY) {
+    throw new BadUserInputError(`input.dailyCapacity must be 1 to ${MAX_CAPACITY} parcels per day; got ${input.dailyCapacity}.`, {
+      field: "input.dailyCapacity",
+      value: input.dailyCapacity,
+    });
+  }
+  const activeTo = input.activeTo ?? null;
+  if (activeTo !== null && activeTo < input.activeFrom) {
+    throw new BadUserInputError(`input.activeTo (${activeTo}) is before input.activeFrom (${input.activeFrom}).`, {
+      field: "input.activeTo",
+      value: activeTo,
+    });
+  }
+  return {
+    code,
+    name: requiredText(input.name, "input.name", 120),
+    postOfficeId: integerKeyOf(input.postOfficeId, "PostOffice", "input.postOfficeId"),
+    city: requiredText(input.city, "input.city", 80),
+    activeFrom: input.activeFrom,
+    activeTo,
+    dailyCapacity: input.dailyCapacity,
+  };
+}
+
+function sameValues(row: PickupLocationRow, values: PickupLocationValues): boolean {
+  return (Object.keys(values) as (keyof PickupLocationValues)[]).every((key) => row[key] === values[key]);
+}
+
+@Resolver(() => PickupLocation)
+export class PickupLocationResolver {
+  @Query(() => PickupLocation, { nullable: true, description: "One pickup location by its code (any case); null when there is none." })
+  async pickupLocation(
+    @Arg("code", () => String, { description: "The location's code, e.g. 'DEL-GPO'." }) code: string,
+    @Ctx() ctx: Context,
+  ): Promise<PickupLocationRow | null> {
+    return (await findPickupLocationByCode(ctx.database.db, code.trim().toUpperCase())) ?? null;
+  }
+
+  @Query(() => [PickupLocation], {
+    description: "Pickup locations by code; with `activeOn`, only those open that day (activeFrom ≤ day ≤ activeTo).",
+  })
+  async pickupLocations(
+    @Arg("activeOn", () => DateScalar, { nullable: true, description: "A day: only locations open on it. Omitted: all, closed ones included." })
+    activeOn: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<PickupLocationRow[]> {
+    const rows = await findPickupLocations(ctx.database.db, activeOn ?? null);
+    for (const row of rows) ctx.loaders.pickupLocationById.prime(row.id, row);
+    return rows;
+  }
+
+  @Mutation(() => UpsertPickupLocationPayload, {
+    description:
+      "Creates a pickup location, or updates the one with the same code. Idempotent: the same input again " +
+      "reports unchanged and writes nothing. A location is never deleted: close it by setting activeTo.",
+  })
+  async upsertPickupLocation(
+    @Arg("input", () => UpsertPickupLocationInput, { description: "The location." }) input: UpsertPickupLocationInput,
+    @Ctx() ctx: Context,
+  ): Promise<UpsertResult> {
+    const partial = valuesOf(input);
+    return ctx.database.transaction(async ({ db }) => {
+      const [office] = await findPostOfficesByIds(db, [partial.postOfficeId]);
+      if (office === undefined) {
+        throw new BadUserInputError(`input.postOfficeId names no post office: ${input.postOfficeId}.`, {
+          field: "input.postOfficeId",
+          value: input.postOfficeId,
+        });
+      }
+      const values: PickupLocationValues = { ...partial, state: office.state };
+      const existing = await findPickupLocationByCode(db, values.code);
+      if (existing === undefined) {
+        const pickupLocation = await insertPickupLocation(db, values);
+        return { created: 1, updated: 0, unchanged: 0, pickupLocation };
+      }
+      if (sameValues(existing, values)) {
+        return { created: 0, updated: 0, unchanged: 1, pickupLocation: existing };
+      }
+      const pickupLocation = await updatePickupLocation(db, existing.id, values);
+      return { created: 0, updated: 1, unchanged: 0, pickupLocation };
+    });
+  }
+
+  @FieldResolver(() => ID, { description: "Global id of the location." })
+  id(@Root() location: PickupLocationRow): string {
+    return toGlobalId("PickupLocation", location.id);
+  }
+
+  @FieldResolver(() => PostOffice, { description: "The India Post office the location sits at." })
+  async postOffice(@Root() location: PickupLocationRow, @Ctx() ctx: Context): Promise<PostOfficeRow> {
+    return (await ctx.loaders.postOfficeById.load(location.postOfficeId))!;
+  }
+}
+
+@Resolver(() => PostOffice)
+export class PostOfficePickupLocationsResolver {
+  @FieldResolver(() => [PickupLocation], {
+    description: "Amazon pickup locations at this office (usually none), by code, closed ones included.",
+  })
+  pickupLocations(@Root() office: PostOfficeRow, @Ctx() ctx: Context): Promise<PickupLocationRow[]> {
+    return ctx.loaders.pickupLocationsByPostOfficeId.load(office.id);
+  }
+}

@@ -1,0 +1,48 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { DateScalar } from "../../lib/scalars.js";
+import { Node } from "../node/node.type.js";
+
+@ObjectType("PickupLocation", {
+  implements: Node,
+  description:
+    "An India Post facility in Amazon's network where Amazon hands parcels over to India Post. The network grew " +
+    "from 6 to 13 locations in the 2-3 years before the October 2024 MoU. A closed location keeps its record " +
+    "with `activeTo` set.",
+})
+export class PickupLocation extends Node {
+  @Field(() => String, { description: "Stable code of the location, upper case, e.g. 'DEL-GPO'." })
+  code!: string;
+
+  @Field(() => String, { description: "Name of the location." })
+  name!: string;
+
+  @Field(() => String, { description: "City the location serves." })
+  city!: string;
+
+  @Field(() => String, { nullable: true, description: "State or union territory: that of the post office it sits at." })
+  state!: string | null;
+
+  @Field(() => DateScalar, { description: "First day of operation (IST calendar day, inclusive)." })
+  activeFrom!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "Last day of operation (inclusive); null while the location is open." })
+  activeTo!: string | null;
+
+  @Field(() => Int, { description: "Committed daily handover capacity, in parcels per day." })
+  dailyCapacity!: number;
+}
+
+@ObjectType("UpsertPickupLocationPayload", { description: "What upsertPickupLocation did." })
+export class UpsertPickupLocationPayload {
+  @Field(() => Int, { description: "1 when the location was new, else 0." })
+  created!: number;
+
+  @Field(() => Int, { description: "1 when an existing location changed, else 0." })
+  updated!: number;
+
+  @Field(() => Int, { description: "1 when the input equalled the stored location (a retry): nothing was written." })
+  unchanged!: number;
+
+  @Field(() => PickupLocation, { description: "The location as stored after the mutation." })
+  pickupLocation!: PickupLocation;
+}

@@ -1,0 +1,91 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../src/db/client.js";
+import { PickupLocationsDocument, SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
+import { toGlobalId } from "../src/lib/global-id.js";
+import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createTestGraph, type TestGraph } from "./support/graph.js";
+
+const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
+
+describe.each(engines)("pickup locations on %s", (engine) => {
+  let db: TestDatabase;
+  let graph: TestGraph;
+  let officeId: string;
+
+  const rowCount = async () =>
+    (await queryRows<{ n: number }>(db.database.db, sql`select count(*)::int as n from pickup_location`))[0]!.n;
+  const input = (overrides: Record<string, unknown> = {}) => ({
+    code: "leh-ho",
+    name: "Leh pickup point",
+    postOfficeId: officeId,
+    city: "Leh",
+    activeFrom: "2022-01-10",
+    dailyCapacity: 400,
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    await importPostOfficeCsv(db.database, FIXTURE, {});
+    graph = await createTestGraph(db.database);
+    const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "194101" } });
+    officeId = offices.data!.postOffices.nodes[0]!.id;
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await db?.drop();
+  });
+
+  it("creates a location, reports a retry as unchanged and a change as updated", async () => {
+    const created = await graph.execute(UpsertPickupLocationDocument, { input: input() });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.upsertPickupLocation).toMatchObject({
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      pickupLocation: { code: "LEH-HO", city: "Leh", state: "Ladakh", activeFrom: "2022-01-10", activeTo: null, dailyCapacity: 400 },
+    });
+    const retry = await graph.execute(UpsertPickupLocationDocument, { input: input() });
+    expect(retry.data!.upsertPickupLocation).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    const closed = await graph.execute(UpsertPickupLocationDocument, { input: input({ activeTo: "2024-03-31" }) });
+    expect(closed.data!.upsertPickupLocation).toMatchObject({ created: 0, updated: 1, unchanged: 0, pickupLocation: { activeTo: "2024-03-31" } });
+    expect(await rowCount()).toBe(1);
+  });
+
+  it("answers which locations were open on a day, closed ones kept", async () => {
+    const on = async (activeOn?: string) =>
+      (await graph.execute(PickupLocationsDocument, activeOn === undefined ? {} : { activeOn })).data!.pickupLocations.map((p) => p.code);
+    expect(await on("2022-01-09")).toEqual([]);
+    expect(await on("2022-01-10")).toEqual(["LEH-HO"]);
+    expect(await on("2024-03-31")).toEqual(["LEH-HO"]);
+    expect(await on("2024-04-01")).toEqual([]);
+    expect(await on()).toEqual(["LEH-HO"]);
+    const all = await graph.execute(PickupLocationsDocument, {});
+    expect(all.data!.pickupLocations[0]!.postOffice.pincode.code).toBe("194101");
+  });
+
+  it.each([
+    [{ code: "x" }, "input.code"],
+    [{ code: "bad code!" }, "input.code"],
+    [{ dailyCapacity: 0 }, "input.dailyCapacity"],
+    [{ name: "   " }, "input.name"],
+    [{ activeFrom: "2024-05-01", activeTo: "2024-04-30" }, "input.activeTo"],
+    [{ code: "NEW-1", postOfficeId: toGlobalId("PostOffice", 987654) }, "input.postOfficeId"],
+    [{ code: "NEW-2", postOfficeId: toGlobalId("Circle", 1) }, "input.postOfficeId"],
+  ])("rejects %j naming %s and writes nothing", async (overrides, field) => {
+    const before = await rowCount();
+    const result = await graph.execute(UpsertPickupLocationDocument, { input: input(overrides) });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ field });
+    expect(["BAD_USER_INPUT", "INVALID_ID"]).toContain(result.errors?.[0]?.extensions?.code);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it("rejects an impossible date as BAD_USER_INPUT", async () => {
+    const result = await graph.execute(UpsertPickupLocationDocument, { input: input({ activeFrom: "2024-02-30" }) });
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.message).toContain("2024-02-30");
+    expect(result.statements).toBe(0);
+  });
+});
