@@ -3,6 +3,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { NodeResolver } from "./modules/node/node.resolver.js";
 import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
+import { ProductResolver } from "./modules/product/product.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   DivisionResolver,
   PickupLocationResolver,
   PostOfficePickupLocationsResolver,
+  ProductResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -117,7 +117,7 @@ const SCAN_TEXT_RULES: readonly TextRule<ScanEventType>[] = [
   // A return completing is phrased as a delivery; it must never reach the DELIVERED rule.
   { pattern: /^(?!.*\bnot\b).*\bdelivered\b.*\bsender\b/, value: "DELIVERED_TO_SENDER" },
   { pattern: /\bdelivery attempted\b|\battempted delivery\b/, value: "DELIVERY_ATTEMPTED" },
-  { pattern: /\breturned? to sender\b/, value: "RETURNED_TO_SENDER" },
+  { pattern: /\breturn(ed)? to sender\b/, value: "RETURNED_TO_SENDER" },
   // "Item not delivered" is not in India Post's vocabulary; refusing it beats reading a delivery into it.
   { pattern: /^(?!.*\bnot\b).*\bdelivered\b/, value: "DELIVERED" },
   // "Invoiced" is India Post's word for entering the item on the postman's beat list.

@@ -89,3 +89,32 @@ describe.each(engines)("pickup locations on %s", (engine) => {
     expect(result.statements).toBe(0);
   });
 });
+
+describe.each(engines)("the product code list on %s", (engine) => {
+  let db: TestDatabase;
+  let graph: TestGraph;
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    graph = await createTestGraph(db.database);
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await db?.drop();
+  });
+
+  it("switches Speed Post and Business Parcel to their successors on 16 Dec 2024", async () => {
+    const on = async (day: string) =>
+      ((await graph.execute(`{ products(activeOn: "${day}") { code } }`)).data as { products: { code: string }[] }).products.map((p) => p.code);
+    expect(await on("2024-12-15")).toEqual(["BUSINESS_PARCEL", "EXPRESS_PARCEL", "REGISTERED_PARCEL", "SPEED_POST"]);
+    expect(await on("2024-12-16")).toEqual([
+      "EXPRESS_PARCEL",
+      "INDIA_POST_PARCEL",
+      "REGISTERED_PARCEL",
+      "SPEED_POST_DOCUMENT",
+      "SPEED_POST_PARCEL",
+    ]);
+    const all = (await graph.execute("{ products { code maxWeightGrams } }")).data as { products: { code: string; maxWeightGrams: number | null }[] };
+    expect(all.products).toHaveLength(7);
+    expect(all.products.find((p) => p.code === "SPEED_POST")?.maxWeightGrams).toBe(35_000);
+  });
+});

@@ -1,0 +1,17 @@
+import { asc, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { type ProductRow, productTable } from "./product.sql.js";
+
+const t = productTable;
+
+/** Products offered on `day` (null bounds are open); all of them when day is null. */
+export function findProducts(db: Db, activeOn: string | null): Promise<ProductRow[]> {
+  const query = db.select().from(t);
+  const filtered =
+    activeOn === null
+      ? query
+      : query.where(
+          sql`(${t.effectiveFrom} is null or ${t.effectiveFrom} <= ${activeOn}::date) and (${t.effectiveTo} is null or ${t.effectiveTo} >= ${activeOn}::date)`,
+        );
+  return filtered.orderBy(asc(t.code));
+}

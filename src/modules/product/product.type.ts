@@ -1,0 +1,31 @@
+import { Field, Int, ObjectType } from "type-graphql";
+import { DateScalar } from "../../lib/scalars.js";
+
+@ObjectType("Product", {
+  description:
+    "An India Post product that carries Amazon parcels, from a code list with effective dates (e.g. Speed Post " +
+    "until 15 Dec 2024, then Speed Post Document / Speed Post Parcel). A shipment stores the product of its booking; " +
+    "the tracking number's prefix is only a hint.",
+})
+export class Product {
+  @Field(() => String, { description: "Stable product code, e.g. 'SPEED_POST', 'INDIA_POST_PARCEL'." })
+  code!: string;
+
+  @Field(() => String, { description: "Product name as India Post sells it." })
+  name!: string;
+
+  @Field(() => String, { description: "What the product is." })
+  description!: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "First day offered; null when it predates the data dakgraph holds." })
+  effectiveFrom!: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Last day offered (inclusive); null while offered." })
+  effectiveTo!: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Minimum weight per article, in grams; null where none is recorded." })
+  minWeightGrams!: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Maximum weight per article, in grams (Speed Post: 35,000); null where not recorded." })
+  maxWeightGrams!: number | null;
+}
