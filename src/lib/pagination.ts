@@ -1,7 +1,6 @@
 import type { ClassType } from "type-graphql";
 import { ArgsType, Field, Int, ObjectType } from "type-graphql";
-import { InvalidCursorError, PageSizeExceededError } from "./errors.js";
-import { BadUserInputError } from "./errors.js";
+import { BadUserInputError, InvalidCursorError, PageSizeExceededError } from "./errors.js";
 
 @ObjectType({ description: "Where a page sits in its connection (Relay cursor connections)." })
 export class PageInfo {

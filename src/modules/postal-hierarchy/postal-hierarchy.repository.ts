@@ -21,6 +21,40 @@ export function unitKey(unit: UnitNames): string {
   return `${unit.circle}\u0000${unit.region ?? ""}\u0000${unit.division ?? ""}`;
 }
 
+interface NamedChild {
+  readonly parentId: number;
+  readonly name: string;
+}
+
+/**
+ * Ids of (parent, name) rows of a region or division table, inserting the
+ * missing ones: one statement for any number of pairs.
+ */
+async function ensureChildren(
+  db: Db,
+  table: "postal_region" | "postal_division",
+  parentColumn: "circle_id" | "region_id",
+  wanted: readonly NamedChild[],
+): Promise<(NamedChild & { id: number })[]> {
+  if (wanted.length === 0) return [];
+  const tableSql = sql.identifier(table);
+  const parentSql = sql.identifier(parentColumn);
+  const rows = await queryRows<{ id: number; parent_id: number; name: string }>(
+    db,
+    sql`/* ensureChildren */
+      with wanted as (
+        select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w("parentId" int, name text)
+      ), inserted as (
+        insert into ${tableSql} (${parentSql}, name) select "parentId", name from wanted
+        on conflict (${parentSql}, name) do nothing returning id, ${parentSql} as parent_id, name
+      )
+      select id, parent_id, name from inserted
+      union all
+      select t.id, t.${parentSql} as parent_id, t.name from ${tableSql} t join wanted w on w."parentId" = t.${parentSql} and w.name = t.name`,
+  );
+  return rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name }));
+}
+
 /**
  * Ids of circles, regions and divisions by name, creating those that are new.
  * Three statements for the distinct names of a whole batch, whatever its size.
@@ -31,52 +65,26 @@ export async function ensureUnits(db: Db, units: readonly UnitNames[]): Promise<
   const circleRows = await db.select().from(circleTable).where(inArray(circleTable.name, circles));
   const circleId = new Map(circleRows.map((c) => [c.name, c.id]));
 
-  const regionPairs = new Map<string, { circleId: number; name: string }>();
+  const regionPairs = new Map<string, NamedChild>();
   for (const u of units) {
-    if (u.region !== null) regionPairs.set(`${u.circle}\u0000${u.region}`, { circleId: circleId.get(u.circle)!, name: u.region });
+    if (u.region !== null) regionPairs.set(`${u.circle}\u0000${u.region}`, { parentId: circleId.get(u.circle)!, name: u.region });
   }
+  const circleName = new Map(circleRows.map((c) => [c.id, c.name]));
   const regionId = new Map<string, number>();
-  if (regionPairs.size > 0) {
-    const rows = await queryRows<{ id: number; circle_id: number; name: string }>(
-      db,
-      sql`/* ensureUnits:regions */
-        with wanted as (
-          select * from jsonb_to_recordset(${JSON.stringify([...regionPairs.values()])}::jsonb) as w("circleId" int, name text)
-        ), inserted as (
-          insert into postal_region (circle_id, name) select "circleId", name from wanted
-          on conflict (circle_id, name) do nothing returning id, circle_id, name
-        )
-        select id, circle_id, name from inserted
-        union all
-        select r.id, r.circle_id, r.name from postal_region r join wanted w on w."circleId" = r.circle_id and w.name = r.name`,
-    );
-    const circleName = new Map(circleRows.map((c) => [c.id, c.name]));
-    for (const r of rows) regionId.set(`${circleName.get(r.circle_id)}\u0000${r.name}`, r.id);
+  for (const r of await ensureChildren(db, "postal_region", "circle_id", [...regionPairs.values()])) {
+    regionId.set(`${circleName.get(r.parentId)}\u0000${r.name}`, r.id);
   }
 
-  const divisionPairs = new Map<string, { regionId: number; name: string }>();
+  const divisionPairs = new Map<string, NamedChild>();
   for (const u of units) {
     if (u.region !== null && u.division !== null) {
       const rid = regionId.get(`${u.circle}\u0000${u.region}`)!;
-      divisionPairs.set(`${rid}\u0000${u.division}`, { regionId: rid, name: u.division });
+      divisionPairs.set(`${rid}\u0000${u.division}`, { parentId: rid, name: u.division });
     }
   }
   const divisionId = new Map<string, number>();
-  if (divisionPairs.size > 0) {
-    const rows = await queryRows<{ id: number; region_id: number; name: string }>(
-      db,
-      sql`/* ensureUnits:divisions */
-        with wanted as (
-          select * from jsonb_to_recordset(${JSON.stringify([...divisionPairs.values()])}::jsonb) as w("regionId" int, name text)
-        ), inserted as (
-          insert into postal_division (region_id, name) select "regionId", name from wanted
-          on conflict (region_id, name) do nothing returning id, region_id, name
-        )
-        select id, region_id, name from inserted
-        union all
-        select d.id, d.region_id, d.name from postal_division d join wanted w on w."regionId" = d.region_id and w.name = d.name`,
-    );
-    for (const r of rows) divisionId.set(`${r.region_id}\u0000${r.name}`, r.id);
+  for (const d of await ensureChildren(db, "postal_division", "region_id", [...divisionPairs.values()])) {
+    divisionId.set(`${d.parentId}\u0000${d.name}`, d.id);
   }
 
   const result = new Map<string, UnitIds>();
