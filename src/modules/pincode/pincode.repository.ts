@@ -1,14 +1,13 @@
-import { and, asc, eq, gt, inArray, like, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { queryRows } from "../../db/client.js";
-import { type PincodeRow, pincodeTable } from "./pincode.sql.js";
+import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
 
 export interface PincodeFilterValues {
   readonly codePrefix?: string | null;
   readonly zone?: number | null;
   readonly state?: string | null;
   readonly district?: string | null;
-  readonly circleId?: number | null;
+  readonly circle?: string | null;
   readonly isArmyPostal?: boolean | null;
 }
 
@@ -18,8 +17,8 @@ function filterConditions(filter: PincodeFilterValues): SQL[] {
   if (filter.zone !== null && filter.zone !== undefined) conditions.push(like(pincodeTable.code, `${filter.zone}%`));
   if (filter.state) conditions.push(eq(sql`lower(${pincodeTable.primaryState})`, filter.state.toLowerCase()));
   if (filter.district) conditions.push(eq(sql`lower(${pincodeTable.primaryDistrict})`, filter.district.toLowerCase()));
-  if (filter.circleId !== null && filter.circleId !== undefined) {
-    conditions.push(eq(pincodeTable.primaryCircleId, filter.circleId));
+  if (filter.circle) {
+    conditions.push(sql`${pincodeTable.primaryCircleId} in (select id from postal_circle where lower(name) = ${filter.circle.toLowerCase()})`);
   }
   if (filter.isArmyPostal === true) conditions.push(like(pincodeTable.code, "9%"));
   if (filter.isArmyPostal === false) conditions.push(sql`${pincodeTable.code} not like '9%'`);
@@ -104,11 +103,6 @@ export async function ensurePincodes(db: Db, codes: readonly string[]): Promise<
     .onConflictDoNothing();
 }
 
-export async function countAllPincodes(db: Db): Promise<number> {
-  const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from pincode`);
-  return rows[0]?.n ?? 0;
-}
-
 export interface PincodeDistanceRow {
   readonly pincode: PincodeRow;
   readonly distanceKm: number;
@@ -141,7 +135,7 @@ export async function findPincodesNear(
     .from(pincodeTable)
     .where(
       and(
-        sql`${pincodeTable.coordinateQuality} in ('IN_INDIA', 'SWAPPED_CORRECTED')`,
+        inArray(pincodeTable.coordinateQuality, [...USABLE_COORDINATE_QUALITIES]),
         sql`${pincodeTable.latitude} between ${latitude - band}::float8 and ${latitude + band}::float8`,
         sql`${distance} <= ${radiusKm}::float8`,
       ),
@@ -156,6 +150,6 @@ export async function countPincodesWithoutCoordinates(db: Db): Promise<number> {
   const rows = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(pincodeTable)
-    .where(sql`${pincodeTable.coordinateQuality} not in ('IN_INDIA', 'SWAPPED_CORRECTED')`);
+    .where(notInArray(pincodeTable.coordinateQuality, [...USABLE_COORDINATE_QUALITIES]));
   return rows[0]?.n ?? 0;
 }

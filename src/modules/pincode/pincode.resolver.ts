@@ -7,7 +7,6 @@ import { PinScalar } from "../../lib/scalars.js";
 import { textFilter } from "../../lib/text-input.js";
 import { PostOfficeConnection } from "../post-office/post-office.type.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
-import { findCircleByName } from "../postal-hierarchy/postal-hierarchy.repository.js";
 import type { CircleRow } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { Circle } from "../postal-hierarchy/postal-hierarchy.type.js";
 import { type PincodeFilter, PincodesArgs } from "./pincode.args.js";
@@ -24,7 +23,7 @@ import { isArmyPostal, POSTAL_ZONES, zoneOf } from "./pincode.zone.js";
 
 const MAX_RADIUS_KM = 500;
 
-async function filterValues(filter: PincodeFilter | null | undefined, ctx: Context): Promise<PincodeFilterValues | null> {
+function filterValues(filter: PincodeFilter | null | undefined): PincodeFilterValues {
   if (filter === null || filter === undefined) return {};
   const codePrefix = textFilter(filter.codePrefix, "filter.codePrefix");
   if (codePrefix !== null && !/^[1-9][0-9]{0,5}$/.test(codePrefix)) {
@@ -37,19 +36,12 @@ async function filterValues(filter: PincodeFilter | null | undefined, ctx: Conte
   if (zone !== null && (zone < 1 || zone > 9)) {
     throw new BadUserInputError(`filter.zone must be a postal zone from 1 to 9; got ${zone}.`, { field: "filter.zone", value: zone });
   }
-  const circleName = textFilter(filter.circle, "filter.circle");
-  let circleId: number | null = null;
-  if (circleName !== null) {
-    const circle = await findCircleByName(ctx.database.db, circleName);
-    if (circle === undefined) return null;
-    circleId = circle.id;
-  }
   return {
     codePrefix,
     zone,
     state: textFilter(filter.state, "filter.state"),
     district: textFilter(filter.district, "filter.district"),
-    circleId,
+    circle: textFilter(filter.circle, "filter.circle"),
     isArmyPostal: filter.isArmyPostal ?? null,
   };
 }
@@ -71,8 +63,7 @@ export class PincodeResolver {
   async pincodes(@Args(() => PincodesArgs) args: PincodesArgs, @Ctx() ctx: Context) {
     const size = pageSize(args.first, ctx.config.maxPageSize);
     const after = args.after === null || args.after === undefined ? null : (decodeCursor(args.after, "s")[0] as string);
-    const filter = await filterValues(args.filter, ctx);
-    if (filter === null) return connectionFrom<PincodeRow>([], size, after !== null, () => "", () => 0);
+    const filter = filterValues(args.filter);
     const db = ctx.database.db;
     const rows = await findPincodesPage(db, filter, after, size + 1);
     for (const row of rows) ctx.loaders.pincodeByCode.prime(row.code, row);

@@ -5,6 +5,8 @@ import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 
 export const COORDINATE_QUALITIES = ["IN_INDIA", "SWAPPED_CORRECTED", "ZERO", "OUT_OF_BOUNDS", "MISSING"] as const;
 export type CoordinateQualityValue = (typeof COORDINATE_QUALITIES)[number];
+/** Qualities whose coordinates may be used for distances and maps. */
+export const USABLE_COORDINATE_QUALITIES: readonly CoordinateQualityValue[] = ["IN_INDIA", "SWAPPED_CORRECTED"];
 
 /**
  * One row per PIN code. State, district and circle are properties of post

@@ -1,7 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionType } from "../../lib/pagination.js";
 import { Node } from "../node/node.type.js";
-import type { CoordinateQualityValue } from "./pincode.sql.js";
 
 export enum CoordinateQuality {
   IN_INDIA = "IN_INDIA",
@@ -25,8 +24,6 @@ registerEnumType(CoordinateQuality, {
     MISSING: { description: "The source has no coordinates for it." },
   },
 });
-
-export const USABLE_QUALITIES: readonly CoordinateQualityValue[] = ["IN_INDIA", "SWAPPED_CORRECTED"];
 
 @ObjectType("GeoPoint", { description: "A position in WGS84 decimal degrees, approximate (see CoordinateQuality)." })
 export class GeoPoint {

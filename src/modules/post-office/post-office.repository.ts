@@ -104,11 +104,6 @@ export function findPostOfficesByPincodes(db: Db, codes: readonly string[]): Pro
     .orderBy(sql`${t.name} collate "C"`, t.id);
 }
 
-export async function countAllPostOffices(db: Db): Promise<number> {
-  const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from post_office`);
-  return rows[0]?.n ?? 0;
-}
-
 /** One office as a data.gov.in CSV import writes it; null means "unknown here", never "erase". */
 export interface PostOfficeUpsert {
   readonly pincode: string;

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { postOfficeTable } from "../post-office/post-office.sql.js";
@@ -157,11 +157,6 @@ export async function countOfficesByUnit(
         where ${sql.identifier(column)} = any(${sql.param([...ids])}::int[]) group by 1`,
   );
   return new Map(rows.map((r) => [r.id, r.n]));
-}
-
-export async function findCircleByName(db: Db, name: string): Promise<CircleRow | undefined> {
-  const rows = await db.select().from(circleTable).where(eq(sql`lower(${circleTable.name})`, name.toLowerCase()));
-  return rows[0];
 }
 
 /** PIN counts per derived primary circle, for the circle ids asked. */
