@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, date, index, integer, pgTable, serial, text } from "drizzle-orm/pg-core";
+import { boolean, check, date, index, integer, pgTable, serial, text } from "drizzle-orm/pg-core";
 import { updatedAt } from "../../db/columns.js";
 import { postOfficeTable } from "../post-office/post-office.sql.js";
 
@@ -24,6 +24,8 @@ export const pickupLocationTable = pgTable(
     activeTo: date("active_to", { mode: "string" }),
     /** Committed handover capacity, parcels per day. */
     dailyCapacity: integer("daily_capacity").notNull(),
+    /** True for locations made by the demo generator: real post offices, invented partnership facilities. */
+    synthetic: boolean("synthetic").notNull().default(false),
     updatedAt: updatedAt(),
   },
   (t) => [

@@ -1,0 +1,85 @@
+import type { RouteClassValue } from "./service-norm.sql.js";
+
+/*
+ * Which service norm applies to a shipment, and the day it is due (DOMAIN.md §6).
+ *
+ * - Route class, first match wins: REMOTE (an Army Postal destination, or a destination state in
+ *   REMOTE_STATES), LOCAL (origin and destination share the 3-digit sorting district), METRO_TO_METRO
+ *   (both in one of the six metro sorting districts), WITHIN_CIRCLE (same postal circle), else
+ *   REST_OF_INDIA.
+ * - Due date: D is the IST booking day; count `days` working days after D, skipping Sundays (and any
+ *   holiday passed in); one more working day when a branch office delivers.
+ */
+
+/** Sorting districts (first three PIN digits) of the six metros: Delhi, Mumbai, Kolkata, Chennai, Bengaluru, Hyderabad. */
+export const METRO_SORTING_DISTRICTS: ReadonlyMap<string, string> = new Map([
+  ["110", "Delhi"],
+  ["400", "Mumbai"],
+  ["700", "Kolkata"],
+  ["600", "Chennai"],
+  ["560", "Bengaluru"],
+  ["500", "Hyderabad"],
+]);
+
+/**
+ * States and union territories (spelt as CANONICAL_STATES in post-office.normalise.ts) whose destinations
+ * take the REMOTE norm: the North-East, Jammu & Kashmir,
+ * Ladakh and the island territories.
+ */
+export const REMOTE_STATES: ReadonlySet<string> = new Set(
+  [
+    "Arunachal Pradesh",
+    "Assam",
+    "Manipur",
+    "Meghalaya",
+    "Mizoram",
+    "Nagaland",
+    "Sikkim",
+    "Tripura",
+    "Jammu & Kashmir",
+    "Ladakh",
+    "Andaman & Nicobar Islands",
+    "Lakshadweep",
+  ].map((s) => s.toLowerCase()),
+);
+
+export interface RouteEnds {
+  readonly originPincode: string;
+  readonly originCircleId: number | null;
+  readonly destinationPincode: string;
+  readonly destinationCircleId: number | null;
+  readonly destinationState: string | null;
+  readonly armyPostal: boolean;
+}
+
+export function routeClassOf(route: RouteEnds): RouteClassValue {
+  if (route.armyPostal) return "REMOTE";
+  if (route.destinationState !== null && REMOTE_STATES.has(route.destinationState.toLowerCase())) return "REMOTE";
+  const from = route.originPincode.slice(0, 3);
+  const to = route.destinationPincode.slice(0, 3);
+  if (from === to) return "LOCAL";
+  if (METRO_SORTING_DISTRICTS.has(from) && METRO_SORTING_DISTRICTS.has(to)) return "METRO_TO_METRO";
+  if (route.originCircleId !== null && route.originCircleId === route.destinationCircleId) return "WITHIN_CIRCLE";
+  return "REST_OF_INDIA";
+}
+
+const DAY_MS = 86_400_000;
+
+/** `days` working days after `bookingDate` (YYYY-MM-DD), skipping Sundays and the given holidays. */
+export function addWorkingDays(bookingDate: string, days: number, holidays: ReadonlySet<string> = new Set()): string {
+  let t = Date.parse(`${bookingDate}T00:00:00Z`);
+  if (Number.isNaN(t)) throw new RangeError(`Not a date: ${bookingDate}`);
+  let left = days;
+  while (left > 0) {
+    t += DAY_MS;
+    const day = new Date(t);
+    const iso = day.toISOString().slice(0, 10);
+    if (day.getUTCDay() !== 0 && !holidays.has(iso)) left -= 1;
+  }
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The promised delivery day: norm days after booking, plus one when a branch office delivers. */
+export function promisedDateOf(bookingDate: string, normDays: number, deliveredByBranch: boolean, holidays?: ReadonlySet<string>): string {
+  return addWorkingDays(bookingDate, normDays + (deliveredByBranch ? 1 : 0), holidays);
+}

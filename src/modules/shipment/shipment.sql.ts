@@ -1,0 +1,137 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, char, check, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { updatedAt } from "../../db/columns.js";
+import { codRemittanceTable } from "../cod-remittance/cod-remittance.sql.js";
+import { pickupLocationTable } from "../pickup-location/pickup-location.sql.js";
+import { postOfficeTable } from "../post-office/post-office.sql.js";
+import { productTable } from "../product/product.sql.js";
+import type { FailedAttemptReason, ScanEventType, ShipmentStatus } from "./scan-event.rules.js";
+
+export const PAYMENT_MODES = ["PREPAID", "COD"] as const;
+export type PaymentModeValue = (typeof PAYMENT_MODES)[number];
+
+export const DESTINATION_KINDS = ["PIN_CODE", "ARMY_POSTAL"] as const;
+export type DestinationKindValue = (typeof DESTINATION_KINDS)[number];
+
+/** The two Army Postal Service base offices civilian mail for Army units is addressed through (DOMAIN.md §3). */
+export const ARMY_POST_OFFICES = ["APO_56", "APO_99"] as const;
+export type ArmyPostOfficeValue = (typeof ARMY_POST_OFFICES)[number];
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * One Amazon parcel carried by India Post. A tracking number is unique together with its IST booking
+ * date (India Post may reuse a number after 12 months). Status and the delivery columns are derived
+ * from the scan timeline by scan-event.rules.ts and rewritten whenever events arrive; they are never
+ * set directly.
+ */
+export const shipmentTable = pgTable(
+  "shipment",
+  {
+    id: serial("id").primaryKey(),
+    trackingNumber: char("tracking_number", { length: 13 }).notNull(),
+    /** IST calendar day of booked_at: with the tracking number, the natural key. */
+    bookingDate: date("booking_date", { mode: "string" }).notNull(),
+    bookedAt: timestamptz("booked_at").notNull(),
+    productCode: text("product_code")
+      .notNull()
+      .references(() => productTable.code),
+    paymentMode: text("payment_mode").$type<PaymentModeValue>().notNull(),
+    /** Cash to collect on delivery, integer paise; set exactly when payment_mode is COD. */
+    codAmountPaise: bigint("cod_amount_paise", { mode: "number" }),
+    weightGrams: integer("weight_grams").notNull(),
+    declaredValuePaise: bigint("declared_value_paise", { mode: "number" }),
+    pickupLocationId: integer("pickup_location_id")
+      .notNull()
+      .references(() => pickupLocationTable.id),
+    destinationKind: text("destination_kind").$type<DestinationKindValue>().notNull(),
+    /** A directory PIN for PIN_CODE destinations; an Army Postal (9xxxxx) PIN, not in the directory, for ARMY_POSTAL. */
+    destinationPincode: char("destination_pincode", { length: 6 }).notNull(),
+    armyPostOffice: text("army_post_office").$type<ArmyPostOfficeValue>(),
+    deliveryOfficeId: integer("delivery_office_id").references(() => postOfficeTable.id),
+    /** The service-norm route class and days applied at booking (service-norm module). */
+    routeClass: text("route_class").notNull(),
+    serviceNormDays: integer("service_norm_days").notNull(),
+    promisedDate: date("promised_date", { mode: "string" }).notNull(),
+    status: text("status").$type<ShipmentStatus>().notNull().default("BOOKED"),
+    deliveredAt: timestamptz("delivered_at"),
+    attempts: integer("attempts").notNull().default(0),
+    outForDeliveryCount: integer("out_for_delivery_count").notNull().default(0),
+    firstAttemptAt: timestamptz("first_attempt_at"),
+    returnedAt: timestamptz("returned_at"),
+    rtoDeliveredAt: timestamptz("rto_delivered_at"),
+    lastEventAt: timestamptz("last_event_at"),
+    codRemittanceId: integer("cod_remittance_id").references(() => codRemittanceTable.id),
+    /** True for rows made by the demo generator: never real partnership data. */
+    synthetic: boolean("synthetic").notNull().default(false),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("shipment_tracking_booking").on(t.trackingNumber, t.bookingDate),
+    index("shipment_pickup_booked").on(t.pickupLocationId, t.bookedAt, t.id),
+    index("shipment_destination").on(t.destinationPincode, t.bookedAt, t.id),
+    index("shipment_booked").on(t.bookedAt, t.id),
+    index("shipment_delivered").on(t.deliveredAt),
+    index("shipment_remittance").on(t.codRemittanceId),
+    check("shipment_tracking_format", sql`${t.trackingNumber} ~ '^[A-Z]{2}[0-9]{9}[A-Z]{2}$'`),
+    check("shipment_payment_mode", sql`${t.paymentMode} in ('PREPAID', 'COD')`),
+    check(
+      "shipment_cod_amount",
+      sql`(${t.paymentMode} = 'COD') = (${t.codAmountPaise} is not null) and (${t.codAmountPaise} is null or (${t.codAmountPaise} between 100 and 5000000 and ${t.codAmountPaise} % 100 = 0))`,
+    ),
+    check("shipment_weight", sql`${t.weightGrams} > 0`),
+    check("shipment_declared_value", sql`${t.declaredValuePaise} is null or ${t.declaredValuePaise} >= 0`),
+    check("shipment_destination_kind", sql`${t.destinationKind} in ('PIN_CODE', 'ARMY_POSTAL')`),
+    check(
+      "shipment_army_post_office",
+      sql`(${t.destinationKind} = 'ARMY_POSTAL') = (${t.armyPostOffice} is not null) and (${t.armyPostOffice} is null or ${t.armyPostOffice} in ('APO_56', 'APO_99'))`,
+    ),
+    check("shipment_destination_pincode", sql`${t.destinationPincode} ~ '^[1-9][0-9]{5}$'`),
+    check(
+      "shipment_status",
+      sql`${t.status} in ('BOOKED', 'IN_TRANSIT', 'AT_DESTINATION', 'OUT_FOR_DELIVERY', 'DELIVERY_ATTEMPTED', 'ON_HOLD', 'DELIVERED', 'RTO_INITIATED', 'RTO_DELIVERED', 'LOST', 'CANCELLED')`,
+    ),
+    check("shipment_delivered_status", sql`(${t.status} = 'DELIVERED') = (${t.deliveredAt} is not null)`),
+    check("shipment_remitted_cod", sql`${t.codRemittanceId} is null or (${t.paymentMode} = 'COD' and ${t.status} = 'DELIVERED')`),
+  ],
+);
+
+export type ShipmentRow = typeof shipmentTable.$inferSelect;
+export type ShipmentInsert = typeof shipmentTable.$inferInsert;
+
+/**
+ * One India Post scan of a shipment, kept as received (raw text included) beside its normalised type.
+ * The same scan sent again (same shipment, time and type) is the same row.
+ */
+export const scanEventTable = pgTable(
+  "scan_event",
+  {
+    id: serial("id").primaryKey(),
+    shipmentId: integer("shipment_id")
+      .notNull()
+      .references(() => shipmentTable.id),
+    occurredAt: timestamptz("occurred_at").notNull(),
+    eventType: text("event_type").$type<ScanEventType>().notNull(),
+    failedReason: text("failed_reason").$type<FailedAttemptReason>(),
+    officeId: integer("office_id").references(() => postOfficeTable.id),
+    /** The office as India Post's feed names it, kept even when it matches no directory office. */
+    officeName: text("office_name"),
+    /** India Post's event text as received; null when the event was sent as a normalised code. */
+    rawText: text("raw_text"),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
+  },
+  (t) => [
+    uniqueIndex("scan_event_identity").on(t.shipmentId, t.occurredAt, t.eventType),
+    check(
+      "scan_event_type",
+      sql`${t.eventType} in ('BOOKED', 'BAGGED', 'DISPATCHED', 'BAG_RECEIVED', 'RECEIVED_AT_DESTINATION', 'OUT_FOR_DELIVERY', 'DELIVERY_ATTEMPTED', 'ON_HOLD', 'REDIRECTED', 'RETURNED_TO_SENDER', 'DELIVERED', 'DELIVERED_TO_SENDER', 'LOST', 'CANCELLED')`,
+    ),
+    check(
+      "scan_event_reason",
+      sql`(${t.eventType} = 'DELIVERY_ATTEMPTED') = (${t.failedReason} is not null) and (${t.failedReason} is null or ${t.failedReason} in ('ADDRESSEE_ABSENT', 'DOOR_LOCKED', 'REFUSED', 'UNCLAIMED', 'ADDRESS_INCOMPLETE', 'MISSENT', 'OTHER'))`,
+    ),
+  ],
+);
+
+export type ScanEventRow = typeof scanEventTable.$inferSelect;
