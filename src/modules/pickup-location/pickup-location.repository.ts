@@ -4,7 +4,8 @@ import { type PickupLocationRow, pickupLocationTable } from "./pickup-location.s
 
 const t = pickupLocationTable;
 
-export type PickupLocationValues = Omit<PickupLocationRow, "id" | "updatedAt">;
+/** What an upsert sets; `synthetic` is fixed when a row is created and never changed by an update. */
+export type PickupLocationValues = Omit<PickupLocationRow, "id" | "updatedAt" | "synthetic">;
 
 export async function findPickupLocationByCode(db: Db, code: string): Promise<PickupLocationRow | undefined> {
   const rows = await db.select().from(t).where(eq(t.code, code));
@@ -33,8 +34,11 @@ export function findPickupLocationsByPostOfficeIds(db: Db, ids: readonly number[
     .orderBy(asc(t.code));
 }
 
-export async function insertPickupLocation(db: Db, values: PickupLocationValues): Promise<PickupLocationRow> {
-  const rows = await db.insert(t).values(values).returning();
+export async function insertPickupLocation(db: Db, values: PickupLocationValues, synthetic = false): Promise<PickupLocationRow> {
+  const rows = await db
+    .insert(t)
+    .values({ ...values, synthetic })
+    .returning();
   return rows[0]!;
 }
 

@@ -30,6 +30,13 @@ export class PickupLocation extends Node {
 
   @Field(() => Int, { description: "Committed daily handover capacity, in parcels per day." })
   dailyCapacity!: number;
+
+  @Field(() => Boolean, {
+    description:
+      "True when the demo generator made this location (`dakgraph seed demo`): a real post office, but an " +
+      "invented partnership facility. Synthetic data, never the partners' own.",
+  })
+  synthetic!: boolean;
 }
 
 @ObjectType("UpsertPickupLocationPayload", { description: "What upsertPickupLocation did." })
