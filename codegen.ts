@@ -16,7 +16,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: true },
-        scalars: { PIN: "string", ID: "string", Date: "string" },
+        scalars: { PIN: "string", ID: "string", Date: "string", DateTime: "string", TrackingNumber: "string", FiscalQuarter: "string" },
         skipTypename: false,
       },
     },

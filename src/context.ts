@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import { createCodRemittanceLoaders } from "./modules/cod-remittance/cod-remittance.loaders.js";
 import { createPickupLocationLoaders } from "./modules/pickup-location/pickup-location.loaders.js";
 import { createPincodeLoaders } from "./modules/pincode/pincode.loaders.js";
 import { createPostOfficeLoaders } from "./modules/post-office/post-office.loaders.js";
 import { createPostalHierarchyLoaders } from "./modules/postal-hierarchy/postal-hierarchy.loaders.js";
+import { createProductLoaders } from "./modules/product/product.loaders.js";
+import { createShipmentLoaders } from "./modules/shipment/shipment.loaders.js";
 
 function createLoaders(database: Database) {
   return {
@@ -12,6 +15,9 @@ function createLoaders(database: Database) {
     ...createPincodeLoaders(database.db),
     ...createPostalHierarchyLoaders(database.db),
     ...createPickupLocationLoaders(database.db),
+    ...createProductLoaders(database.db),
+    ...createShipmentLoaders(database.db),
+    ...createCodRemittanceLoaders(database.db),
   };
 }
 

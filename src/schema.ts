@@ -1,9 +1,17 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
 import { NodeResolver } from "./modules/node/node.resolver.js";
 import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
 import { ProductResolver } from "./modules/product/product.resolver.js";
+import {
+  PickupLocationShipmentsResolver,
+  PincodeShipmentsResolver,
+  ScanEventResolver,
+  ShipmentResolver,
+  ShipmentStatsGroupResolver,
+} from "./modules/shipment/shipment.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
@@ -19,6 +27,12 @@ export const RESOLVERS = [
   PickupLocationResolver,
   PostOfficePickupLocationsResolver,
   ProductResolver,
+  ShipmentResolver,
+  ScanEventResolver,
+  ShipmentStatsGroupResolver,
+  PickupLocationShipmentsResolver,
+  PincodeShipmentsResolver,
+  CodRemittanceResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

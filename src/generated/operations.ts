@@ -4,6 +4,37 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The Army Postal Service base office through which civilian mail reaches Army units. */
+export type ArmyPostOffice =
+  /** c/o 56 APO: 1 Central Base Post Office, New Delhi. */
+  | 'APO_56'
+  /** c/o 99 APO: 2 Central Base Post Office, Kolkata (PIN 900099). */
+  | 'APO_99';
+
+/** What kind of delivery point a shipment goes to. */
+export type DestinationKind =
+  /** An Army Postal Service location (restricted): addressed c/o 56 APO or c/o 99 APO with a zone-9 PIN that is not in the public directory. Counted beside PINs, never as one. */
+  | 'ARMY_POSTAL'
+  /** A civilian PIN code of the post-office directory. */
+  | 'PIN_CODE';
+
+/** Why a delivery attempt failed, as India Post records it. */
+export type FailedAttemptReason =
+  /** Nobody was at the address to receive the item. */
+  | 'ADDRESSEE_ABSENT'
+  /** The address was incomplete or insufficient to find the addressee. */
+  | 'ADDRESS_INCOMPLETE'
+  /** The premises were locked. */
+  | 'DOOR_LOCKED'
+  /** The item reached the wrong delivery office and has to be sent on. */
+  | 'MISSENT'
+  /** A reason India Post gave that is none of the above, or no reason at all. */
+  | 'OTHER'
+  /** The addressee refused the item (for COD, usually refused to pay). */
+  | 'REFUSED'
+  /** The addressee did not collect the item held at the post office. */
+  | 'UNCLAIMED';
+
 /** Rank of a post office in India Post's network. Sources write it as a name suffix (H.O, S.O, B.O, G.P.O, NDTSO) or a code (HO, PO, BO); all are normalised to these three. */
 export type OfficeType =
   /** Branch Office (B.O, EDB.O): a rural office in account with a sub or head office. */
@@ -12,6 +43,13 @@ export type OfficeType =
   | 'HEAD'
   /** Sub Office (S.O; 'PO' in the current data.gov.in file; NDTSO = non-delivery town sub office): a departmental office in account with a head office. */
   | 'SUB';
+
+/** How the buyer pays for the parcel. */
+export type PaymentMode =
+  /** Cash on delivery: the postman collects the COD amount and India Post remits it to Amazon in batches. */
+  | 'COD'
+  /** Paid online before dispatch: India Post collects nothing. */
+  | 'PREPAID';
 
 /** Conditions on PIN areas; all given conditions must hold. Text matches ignore case. */
 export type PincodeFilter = {
@@ -63,6 +101,203 @@ export type PostOfficeOrder =
   | 'PINCODE_ASC'
   /** By PIN, highest first. */
   | 'PINCODE_DESC';
+
+/** A COD remittance batch. Refused unless the amount equals the sum of the shipments' COD amounts, every shipment is a delivered COD shipment delivered on or before the remittance day, and none is in another batch. The same batch sent again changes nothing; the same reference with other content is a CONFLICT. */
+export type RecordCodRemittanceInput = {
+  /** Amount remitted, rupees with at most 2 decimals: must equal the sum of the shipments' COD amounts. */
+  amount: number;
+  /** Bank reference of the transfer (UTR): 4-35 letters, digits or hyphens; stored upper case. */
+  reference: string;
+  /** Day the money was remitted (IST); not in the future. */
+  remittedOn: string;
+  /** The COD shipments the batch pays for: 1 to 5,000, each once. */
+  shipments: Array<ShipmentRef>;
+};
+
+/** A batch of scans: recorded all together or not at all. */
+export type RecordScanEventsInput = {
+  /** 1 to 1,000 scans, in any order: out-of-order scans are placed by time. */
+  events: Array<ScanEventInput>;
+};
+
+/** A batch of shipments: recorded all together or not at all. */
+export type RecordShipmentsInput = {
+  /** 1 to 1,000 shipments. */
+  shipments: Array<ShipmentInput>;
+};
+
+/** The origin–destination class a service norm is looked up by (first match wins): REMOTE, LOCAL, METRO_TO_METRO, WITHIN_CIRCLE, REST_OF_INDIA. */
+export type RouteClass =
+  /** Origin and destination share the sorting district (the first three PIN digits). */
+  | 'LOCAL'
+  /** Between two of the six metros' sorting districts: Delhi 110, Mumbai 400, Kolkata 700, Chennai 600, Bengaluru 560, Hyderabad 500. */
+  | 'METRO_TO_METRO'
+  /** Army Postal destinations and the North-East, Jammu & Kashmir, Ladakh, Andaman & Nicobar and Lakshadweep (destination PIN's primary state): dakgraph's allowance, two days beyond rest of India. */
+  | 'REMOTE'
+  /** Anywhere else in India. */
+  | 'REST_OF_INDIA'
+  /** Both ends in the same postal circle (destination: the PIN's primary circle). dakgraph's interpolation between local and rest of India. */
+  | 'WITHIN_CIRCLE';
+
+/** One India Post scan. It belongs to the latest booking of the tracking number made on or before the scan's IST day, or to the booking named by bookingDate. The same scan (shipment, time, type) sent again changes nothing. */
+export type ScanEventInput = {
+  /** Booking day of the shipment, to pick one booking of a reused number; usually left out. */
+  bookingDate?: string | null | undefined;
+  /** The event: India Post's raw text ("Item Delivered (Addressee)", "Item delivery attempted - Door locked") or a ScanEventType name ("DELIVERED"). Text that maps to no type is refused, never guessed. */
+  event: string;
+  /** For a DELIVERY_ATTEMPTED scan: the reason, overriding one read from the text (OTHER when neither gives one). */
+  failedReason?: FailedAttemptReason | null | undefined;
+  /** When the scan happened, with a time zone; not in the future, not before the booking day. */
+  occurredAt: string;
+  /** Global id of the post office that scanned (PostOffice.id), when known. */
+  officeId?: string | null | undefined;
+  /** The office as the feed names it (1-120 characters). */
+  officeName?: string | null | undefined;
+  /** Tracking number of the scanned item. */
+  trackingNumber: string;
+};
+
+/** A normalised India Post scan. The raw text varies between offices and years; it is kept beside this type. */
+export type ScanEventType =
+  /** Put into a mail bag for onward dispatch ("Item Bagged"). */
+  | 'BAGGED'
+  /** A bag holding the item arrived at, or was opened at, an office or hub ("Bag Received/Opened"). */
+  | 'BAG_RECEIVED'
+  /** Booked at a counter or from a pickup manifest: the item enters the India Post network ("Item Booked"). */
+  | 'BOOKED'
+  /** The booking was cancelled. */
+  | 'CANCELLED'
+  /** Delivered to the addressee ("Item Delivered (Addressee)"). The only scan that counts as a delivery. */
+  | 'DELIVERED'
+  /** The returned item was handed back to the sender: the return is complete ("Item Delivered (Sender)"). Never a delivery. */
+  | 'DELIVERED_TO_SENDER'
+  /** A delivery attempt failed; the failed-attempt reason says why. */
+  | 'DELIVERY_ATTEMPTED'
+  /** The bag, or the item on its own, left an office or hub for the next one ("Bag/Item Dispatched"). */
+  | 'DISPATCHED'
+  /** Declared lost by India Post. */
+  | 'LOST'
+  /** Kept at the post office, e.g. for collection after a failed attempt ("Item Kept on Hold"). */
+  | 'ON_HOLD'
+  /** Put on a postman's beat and taken out for delivery ("Item Invoiced", "Out for delivery"). */
+  | 'OUT_FOR_DELIVERY'
+  /** The item arrived at the delivery office serving the addressee ("Item Received"). */
+  | 'RECEIVED_AT_DESTINATION'
+  /** Sent on to another address or office ("Item Redirected"). */
+  | 'REDIRECTED'
+  /** Return to origin (RTO) initiated: the item starts back to the sender ("Item Returned to Sender"). */
+  | 'RETURNED_TO_SENDER';
+
+/** A dimension shipmentStats can group by. */
+export type ShipmentDimension =
+  /** The fiscal quarter of booking (IST). */
+  | 'BOOKING_QUARTER'
+  /** The destination PIN's primary postal circle; Army Postal destinations group under null. */
+  | 'DESTINATION_CIRCLE'
+  /** The destination PIN's derived primary state; Army Postal destinations group under null. */
+  | 'DESTINATION_STATE'
+  /** PREPAID or COD. */
+  | 'PAYMENT_MODE'
+  /** The pickup location (code). */
+  | 'PICKUP_LOCATION'
+  /** The product code. */
+  | 'PRODUCT'
+  /** The normalised status. */
+  | 'STATUS';
+
+/** Conditions on shipments; all given conditions must hold. Destination state and circle are the destination PIN's derived primary state and circle (Pincode.primaryState / primaryCircle). Dates are IST calendar days. */
+export type ShipmentFilter = {
+  /** true: only Army Postal destinations; false: only civilian PINs. */
+  armyPostal?: boolean | null | undefined;
+  /** Booked on or after this IST day. */
+  bookedFrom?: string | null | undefined;
+  /** Booked in this fiscal quarter (IST boundaries). */
+  bookedInQuarter?: string | null | undefined;
+  /** Booked on or before this IST day (inclusive). */
+  bookedTo?: string | null | undefined;
+  /** Going to PINs whose primary postal circle is this (exact name, any case). */
+  destinationCircle?: string | null | undefined;
+  /** Going to this PIN. */
+  destinationPincode?: string | null | undefined;
+  /** Going to PINs whose primary state is this (exact name, any case). */
+  destinationState?: string | null | undefined;
+  /** Only prepaid, or only COD. */
+  paymentMode?: PaymentMode | null | undefined;
+  /** Booked at any of these pickup locations (codes, any case). */
+  pickupLocationCode?: Array<string> | null | undefined;
+  /** Any of these product codes. */
+  productCode?: Array<string> | null | undefined;
+  /** Any of these statuses. */
+  status?: Array<ShipmentStatus> | null | undefined;
+  /** true: only demo-generator (synthetic) rows; false: only real rows. */
+  synthetic?: boolean | null | undefined;
+};
+
+/** One booked shipment. Identified by tracking number and IST booking day: sending it again with the same facts changes nothing; a different value for a booking fact is a CONFLICT; declared value and delivering office may be added later to a shipment stored without them. */
+export type ShipmentInput = {
+  /** Set for an Army Postal destination (c/o 56 APO or c/o 99 APO); leave out otherwise. */
+  armyPostOffice?: ArmyPostOffice | null | undefined;
+  /** When the parcel was booked, with a time zone; from 2013-01-01 to now. Its IST day is the booking date. */
+  bookedAt: string;
+  /** Cash to collect, in whole rupees from 1 to 50,000 (India Post's limit per article). Required for COD; must be left out for PREPAID. */
+  codAmount?: number | null | undefined;
+  /** Declared value of the contents, rupees with at most 2 decimals, ₹0 to ₹10,00,000. */
+  declaredValue?: number | null | undefined;
+  /** Global id of the delivery office of the destination PIN, when known (PostOffice.id). */
+  deliveryOfficeId?: string | null | undefined;
+  /** Destination PIN: a deliverable PIN of the directory, or for an Army Postal destination its zone-9 PIN (then armyPostOffice is required). */
+  destinationPincode: string;
+  /** PREPAID or COD. */
+  paymentMode: PaymentMode;
+  /** Code of the pickup location the parcel was handed over at; it must be open on the booking day. */
+  pickupLocationCode: string;
+  /** Product code offered on the booking day (see the products query), e.g. SPEED_POST. */
+  productCode: string;
+  /** UPU S10 tracking number; spaces and lower case are normalised, the check digit verified. */
+  trackingNumber: string;
+  /** Weight in grams, 1 to 35,000 and within the product's limits. */
+  weightGrams: number;
+};
+
+/** Order of a shipment list; ties are broken by the shipment's internal id. */
+export type ShipmentOrder =
+  /** Earliest booking first. */
+  | 'BOOKED_AT_ASC'
+  /** Latest booking first (the default). */
+  | 'BOOKED_AT_DESC';
+
+/** A shipment by tracking number, and booking day when the number was reused. */
+export type ShipmentRef = {
+  /** Booking day (IST); left out: the latest booking of the number. */
+  bookingDate?: string | null | undefined;
+  /** Tracking number. */
+  trackingNumber: string;
+};
+
+/** Where a shipment stands, derived from its India Post scans. Monotonic: a late or out-of-order scan is kept in the timeline but never moves the status backwards, and a final status (DELIVERED, RTO_DELIVERED, LOST, CANCELLED) never changes. RTO_DELIVERED ("Item Delivered (Sender)") completes a return and is never a delivery. */
+export type ShipmentStatus =
+  /** At the delivery office serving the addressee. */
+  | 'AT_DESTINATION'
+  /** Booked; no movement scan yet. */
+  | 'BOOKED'
+  /** The booking was cancelled. Final. */
+  | 'CANCELLED'
+  /** Delivered to the addressee. Final. */
+  | 'DELIVERED'
+  /** The latest delivery attempt failed; another attempt, a hold or a return to sender follows. */
+  | 'DELIVERY_ATTEMPTED'
+  /** Moving through the network: bagged, dispatched or received at an office or hub on the way. */
+  | 'IN_TRANSIT'
+  /** Declared lost by India Post. Final. */
+  | 'LOST'
+  /** Held at the post office, e.g. for the addressee to collect after a failed attempt (India Post holds undelivered parcels 7 days from the first attempt). */
+  | 'ON_HOLD'
+  /** With the postman for delivery; may follow a failed attempt. */
+  | 'OUT_FOR_DELIVERY'
+  /** The return is complete: the item is back with the sender. Final, and never a delivery. */
+  | 'RTO_DELIVERED'
+  /** Being returned to the sender (return to origin). Scans on the way back keep this status; a delivery scan during a return is ignored. */
+  | 'RTO_INITIATED';
 
 /** A pickup location to create, or to update when its code exists. Sending the same input again changes nothing. */
 export type UpsertPickupLocationInput = {
@@ -120,11 +355,14 @@ export type NodeByIdQueryVariables = Exact<{
 
 export type NodeByIdQuery = { node:
     | { __typename: 'Circle', name: string, id: string }
+    | { __typename: 'CodRemittance', id: string }
     | { __typename: 'Division', id: string }
     | { __typename: 'PickupLocation', id: string }
     | { __typename: 'Pincode', code: string, id: string }
     | { __typename: 'PostOffice', name: string, id: string }
     | { __typename: 'Region', id: string }
+    | { __typename: 'ScanEvent', id: string }
+    | { __typename: 'Shipment', id: string }
    | null };
 
 export type PincodesNearQueryVariables = Exact<{
@@ -153,7 +391,65 @@ export type UpsertPickupLocationMutationVariables = Exact<{
 
 export type UpsertPickupLocationMutation = { upsertPickupLocation: { created: number, updated: number, unchanged: number, pickupLocation: { id: string, code: string, name: string, city: string, state: string | null, activeFrom: string, activeTo: string | null, dailyCapacity: number } } };
 
+export type ScanEventFieldsFragment = { occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null };
+
+export type PickupDashboardQueryVariables = Exact<{
+  activeOn?: string | null | undefined;
+  latest?: number | null | undefined;
+}>;
+
+
+export type PickupDashboardQuery = { pickupLocations: Array<{ code: string, name: string, dailyCapacity: number, postOffice: { name: string, pincode: { code: string } }, shipments: { totalCount: number, nodes: Array<{ trackingNumber: string, bookedAt: string, status: ShipmentStatus, destinationPincode: string, deliveryOffice: { name: string } | null, lastEvent: { occurredAt: string, eventType: ScanEventType } | null }> } }> };
+
+export type TrackShipmentQueryVariables = Exact<{
+  trackingNumber: string;
+  bookingDate?: string | null | undefined;
+}>;
+
+
+export type TrackShipmentQuery = { shipment: { id: string, trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationKind: DestinationKind, destinationPincode: string, routeClass: RouteClass, serviceNormDays: number, promisedDate: string, status: ShipmentStatus, deliveredAt: string | null, attempts: number, transitDays: number | null, onTime: boolean | null, synthetic: boolean, pickupLocation: { code: string }, deliveryOffice: { name: string, officeType: OfficeType | null } | null, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null }> } | null };
+
+export type ShipmentsQueryVariables = Exact<{
+  filter?: ShipmentFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  orderBy?: ShipmentOrder | null | undefined;
+}>;
+
+
+export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string }> } };
+
+export type ShipmentStatsQueryVariables = Exact<{
+  filter?: ShipmentFilter | null | undefined;
+  groupBy?: Array<ShipmentDimension> | ShipmentDimension | null | undefined;
+}>;
+
+
+export type ShipmentStatsQuery = { shipmentStats: Array<{ status: ShipmentStatus | null, productCode: string | null, paymentMode: PaymentMode | null, destinationState: string | null, destinationCircle: string | null, bookingQuarter: string | null, shipments: number, delivered: number, returned: number, codShipments: number, meanTransitDays: number | null, p90TransitDays: number | null, pickupLocation: { code: string } | null, codAmount: { paise: number } }> };
+
+export type RecordShipmentsMutationVariables = Exact<{
+  input: RecordShipmentsInput;
+}>;
+
+
+export type RecordShipmentsMutation = { recordShipments: { created: number, updated: number, unchanged: number, shipments: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, routeClass: RouteClass, promisedDate: string }> } };
+
+export type RecordScanEventsMutationVariables = Exact<{
+  input: RecordScanEventsInput;
+}>;
+
+
+export type RecordScanEventsMutation = { recordScanEvents: { created: number, updated: number, unchanged: number, shipments: Array<{ trackingNumber: string, status: ShipmentStatus, attempts: number, deliveredAt: string | null }> } };
+
+export type RecordCodRemittanceMutationVariables = Exact<{
+  input: RecordCodRemittanceInput;
+}>;
+
+
+export type RecordCodRemittanceMutation = { recordCodRemittance: { created: number, unchanged: number, remittance: { reference: string, remittedOn: string, shipmentCount: number, amount: { paise: number, formatted: string } } } };
+
 export const PickupLocationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PickupLocationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PickupLocation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"dailyCapacity"}}]}}]} as unknown as DocumentNode<PickupLocationFieldsFragment, unknown>;
+export const ScanEventFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScanEventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ScanEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"failedReason"}},{"kind":"Field","name":{"kind":"Name","value":"rawText"}},{"kind":"Field","name":{"kind":"Name","value":"officeName"}},{"kind":"Field","name":{"kind":"Name","value":"office"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<ScanEventFieldsFragment, unknown>;
 export const PincodeOfficesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PincodeOffices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"code"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PIN"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pincode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"code"},"value":{"kind":"Variable","name":{"kind":"Name","value":"code"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"zone"}},{"kind":"Field","name":{"kind":"Name","value":"isArmyPostal"}},{"kind":"Field","name":{"kind":"Name","value":"primaryState"}},{"kind":"Field","name":{"kind":"Name","value":"primaryDistrict"}},{"kind":"Field","name":{"kind":"Name","value":"primaryCircle"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"officeCount"}},{"kind":"Field","name":{"kind":"Name","value":"postOffices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"officeType"}},{"kind":"Field","name":{"kind":"Name","value":"delivery"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PincodeOfficesQuery, PincodeOfficesQueryVariables>;
 export const SearchPostOfficesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SearchPostOffices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PostOfficeFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PostOfficeOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"postOffices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"officeType"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}}]} as unknown as DocumentNode<SearchPostOfficesQuery, SearchPostOfficesQueryVariables>;
 export const NestedPincodeOfficesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NestedPincodeOffices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PincodeFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pincodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"postOffices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"postOffices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"division"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"circle"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<NestedPincodeOfficesQuery, NestedPincodeOfficesQueryVariables>;
@@ -162,3 +458,10 @@ export const NodeByIdDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const PincodesNearDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PincodesNear"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"latitude"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"longitude"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"radiusKm"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pincodesNear"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"latitude"},"value":{"kind":"Variable","name":{"kind":"Name","value":"latitude"}}},{"kind":"Argument","name":{"kind":"Name","value":"longitude"},"value":{"kind":"Variable","name":{"kind":"Name","value":"longitude"}}},{"kind":"Argument","name":{"kind":"Name","value":"radiusKm"},"value":{"kind":"Variable","name":{"kind":"Name","value":"radiusKm"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"withoutCoordinates"}},{"kind":"Field","name":{"kind":"Name","value":"pincodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"distanceKm"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"primaryDistrict"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PincodesNearQuery, PincodesNearQueryVariables>;
 export const PickupLocationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PickupLocations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeOn"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pickupLocations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeOn"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeOn"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PickupLocationFields"}},{"kind":"Field","name":{"kind":"Name","value":"postOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PickupLocationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PickupLocation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"dailyCapacity"}}]}}]} as unknown as DocumentNode<PickupLocationsQuery, PickupLocationsQueryVariables>;
 export const UpsertPickupLocationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertPickupLocation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpsertPickupLocationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertPickupLocation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"pickupLocation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PickupLocationFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PickupLocationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PickupLocation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"activeFrom"}},{"kind":"Field","name":{"kind":"Name","value":"activeTo"}},{"kind":"Field","name":{"kind":"Name","value":"dailyCapacity"}}]}}]} as unknown as DocumentNode<UpsertPickupLocationMutation, UpsertPickupLocationMutationVariables>;
+export const PickupDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PickupDashboard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeOn"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"latest"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pickupLocations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeOn"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeOn"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dailyCapacity"}},{"kind":"Field","name":{"kind":"Name","value":"postOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"shipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"latest"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookedAt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PickupDashboardQuery, PickupDashboardQueryVariables>;
+export const TrackShipmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TrackShipment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"trackingNumber"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TrackingNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookingDate"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"trackingNumber"},"value":{"kind":"Variable","name":{"kind":"Name","value":"trackingNumber"}}},{"kind":"Argument","name":{"kind":"Name","value":"bookingDate"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookingDate"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"bookedAt"}},{"kind":"Field","name":{"kind":"Name","value":"productCode"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"weightGrams"}},{"kind":"Field","name":{"kind":"Name","value":"destinationKind"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}},{"kind":"Field","name":{"kind":"Name","value":"routeClass"}},{"kind":"Field","name":{"kind":"Name","value":"serviceNormDays"}},{"kind":"Field","name":{"kind":"Name","value":"promisedDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"deliveredAt"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"transitDays"}},{"kind":"Field","name":{"kind":"Name","value":"onTime"}},{"kind":"Field","name":{"kind":"Name","value":"synthetic"}},{"kind":"Field","name":{"kind":"Name","value":"pickupLocation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deliveryOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"officeType"}}]}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ScanEventFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScanEventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ScanEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"failedReason"}},{"kind":"Field","name":{"kind":"Name","value":"rawText"}},{"kind":"Field","name":{"kind":"Name","value":"officeName"}},{"kind":"Field","name":{"kind":"Name","value":"office"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<TrackShipmentQuery, TrackShipmentQueryVariables>;
+export const ShipmentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Shipments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}}]}}]}}]}}]} as unknown as DocumentNode<ShipmentsQuery, ShipmentsQueryVariables>;
+export const ShipmentStatsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ShipmentStats"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"groupBy"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentDimension"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipmentStats"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"groupBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"groupBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"productCode"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"pickupLocation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"destinationState"}},{"kind":"Field","name":{"kind":"Name","value":"destinationCircle"}},{"kind":"Field","name":{"kind":"Name","value":"bookingQuarter"}},{"kind":"Field","name":{"kind":"Name","value":"shipments"}},{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"returned"}},{"kind":"Field","name":{"kind":"Name","value":"codShipments"}},{"kind":"Field","name":{"kind":"Name","value":"codAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"paise"}}]}},{"kind":"Field","name":{"kind":"Name","value":"meanTransitDays"}},{"kind":"Field","name":{"kind":"Name","value":"p90TransitDays"}}]}}]}}]} as unknown as DocumentNode<ShipmentStatsQuery, ShipmentStatsQueryVariables>;
+export const RecordShipmentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordShipments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordShipmentsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordShipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"shipments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"routeClass"}},{"kind":"Field","name":{"kind":"Name","value":"promisedDate"}}]}}]}}]}}]} as unknown as DocumentNode<RecordShipmentsMutation, RecordShipmentsMutationVariables>;
+export const RecordScanEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordScanEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordScanEventsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordScanEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"shipments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"deliveredAt"}}]}}]}}]}}]} as unknown as DocumentNode<RecordScanEventsMutation, RecordScanEventsMutationVariables>;
+export const RecordCodRemittanceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordCodRemittance"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordCodRemittanceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordCodRemittance"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"remittance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"remittedOn"}},{"kind":"Field","name":{"kind":"Name","value":"shipmentCount"}},{"kind":"Field","name":{"kind":"Name","value":"amount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"paise"}},{"kind":"Field","name":{"kind":"Name","value":"formatted"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RecordCodRemittanceMutation, RecordCodRemittanceMutationVariables>;

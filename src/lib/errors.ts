@@ -13,6 +13,8 @@ export enum ErrorCode {
   INVALID_CURSOR = "INVALID_CURSOR",
   /** A global id is malformed or names a type the field does not return. */
   INVALID_ID = "INVALID_ID",
+  /** The input contradicts what is stored (e.g. a shipment re-sent with a different product): nothing was written. */
+  CONFLICT = "CONFLICT",
   /** Anything unexpected: details are logged with the request id, never returned. */
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
@@ -66,6 +68,13 @@ export class InvalidIdError extends DakgraphError {
     const want = expected === undefined ? "a dakgraph global id" : `the id of a ${expected}`;
     super(ErrorCode.INVALID_ID, `${field} must be ${want}; got ${JSON.stringify(value)}.`, { field, value });
     this.name = "InvalidIdError";
+  }
+}
+
+export class ConflictError extends DakgraphError {
+  constructor(message: string, details: DakgraphErrorDetails = {}) {
+    super(ErrorCode.CONFLICT, message, details);
+    this.name = "ConflictError";
   }
 }
 

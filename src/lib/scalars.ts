@@ -62,3 +62,37 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   parseValue: (value) => parseCalendarDate(value),
   parseLiteral: (ast) => parseCalendarDate(literal(ast)),
 });
+
+// An explicit offset is required: a bare local time would be read in the server's zone, which is
+// nobody's intent when India Post's feeds and Amazon's systems sit in different ones.
+const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Validates an ISO 8601 instant with a time zone (Z or ±hh:mm); the error names the field and value. */
+export function parseDateTime(value: unknown, field = "dateTime"): Date {
+  const text = typeof value === "string" ? value.trim() : "";
+  const match = DATE_TIME_PATTERN.exec(text);
+  const instant = match === null ? null : new Date(text);
+  const dayExists =
+    match !== null &&
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))).toISOString().slice(0, 10) ===
+      `${match[1]}-${match[2]}-${match[3]}`;
+  if (instant === null || Number.isNaN(instant.getTime()) || !dayExists || Number(match![4]) > 23) {
+    throw new BadUserInputError(
+      `${field} must be an ISO 8601 date and time with a time zone, e.g. "2024-10-04T10:30:00+05:30" or ` +
+        `"2024-10-04T05:00:00Z"; got ${JSON.stringify(value)}.`,
+      { field, value },
+    );
+  }
+  return instant;
+}
+
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: "DateTime",
+  description:
+    'An instant, ISO 8601 with a time zone: "2024-10-04T10:30:00+05:30" or "2024-10-04T05:00:00Z". Input must ' +
+    "carry an offset (Z or ±hh:mm); output is always UTC with milliseconds (\"2024-10-04T05:00:00.000Z\"). " +
+    "Quarters and calendar days derived from an instant follow IST (UTC+05:30).",
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()),
+  parseValue: (value) => parseDateTime(value),
+  parseLiteral: (ast) => parseDateTime(literal(ast)),
+});

@@ -21,6 +21,9 @@ const FETCHERS: Record<string, Fetch> = {
   Region: (_, id, ctx) => ctx.loaders.regionById.load(integerKeyOf(id, "Region")),
   Division: (_, id, ctx) => ctx.loaders.divisionById.load(integerKeyOf(id, "Division")),
   PickupLocation: (_, id, ctx) => ctx.loaders.pickupLocationById.load(integerKeyOf(id, "PickupLocation")),
+  Shipment: (_, id, ctx) => ctx.loaders.shipmentById.load(integerKeyOf(id, "Shipment")),
+  ScanEvent: (_, id, ctx) => ctx.loaders.scanEventById.load(integerKeyOf(id, "ScanEvent")),
+  CodRemittance: (_, id, ctx) => ctx.loaders.remittanceById.load(integerKeyOf(id, "CodRemittance")),
 };
 
 @Resolver()

@@ -1,4 +1,4 @@
-import { asc, sql } from "drizzle-orm";
+import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type ProductRow, productTable } from "./product.sql.js";
 
@@ -14,4 +14,8 @@ export function findProducts(db: Db, activeOn: string | null): Promise<ProductRo
           sql`(${t.effectiveFrom} is null or ${t.effectiveFrom} <= ${activeOn}::date) and (${t.effectiveTo} is null or ${t.effectiveTo} >= ${activeOn}::date)`,
         );
   return filtered.orderBy(asc(t.code));
+}
+
+export function findProductsByCodes(db: Db, codes: readonly string[]): Promise<ProductRow[]> {
+  return db.select().from(t).where(inArray(t.code, [...codes]));
 }

@@ -372,3 +372,26 @@ export function deriveShipmentState(events: readonly ScanEvent[]): ShipmentState
   const byTime = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   return byTime.reduce(applyEvent, INITIAL_SHIPMENT_STATE);
 }
+
+/**
+ * The state to store after events arrived, given the stored state and the state the whole timeline now
+ * derives. Re-deriving by time is right for counters and in-loop statuses, but a scan that arrives late
+ * can make the timeline read differently (a "returned" scan dated before the delivery); the stored
+ * status must still never move backwards. So: a final stored status is kept with its timestamps, and a
+ * derived status of lower rank than the stored one is not taken.
+ */
+export function mergeDerivedState(stored: ShipmentState, derived: ShipmentState): ShipmentState {
+  if (isFinalStatus(stored.status) && derived.status !== stored.status) {
+    return {
+      ...derived,
+      status: stored.status,
+      deliveredAt: stored.deliveredAt,
+      returnedAt: stored.returnedAt ?? derived.returnedAt,
+      rtoDeliveredAt: stored.rtoDeliveredAt,
+    };
+  }
+  if (SHIPMENT_STATUS_RANK[derived.status] < SHIPMENT_STATUS_RANK[stored.status]) {
+    return { ...derived, status: stored.status };
+  }
+  return derived;
+}

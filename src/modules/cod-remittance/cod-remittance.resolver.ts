@@ -1,0 +1,73 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { toGlobalId } from "../../lib/global-id.js";
+import { Money, toMoney } from "../../lib/money.js";
+import { connectionFrom, ConnectionType, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
+import { DateScalar } from "../../lib/scalars.js";
+import { RecordCodRemittanceInput } from "../shipment/shipment.input.js";
+import type { ShipmentRow } from "../shipment/shipment.sql.js";
+import { CodRemittance, RecordCodRemittancePayload, Shipment } from "../shipment/shipment.type.js";
+import { recordCodRemittance } from "./cod-remittance.ingest.js";
+import { countRemittances, findRemittanceByReference, findRemittancesPage } from "./cod-remittance.repository.js";
+import type { CodRemittanceRow } from "./cod-remittance.sql.js";
+
+const CodRemittanceConnection = ConnectionType(CodRemittance, "CodRemittance", "COD remittance batches");
+
+@ArgsType()
+class CodRemittancesArgs extends PageArgs {
+  @Field(() => DateScalar, { nullable: true, description: "Remitted on or after this IST day." })
+  remittedFrom?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Remitted on or before this IST day (inclusive)." })
+  remittedTo?: string | null;
+}
+
+@Resolver(() => CodRemittance)
+export class CodRemittanceResolver {
+  @Query(() => CodRemittance, { nullable: true, description: "One COD remittance batch by its reference (UTR, any case); null when unknown." })
+  async codRemittance(
+    @Arg("reference", () => String, { description: "The bank reference (UTR)." }) reference: string,
+    @Ctx() ctx: Context,
+  ): Promise<CodRemittanceRow | null> {
+    return (await findRemittanceByReference(ctx.database.db, reference.trim().toUpperCase())) ?? null;
+  }
+
+  @Query(() => CodRemittanceConnection, { description: "COD remittance batches, latest remittance day first." })
+  async codRemittances(@Args(() => CodRemittancesArgs) args: CodRemittancesArgs, @Ctx() ctx: Context) {
+    const size = pageSize(args.first, ctx.config.maxPageSize);
+    const after = args.after ? (decodeCursor(args.after, "sn") as [string, number]) : null;
+    const from = args.remittedFrom ?? null;
+    const to = args.remittedTo ?? null;
+    const db = ctx.database.db;
+    const rows = size === 0 ? [] : await findRemittancesPage(db, from, to, after, size + 1);
+    return connectionFrom(rows, size, after !== null, (r) => encodeCursor([r.remittedOn, r.id]), () => countRemittances(db, from, to));
+  }
+
+  @Mutation(() => RecordCodRemittancePayload, {
+    description:
+      "Records a COD remittance batch, all or nothing. Refused with both figures when its amount differs from the sum of its " +
+      "shipments' COD amounts; each shipment must be a delivered COD shipment not in another batch. The same batch again is " +
+      "reported unchanged.",
+  })
+  recordCodRemittance(
+    @Arg("input", () => RecordCodRemittanceInput, { description: "The batch." }) input: RecordCodRemittanceInput,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.database.transaction(({ db }) => recordCodRemittance(db, input));
+  }
+
+  @FieldResolver(() => ID, { description: "Global id of the batch." })
+  id(@Root() r: CodRemittanceRow): string {
+    return toGlobalId("CodRemittance", r.id);
+  }
+
+  @FieldResolver(() => Money, { description: "Amount remitted: equals the sum of the covered shipments' COD amounts." })
+  amount(@Root() r: CodRemittanceRow): Money {
+    return toMoney(r.amountPaise);
+  }
+
+  @FieldResolver(() => [Shipment], { description: "The COD shipments the batch pays for, by booking time." })
+  shipments(@Root() r: CodRemittanceRow, @Ctx() ctx: Context): Promise<ShipmentRow[]> {
+    return ctx.loaders.shipmentsByRemittanceId.load(r.id);
+  }
+}

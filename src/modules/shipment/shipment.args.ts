@@ -1,0 +1,102 @@
+import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
+import { FiscalQuarterScalar, type FiscalQuarter } from "../../lib/fiscal-quarter.js";
+import { PageArgs } from "../../lib/pagination.js";
+import { DateScalar, PinScalar } from "../../lib/scalars.js";
+import { PaymentMode, ShipmentStatus } from "./shipment.type.js";
+
+@InputType("ShipmentFilter", {
+  description:
+    "Conditions on shipments; all given conditions must hold. Destination state and circle are the destination PIN's " +
+    "derived primary state and circle (Pincode.primaryState / primaryCircle). Dates are IST calendar days.",
+})
+export class ShipmentFilter {
+  @Field(() => [ShipmentStatus], { nullable: true, description: "Any of these statuses." })
+  status?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: "Any of these product codes." })
+  productCode?: string[] | null;
+
+  @Field(() => PaymentMode, { nullable: true, description: "Only prepaid, or only COD." })
+  paymentMode?: PaymentMode | null;
+
+  @Field(() => [String], { nullable: true, description: "Booked at any of these pickup locations (codes, any case)." })
+  pickupLocationCode?: string[] | null;
+
+  @Field(() => PinScalar, { nullable: true, description: "Going to this PIN." })
+  destinationPincode?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Going to PINs whose primary state is this (exact name, any case)." })
+  destinationState?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Going to PINs whose primary postal circle is this (exact name, any case)." })
+  destinationCircle?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Booked on or after this IST day." })
+  bookedFrom?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "Booked on or before this IST day (inclusive)." })
+  bookedTo?: string | null;
+
+  @Field(() => FiscalQuarterScalar, { nullable: true, description: "Booked in this fiscal quarter (IST boundaries)." })
+  bookedInQuarter?: FiscalQuarter | null;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only Army Postal destinations; false: only civilian PINs." })
+  armyPostal?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only demo-generator (synthetic) rows; false: only real rows." })
+  synthetic?: boolean | null;
+}
+
+export enum ShipmentOrder {
+  BOOKED_AT_DESC = "BOOKED_AT_DESC",
+  BOOKED_AT_ASC = "BOOKED_AT_ASC",
+}
+registerEnumType(ShipmentOrder, {
+  name: "ShipmentOrder",
+  description: "Order of a shipment list; ties are broken by the shipment's internal id.",
+  valuesConfig: {
+    BOOKED_AT_DESC: { description: "Latest booking first (the default)." },
+    BOOKED_AT_ASC: { description: "Earliest booking first." },
+  },
+});
+
+@ArgsType()
+export class ShipmentsArgs extends PageArgs {
+  @Field(() => ShipmentFilter, { nullable: true, description: "Which shipments; omitted: all." })
+  filter?: ShipmentFilter | null;
+
+  @Field(() => ShipmentOrder, { nullable: true, description: "Order; default BOOKED_AT_DESC." })
+  orderBy?: ShipmentOrder | null;
+}
+
+export enum ShipmentDimension {
+  STATUS = "STATUS",
+  PRODUCT = "PRODUCT",
+  PAYMENT_MODE = "PAYMENT_MODE",
+  PICKUP_LOCATION = "PICKUP_LOCATION",
+  DESTINATION_STATE = "DESTINATION_STATE",
+  DESTINATION_CIRCLE = "DESTINATION_CIRCLE",
+  BOOKING_QUARTER = "BOOKING_QUARTER",
+}
+registerEnumType(ShipmentDimension, {
+  name: "ShipmentDimension",
+  description: "A dimension shipmentStats can group by.",
+  valuesConfig: {
+    STATUS: { description: "The normalised status." },
+    PRODUCT: { description: "The product code." },
+    PAYMENT_MODE: { description: "PREPAID or COD." },
+    PICKUP_LOCATION: { description: "The pickup location (code)." },
+    DESTINATION_STATE: { description: "The destination PIN's derived primary state; Army Postal destinations group under null." },
+    DESTINATION_CIRCLE: { description: "The destination PIN's primary postal circle; Army Postal destinations group under null." },
+    BOOKING_QUARTER: { description: "The fiscal quarter of booking (IST)." },
+  },
+});
+
+@ArgsType()
+export class ShipmentStatsArgs {
+  @Field(() => ShipmentFilter, { nullable: true, description: "Which shipments to aggregate; omitted: all." })
+  filter?: ShipmentFilter | null;
+
+  @Field(() => [ShipmentDimension], { nullable: true, description: "Dimensions to group by (each at most once); omitted or empty: one group of everything." })
+  groupBy?: ShipmentDimension[] | null;
+}

@@ -1,0 +1,75 @@
+import DataLoader from "dataloader";
+import type { Db } from "../../db/client.js";
+import { groupLoader, rowLoader, valueLoader } from "../../lib/loaders.js";
+import {
+  countShipmentsPerParent,
+  findEventsByIds,
+  findEventsByShipmentIds,
+  findLastEventsByShipmentIds,
+  findLatestShipmentsPerParent,
+  findShipmentsByIds,
+} from "./shipment.repository.js";
+import type { ShipmentRow } from "./shipment.sql.js";
+
+/** A page of one parent's shipments: the parent, the page size (+1 to see past it) and the cursor key. */
+export interface ChildPageKey<P> {
+  readonly parentId: P;
+  readonly limit: number;
+  readonly after: readonly [string, number] | null;
+}
+
+/**
+ * Latest-first shipment pages of many parents in one statement per distinct (limit, cursor) in a tick:
+ * "every pickup location → its 20 latest shipments" is one query, however many locations there are.
+ */
+function childPageLoader<P extends number | string>(db: Db, parent: "pickup_location_id" | "destination_pincode", parentOf: (row: ShipmentRow) => P) {
+  return new DataLoader<ChildPageKey<P>, ShipmentRow[], string>(
+    async (keys) => {
+      const groups = new Map<string, ChildPageKey<P>[]>();
+      for (const key of keys) {
+        const shape = JSON.stringify([key.limit, key.after]);
+        const group = groups.get(shape);
+        if (group === undefined) groups.set(shape, [key]);
+        else group.push(key);
+      }
+      const pages = new Map<string, ShipmentRow[]>();
+      for (const group of groups.values()) {
+        const { limit, after } = group[0]!;
+        const rows = await findLatestShipmentsPerParent(db, parent, [...new Set(group.map((k) => k.parentId))], after, limit);
+        for (const row of rows) {
+          const id = JSON.stringify([parentOf(row), limit, after]);
+          const page = pages.get(id);
+          if (page === undefined) pages.set(id, [row]);
+          else page.push(row);
+        }
+      }
+      return keys.map((k) => pages.get(JSON.stringify([k.parentId, k.limit, k.after])) ?? []);
+    },
+    { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.limit, k.after]) },
+  );
+}
+
+export function createShipmentLoaders(db: Db) {
+  return {
+    shipmentById: rowLoader((ids: readonly number[]) => findShipmentsByIds(db, ids), (s) => s.id),
+    scanEventById: rowLoader((ids: readonly number[]) => findEventsByIds(db, ids), (e) => e.id),
+    eventsByShipmentId: groupLoader((ids: readonly number[]) => findEventsByShipmentIds(db, ids), (e) => e.shipmentId),
+    lastEventByShipmentId: rowLoader((ids: readonly number[]) => findLastEventsByShipmentIds(db, ids), (e) => e.shipmentId),
+    shipmentPageByPickupLocation: childPageLoader<number>(db, "pickup_location_id", (s) => s.pickupLocationId),
+    shipmentPageByPincode: childPageLoader<string>(db, "destination_pincode", (s) => s.destinationPincode),
+    shipmentCountByPickupLocation: valueLoader(
+      async (ids: readonly number[]) => {
+        const counts = await countShipmentsPerParent(db, "pickup_location_id", ids);
+        return new Map(ids.map((id) => [id, counts.get(String(id)) ?? 0]));
+      },
+      0,
+    ),
+    shipmentCountByPincode: valueLoader(
+      async (codes: readonly string[]) => {
+        const counts = await countShipmentsPerParent(db, "destination_pincode", codes);
+        return new Map(codes.map((code) => [code, counts.get(code) ?? 0]));
+      },
+      0,
+    ),
+  };
+}

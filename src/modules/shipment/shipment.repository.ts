@@ -1,0 +1,319 @@
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
+import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
+
+const t = shipmentTable;
+const e = scanEventTable;
+
+/** Most rows one INSERT carries: 2,000 rows × 20 columns stays far below PostgreSQL's 65,535 parameters. */
+const INSERT_CHUNK = 2000;
+
+function keysJson(keys: readonly { trackingNumber: string; bookingDate: string }[]) {
+  return JSON.stringify(keys.map((k) => [k.trackingNumber, k.bookingDate]));
+}
+
+/** Stored shipments with the given (tracking number, booking date) keys. */
+export function findShipmentsByKeys(db: Db, keys: readonly { trackingNumber: string; bookingDate: string }[]): Promise<ShipmentRow[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(t)
+    .where(
+      sql`/* findShipmentsByKeys */ (${t.trackingNumber}, ${t.bookingDate}) in (
+        select k->>0, (k->>1)::date from jsonb_array_elements(${keysJson(keys)}::jsonb) as k)`,
+    );
+}
+
+export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): Promise<ShipmentRow[]> {
+  const out: ShipmentRow[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    out.push(...(await db.insert(t).values(rows.slice(i, i + INSERT_CHUNK)).returning()));
+  }
+  return out;
+}
+
+/** Fills facts learnt after booking; one statement per changed shipment (rare: most retries are unchanged). */
+export async function updateShipmentFacts(db: Db, updates: readonly { id: number; changes: Partial<ShipmentInsert> }[]): Promise<ShipmentRow[]> {
+  const out: ShipmentRow[] = [];
+  for (const { id, changes } of updates) {
+    const rows = await db
+      .update(t)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(eq(t.id, id))
+      .returning();
+    out.push(rows[0]!);
+  }
+  return out;
+}
+
+export function findShipmentsByIds(db: Db, ids: readonly number[]): Promise<ShipmentRow[]> {
+  return db.select().from(t).where(inArray(t.id, [...ids]));
+}
+
+/** Every booking of the given tracking numbers, latest booking first. */
+export function findShipmentsByTrackingNumbers(db: Db, numbers: readonly string[]): Promise<ShipmentRow[]> {
+  if (numbers.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(t)
+    .where(inArray(t.trackingNumber, [...numbers]))
+    .orderBy(sql`${t.bookingDate} desc`);
+}
+
+/** The booking of a tracking number on a day, or (day null) its latest booking. */
+export async function findShipmentByTrackingNumber(db: Db, trackingNumber: string, bookingDate: string | null): Promise<ShipmentRow | undefined> {
+  const rows = await db
+    .select()
+    .from(t)
+    .where(bookingDate === null ? eq(t.trackingNumber, trackingNumber) : and(eq(t.trackingNumber, trackingNumber), eq(t.bookingDate, bookingDate)))
+    .orderBy(sql`${t.bookingDate} desc`)
+    .limit(1);
+  return rows[0];
+}
+
+export interface ShipmentFilterValues {
+  readonly statuses?: readonly string[] | null;
+  readonly productCodes?: readonly string[] | null;
+  readonly paymentMode?: string | null;
+  readonly pickupLocationIds?: readonly number[] | null;
+  readonly destinationPincode?: string | null;
+  readonly destinationState?: string | null;
+  readonly destinationCircle?: string | null;
+  /** Booking instants, [from, to). */
+  readonly bookedFrom?: Date | null;
+  readonly bookedBefore?: Date | null;
+  readonly armyPostal?: boolean | null;
+  readonly synthetic?: boolean | null;
+}
+
+export function shipmentConditions(filter: ShipmentFilterValues): SQL[] {
+  const c: SQL[] = [];
+  if (filter.statuses?.length) c.push(inArray(t.status, [...filter.statuses] as ShipmentRow["status"][]));
+  if (filter.productCodes?.length) c.push(inArray(t.productCode, [...filter.productCodes]));
+  if (filter.paymentMode) c.push(sql`${t.paymentMode} = ${filter.paymentMode}`);
+  if (filter.pickupLocationIds) c.push(filter.pickupLocationIds.length === 0 ? sql`false` : inArray(t.pickupLocationId, [...filter.pickupLocationIds]));
+  if (filter.destinationPincode) c.push(eq(t.destinationPincode, filter.destinationPincode));
+  if (filter.destinationState) {
+    c.push(sql`${t.destinationPincode} in (select code from pincode where lower(primary_state) = ${filter.destinationState.toLowerCase()})`);
+  }
+  if (filter.destinationCircle) {
+    c.push(
+      sql`${t.destinationPincode} in (select p.code from pincode p join postal_circle c on c.id = p.primary_circle_id
+          where lower(c.name) = ${filter.destinationCircle.toLowerCase()})`,
+    );
+  }
+  if (filter.bookedFrom) c.push(sql`${t.bookedAt} >= ${filter.bookedFrom.toISOString()}::timestamptz`);
+  if (filter.bookedBefore) c.push(sql`${t.bookedAt} < ${filter.bookedBefore.toISOString()}::timestamptz`);
+  if (filter.armyPostal !== null && filter.armyPostal !== undefined) {
+    c.push(filter.armyPostal ? sql`${t.destinationKind} = 'ARMY_POSTAL'` : sql`${t.destinationKind} = 'PIN_CODE'`);
+  }
+  if (filter.synthetic !== null && filter.synthetic !== undefined) c.push(eq(t.synthetic, filter.synthetic));
+  return c;
+}
+
+export type ShipmentOrderValue = "BOOKED_AT_DESC" | "BOOKED_AT_ASC";
+
+/** A page of shipments by booking time (ties by id), `limit` rows after the cursor key. */
+export function findShipmentsPage(
+  db: Db,
+  filter: ShipmentFilterValues,
+  order: ShipmentOrderValue,
+  after: readonly [string, number] | null,
+  limit: number,
+): Promise<ShipmentRow[]> {
+  const conditions = shipmentConditions(filter);
+  const descending = order === "BOOKED_AT_DESC";
+  if (after !== null) {
+    conditions.push(
+      descending
+        ? sql`(${t.bookedAt}, ${t.id}) < (${after[0]}::timestamptz, ${after[1]}::int)`
+        : sql`(${t.bookedAt}, ${t.id}) > (${after[0]}::timestamptz, ${after[1]}::int)`,
+    );
+  }
+  return db
+    .select()
+    .from(t)
+    .where(and(...conditions))
+    .orderBy(...(descending ? [sql`${t.bookedAt} desc`, sql`${t.id} desc`] : [asc(t.bookedAt), asc(t.id)]))
+    .limit(limit);
+}
+
+export async function countShipments(db: Db, filter: ShipmentFilterValues): Promise<number> {
+  const rows = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(t)
+    .where(and(...shipmentConditions(filter)));
+  return rows[0]?.n ?? 0;
+}
+
+/**
+ * The latest `limit` shipments (after an optional cursor) of each parent, in one statement for all
+ * parents: a LATERAL subquery per parent id walks the (parent, booked_at, id) index backwards.
+ */
+export async function findLatestShipmentsPerParent(
+  db: Db,
+  parent: "pickup_location_id" | "destination_pincode",
+  parentIds: readonly (number | string)[],
+  after: readonly [string, number] | null,
+  limit: number,
+): Promise<ShipmentRow[]> {
+  const column = parent === "pickup_location_id" ? t.pickupLocationId : t.destinationPincode;
+  const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
+  const cursor = after === null ? sql`true` : sql`(s.booked_at, s.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
+  const ids = JSON.stringify(parentIds);
+  const ordered = await db
+    .select()
+    .from(t)
+    .where(
+      sql`/* findLatestShipmentsPerParent */ ${t.id} in (
+        select s.id from (select (jsonb_array_elements_text(${ids}::jsonb))::${cast} as pid) p
+        cross join lateral (
+          select s.id from shipment s where s.${sql.raw(parent)} = p.pid and ${cursor}
+          order by s.booked_at desc, s.id desc limit ${limit}
+        ) s)`,
+    )
+    .orderBy(column, sql`${t.bookedAt} desc`, sql`${t.id} desc`);
+  return ordered;
+}
+
+/** Shipment counts per parent under the same filter-less scope, for totalCount of nested connections. */
+export async function countShipmentsPerParent(
+  db: Db,
+  parent: "pickup_location_id" | "destination_pincode",
+  parentIds: readonly (number | string)[],
+): Promise<Map<string, number>> {
+  const rows = await queryRows<{ pid: string; n: number }>(
+    db,
+    sql`/* countShipmentsPerParent */ select ${sql.raw(parent)}::text as pid, count(*)::int as n from shipment
+        where ${sql.raw(parent)}::text in (select jsonb_array_elements_text(${JSON.stringify(parentIds.map(String))}::jsonb))
+        group by 1`,
+  );
+  return new Map(rows.map((r) => [r.pid.trim(), Number(r.n)]));
+}
+
+/** Every scan of the given shipments, in timeline order (time, then arrival). */
+export function findEventsByShipmentIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(e)
+    .where(inArray(e.shipmentId, [...ids]))
+    .orderBy(e.shipmentId, e.occurredAt, e.id);
+}
+
+/** The latest scan of each shipment (by time, then arrival), one statement. */
+export function findLastEventsByShipmentIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
+  return db
+    .selectDistinctOn([e.shipmentId])
+    .from(e)
+    .where(inArray(e.shipmentId, [...ids]))
+    .orderBy(e.shipmentId, sql`${e.occurredAt} desc`, sql`${e.id} desc`);
+}
+
+export type ShipmentDimensionValue =
+  | "STATUS"
+  | "PRODUCT"
+  | "PAYMENT_MODE"
+  | "PICKUP_LOCATION"
+  | "DESTINATION_STATE"
+  | "DESTINATION_CIRCLE"
+  | "BOOKING_QUARTER";
+
+/** The IST calendar timestamp of booking: a fixed +05:30, as IST has no daylight saving. */
+const BOOKED_IST = sql`(shipment.booked_at at time zone 'UTC' + interval '5 hours 30 minutes')`;
+
+/** "FY2024-25-Q3" of the IST booking day, computed in SQL so grouping happens in the database. */
+export const BOOKING_QUARTER_SQL = sql`('FY' || (extract(year from ${BOOKED_IST})::int - case when extract(month from ${BOOKED_IST}) < 4 then 1 else 0 end)
+  || '-' || lpad(((extract(year from ${BOOKED_IST})::int - case when extract(month from ${BOOKED_IST}) < 4 then 1 else 0 end + 1) % 100)::text, 2, '0')
+  || '-Q' || ((extract(month from ${BOOKED_IST})::int + 8) % 12 / 3 + 1))`;
+
+const DIMENSION_SQL: Record<ShipmentDimensionValue, { column: string; expression: SQL }> = {
+  STATUS: { column: "status", expression: sql`shipment.status` },
+  PRODUCT: { column: "product_code", expression: sql`shipment.product_code` },
+  PAYMENT_MODE: { column: "payment_mode", expression: sql`shipment.payment_mode` },
+  PICKUP_LOCATION: { column: "pickup_location_id", expression: sql`shipment.pickup_location_id` },
+  DESTINATION_STATE: { column: "destination_state", expression: sql`p.primary_state` },
+  DESTINATION_CIRCLE: { column: "destination_circle", expression: sql`c.name` },
+  BOOKING_QUARTER: { column: "booking_quarter", expression: BOOKING_QUARTER_SQL },
+};
+
+interface StatsSqlRow {
+  readonly status?: string | null;
+  readonly product_code?: string | null;
+  readonly payment_mode?: string | null;
+  readonly pickup_location_id?: number | null;
+  readonly destination_state?: string | null;
+  readonly destination_circle?: string | null;
+  readonly booking_quarter?: string | null;
+  readonly shipments: number;
+  readonly delivered: number;
+  readonly returned: number;
+  readonly cod_shipments: number;
+  readonly cod_paise: number | string;
+  readonly mean_transit_days: number | string | null;
+  readonly p90_transit_days: number | string | null;
+}
+
+/** One group of shipmentStats; a key not grouped by is null. */
+export interface ShipmentStatsRow {
+  readonly status: string | null;
+  readonly productCode: string | null;
+  readonly paymentMode: string | null;
+  readonly pickupLocationId: number | null;
+  readonly destinationState: string | null;
+  readonly destinationCircle: string | null;
+  readonly bookingQuarter: string | null;
+  readonly shipments: number;
+  readonly delivered: number;
+  readonly returned: number;
+  readonly codShipments: number;
+  readonly codPaise: number;
+  readonly meanTransitDays: number | null;
+  readonly p90TransitDays: number | null;
+}
+
+const numberOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+
+/** Aggregates per group, one statement; groups sorted by their keys. */
+export async function shipmentStats(db: Db, filter: ShipmentFilterValues, dimensions: readonly ShipmentDimensionValue[]): Promise<ShipmentStatsRow[]> {
+  const keys = dimensions.map((d) => DIMENSION_SQL[d]);
+  const select = keys.map((k) => sql`${k.expression} as ${sql.raw(k.column)}`);
+  const conditions = shipmentConditions(filter);
+  const transit = sql`extract(epoch from (shipment.delivered_at - shipment.booked_at)) / 86400.0`;
+  const rows = await queryRows<StatsSqlRow>(
+    db,
+    sql`/* shipmentStats */ select ${sql.join([...select, sql`count(*)::int as shipments`], sql`, `)},
+        count(*) filter (where shipment.status = 'DELIVERED')::int as delivered,
+        count(*) filter (where shipment.status in ('RTO_INITIATED', 'RTO_DELIVERED'))::int as returned,
+        count(*) filter (where shipment.payment_mode = 'COD')::int as cod_shipments,
+        coalesce(sum(shipment.cod_amount_paise), 0)::float8 as cod_paise,
+        (avg(${transit}) filter (where shipment.status = 'DELIVERED'))::float8 as mean_transit_days,
+        (percentile_cont(0.9) within group (order by ${transit}) filter (where shipment.status = 'DELIVERED'))::float8 as p90_transit_days
+      from shipment
+      left join pincode p on p.code = shipment.destination_pincode
+      left join postal_circle c on c.id = p.primary_circle_id
+      ${conditions.length > 0 ? sql`where ${and(...conditions)}` : sql``}
+      ${keys.length > 0 ? sql`group by ${sql.join(keys.map((k) => k.expression), sql`, `)} order by ${sql.join(keys.map((k) => k.expression), sql`, `)}` : sql``}`,
+  );
+  return rows.map((r) => ({
+    status: r.status ?? null,
+    productCode: r.product_code ?? null,
+    paymentMode: r.payment_mode ?? null,
+    pickupLocationId: numberOrNull(r.pickup_location_id),
+    destinationState: r.destination_state ?? null,
+    destinationCircle: r.destination_circle ?? null,
+    bookingQuarter: r.booking_quarter ?? null,
+    shipments: Number(r.shipments),
+    delivered: Number(r.delivered),
+    returned: Number(r.returned),
+    codShipments: Number(r.cod_shipments),
+    codPaise: Number(r.cod_paise),
+    meanTransitDays: numberOrNull(r.mean_transit_days),
+    p90TransitDays: numberOrNull(r.p90_transit_days),
+  }));
+}
+
+export function findEventsByIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
+  return db.select().from(e).where(inArray(e.id, [...ids]));
+}

@@ -1,0 +1,344 @@
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { codFeePaise } from "../../lib/cod.js";
+import { BadUserInputError } from "../../lib/errors.js";
+import { type FiscalQuarter, formatFiscalQuarter, FiscalQuarterScalar, istDateOf, quarterEnd, quarterOf, quarterStart } from "../../lib/fiscal-quarter.js";
+import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
+import { Money, toMoney } from "../../lib/money.js";
+import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
+import { DateScalar } from "../../lib/scalars.js";
+import { TrackingNumberScalar } from "../../lib/s10.js";
+import type { CodRemittanceRow } from "../cod-remittance/cod-remittance.sql.js";
+import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
+import { findPickupLocations } from "../pickup-location/pickup-location.repository.js";
+import { PickupLocation } from "../pickup-location/pickup-location.type.js";
+import type { PincodeRow } from "../pincode/pincode.sql.js";
+import { Pincode } from "../pincode/pincode.type.js";
+import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { PostOffice } from "../post-office/post-office.type.js";
+import type { ProductRow } from "../product/product.sql.js";
+import { Product } from "../product/product.type.js";
+import { MAX_EVENTS_PER_BATCH, recordScanEventBatch } from "./scan-event.ingest.js";
+import { type ShipmentFilter, ShipmentsArgs, ShipmentStatsArgs } from "./shipment.args.js";
+import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js";
+import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.ingest.js";
+import {
+  countShipments,
+  findShipmentByTrackingNumber,
+  findShipmentsPage,
+  type ShipmentDimensionValue,
+  type ShipmentFilterValues,
+  shipmentStats,
+  type ShipmentStatsRow,
+} from "./shipment.repository.js";
+import type { ScanEventRow, ShipmentRow } from "./shipment.sql.js";
+import { CodCashStatus, CodRemittance, RecordScanEventsPayload, RecordShipmentsPayload, ScanEvent, Shipment, ShipmentConnection, ShipmentStatsGroup } from "./shipment.type.js";
+
+const DAY_MS = 86_400_000;
+
+function istDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00+05:30`));
+}
+
+/** Filter input → repository values; pickup codes resolve to ids (unknown codes match nothing). */
+export async function shipmentFilterValues(filter: ShipmentFilter | null | undefined, ctx: Context): Promise<ShipmentFilterValues> {
+  if (filter === null || filter === undefined) return {};
+  let bookedFrom = filter.bookedFrom ? istDayStart(filter.bookedFrom) : null;
+  let bookedBefore = filter.bookedTo ? new Date(istDayStart(filter.bookedTo).getTime() + DAY_MS) : null;
+  if (filter.bookedInQuarter) {
+    const q: FiscalQuarter = filter.bookedInQuarter;
+    const start = quarterStart(q);
+    const end = quarterEnd(q);
+    bookedFrom = bookedFrom === null || start > bookedFrom ? start : bookedFrom;
+    bookedBefore = bookedBefore === null || end < bookedBefore ? end : bookedBefore;
+  }
+  let pickupLocationIds: number[] | null = null;
+  if (filter.pickupLocationCode) {
+    const codes = filter.pickupLocationCode.map((c) => c.trim().toUpperCase());
+    const all = await findPickupLocations(ctx.database.db, null);
+    pickupLocationIds = all.filter((p) => codes.includes(p.code)).map((p) => p.id);
+  }
+  return {
+    statuses: filter.status ?? null,
+    productCodes: filter.productCode?.map((c) => c.trim().toUpperCase()) ?? null,
+    paymentMode: filter.paymentMode ?? null,
+    pickupLocationIds,
+    destinationPincode: filter.destinationPincode ?? null,
+    destinationState: filter.destinationState ?? null,
+    destinationCircle: filter.destinationCircle ?? null,
+    bookedFrom,
+    bookedBefore,
+    armyPostal: filter.armyPostal ?? null,
+    synthetic: filter.synthetic ?? null,
+  };
+}
+
+function shipmentCursor(row: ShipmentRow): string {
+  return encodeCursor([row.bookedAt.toISOString(), row.id]);
+}
+
+function decodeShipmentCursor(after: string | null | undefined): [string, number] | null {
+  if (after === null || after === undefined) return null;
+  const [at, id] = decodeCursor(after, "sn");
+  if (Number.isNaN(Date.parse(at as string))) throw new BadUserInputError(`after is not a cursor of this connection.`, { field: "after", value: after });
+  return [at as string, id as number];
+}
+
+/** A nested "latest shipments" connection of one parent, through the parent's page loader. */
+async function childConnection<P>(
+  parentId: P,
+  page: PageArgs,
+  ctx: Context,
+  pages: { load(key: { parentId: P; limit: number; after: [string, number] | null }): Promise<ShipmentRow[]> },
+  count: () => Promise<number>,
+) {
+  const size = pageSize(page.first, ctx.config.maxPageSize);
+  const after = decodeShipmentCursor(page.after);
+  const rows = size === 0 ? [] : await pages.load({ parentId, limit: size + 1, after });
+  return connectionFrom(rows, size, after !== null, shipmentCursor, count);
+}
+
+@Resolver(() => Shipment)
+export class ShipmentResolver {
+  @Query(() => Shipment, {
+    nullable: true,
+    description:
+      "One shipment by tracking number: the latest booking of the number, or the booking of `bookingDate` (numbers may be " +
+      "reused after 12 months). Null when there is none.",
+  })
+  async shipment(
+    @Arg("trackingNumber", () => TrackingNumberScalar, { description: "The S10 tracking number (spaces and case forgiven)." }) trackingNumber: string,
+    @Arg("bookingDate", () => DateScalar, { nullable: true, description: "The booking day (IST), to pick one booking of a reused number." })
+    bookingDate: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<ShipmentRow | null> {
+    const row = await findShipmentByTrackingNumber(ctx.database.db, trackingNumber, bookingDate ?? null);
+    if (row !== undefined) ctx.loaders.shipmentById.prime(row.id, row);
+    return row ?? null;
+  }
+
+  @Query(() => ShipmentConnection, { description: "Shipments, filtered and paged, latest booking first by default." })
+  async shipments(@Args(() => ShipmentsArgs) args: ShipmentsArgs, @Ctx() ctx: Context) {
+    const size = pageSize(args.first, ctx.config.maxPageSize);
+    const after = decodeShipmentCursor(args.after);
+    const filter = await shipmentFilterValues(args.filter, ctx);
+    const db = ctx.database.db;
+    const rows = size === 0 ? [] : await findShipmentsPage(db, filter, args.orderBy ?? "BOOKED_AT_DESC", after, size + 1);
+    for (const row of rows) ctx.loaders.shipmentById.prime(row.id, row);
+    return connectionFrom(rows, size, after !== null, shipmentCursor, () => countShipments(db, filter));
+  }
+
+  @Query(() => [ShipmentStatsGroup], {
+    description:
+      "Counts, COD sums and transit times of shipments, grouped by any of the dimensions (one row per group, sorted by the " +
+      "group keys). Computed from the shipment rows in one statement.",
+  })
+  async shipmentStats(@Args(() => ShipmentStatsArgs) args: ShipmentStatsArgs, @Ctx() ctx: Context): Promise<ShipmentStatsRow[]> {
+    const dimensions = [...new Set(args.groupBy ?? [])] as ShipmentDimensionValue[];
+    if (dimensions.length !== (args.groupBy ?? []).length) {
+      throw new BadUserInputError("groupBy lists a dimension more than once.", { field: "groupBy", value: args.groupBy });
+    }
+    return shipmentStats(ctx.database.db, await shipmentFilterValues(args.filter, ctx), dimensions);
+  }
+
+  @Mutation(() => RecordShipmentsPayload, {
+    description:
+      "Records up to 1,000 shipments, all or nothing. Sending the same shipment again is reported unchanged; a conflicting " +
+      "booking fact is a CONFLICT error naming the item (extensions.index) and field; every invalid item is listed in " +
+      "extensions.problems, and after any error nothing was written.",
+  })
+  async recordShipments(
+    @Arg("input", () => RecordShipmentsInput, { description: "The shipments." }) input: RecordShipmentsInput,
+    @Ctx() ctx: Context,
+  ) {
+    const items = input.shipments;
+    if (items.length < 1 || items.length > MAX_SHIPMENTS_PER_BATCH) {
+      throw new BadUserInputError(`input.shipments must hold 1 to ${MAX_SHIPMENTS_PER_BATCH} shipments; got ${items.length}.`, {
+        field: "input.shipments",
+        value: items.length,
+        max: MAX_SHIPMENTS_PER_BATCH,
+      });
+    }
+    const sources = items.map((item, i) => ({
+      ...item,
+      deliveryOfficeId:
+        item.deliveryOfficeId === null || item.deliveryOfficeId === undefined
+          ? null
+          : integerKeyOf(item.deliveryOfficeId, "PostOffice", `input.shipments[${i}].deliveryOfficeId`),
+    }));
+    return ctx.database.transaction(({ db }) => recordShipmentBatch(db, sources, "input.shipments"));
+  }
+
+  @Mutation(() => RecordScanEventsPayload, {
+    description:
+      "Records up to 1,000 India Post scans, all or nothing, in any order, then re-derives each touched shipment's status " +
+      "(monotonic: a late scan never moves it backwards). The same scan again is reported unchanged; errors name the item " +
+      "(extensions.index) and field, and leave nothing written.",
+  })
+  async recordScanEvents(
+    @Arg("input", () => RecordScanEventsInput, { description: "The scans." }) input: RecordScanEventsInput,
+    @Ctx() ctx: Context,
+  ) {
+    const items = input.events;
+    if (items.length < 1 || items.length > MAX_EVENTS_PER_BATCH) {
+      throw new BadUserInputError(`input.events must hold 1 to ${MAX_EVENTS_PER_BATCH} scans; got ${items.length}.`, {
+        field: "input.events",
+        value: items.length,
+        max: MAX_EVENTS_PER_BATCH,
+      });
+    }
+    const sources = items.map((item, i) => ({
+      ...item,
+      officeId: item.officeId === null || item.officeId === undefined ? null : integerKeyOf(item.officeId, "PostOffice", `input.events[${i}].officeId`),
+    }));
+    return ctx.database.transaction(({ db }) => recordScanEventBatch(db, sources, "input.events"));
+  }
+
+  @FieldResolver(() => ID, { description: "Global id of the shipment." })
+  id(@Root() s: ShipmentRow): string {
+    return toGlobalId("Shipment", s.id);
+  }
+
+  @FieldResolver(() => FiscalQuarterScalar, { description: "The fiscal quarter of booking (IST)." })
+  bookingQuarter(@Root() s: ShipmentRow): string {
+    return formatFiscalQuarter(quarterOf(s.bookedAt));
+  }
+
+  @FieldResolver(() => Product, { description: "The India Post product it was booked under." })
+  async product(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<ProductRow> {
+    return (await ctx.loaders.productByCode.load(s.productCode))!;
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: "Cash to collect on delivery; null for PREPAID." })
+  codAmount(@Root() s: ShipmentRow): Money | null {
+    return s.codAmountPaise === null ? null : toMoney(s.codAmountPaise);
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description: "India Post's COD fee on the amount: 2% or ₹50, whichever is more, up to ₹5,000; above, ₹100 + 1% of the excess. Null for PREPAID.",
+  })
+  codFee(@Root() s: ShipmentRow): Money | null {
+    return s.codAmountPaise === null ? null : toMoney(codFeePaise(s.codAmountPaise / 100));
+  }
+
+  @FieldResolver(() => CodCashStatus, { nullable: true, description: "Where the COD cash is; null for PREPAID." })
+  codStatus(@Root() s: ShipmentRow): CodCashStatus | null {
+    if (s.paymentMode !== "COD") return null;
+    if (s.codRemittanceId !== null) return CodCashStatus.REMITTED;
+    if (s.status === "DELIVERED") return CodCashStatus.COLLECTED;
+    if (s.status === "RTO_INITIATED" || s.status === "RTO_DELIVERED" || s.status === "LOST" || s.status === "CANCELLED") return CodCashStatus.NOT_COLLECTED;
+    return CodCashStatus.AWAITING_DELIVERY;
+  }
+
+  @FieldResolver(() => CodRemittance, { nullable: true, description: "The remittance batch that paid this shipment's COD cash to Amazon; null until remitted." })
+  async remittance(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<CodRemittanceRow | null> {
+    return s.codRemittanceId === null ? null : ctx.loaders.remittanceById.load(s.codRemittanceId);
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: "Declared value of the contents; null when not declared." })
+  declaredValue(@Root() s: ShipmentRow): Money | null {
+    return s.declaredValuePaise === null ? null : toMoney(s.declaredValuePaise);
+  }
+
+  @FieldResolver(() => PickupLocation, { description: "Where Amazon handed the parcel to India Post." })
+  async pickupLocation(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<PickupLocationRow> {
+    return (await ctx.loaders.pickupLocationById.load(s.pickupLocationId))!;
+  }
+
+  @FieldResolver(() => String, {
+    description: "The destination PIN (6 digits): a directory PIN, or a zone-9 Army Postal PIN for ARMY_POSTAL destinations.",
+  })
+  destinationPincode(@Root() s: ShipmentRow): string {
+    return s.destinationPincode;
+  }
+
+  @FieldResolver(() => Pincode, { nullable: true, description: "The destination PIN area; null for Army Postal destinations (not in the directory)." })
+  async destination(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<PincodeRow | null> {
+    return s.destinationKind === "ARMY_POSTAL" ? null : ctx.loaders.pincodeByCode.load(s.destinationPincode);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "For an Army Postal destination, how it is addressed: \"c/o 56 APO\" or \"c/o 99 APO\"; else null." })
+  armyPostOffice(@Root() s: ShipmentRow): string | null {
+    return s.armyPostOffice === null ? null : `c/o ${s.armyPostOffice.slice(4)} APO`;
+  }
+
+  @FieldResolver(() => PostOffice, {
+    nullable: true,
+    description: "The delivery office: as booked when known, else the office of the DELIVERED scan; null while unknown.",
+  })
+  async deliveryOffice(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
+    return s.deliveryOfficeId === null ? null : ctx.loaders.postOfficeById.load(s.deliveryOfficeId);
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: "Days from booking to delivery, fractional (delivered − booked) / 24 h; null unless delivered." })
+  transitDays(@Root() s: ShipmentRow): number | null {
+    return s.deliveredAt === null ? null : Math.round(((s.deliveredAt.getTime() - s.bookedAt.getTime()) / DAY_MS) * 1000) / 1000;
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: "Delivered on or before the promised day (IST calendar)? Null unless delivered.",
+  })
+  onTime(@Root() s: ShipmentRow): boolean | null {
+    return s.deliveredAt === null ? null : istDateOf(s.deliveredAt) <= s.promisedDate;
+  }
+
+  @FieldResolver(() => [ScanEvent], { description: "The scan timeline, in time order (ties in arrival order), late scans included." })
+  events(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<ScanEventRow[]> {
+    return ctx.loaders.eventsByShipmentId.load(s.id);
+  }
+
+  @FieldResolver(() => ScanEvent, { nullable: true, description: "The latest scan by time; null before the first scan." })
+  lastEvent(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<ScanEventRow | null> {
+    return ctx.loaders.lastEventByShipmentId.load(s.id);
+  }
+}
+
+@Resolver(() => ScanEvent)
+export class ScanEventResolver {
+  @FieldResolver(() => ID, { description: "Global id of the scan." })
+  id(@Root() e: ScanEventRow): string {
+    return toGlobalId("ScanEvent", e.id);
+  }
+
+  @FieldResolver(() => PostOffice, { nullable: true, description: "The directory office that scanned, when known." })
+  async office(@Root() e: ScanEventRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
+    return e.officeId === null ? null : ctx.loaders.postOfficeById.load(e.officeId);
+  }
+
+  @FieldResolver(() => Shipment, { description: "The shipment scanned." })
+  async shipment(@Root() e: ScanEventRow, @Ctx() ctx: Context): Promise<ShipmentRow> {
+    return (await ctx.loaders.shipmentById.load(e.shipmentId))!;
+  }
+}
+
+@Resolver(() => ShipmentStatsGroup)
+export class ShipmentStatsGroupResolver {
+  @FieldResolver(() => PickupLocation, { nullable: true, description: "The group's pickup location, when grouped by PICKUP_LOCATION." })
+  async pickupLocation(@Root() g: ShipmentStatsRow, @Ctx() ctx: Context): Promise<PickupLocationRow | null> {
+    return g.pickupLocationId === null ? null : ctx.loaders.pickupLocationById.load(g.pickupLocationId);
+  }
+
+  @FieldResolver(() => Money, { description: "Sum of the COD amounts of the group's COD shipments (whatever their status)." })
+  codAmount(@Root() g: ShipmentStatsRow): Money {
+    return toMoney(g.codPaise);
+  }
+
+}
+
+@Resolver(() => PickupLocation)
+export class PickupLocationShipmentsResolver {
+  @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location, latest booking first." })
+  shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return childConnection(location.id, page, ctx, ctx.loaders.shipmentPageByPickupLocation, () => ctx.loaders.shipmentCountByPickupLocation.load(location.id));
+  }
+}
+
+@Resolver(() => Pincode)
+export class PincodeShipmentsResolver {
+  @FieldResolver(() => ShipmentConnection, { description: "Shipments going to this PIN, latest booking first." })
+  shipments(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    return childConnection(pincode.code, page, ctx, ctx.loaders.shipmentPageByPincode, () => ctx.loaders.shipmentCountByPincode.load(pincode.code));
+  }
+}

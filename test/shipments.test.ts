@@ -1,0 +1,252 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../src/db/client.js";
+import {
+  PickupDashboardDocument,
+  RecordCodRemittanceDocument,
+  RecordScanEventsDocument,
+  RecordShipmentsDocument,
+  SearchPostOfficesDocument,
+  type ShipmentInput,
+  ShipmentsDocument,
+  ShipmentStatsDocument,
+  TrackShipmentDocument,
+  UpsertPickupLocationDocument,
+} from "../src/generated/operations.js";
+import { s10CheckDigit } from "../src/lib/s10.js";
+import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createTestGraph, type TestGraph } from "./support/graph.js";
+
+const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
+
+/** A valid S10 number with the given serial (check digit computed). */
+function s10(prefix: string, serial: number): string {
+  const digits = String(serial).padStart(8, "0");
+  return `${prefix}${digits}${s10CheckDigit(digits)}IN`;
+}
+
+const TABLES = ["shipment", "scan_event", "cod_remittance", "pickup_location"] as const;
+
+describe.each(engines)("operations on %s", (engine) => {
+  let db: TestDatabase;
+  let graph: TestGraph;
+  let delhiOffice: string;
+
+  const counts = async () => {
+    const out: Record<string, number> = {};
+    for (const table of TABLES) {
+      out[table] = (await queryRows<{ n: number }>(db.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
+    }
+    return out;
+  };
+
+  // Invalid items are the point of several tests, so overrides are untyped and the item is cast.
+  const shipment = (serial: number, overrides: Record<string, unknown> = {}): ShipmentInput => ({
+    trackingNumber: s10("EE", serial),
+    bookedAt: "2024-08-05T10:00:00+05:30",
+    productCode: "SPEED_POST",
+    paymentMode: "PREPAID",
+    weightGrams: 750,
+    pickupLocationCode: "DEL-GPO",
+    destinationPincode: "194401",
+    ...overrides,
+  }) as ShipmentInput;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    await importPostOfficeCsv(db.database, FIXTURE, {});
+    graph = await createTestGraph(db.database);
+    const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
+    delhiOffice = offices.data!.postOffices.nodes[0]!.id;
+    const made = await graph.execute(UpsertPickupLocationDocument, {
+      input: { code: "DEL-GPO", name: "Delhi GPO pickup", postOfficeId: delhiOffice, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
+    });
+    expect(made.errors).toBeUndefined();
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await db?.drop();
+  });
+
+  it("records a batch of 1,000 shipments, and reports the same batch again as 1,000 unchanged", async () => {
+    const batch = Array.from({ length: 1000 }, (_, i) =>
+      shipment(10_000 + i, i % 3 === 0 ? { paymentMode: "COD", codAmount: 499 + i, destinationPincode: "744101" } : {}),
+    );
+    const first = await graph.execute(RecordShipmentsDocument, { input: { shipments: batch } });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.recordShipments).toMatchObject({ created: 1000, updated: 0, unchanged: 0 });
+    expect(first.data!.recordShipments.shipments[1]).toMatchObject({ status: "BOOKED", routeClass: "REMOTE", bookingDate: "2024-08-05" });
+    const again = await graph.execute(RecordShipmentsDocument, { input: { shipments: batch } });
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.recordShipments).toMatchObject({ created: 0, updated: 0, unchanged: 1000 });
+    expect((await counts()).shipment).toBe(1000);
+  });
+
+  it.each([
+    ["a COD amount on a prepaid shipment", { codAmount: 100 }, "input.shipments[1].codAmount", "BAD_USER_INPUT"],
+    ["₹50,001 COD", { paymentMode: "COD", codAmount: 50_001 }, "input.shipments[1].codAmount", "BAD_USER_INPUT"],
+    ["fractional rupees COD", { paymentMode: "COD", codAmount: 10.5 }, "input.shipments[1].codAmount", "BAD_USER_INPUT"],
+    ["COD without an amount", { paymentMode: "COD" }, "input.shipments[1].codAmount", "BAD_USER_INPUT"],
+    ["a negative weight", { weightGrams: -5 }, "input.shipments[1].weightGrams", "BAD_USER_INPUT"],
+    ["an unknown PIN", { destinationPincode: "560999" }, "input.shipments[1].destinationPincode", "BAD_USER_INPUT"],
+    ["an unknown pickup location", { pickupLocationCode: "NOWHERE" }, "input.shipments[1].pickupLocationCode", "BAD_USER_INPUT"],
+    ["a product not yet offered", { productCode: "INDIA_POST_PARCEL" }, "input.shipments[1].productCode", "BAD_USER_INPUT"],
+    ["a zone-9 PIN without an APO", { destinationPincode: "900099" }, "input.shipments[1].armyPostOffice", "BAD_USER_INPUT"],
+    ["a booking in the future", { bookedAt: "2999-01-01T00:00:00Z" }, "input.shipments[1].bookedAt", "BAD_USER_INPUT"],
+    ["a changed booking fact", { trackingNumber: s10("EE", 10_001), weightGrams: 751 }, "input.shipments[1].weightGrams", "CONFLICT"],
+  ])("refuses %s, naming the item and field, and writes nothing", async (_, overrides, field, code) => {
+    const before = await counts();
+    const result = await graph.execute(RecordShipmentsDocument, {
+      input: { shipments: [shipment(20_000), shipment(20_001, overrides)] },
+    });
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code, field, index: 1 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses a bad tracking number with the item's path, and an oversize batch", async () => {
+    const before = await counts();
+    const bad = await graph.execute(RecordShipmentsDocument, {
+      input: { shipments: [shipment(20_000), { ...shipment(20_001), trackingNumber: "EE123456789IN" }] },
+    });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(bad.errors?.[0]?.message).toContain("input.shipments[1].trackingNumber");
+    expect(bad.errors?.[0]?.message).toContain("check digit");
+    const big = await graph.execute(RecordShipmentsDocument, { input: { shipments: Array.from({ length: 1001 }, (_, i) => shipment(30_000 + i)) } });
+    expect(big.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.shipments", max: 1000 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("accepts the S10 examples of DOMAIN.md and normalises spaces and case", async () => {
+    const valid = ["RR287043775IN", "EQ949022774IN", "PP116215523IN", "EB126023770IN", "RM019388105IN", "ee 123 456 785 in"];
+    const result = await graph.execute(RecordShipmentsDocument, {
+      input: { shipments: valid.map((trackingNumber) => ({ ...shipment(0), trackingNumber })) },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.recordShipments.shipments.map((s) => s.trackingNumber)).toEqual([
+      "RR287043775IN",
+      "EQ949022774IN",
+      "PP116215523IN",
+      "EB126023770IN",
+      "RM019388105IN",
+      "EE123456785IN",
+    ]);
+    for (const invalid of ["EE123456789IN", "RK169063347IN"]) {
+      const refused = await graph.execute(TrackShipmentDocument, { trackingNumber: invalid });
+      expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    }
+  });
+
+  it("keeps status monotonic: an out-of-order scan is stored but never moves the shipment backwards", async () => {
+    const trackingNumber = s10("EE", 10_001);
+    const scan = (event: string, occurredAt: string, extra: Record<string, unknown> = {}) => ({ trackingNumber, event, occurredAt, ...extra });
+    const delivered = await graph.execute(RecordScanEventsDocument, {
+      input: {
+        events: [
+          scan("Item Booked", "2024-08-05T10:05:00+05:30"),
+          scan("Out for Delivery", "2024-08-09T09:00:00+05:30"),
+          scan("Item delivery attempted - Door locked", "2024-08-09T14:00:00+05:30"),
+          scan("Item Delivered (Addressee)", "2024-08-10T12:00:00+05:30"),
+        ],
+      },
+    });
+    expect(delivered.errors).toBeUndefined();
+    expect(delivered.data!.recordScanEvents.shipments[0]).toMatchObject({ status: "DELIVERED", attempts: 1 });
+    const late = await graph.execute(RecordScanEventsDocument, { input: { events: [scan("Item Dispatched", "2024-08-06T08:00:00+05:30")] } });
+    expect(late.errors).toBeUndefined();
+    expect(late.data!.recordScanEvents).toMatchObject({ created: 1, shipments: [{ status: "DELIVERED" }] });
+    const retry = await graph.execute(RecordScanEventsDocument, { input: { events: [scan("DISPATCHED", "2024-08-06T08:00:00+05:30")] } });
+    expect(retry.data!.recordScanEvents).toMatchObject({ created: 0, unchanged: 1 });
+    const tracked = await graph.execute(TrackShipmentDocument, { trackingNumber });
+    expect(tracked.data!.shipment!.events.map((e) => e.eventType)).toEqual(["BOOKED", "DISPATCHED", "OUT_FOR_DELIVERY", "DELIVERY_ATTEMPTED", "DELIVERED"]);
+    expect(tracked.data!.shipment!.events[3]!.failedReason).toBe("DOOR_LOCKED");
+    expect(tracked.data!.shipment).toMatchObject({ status: "DELIVERED", attempts: 1, onTime: expect.any(Boolean) });
+  });
+
+  it("never counts a return as a delivery", async () => {
+    const trackingNumber = s10("EE", 10_002);
+    const result = await graph.execute(RecordScanEventsDocument, {
+      input: {
+        events: [
+          { trackingNumber, event: "Item Returned to Sender", occurredAt: "2024-08-12T10:00:00+05:30" },
+          { trackingNumber, event: "Item Delivered (Sender)", occurredAt: "2024-08-16T10:00:00+05:30" },
+        ],
+      },
+    });
+    expect(result.data!.recordScanEvents.shipments[0]).toMatchObject({ status: "RTO_DELIVERED", deliveredAt: null });
+    const stats = await graph.execute(ShipmentStatsDocument, { filter: { status: ["DELIVERED"] }, groupBy: ["STATUS"] });
+    expect(stats.data!.shipmentStats).toEqual([expect.objectContaining({ status: "DELIVERED", shipments: 1, delivered: 1 })]);
+  });
+
+  it("refuses a scan for an unknown tracking number or with unmappable text, writing nothing", async () => {
+    const before = await counts();
+    const unknown = await graph.execute(RecordScanEventsDocument, {
+      input: { events: [{ trackingNumber: s10("EE", 99_999), event: "Item Booked", occurredAt: "2024-08-05T10:00:00Z" }] },
+    });
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.events[0].trackingNumber", index: 0 });
+    const gibberish = await graph.execute(RecordScanEventsDocument, {
+      input: {
+        events: [
+          { trackingNumber: s10("EE", 10_003), event: "Item Booked", occurredAt: "2024-08-05T11:00:00+05:30" },
+          { trackingNumber: s10("EE", 10_003), event: "Teleported to Mars", occurredAt: "2024-08-06T10:00:00Z" },
+        ],
+      },
+    });
+    expect(gibberish.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.events[1].event", index: 1 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("remits COD cash in batches whose amount must equal the shipments' sum", async () => {
+    const cod = s10("EE", 10_000); // index 0: COD ₹499 to 744101
+    await graph.execute(RecordScanEventsDocument, {
+      input: { events: [{ trackingNumber: cod, event: "DELIVERED", occurredAt: "2024-08-11T12:00:00+05:30" }] },
+    });
+    const input = { reference: "UTR-TEST-0001", remittedOn: "2024-08-20", amount: 499, shipments: [{ trackingNumber: cod }] };
+    const wrong = await graph.execute(RecordCodRemittanceDocument, { input: { ...input, amount: 500 } });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.amount", amountPaise: 50_000, shipmentsSumPaise: 49_900 });
+    expect(wrong.errors?.[0]?.message).toContain("₹500.00");
+    expect(wrong.errors?.[0]?.message).toContain("₹499.00");
+    const prepaid = await graph.execute(RecordCodRemittanceDocument, {
+      input: { ...input, amount: 0.01, shipments: [{ trackingNumber: s10("EE", 10_001) }] },
+    });
+    expect(prepaid.errors?.[0]?.extensions).toMatchObject({ index: 0, field: "input.shipments[0].trackingNumber" });
+    const ok = await graph.execute(RecordCodRemittanceDocument, { input });
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data!.recordCodRemittance).toMatchObject({ created: 1, remittance: { amount: { paise: 49_900, formatted: "₹499.00" }, shipmentCount: 1 } });
+    const retry = await graph.execute(RecordCodRemittanceDocument, { input });
+    expect(retry.data!.recordCodRemittance).toMatchObject({ created: 0, unchanged: 1 });
+    const status = await graph.execute(`{ shipment(trackingNumber: "${cod}") { codStatus remittance { reference } codAmount { formatted } codFee { paise } } }`);
+    expect(status.data).toEqual({
+      shipment: { codStatus: "REMITTED", remittance: { reference: "UTR-TEST-0001" }, codAmount: { formatted: "₹499.00" }, codFee: { paise: 5000 } },
+    });
+  });
+
+  it("filters, pages and groups shipments", async () => {
+    const page1 = await graph.execute(ShipmentsDocument, { filter: { paymentMode: "COD", bookedInQuarter: "Q2 FY25" }, first: 100 });
+    expect(page1.data!.shipments.totalCount).toBe(334);
+    expect(page1.data!.shipments.nodes).toHaveLength(100);
+    const page2 = await graph.execute(ShipmentsDocument, { filter: { paymentMode: "COD" }, first: 300, after: page1.data!.shipments.pageInfo.endCursor });
+    expect(page2.data!.shipments.nodes).toHaveLength(234);
+    expect(page2.data!.shipments.pageInfo.hasNextPage).toBe(false);
+    const byState = await graph.execute(ShipmentStatsDocument, { groupBy: ["DESTINATION_STATE", "PAYMENT_MODE"] });
+    expect(byState.data!.shipmentStats).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ destinationState: "Andaman & Nicobar Islands", paymentMode: "COD", shipments: 334, codShipments: 334 }),
+        expect.objectContaining({ destinationState: "Ladakh", paymentMode: "PREPAID" }),
+      ]),
+    );
+    const quarters = await graph.execute(ShipmentStatsDocument, { groupBy: ["BOOKING_QUARTER"] });
+    expect(quarters.data!.shipmentStats.map((g) => g.bookingQuarter)).toEqual(["FY2024-25-Q2"]);
+  });
+
+  it("serves the dashboard (locations → latest shipments → office and last scan) in a constant number of statements", async () => {
+    const small = await graph.execute(PickupDashboardDocument, { latest: 2 });
+    const large = await graph.execute(PickupDashboardDocument, { latest: 20 });
+    expect(large.errors).toBeUndefined();
+    expect(large.data!.pickupLocations[0]!.shipments.nodes).toHaveLength(20);
+    expect(large.data!.pickupLocations[0]!.shipments.totalCount).toBeGreaterThanOrEqual(1000);
+    expect(large.statements).toBe(small.statements);
+    expect(large.statements).toBeLessThanOrEqual(8);
+  });
+});
