@@ -8,6 +8,7 @@ import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../m
 import { createSchema, printSchemaSdl } from "../schema.js";
 import { openConfiguredDatabase } from "./database.js";
 import { registerPostOfficeImport } from "./import-post-offices.js";
+import { registerShipmentImport } from "./import-shipments.js";
 
 /**
  * dakgraph's command-line tool. Every importer and tool is a subcommand here.
@@ -58,6 +59,7 @@ loadCommand
 
 const importCommand = program.command("import").description("Import data files (idempotent upserts)");
 registerPostOfficeImport(importCommand);
+registerShipmentImport(importCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { BadUserInputError, ConflictError } from "../../lib/errors.js";
+import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { parseCalendarDate } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
@@ -102,6 +102,8 @@ export interface ScanBatchOutcome {
   readonly events: ScanEventRow[];
   /** The shipments the events belong to, as stored after their status was re-derived. */
   readonly shipments: ShipmentRow[];
+  /** Items left out (skipInvalid only; otherwise any problem throws). */
+  readonly problems: readonly { index: number; error: DakgraphError }[];
 }
 
 function stateOf(row: ShipmentRow): ShipmentState {
@@ -120,11 +122,20 @@ function stateOf(row: ShipmentRow): ShipmentState {
 
 const eventKey = (shipmentId: number, at: Date, type: string) => `${shipmentId}/${at.getTime()}/${type}`;
 
-/** Records a batch of scans all or nothing, then re-derives every touched shipment's status. */
-export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSource[], prefix: string, now = new Date()): Promise<ScanBatchOutcome> {
-  const { capture, throwIfAny } = problemCollector(sources.length);
+/**
+ * Records a batch of scans, then re-derives every touched shipment's status. All or nothing by default;
+ * with `skipInvalid` (the file importer) invalid items are left out and returned in `problems`.
+ */
+export async function recordScanEventBatch(
+  db: Db,
+  sources: readonly ScanEventSource[],
+  prefixOf: (index: number) => string,
+  options: { readonly now?: Date; readonly skipInvalid?: boolean } = {},
+): Promise<ScanBatchOutcome> {
+  const now = options.now ?? new Date();
+  const { capture, throwIfAny, problems } = problemCollector(sources.length);
   const drafts: (ScanDraft | null)[] = sources.map(() => null);
-  sources.forEach((source, i) => capture(i, () => (drafts[i] = draftScan(source, `${prefix}[${i}]`, now))));
+  sources.forEach((source, i) => capture(i, () => (drafts[i] = draftScan(source, prefixOf(i), now))));
   const valid = drafts.filter((d): d is ScanDraft => d !== null);
 
   const bookings = await findShipmentsByTrackingNumbers(db, [...new Set(valid.map((d) => d.trackingNumber))]);
@@ -150,7 +161,7 @@ export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSo
         draft.bookingDate !== null ? candidates.find((b) => b.bookingDate === draft.bookingDate) : candidates.find((b) => b.bookingDate <= day);
       if (shipment === undefined) {
         throw fieldError(
-          `${prefix}[${i}].trackingNumber`,
+          `${prefixOf(i)}.trackingNumber`,
           draft.trackingNumber,
           draft.bookingDate !== null
             ? `: no shipment ${draft.trackingNumber} was booked on ${draft.bookingDate}.`
@@ -158,10 +169,10 @@ export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSo
         );
       }
       if (istDateOf(draft.occurredAt) < shipment.bookingDate) {
-        throw fieldError(`${prefix}[${i}].occurredAt`, draft.occurredAt.toISOString(), `is before the booking day ${shipment.bookingDate} of ${shipment.trackingNumber}.`);
+        throw fieldError(`${prefixOf(i)}.occurredAt`, draft.occurredAt.toISOString(), `is before the booking day ${shipment.bookingDate} of ${shipment.trackingNumber}.`);
       }
       if (draft.officeId !== null && !offices.has(draft.officeId)) {
-        throw fieldError(`${prefix}[${i}].officeId`, draft.officeId, "names no post office.");
+        throw fieldError(`${prefixOf(i)}.officeId`, draft.officeId, "names no post office.");
       }
       shipmentOf[i] = shipment;
     });
@@ -195,8 +206,8 @@ export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSo
       }
       if (stored.failedReason !== row.failedReason && !(draft.rawText === null && row.failedReason === "OTHER")) {
         throw new ConflictError(
-          `${prefix}[${i}].failedReason: the ${draft.type} scan of ${shipment.trackingNumber} at ${draft.occurredAt.toISOString()} is stored with reason ${stored.failedReason}, not ${row.failedReason}.`,
-          { field: `${prefix}[${i}].failedReason`, value: row.failedReason, stored: stored.failedReason },
+          `${prefixOf(i)}.failedReason: the ${draft.type} scan of ${shipment.trackingNumber} at ${draft.occurredAt.toISOString()} is stored with reason ${stored.failedReason}, not ${row.failedReason}.`,
+          { field: `${prefixOf(i)}.failedReason`, value: row.failedReason, stored: stored.failedReason },
         );
       }
       for (const field of ["officeId", "officeName"] as const) {
@@ -204,8 +215,8 @@ export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSo
         const have = stored[field] ?? null;
         if (given !== null && have !== null && given !== have) {
           throw new ConflictError(
-            `${prefix}[${i}].${field}: the ${draft.type} scan of ${shipment.trackingNumber} at ${draft.occurredAt.toISOString()} is stored with ${field} ${JSON.stringify(have)}, not ${JSON.stringify(given)}.`,
-            { field: `${prefix}[${i}].${field}`, value: given, stored: have },
+            `${prefixOf(i)}.${field}: the ${draft.type} scan of ${shipment.trackingNumber} at ${draft.occurredAt.toISOString()} is stored with ${field} ${JSON.stringify(have)}, not ${JSON.stringify(given)}.`,
+            { field: `${prefixOf(i)}.${field}`, value: given, stored: have },
           );
         }
       }
@@ -215,7 +226,7 @@ export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSo
       }
     });
   });
-  throwIfAny();
+  if (!options.skipInvalid) throwIfAny();
 
   const inserted = creates.length === 0 ? [] : await db.insert(scanEventTable).values(creates).returning();
   for (const u of updates) {
@@ -227,11 +238,20 @@ export async function recordScanEventBatch(db: Db, sources: readonly ScanEventSo
   const shipments = creates.length === 0 && updates.length === 0 ? await findShipmentsByIds(db, touchedIds) : await rederiveShipments(db, touchedIds, offices);
   const insertedByKey = new Map(inserted.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));
   const allEvents = new Map(storedEvents.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));
-  const events = drafts.map((draft, i) => {
-    const key = eventKey(shipmentOf[i]!.id, draft!.occurredAt, draft!.type);
-    return (insertedByKey.get(key) ?? allEvents.get(key))!;
+  const rejected = new Set(problems.map((p) => p.index));
+  const events = drafts.flatMap((draft, i) => {
+    if (rejected.has(i) || draft === null) return [];
+    const key = eventKey(shipmentOf[i]!.id, draft.occurredAt, draft.type);
+    return [(insertedByKey.get(key) ?? allEvents.get(key))!];
   });
-  return { created: creates.length, updated: updates.length, unchanged: sources.length - creates.length - updates.length, events, shipments };
+  return {
+    created: creates.length,
+    updated: updates.length,
+    unchanged: events.length - creates.length - updates.length,
+    events,
+    shipments,
+    problems: [...problems].sort((a, b) => a.index - b.index),
+  };
 }
 
 /**

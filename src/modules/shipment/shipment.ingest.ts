@@ -403,7 +403,7 @@ export function planShipment(values: ShipmentInsert, stored: ShipmentRow | undef
   return Object.keys(changes).length === 0 ? { kind: "unchanged", stored } : { kind: "update", stored, changes };
 }
 
-const keyOf = (s: { trackingNumber: string; bookingDate: string }) => `${s.trackingNumber}/${s.bookingDate}`;
+export const keyOf = (s: { trackingNumber: string; bookingDate: string }) => `${s.trackingNumber}/${s.bookingDate}`;
 
 export interface ShipmentBatchOutcome {
   readonly created: number;
@@ -448,7 +448,56 @@ export function problemCollector(total: number) {
     throwIfAny(): void {
       if (problems.length > 0) throw batchError([...problems].sort((a, b) => a.index - b.index), total);
     },
+    problems,
   };
+}
+
+export interface ShipmentBatchPlan {
+  /** Per item: what to do, or null for an invalid item or a repeat of an earlier item of the batch. */
+  readonly plans: readonly (ShipmentPlan | null)[];
+  /** Per item: its resolved values, null when invalid. */
+  readonly values: readonly (ShipmentInsert | null)[];
+  /** Stored shipments the batch names, by key. */
+  readonly stored: ReadonlyMap<string, ShipmentRow>;
+  /** Every invalid or conflicting item, in index order. */
+  readonly problems: readonly { index: number; error: DakgraphError }[];
+}
+
+/**
+ * Validates a batch and decides, per item, create / update / unchanged, without writing: a fixed number of
+ * statements whatever the batch size. `prefixOf(i)` names item i in messages (an input path, a file line).
+ */
+export async function planShipmentBatch(
+  db: Db,
+  sources: readonly ShipmentSource[],
+  prefixOf: (index: number) => string,
+  now = new Date(),
+): Promise<ShipmentBatchPlan> {
+  const { capture, problems } = problemCollector(sources.length);
+  const drafts: (ShipmentDraft | null)[] = sources.map(() => null);
+  sources.forEach((source, i) => capture(i, () => (drafts[i] = draftShipment(source, prefixOf(i), now))));
+  const refs = await loadShipmentReferences(db, drafts.filter((d): d is ShipmentDraft => d !== null));
+  const values: (ShipmentInsert | null)[] = sources.map(() => null);
+  drafts.forEach((draft, i) => {
+    if (draft !== null) capture(i, () => (values[i] = resolveShipment(draft, refs, prefixOf(i))));
+  });
+  const stored = new Map((await findShipmentsByKeys(db, values.filter((v): v is ShipmentInsert => v !== null))).map((row) => [keyOf(row), row]));
+  const plans: (ShipmentPlan | null)[] = sources.map(() => null);
+  const firstInBatch = new Map<string, ShipmentInsert>();
+  values.forEach((value, i) => {
+    if (value === null) return;
+    capture(i, () => {
+      const key = keyOf(value);
+      const earlier = firstInBatch.get(key);
+      // An item repeated within the batch must agree with its first occurrence, as a retry would.
+      if (earlier !== undefined) planShipment(value, { ...(earlier as ShipmentRow) }, prefixOf(i));
+      else firstInBatch.set(key, value);
+      plans[i] = earlier !== undefined ? null : planShipment(value, stored.get(key), prefixOf(i));
+    });
+  });
+  // A repeat that conflicts with its first occurrence leaves that first occurrence valid: drop its value too.
+  for (const { index } of problems) values[index] = null;
+  return { plans, values, stored, problems: [...problems].sort((a, b) => a.index - b.index) };
 }
 
 /**
@@ -457,38 +506,14 @@ export function problemCollector(total: number) {
  * transaction so concurrent writers cannot interleave between the check and the insert.
  */
 export async function recordShipmentBatch(db: Db, sources: readonly ShipmentSource[], prefix: string, now = new Date()): Promise<ShipmentBatchOutcome> {
-  const { capture, throwIfAny } = problemCollector(sources.length);
-  const drafts: (ShipmentDraft | null)[] = sources.map(() => null);
-  sources.forEach((source, i) => capture(i, () => (drafts[i] = draftShipment(source, `${prefix}[${i}]`, now))));
-  const valid = drafts.filter((d): d is ShipmentDraft => d !== null);
-  const refs = await loadShipmentReferences(db, valid);
-  const values: (ShipmentInsert | null)[] = sources.map(() => null);
-  drafts.forEach((draft, i) => {
-    if (draft !== null) capture(i, () => (values[i] = resolveShipment(draft, refs, `${prefix}[${i}]`)));
-  });
-  const resolved = values.filter((v): v is ShipmentInsert => v !== null);
-  const stored = new Map((await findShipmentsByKeys(db, resolved)).map((row) => [keyOf(row), row]));
-  const plans: (ShipmentPlan | null)[] = sources.map(() => null);
-  const firstInBatch = new Map<string, ShipmentInsert>();
-  values.forEach((value, i) => {
-    if (value === null) return;
-    capture(i, () => {
-      const key = keyOf(value as { trackingNumber: string; bookingDate: string });
-      const earlier = firstInBatch.get(key);
-      // An item repeated within the batch must agree with its first occurrence, as a retry would.
-      if (earlier !== undefined) planShipment(value, { ...(earlier as ShipmentRow) }, `${prefix}[${i}]`);
-      else firstInBatch.set(key, value);
-      plans[i] = earlier !== undefined ? null : planShipment(value, stored.get(key), `${prefix}[${i}]`);
-    });
-  });
-  throwIfAny();
-
+  const { plans, values, stored, problems } = await planShipmentBatch(db, sources, (i) => `${prefix}[${i}]`, now);
+  if (problems.length > 0) throw batchError(problems, sources.length);
   const creates = plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
   const inserted = new Map((await insertShipments(db, creates.map((p) => p.values))).map((row) => [keyOf(row), row]));
   const updates = plans.filter((p): p is Extract<ShipmentPlan, { kind: "update" }> => p?.kind === "update");
   const updated = new Map((await updateShipmentFacts(db, updates.map((p) => ({ id: p.stored.id, changes: p.changes })))).map((row) => [keyOf(row), row]));
   const shipments = values.map((value) => {
-    const key = keyOf(value as { trackingNumber: string; bookingDate: string });
+    const key = keyOf(value!);
     return (updated.get(key) ?? inserted.get(key) ?? stored.get(key))!;
   });
   return {

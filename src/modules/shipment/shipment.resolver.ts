@@ -191,7 +191,7 @@ export class ShipmentResolver {
       ...item,
       officeId: item.officeId === null || item.officeId === undefined ? null : integerKeyOf(item.officeId, "PostOffice", `input.events[${i}].officeId`),
     }));
-    return ctx.database.transaction(({ db }) => recordScanEventBatch(db, sources, "input.events"));
+    return ctx.database.transaction(({ db }) => recordScanEventBatch(db, sources, (i) => `input.events[${i}]`));
   }
 
   @FieldResolver(() => ID, { description: "Global id of the shipment." })

@@ -1,0 +1,365 @@
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { parse } from "csv-parse";
+import { sql } from "drizzle-orm";
+import type { Database, Session } from "../../db/client.js";
+import { toCsv } from "../../lib/csv-text.js";
+import { findDakgraphError } from "../../lib/errors.js";
+import type { Progress } from "../../lib/progress.js";
+import { parseDateTime } from "../../lib/scalars.js";
+import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
+import { planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
+import { updateShipmentFacts } from "./shipment.repository.js";
+
+/*
+ * `dakgraph import shipments --file FILE`: shipments and/or scan events from CSV or NDJSON.
+ *
+ * - A record with an `event` value is a scan (ScanEventInput's fields); any other is a shipment
+ *   (ShipmentInput's fields). Field names match case-insensitively, in camelCase or snake_case.
+ * - Validation and idempotency are the mutations' own (planShipmentBatch, recordScanEventBatch): a
+ *   record already stored is unchanged, a conflicting one is a reject. Unlike a mutation, a bad record
+ *   does not stop the import: it is reported with its line number and reason, the rest load.
+ * - The whole file is one transaction: a file that is not readable CSV/NDJSON part-way through writes
+ *   nothing. New shipments go through COPY into a temporary staging table, then one INSERT … SELECT per
+ *   chunk merges them (ON CONFLICT DO NOTHING guards against a concurrent writer).
+ */
+
+export class ShipmentImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ShipmentImportError";
+  }
+}
+
+export interface ShipmentImportReject {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface ShipmentImportReport {
+  readonly file: string;
+  readonly format: "csv" | "ndjson";
+  readonly records: number;
+  readonly shipments: { created: number; updated: number; unchanged: number };
+  readonly events: { created: number; updated: number; unchanged: number };
+  /** The first 1,000 rejects, by line. */
+  readonly rejects: readonly ShipmentImportReject[];
+  /** All rejects, listed or not. */
+  readonly rejected: number;
+  readonly seconds: number;
+}
+
+/** Shipments validated and merged per chunk: large enough to amortise statements, small enough for memory. */
+const SHIPMENT_CHUNK = 10_000;
+/** Scans per chunk: the mutation's batch size, whose statements are sized for it. */
+const EVENT_CHUNK = 1_000;
+/** Reject lines kept in the report; past this only the count grows. */
+const MAX_REJECTS_LISTED = 1_000;
+
+const STAGE_COLUMNS = [
+  "tracking_number",
+  "booking_date",
+  "booked_at",
+  "product_code",
+  "payment_mode",
+  "cod_amount_paise",
+  "weight_grams",
+  "declared_value_paise",
+  "pickup_location_id",
+  "destination_kind",
+  "destination_pincode",
+  "army_post_office",
+  "delivery_office_id",
+  "route_class",
+  "service_norm_days",
+  "promised_date",
+] as const;
+
+/** Field names as people write them in headers and JSON keys: lower case, letters and digits only. */
+const FIELD_NAMES: Record<string, string> = Object.fromEntries(
+  [
+    "trackingNumber",
+    "bookingDate",
+    "bookedAt",
+    "productCode",
+    "paymentMode",
+    "codAmount",
+    "weightGrams",
+    "declaredValue",
+    "pickupLocationCode",
+    "destinationPincode",
+    "armyPostOffice",
+    "deliveryOfficeId",
+    "occurredAt",
+    "event",
+    "failedReason",
+    "officeId",
+    "officeName",
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+const fieldKey = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+type Fields = Record<string, unknown>;
+
+function blank(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
+}
+
+/** A number from a JSON number or CSV text; text that is no number stays text so validation names it. */
+function numeric(value: unknown): unknown {
+  if (blank(value)) return null;
+  if (typeof value === "number") return value;
+  const text = String(value).trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+function instant(value: unknown, field: string): Date {
+  return parseDateTime(value, field);
+}
+
+function optionalText(value: unknown): string | null {
+  return blank(value) ? null : String(value).trim();
+}
+
+function toShipment(f: Fields, line: number): ShipmentSource {
+  const officeId = numeric(f.deliveryOfficeId);
+  return {
+    trackingNumber: f.trackingNumber,
+    bookedAt: instant(f.bookedAt, `line ${line}: bookedAt`),
+    productCode: f.productCode,
+    paymentMode: optionalText(f.paymentMode)?.toUpperCase(),
+    codAmount: numeric(f.codAmount),
+    weightGrams: numeric(f.weightGrams),
+    declaredValue: numeric(f.declaredValue),
+    pickupLocationCode: f.pickupLocationCode,
+    destinationPincode: optionalText(f.destinationPincode),
+    armyPostOffice: optionalText(f.armyPostOffice)?.toUpperCase() ?? null,
+    deliveryOfficeId: typeof officeId === "number" && Number.isSafeInteger(officeId) ? officeId : officeId === null ? null : Number.NaN,
+  };
+}
+
+function toScan(f: Fields, line: number): ScanEventSource {
+  const officeId = numeric(f.officeId);
+  return {
+    trackingNumber: f.trackingNumber,
+    bookingDate: optionalText(f.bookingDate),
+    occurredAt: instant(f.occurredAt, `line ${line}: occurredAt`),
+    event: f.event,
+    failedReason: optionalText(f.failedReason)?.toUpperCase() ?? null,
+    officeId: typeof officeId === "number" ? officeId : null,
+    officeName: optionalText(f.officeName),
+  };
+}
+
+interface LineRecord {
+  readonly line: number;
+  readonly fields: Fields;
+  /** Bytes of the file read so far, for the progress bar. */
+  readonly bytes: number;
+}
+
+function normaliseKeys(object: Record<string, unknown>): Fields {
+  const out: Fields = {};
+  for (const [key, value] of Object.entries(object)) {
+    const name = FIELD_NAMES[fieldKey(key)];
+    if (name !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+async function* csvRecords(filePath: string): AsyncGenerator<LineRecord> {
+  const parser = fs.createReadStream(filePath).pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+  let header: string[] | null = null;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+      if (header === null) {
+        header = record;
+        if (!header.some((h) => FIELD_NAMES[fieldKey(h)] === "trackingNumber")) {
+          throw new ShipmentImportError(`${path.basename(filePath)}: the header has no tracking_number column: ${header.join(",")}`);
+        }
+        continue;
+      }
+      const object: Record<string, unknown> = {};
+      header.forEach((name, i) => (object[name] = record[i]));
+      yield { line: info.lines, fields: normaliseKeys(object), bytes: info.bytes };
+    }
+  } catch (error) {
+    if (error instanceof ShipmentImportError) throw error;
+    throw new ShipmentImportError(`${path.basename(filePath)} is not readable CSV: ${(error as Error).message}`);
+  }
+}
+
+async function* ndjsonRecords(filePath: string): AsyncGenerator<LineRecord> {
+  const lines = readline.createInterface({ input: fs.createReadStream(filePath), crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  let bytes = 0;
+  for await (const text of lines) {
+    line += 1;
+    bytes += Buffer.byteLength(text) + 1;
+    if (text.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ShipmentImportError(`${path.basename(filePath)} line ${line} is not JSON: ${(error as Error).message}`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new ShipmentImportError(`${path.basename(filePath)} line ${line} is not a JSON object.`);
+    }
+    yield { line, fields: normaliseKeys(value as Record<string, unknown>), bytes };
+  }
+}
+
+function formatOf(filePath: string): "csv" | "ndjson" {
+  const ext = path.extname(filePath).toLowerCase();
+  if (ext === ".ndjson" || ext === ".jsonl") return "ndjson";
+  if (ext === ".csv") return "csv";
+  const head = fs.readFileSync(filePath, { encoding: "utf8", flag: "r" }).slice(0, 64).trimStart();
+  return head.startsWith("{") ? "ndjson" : "csv";
+}
+
+const silent: Progress = { phase() {}, increment() {}, stop() {} };
+
+function reasonOf(error: unknown): string {
+  const ours = findDakgraphError(error);
+  return ours === undefined ? String((error as Error).message ?? error) : `${ours.message} [${String(ours.extensions.code)}]`;
+}
+
+/** Imports a CSV or NDJSON file of shipments and/or scans; see the notes at the top of this file. */
+export async function importShipmentsFile(database: Database, filePath: string, options: { progress?: Progress; now?: Date } = {}): Promise<ShipmentImportReport> {
+  const started = performance.now();
+  let size: number;
+  try {
+    const stat = await fs.promises.stat(filePath);
+    if (!stat.isFile()) throw new Error("not a file");
+    size = stat.size;
+  } catch (error) {
+    throw new ShipmentImportError(`Cannot read ${filePath}: ${(error as Error).message}`);
+  }
+  const format = formatOf(filePath);
+  const progress = options.progress ?? silent;
+  const now = options.now ?? new Date();
+  progress.phase("shipments file", Math.max(1, Math.round(size / 1024)));
+
+  const rejects: ShipmentImportReject[] = [];
+  let rejectCount = 0;
+  const reject = (line: number, reason: string) => {
+    rejectCount += 1;
+    if (rejects.length < MAX_REJECTS_LISTED) rejects.push({ line, reason });
+  };
+  const shipments = { created: 0, updated: 0, unchanged: 0 };
+  const events = { created: 0, updated: 0, unchanged: 0 };
+  let records = 0;
+
+  await database.transaction(async (session: Session) => {
+    const db = session.db;
+    await db.execute(sql.raw(`create temp table shipment_stage (like shipment including defaults) on commit drop`));
+
+    let shipmentBuffer: { line: number; source: ShipmentSource }[] = [];
+    let scanBuffer: { line: number; source: ScanEventSource }[] = [];
+
+    const flushShipments = async () => {
+      if (shipmentBuffer.length === 0) return;
+      const chunk = shipmentBuffer;
+      shipmentBuffer = [];
+      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}:`, now);
+      for (const { index, error } of plan.problems) reject(chunk[index]!.line, reasonOf(error));
+      const creates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
+      if (creates.length > 0) {
+        const csv = toCsv(
+          creates.map(({ values: v }) => [
+            v.trackingNumber,
+            v.bookingDate,
+            (v.bookedAt as Date).toISOString(),
+            v.productCode,
+            v.paymentMode,
+            v.codAmountPaise,
+            v.weightGrams,
+            v.declaredValuePaise,
+            v.pickupLocationId,
+            v.destinationKind,
+            v.destinationPincode,
+            v.armyPostOffice,
+            v.deliveryOfficeId,
+            v.routeClass,
+            v.serviceNormDays,
+            v.promisedDate,
+          ]),
+        );
+        await session.copyCsv("shipment_stage", STAGE_COLUMNS, csv);
+        await db.execute(
+          sql.raw(
+            `insert into shipment (${STAGE_COLUMNS.join(", ")}) select ${STAGE_COLUMNS.join(", ")} from shipment_stage ` +
+              "on conflict (tracking_number, booking_date) do nothing",
+          ),
+        );
+        await db.execute(sql.raw("truncate shipment_stage"));
+      }
+      const updates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "update" }> => p?.kind === "update");
+      await updateShipmentFacts(db, updates.map((p) => ({ id: p.stored.id, changes: p.changes })));
+      shipments.created += creates.length;
+      shipments.updated += updates.length;
+      shipments.unchanged += chunk.length - plan.problems.length - creates.length - updates.length;
+    };
+
+    const flushScans = async () => {
+      // Scans may belong to shipments of the same file still in the buffer.
+      await flushShipments();
+      if (scanBuffer.length === 0) return;
+      const chunk = scanBuffer;
+      scanBuffer = [];
+      const outcome = await recordScanEventBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}:`, { now, skipInvalid: true });
+      for (const { index, error } of outcome.problems) reject(chunk[index]!.line, reasonOf(error));
+      events.created += outcome.created;
+      events.updated += outcome.updated;
+      events.unchanged += outcome.unchanged;
+    };
+
+    let kib = 0;
+    for await (const { line, fields, bytes } of format === "csv" ? csvRecords(filePath) : ndjsonRecords(filePath)) {
+      records += 1;
+      const read = Math.floor(bytes / 1024);
+      if (read > kib) {
+        progress.increment(read - kib);
+        kib = read;
+      }
+      try {
+        if (!blank(fields.event)) scanBuffer.push({ line, source: toScan(fields, line) });
+        else shipmentBuffer.push({ line, source: toShipment(fields, line) });
+      } catch (error) {
+        reject(line, reasonOf(error));
+      }
+      if (shipmentBuffer.length >= SHIPMENT_CHUNK) await flushShipments();
+      if (scanBuffer.length >= EVENT_CHUNK) await flushScans();
+    }
+    await flushScans();
+    await flushShipments();
+  });
+  progress.stop();
+  return {
+    file: path.basename(filePath),
+    format,
+    records,
+    shipments,
+    events,
+    rejects: rejects.sort((a, b) => a.line - b.line),
+    rejected: rejectCount,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export function describeShipmentImport(report: ShipmentImportReport): string {
+  const rate = report.seconds > 0 ? Math.round(report.records / report.seconds) : report.records;
+  return (
+    `${report.file} (${report.format}): ${report.records} records in ${report.seconds.toFixed(1)} s (${rate}/s). ` +
+    `Shipments: ${report.shipments.created} created, ${report.shipments.updated} updated, ${report.shipments.unchanged} unchanged. ` +
+    `Scans: ${report.events.created} created, ${report.events.updated} updated, ${report.events.unchanged} unchanged. ` +
+    `Rejected: ${report.rejected}${report.rejected > report.rejects.length ? ` (the first ${report.rejects.length} listed)` : ""}.`
+  );
+}
+
+export function describeShipmentRejects(report: ShipmentImportReport): string[] {
+  return report.rejects.map((r) => `  line ${r.line}: ${r.reason}`);
+}

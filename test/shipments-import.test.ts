@@ -1,0 +1,98 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../src/db/client.js";
+import { SearchPostOfficesDocument, TrackShipmentDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
+import { s10CheckDigit } from "../src/lib/s10.js";
+import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
+import { importShipmentsFile, ShipmentImportError } from "../src/modules/shipment/shipment.import.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createTestGraph, type TestGraph } from "./support/graph.js";
+
+const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
+
+function s10(serial: number): string {
+  const digits = String(serial).padStart(8, "0");
+  return `CM${digits}${s10CheckDigit(digits)}IN`;
+}
+
+describe.each(engines)("dakgraph import shipments on %s", (engine) => {
+  let db: TestDatabase;
+  let graph: TestGraph;
+  let dir: string;
+
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const count = async (table: string) =>
+    (await queryRows<{ n: number }>(db.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "dakgraph-import-"));
+    db = await createTestDatabase(engine);
+    await importPostOfficeCsv(db.database, FIXTURE, {});
+    graph = await createTestGraph(db.database);
+    const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
+    await graph.execute(UpsertPickupLocationDocument, {
+      input: { code: "DEL-GPO", name: "Delhi GPO", postOfficeId: offices.data!.postOffices.nodes[0]!.id, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
+    });
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await db?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("loads a CSV of shipments and scans, rejecting bad records with their line, and is idempotent", async () => {
+    const csv = [
+      "Tracking_Number,booked_at,product_code,payment_mode,cod_amount,weight_grams,pickup_location_code,destination_pincode,event,occurred_at",
+      `${s10(1)},2024-08-05T10:00:00+05:30,BUSINESS_PARCEL,COD,1200,2500,DEL-GPO,194401,,`,
+      `${s10(2)},2024-08-05T10:00:00+05:30,BUSINESS_PARCEL,PREPAID,,2500,DEL-GPO,744101,,`,
+      `CM000000000IN,2024-08-05T10:00:00+05:30,BUSINESS_PARCEL,PREPAID,,2500,DEL-GPO,744101,,`,
+      `${s10(3)},2024-08-05T10:00:00+05:30,BUSINESS_PARCEL,PREPAID,,-1,DEL-GPO,744101,,`,
+      `${s10(4)},yesterday,BUSINESS_PARCEL,PREPAID,,2500,DEL-GPO,744101,,`,
+      `${s10(1)},,,,,,,,Item Booked,2024-08-05T10:05:00+05:30`,
+      `${s10(1)},,,,,,,,Item Delivered (Addressee),2024-08-12T11:00:00+05:30`,
+      `${s10(9)},,,,,,,,Item Booked,2024-08-05T10:05:00+05:30`,
+    ].join("\n");
+    const file = write("batch.csv", `${csv}\n`);
+    const report = await importShipmentsFile(db.database, file);
+    expect(report).toMatchObject({ format: "csv", records: 8, shipments: { created: 2, unchanged: 0 }, events: { created: 2 }, rejected: 4 });
+    expect(report.rejects.map((r) => r.line)).toEqual([4, 5, 6, 9]);
+    expect(report.rejects[0]!.reason).toContain("check digit");
+    expect(report.rejects[1]!.reason).toContain("weightGrams");
+    expect(report.rejects[2]!.reason).toContain("bookedAt");
+    expect(report.rejects[3]!.reason).toContain("no shipment");
+    const tracked = await graph.execute(TrackShipmentDocument, { trackingNumber: s10(1) });
+    expect(tracked.data!.shipment).toMatchObject({ status: "DELIVERED", paymentMode: "COD", routeClass: "REMOTE" });
+
+    const again = await importShipmentsFile(db.database, file);
+    expect(again).toMatchObject({ shipments: { created: 0, unchanged: 2 }, events: { created: 0, unchanged: 2 }, rejected: 4 });
+    expect(await count("shipment")).toBe(2);
+    expect(await count("scan_event")).toBe(2);
+  });
+
+  it("loads NDJSON in camelCase or snake_case, and reports a conflicting re-send as a reject", async () => {
+    const lines = [
+      { trackingNumber: s10(5), bookedAt: "2024-09-01T09:00:00Z", productCode: "SPEED_POST", paymentMode: "PREPAID", weightGrams: 400, pickupLocationCode: "del-gpo", destinationPincode: "110001" },
+      { tracking_number: s10(6), booked_at: "2024-09-01T09:00:00Z", product_code: "SPEED_POST", payment_mode: "prepaid", weight_grams: 400, pickup_location_code: "DEL-GPO", destination_pincode: "900099", army_post_office: "APO_99" },
+      { trackingNumber: s10(2), bookedAt: "2024-08-05T10:00:00+05:30", productCode: "BUSINESS_PARCEL", paymentMode: "PREPAID", weightGrams: 2600, pickupLocationCode: "DEL-GPO", destinationPincode: "744101" },
+    ];
+    const report = await importShipmentsFile(db.database, write("more.ndjson", lines.map((l) => JSON.stringify(l)).join("\n")));
+    expect(report).toMatchObject({ format: "ndjson", shipments: { created: 2 }, rejected: 1 });
+    expect(report.rejects[0]).toMatchObject({ line: 3 });
+    expect(report.rejects[0]!.reason).toContain("CONFLICT");
+  });
+
+  it("writes nothing when the file breaks part-way", async () => {
+    const before = await count("shipment");
+    const good = JSON.stringify({ trackingNumber: s10(7), bookedAt: "2024-09-01T09:00:00Z", productCode: "SPEED_POST", paymentMode: "PREPAID", weightGrams: 400, pickupLocationCode: "DEL-GPO", destinationPincode: "110001" });
+    await expect(importShipmentsFile(db.database, write("broken.ndjson", `${good}\n{not json\n`))).rejects.toBeInstanceOf(ShipmentImportError);
+    await expect(importShipmentsFile(db.database, path.join(dir, "missing.csv"))).rejects.toThrow(/Cannot read/);
+    expect(await count("shipment")).toBe(before);
+  });
+});
