@@ -66,7 +66,7 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
     expect(report.rejects[0]!.reason).toContain("check digit");
     expect(report.rejects[1]!.reason).toContain("weightGrams");
     expect(report.rejects[2]!.reason).toContain("bookedAt");
-    expect(report.rejects[3]!.reason).toContain("no shipment");
+    expect(report.rejects[3]!.reason).toContain("matches no shipment");
     const tracked = await graph.execute(TrackShipmentDocument, { trackingNumber: s10(1) });
     expect(tracked.data!.shipment).toMatchObject({ status: "DELIVERED", paymentMode: "COD", routeClass: "REMOTE" });
 

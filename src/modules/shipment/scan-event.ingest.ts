@@ -66,7 +66,7 @@ function draftScan(source: ScanEventSource, prefix: string, now: Date): ScanDraf
   try {
     trackingNumber = parseTrackingNumber(source.trackingNumber);
   } catch (error) {
-    throw fieldError(`${prefix}.trackingNumber`, source.trackingNumber, `: ${(error as Error).message}`);
+    throw fieldError(`${prefix}.trackingNumber`, source.trackingNumber, `is not valid: ${(error as Error).message}`);
   }
   const bookingDate =
     source.bookingDate === null || source.bookingDate === undefined ? null : parseCalendarDate(source.bookingDate, `${prefix}.bookingDate`);
@@ -164,8 +164,8 @@ export async function recordScanEventBatch(
           `${prefixOf(i)}.trackingNumber`,
           draft.trackingNumber,
           draft.bookingDate !== null
-            ? `: no shipment ${draft.trackingNumber} was booked on ${draft.bookingDate}.`
-            : `: no shipment ${draft.trackingNumber} was booked on or before the scan's day ${day} (IST).`,
+            ? `matches no shipment booked on ${draft.bookingDate}.`
+            : `matches no shipment booked on or before the scan's day ${day} (IST).`,
         );
       }
       if (istDateOf(draft.occurredAt) < shipment.bookingDate) {

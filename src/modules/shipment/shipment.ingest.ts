@@ -233,7 +233,7 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
       : queryRows<PincodeRef>(
           db,
           sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
-              where code in (select jsonb_array_elements_text(${jsonParam(pins)}))`,
+              where code in (select (jsonb_array_elements_text(${jsonParam(pins)}))::char(6))`,
         ),
     officeIds.length === 0
       ? Promise.resolve([])
@@ -263,7 +263,7 @@ export function resolveShipment(draft: ShipmentDraft, refs: ShipmentReferences, 
     throw fieldError(
       `${prefix}.pickupLocationCode`,
       draft.pickupLocationCode,
-      `: ${pickup.code} was not open on the booking day ${day} (open ${pickup.active_from} to ${pickup.active_to ?? "now"}).`,
+      `names ${pickup.code}, which was not open on the booking day ${day} (open ${pickup.active_from} to ${pickup.active_to ?? "now"}).`,
     );
   }
   const product = refs.products.get(draft.productCode);
@@ -274,7 +274,7 @@ export function resolveShipment(draft: ShipmentDraft, refs: ShipmentReferences, 
     throw fieldError(
       `${prefix}.productCode`,
       draft.productCode,
-      `: ${product.code} was not offered on the booking day ${day} (offered ${product.effective_from ?? "always"} to ${product.effective_to ?? "now"}).`,
+      `names ${product.code}, which was not offered on the booking day ${day} (offered ${product.effective_from ?? "always"} to ${product.effective_to ?? "now"}).`,
     );
   }
   if (

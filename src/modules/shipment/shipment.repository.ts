@@ -10,7 +10,7 @@ const e = scanEventTable;
 const INSERT_CHUNK = 2000;
 
 function keysJson(keys: readonly { trackingNumber: string; bookingDate: string }[]) {
-  return JSON.stringify(keys.map((k) => [k.trackingNumber, k.bookingDate]));
+  return JSON.stringify(keys.map((k) => ({ t: k.trackingNumber, d: k.bookingDate })));
 }
 
 /** Stored shipments with the given (tracking number, booking date) keys. */
@@ -20,8 +20,9 @@ export function findShipmentsByKeys(db: Db, keys: readonly { trackingNumber: str
     .select()
     .from(t)
     .where(
+      // Typed as the columns (char(13), date) so the unique index serves the lookup: compared as text, it cannot.
       sql`/* findShipmentsByKeys */ (${t.trackingNumber}, ${t.bookingDate}) in (
-        select k->>0, (k->>1)::date from jsonb_array_elements(${keysJson(keys)}::jsonb) as k)`,
+        select k.t, k.d from jsonb_to_recordset(${keysJson(keys)}::jsonb) as k(t char(13), d date))`,
     );
 }
 
@@ -183,11 +184,13 @@ export async function countShipmentsPerParent(
   parent: "pickup_location_id" | "destination_pincode",
   parentIds: readonly (number | string)[],
 ): Promise<Map<string, number>> {
+  // The ids are cast to the column's type so the (parent, booked_at, id) index answers the count.
+  const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
   const rows = await queryRows<{ pid: string; n: number }>(
     db,
     sql`/* countShipmentsPerParent */ select ${sql.raw(parent)}::text as pid, count(*)::int as n from shipment
-        where ${sql.raw(parent)}::text in (select jsonb_array_elements_text(${JSON.stringify(parentIds.map(String))}::jsonb))
-        group by 1`,
+        where ${sql.raw(parent)} in (select (jsonb_array_elements_text(${JSON.stringify(parentIds.map(String))}::jsonb))::${cast})
+        group by ${sql.raw(parent)}`,
   );
   return new Map(rows.map((r) => [r.pid.trim(), Number(r.n)]));
 }
