@@ -4,6 +4,7 @@ import {
   applyEvent,
   appliesInOrder,
   deriveShipmentState,
+  mergeDerivedState,
   FAILED_ATTEMPT_REASON_DESCRIPTIONS,
   FAILED_ATTEMPT_REASONS,
   FINAL_SHIPMENT_STATUSES,
@@ -450,5 +451,28 @@ describe("applyEvent", () => {
   it("counts an attempt given without a reason as OTHER", () => {
     const state = applyEvent(INITIAL_SHIPMENT_STATE, { type: "DELIVERY_ATTEMPTED", occurredAt: at(1, 9), reason: null });
     expect(state).toMatchObject({ attempts: 1, failedReasons: ["OTHER"], firstAttemptAt: at(1, 9) });
+  });
+});
+
+describe("mergeDerivedState", () => {
+  it("keeps a final stored status when a late scan makes the timeline read as a return", () => {
+    const stored = deriveShipmentState([scan("BOOKED", at(0, 9)), scan("DELIVERED", at(3, 12))]);
+    const derived = deriveShipmentState([scan("BOOKED", at(0, 9)), scan("RETURNED_TO_SENDER", at(2, 10)), scan("DELIVERED", at(3, 12))]);
+    expect(derived.status).toBe("RTO_INITIATED");
+    const merged = mergeDerivedState(stored, derived);
+    expect(merged).toMatchObject({ status: "DELIVERED", deliveredAt: at(3, 12) });
+  });
+
+  it("never takes a derived status of lower rank, and takes counters from the timeline", () => {
+    const stored = { ...INITIAL_SHIPMENT_STATE, status: "OUT_FOR_DELIVERY" as const };
+    const derived = deriveShipmentState([scan("BAGGED", at(0, 9)), scan("DELIVERY_ATTEMPTED", at(1, 9), "REFUSED")]);
+    expect(mergeDerivedState(stored, derived)).toMatchObject({ status: "DELIVERY_ATTEMPTED", attempts: 1 });
+    const lower = deriveShipmentState([scan("BAGGED", at(0, 9))]);
+    expect(mergeDerivedState(stored, lower).status).toBe("OUT_FOR_DELIVERY");
+  });
+
+  it("takes the derived state when nothing moves backwards", () => {
+    const derived = deriveShipmentState([scan("BOOKED", at(0, 9)), scan("DELIVERED", at(2, 9))]);
+    expect(mergeDerivedState(INITIAL_SHIPMENT_STATE, derived)).toEqual(derived);
   });
 });
