@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { createCodRemittanceLoaders } from "./modules/cod-remittance/cod-remittance.loaders.js";
+import { createCoverageLoaders } from "./modules/coverage/coverage.loaders.js";
 import { createPickupLocationLoaders } from "./modules/pickup-location/pickup-location.loaders.js";
 import { createPincodeLoaders } from "./modules/pincode/pincode.loaders.js";
 import { createPostOfficeLoaders } from "./modules/post-office/post-office.loaders.js";
@@ -18,6 +19,7 @@ function createLoaders(database: Database) {
     ...createProductLoaders(database.db),
     ...createShipmentLoaders(database.db),
     ...createCodRemittanceLoaders(database.db),
+    ...createCoverageLoaders(database.db),
   };
 }
 

@@ -2,6 +2,13 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
+import {
+  CoverageResolver,
+  NearbyOfficeResolver,
+  PickupLocationNearbyResolver,
+  PincodeCoverageResolver,
+  ShipmentDistanceResolver,
+} from "./modules/coverage/coverage.resolver.js";
 import { NodeResolver } from "./modules/node/node.resolver.js";
 import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
 import { ProductResolver } from "./modules/product/product.resolver.js";
@@ -33,6 +40,11 @@ export const RESOLVERS = [
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,
   CodRemittanceResolver,
+  CoverageResolver,
+  PincodeCoverageResolver,
+  NearbyOfficeResolver,
+  PickupLocationNearbyResolver,
+  ShipmentDistanceResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -8,6 +8,7 @@ import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../m
 import { createSchema, printSchemaSdl } from "../schema.js";
 import { openConfiguredDatabase } from "./database.js";
 import { registerPostOfficeImport } from "./import-post-offices.js";
+import { registerServiceabilityImport } from "./import-serviceability.js";
 import { registerShipmentImport } from "./import-shipments.js";
 
 /**
@@ -60,6 +61,7 @@ loadCommand
 const importCommand = program.command("import").description("Import data files (idempotent upserts)");
 registerPostOfficeImport(importCommand);
 registerShipmentImport(importCommand);
+registerServiceabilityImport(importCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 // The one schema barrel: drizzle's relational API and drizzle-kit see every table through it.
 export * from "../modules/cod-remittance/cod-remittance.sql.js";
+export * from "../modules/coverage/coverage.sql.js";
 export * from "../modules/pickup-location/pickup-location.sql.js";
 export * from "../modules/pincode/pincode.sql.js";
 export * from "../modules/product/product.sql.js";

@@ -7,7 +7,7 @@ const route = (overrides: Partial<Parameters<typeof routeClassOf>[0]> = {}) =>
     originCircleId: 5,
     destinationPincode: "110011",
     destinationCircleId: 5,
-    destinationState: "Delhi",
+    destinationRemote: false,
     armyPostal: false,
     ...overrides,
   });
@@ -15,16 +15,15 @@ const route = (overrides: Partial<Parameters<typeof routeClassOf>[0]> = {}) =>
 describe("routeClassOf", () => {
   it("classifies by the first matching rule", () => {
     expect(route()).toBe("LOCAL");
-    expect(route({ destinationPincode: "400001", destinationCircleId: 14, destinationState: "Maharashtra" })).toBe("METRO_TO_METRO");
-    expect(route({ destinationPincode: "121001", destinationCircleId: 5, destinationState: "Haryana" })).toBe("WITHIN_CIRCLE");
-    expect(route({ destinationPincode: "302001", destinationCircleId: 18, destinationState: "Rajasthan" })).toBe("REST_OF_INDIA");
+    expect(route({ destinationPincode: "400001", destinationCircleId: 14 })).toBe("METRO_TO_METRO");
+    expect(route({ destinationPincode: "121001", destinationCircleId: 5 })).toBe("WITHIN_CIRCLE");
+    expect(route({ destinationPincode: "302001", destinationCircleId: 18 })).toBe("REST_OF_INDIA");
   });
 
-  it("sends Army Postal and remote states to REMOTE, before any other rule", () => {
-    expect(route({ destinationPincode: "900099", destinationCircleId: null, destinationState: null, armyPostal: true })).toBe("REMOTE");
-    expect(route({ destinationPincode: "194401", destinationCircleId: 9, destinationState: "Ladakh" })).toBe("REMOTE");
-    expect(route({ destinationPincode: "744101", destinationCircleId: 23, destinationState: "Andaman & Nicobar Islands" })).toBe("REMOTE");
-    expect(route({ originPincode: "794101", destinationPincode: "794102", destinationState: "Meghalaya" })).toBe("REMOTE");
+  it("sends Army Postal and remote-class destinations to REMOTE, before any other rule", () => {
+    expect(route({ destinationPincode: "900099", destinationCircleId: null, armyPostal: true })).toBe("REMOTE");
+    expect(route({ destinationPincode: "194401", destinationCircleId: 9, destinationRemote: true })).toBe("REMOTE");
+    expect(route({ originPincode: "794101", destinationPincode: "794102", destinationRemote: true })).toBe("REMOTE");
   });
 });
 

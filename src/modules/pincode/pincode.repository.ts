@@ -108,7 +108,14 @@ export interface PincodeDistanceRow {
   readonly distanceKm: number;
 }
 
-const EARTH_RADIUS_KM = 6371.0088;
+export const EARTH_RADIUS_KM = 6371.0088;
+
+/** Great-circle distance in km between two points (haversine, on a sphere of the mean Earth radius). */
+export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
 
 /**
  * PINs whose usable coordinates lie within `radiusKm` of a point, nearest

@@ -3,8 +3,8 @@ import type { RouteClassValue } from "./service-norm.sql.js";
 /*
  * Which service norm applies to a shipment, and the day it is due (DOMAIN.md §6).
  *
- * - Route class, first match wins: REMOTE (an Army Postal destination, or a destination state in
- *   REMOTE_STATES), LOCAL (origin and destination share the 3-digit sorting district), METRO_TO_METRO
+ * - Route class, first match wins: REMOTE (an Army Postal destination, or a destination PIN in any remote
+ *   class of the remote_class_rule table: North-East, Ladakh and J&K hills, islands), LOCAL (origin and destination share the 3-digit sorting district), METRO_TO_METRO
  *   (both in one of the six metro sorting districts), WITHIN_CIRCLE (same postal circle), else
  *   REST_OF_INDIA.
  * - Due date: D is the IST booking day; count `days` working days after D, skipping Sundays (and any
@@ -21,40 +21,18 @@ export const METRO_SORTING_DISTRICTS: ReadonlyMap<string, string> = new Map([
   ["500", "Hyderabad"],
 ]);
 
-/**
- * States and union territories (spelt as CANONICAL_STATES in post-office.normalise.ts) whose destinations
- * take the REMOTE norm: the North-East, Jammu & Kashmir,
- * Ladakh and the island territories.
- */
-export const REMOTE_STATES: ReadonlySet<string> = new Set(
-  [
-    "Arunachal Pradesh",
-    "Assam",
-    "Manipur",
-    "Meghalaya",
-    "Mizoram",
-    "Nagaland",
-    "Sikkim",
-    "Tripura",
-    "Jammu & Kashmir",
-    "Ladakh",
-    "Andaman & Nicobar Islands",
-    "Lakshadweep",
-  ].map((s) => s.toLowerCase()),
-);
-
 export interface RouteEnds {
   readonly originPincode: string;
   readonly originCircleId: number | null;
   readonly destinationPincode: string;
   readonly destinationCircleId: number | null;
-  readonly destinationState: string | null;
+  /** The destination PIN is in at least one remote class (coverage module, remote_class_rule). */
+  readonly destinationRemote: boolean;
   readonly armyPostal: boolean;
 }
 
 export function routeClassOf(route: RouteEnds): RouteClassValue {
-  if (route.armyPostal) return "REMOTE";
-  if (route.destinationState !== null && REMOTE_STATES.has(route.destinationState.toLowerCase())) return "REMOTE";
+  if (route.armyPostal || route.destinationRemote) return "REMOTE";
   const from = route.originPincode.slice(0, 3);
   const to = route.destinationPincode.slice(0, 3);
   if (from === to) return "LOCAL";

@@ -5,6 +5,7 @@ import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { parseCalendarDate } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
+import { addDeliveriesToRollup } from "../coverage/coverage.repository.js";
 import { promisedDateOf } from "../service-norm/service-norm.rules.js";
 import {
   deriveShipmentState,
@@ -284,6 +285,7 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
     for (const row of rows) officeTypes.set(Number(row.id), row.office_type);
   }
   const changed: Record<string, unknown>[] = [];
+  const newlyDelivered: { pincode: string; deliveredAt: Date }[] = [];
   const result: ShipmentRow[] = [];
   for (const shipment of shipments) {
     const timeline = eventsOf.get(shipment.id) ?? [];
@@ -313,6 +315,9 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
       const b = updated[k];
       return a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime() !== (b as Date | null)?.getTime() : a !== b;
     });
+    if (shipment.status !== "DELIVERED" && updated.status === "DELIVERED" && updated.deliveredAt !== null) {
+      newlyDelivered.push({ pincode: updated.destinationPincode, deliveredAt: updated.deliveredAt });
+    }
     if (differs) {
       changed.push({
         id: updated.id,
@@ -342,6 +347,8 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
         last_event_at timestamptz, delivery_office_id int, promised_date date)
       where s.id = x.id`);
   }
+  // DELIVERED is final, so a delivery is counted once and never taken back out of the rollup.
+  await addDeliveriesToRollup(db, newlyDelivered);
   return result;
 }
 

@@ -264,7 +264,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
       if (shipmentBuffer.length === 0) return;
       const chunk = shipmentBuffer;
       shipmentBuffer = [];
-      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}:`, now);
+      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}`, now);
       for (const { index, error } of plan.problems) reject(chunk[index]!.line, reasonOf(error));
       const creates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
       if (creates.length > 0) {
@@ -310,7 +310,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
       if (scanBuffer.length === 0) return;
       const chunk = scanBuffer;
       scanBuffer = [];
-      const outcome = await recordScanEventBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}:`, { now, skipInvalid: true });
+      const outcome = await recordScanEventBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}`, { now, skipInvalid: true });
       for (const { index, error } of outcome.problems) reject(chunk[index]!.line, reasonOf(error));
       events.created += outcome.created;
       events.updated += outcome.updated;

@@ -7,6 +7,7 @@ import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { rupeesToPaise } from "../../lib/money.js";
 import { parsePin } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
+import { remoteClassesSql } from "../coverage/coverage.repository.js";
 import { promisedDateOf, routeClassOf } from "../service-norm/service-norm.rules.js";
 import type { ArmyPostOfficeValue, PaymentModeValue, ShipmentInsert, ShipmentRow } from "./shipment.sql.js";
 import { findShipmentsByKeys, insertShipments, updateShipmentFacts } from "./shipment.repository.js";
@@ -195,6 +196,7 @@ interface PincodeRef {
   readonly primary_state: string | null;
   readonly primary_circle_id: number | null;
   readonly delivery_office_count: number | null;
+  readonly remote: boolean;
 }
 interface OfficeRef {
   readonly id: number;
@@ -232,7 +234,8 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
       ? Promise.resolve([])
       : queryRows<PincodeRef>(
           db,
-          sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
+          sql`select code, primary_state, primary_circle_id, delivery_office_count,
+                cardinality(${remoteClassesSql(sql`code`, sql`primary_state`, sql`primary_district`)}) > 0 as remote from pincode
               where code in (select (jsonb_array_elements_text(${jsonParam(pins)}))::char(6))`,
         ),
     officeIds.length === 0
@@ -315,7 +318,7 @@ export function resolveShipment(draft: ShipmentDraft, refs: ShipmentReferences, 
     originCircleId: pickup.circle_id,
     destinationPincode: draft.destinationPincode,
     destinationCircleId: pincode?.primary_circle_id ?? null,
-    destinationState: pincode?.primary_state ?? null,
+    destinationRemote: pincode?.remote === true,
     armyPostal: army,
   });
   const days = refs.norms.get(`${product.code}/${routeClass}`);

@@ -260,13 +260,15 @@ export type ShipmentDimensionValue =
   | "DESTINATION_CIRCLE"
   | "BOOKING_QUARTER";
 
-/** The IST calendar timestamp of booking: a fixed +05:30, as IST has no daylight saving. */
-const BOOKED_IST = sql`(shipment.booked_at at time zone 'UTC' + interval '5 hours 30 minutes')`;
-
-/** "FY2024-25-Q3" of the IST booking day, computed in SQL so grouping happens in the database. */
-export const BOOKING_QUARTER_SQL = sql`('FY' || (extract(year from ${BOOKED_IST})::int - case when extract(month from ${BOOKED_IST}) < 4 then 1 else 0 end)
-  || '-' || lpad(((extract(year from ${BOOKED_IST})::int - case when extract(month from ${BOOKED_IST}) < 4 then 1 else 0 end + 1) % 100)::text, 2, '0')
-  || '-Q' || ((extract(month from ${BOOKED_IST})::int + 8) % 12 / 3 + 1))`;
+/**
+ * The canonical fiscal quarter ("FY2024-25-Q3") of a timestamptz expression by the IST calendar, computed
+ * in SQL so grouping happens in the database. IST is a fixed +05:30 (no daylight saving).
+ */
+export function fiscalQuarterSql(instant: SQL): SQL {
+  const ist = sql`(${instant} at time zone 'UTC' + interval '5 hours 30 minutes')`;
+  const fy = sql`(extract(year from ${ist})::int - case when extract(month from ${ist}) < 4 then 1 else 0 end)`;
+  return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0') || '-Q' || ((extract(month from ${ist})::int + 8) % 12 / 3 + 1))`;
+}
 
 const DIMENSION_SQL: Record<ShipmentDimensionValue, { column: string; expression: SQL }> = {
   STATUS: { column: "status", expression: sql`shipment.status` },
@@ -275,7 +277,7 @@ const DIMENSION_SQL: Record<ShipmentDimensionValue, { column: string; expression
   PICKUP_LOCATION: { column: "pickup_location_id", expression: sql`shipment.pickup_location_id` },
   DESTINATION_STATE: { column: "destination_state", expression: sql`p.primary_state` },
   DESTINATION_CIRCLE: { column: "destination_circle", expression: sql`c.name` },
-  BOOKING_QUARTER: { column: "booking_quarter", expression: BOOKING_QUARTER_SQL },
+  BOOKING_QUARTER: { column: "booking_quarter", expression: fiscalQuarterSql(sql`shipment.booked_at`) },
 };
 
 interface StatsSqlRow {
