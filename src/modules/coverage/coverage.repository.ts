@@ -67,15 +67,27 @@ export async function findCoverage(db: Db, level: CoverageLevelValue, asOf: stri
   const active = sql`s.valid_from <= ${asOf}::date and (s.valid_to is null or s.valid_to >= ${asOf}::date)`;
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`/* findCoverage */ with pins as (
+    // Remote PINs as three equi/prefix joins rather than a per-PIN subquery: a hash join per rule kind
+    // is ~30× cheaper over 19,000 PINs than 19,000 subplan runs.
+    sql`/* findCoverage */ with remote as (
+        select p.code from pincode p join remote_class_rule r on r.kind = 'STATE' and lower(r.value) = lower(p.primary_state)
+        union
+        select p.code from pincode p join remote_class_rule r on r.kind = 'DISTRICT' and lower(r.value) = lower(p.primary_state || '/' || p.primary_district)
+        union
+        select p.code from pincode p join remote_class_rule r on r.kind = 'PIN_PREFIX' and p.code like r.value || '%'
+      ), serviceable as (
+        select distinct s.pincode from serviceability s where ${active}
+      ), pins as (
         select ${key} as key, p.office_count, p.delivery_office_count,
           (p.delivery_office_count is null or p.delivery_office_count > 0) as deliverable,
-          exists(select 1 from serviceability s where s.pincode = p.code and ${active}) as serviceable,
+          sv.pincode is not null as serviceable,
           coalesce(d.delivered, 0) as delivered,
-          cardinality(${remoteClassesSql(sql`p.code`, sql`p.primary_state`, sql`p.primary_district`)}) > 0 as remote
+          rm.code is not null as remote
         from pincode p
         left join postal_circle c on c.id = p.primary_circle_id
         left join pin_delivery_quarter d on d.pincode = p.code and d.quarter = ${quarter}
+        left join serviceable sv on sv.pincode = p.code
+        left join remote rm on rm.code = p.code
       ), army as (
         select s.pincode, coalesce(d.delivered, 0) as delivered
         from serviceability s left join pin_delivery_quarter d on d.pincode = s.pincode and d.quarter = ${quarter}
