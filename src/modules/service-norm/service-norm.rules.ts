@@ -43,8 +43,23 @@ export function routeClassOf(route: RouteEnds): RouteClassValue {
 
 const DAY_MS = 86_400_000;
 
+// Bulk loads ask for the same few thousand (day, norm) pairs millions of times: remember the answers.
+const NO_HOLIDAYS: ReadonlySet<string> = new Set();
+const plainDueDates = new Map<string, string>();
+
 /** `days` working days after `bookingDate` (YYYY-MM-DD), skipping Sundays and the given holidays. */
-export function addWorkingDays(bookingDate: string, days: number, holidays: ReadonlySet<string> = new Set()): string {
+export function addWorkingDays(bookingDate: string, days: number, holidays: ReadonlySet<string> = NO_HOLIDAYS): string {
+  if (holidays !== NO_HOLIDAYS) return countWorkingDays(bookingDate, days, holidays);
+  const key = `${bookingDate}+${days}`;
+  let due = plainDueDates.get(key);
+  if (due === undefined) {
+    due = countWorkingDays(bookingDate, days, holidays);
+    if (plainDueDates.size < 100_000) plainDueDates.set(key, due);
+  }
+  return due;
+}
+
+function countWorkingDays(bookingDate: string, days: number, holidays: ReadonlySet<string>): string {
   let t = Date.parse(`${bookingDate}T00:00:00Z`);
   if (Number.isNaN(t)) throw new RangeError(`Not a date: ${bookingDate}`);
   let left = days;
