@@ -19,6 +19,38 @@ export interface Config {
   readonly maxPageSize: number;
   /** Load the post-office directory from the npm packages when the database has none. */
   readonly loadDirectoryOnStart: boolean;
+  /** Generate the SYNTHETIC demo data on start when the database holds no shipment. */
+  readonly seedDemoOnStart: boolean;
+  /** How many demo shipments that first start generates. */
+  readonly demoShipments: number;
+  /** Anonymous callers may read the post-office directory (post offices, PINs, circles, products). */
+  readonly publicDirectory: boolean;
+  /** HS256 secret for bearer JWTs; null: no shared-secret tokens. */
+  readonly jwtSecret: string | null;
+  /** JWKS URL for bearer JWTs (used when jwtSecret is null); null: none. */
+  readonly jwksUrl: string | null;
+  readonly jwtIssuer: string | null;
+  readonly jwtAudience: string | null;
+  /** Largest request body, in bytes. */
+  readonly maxBodyBytes: number;
+  /** Deepest selection-set nesting an operation may have. */
+  readonly maxDepth: number;
+  /** Largest estimated cost of an operation (see src/server/plugins/cost-limit.ts). */
+  readonly maxCost: number;
+  /** Most aliases an operation may use. */
+  readonly maxAliases: number;
+  /** Most operations in one HTTP batch (a JSON array body). */
+  readonly maxBatch: number;
+  /** Requests per minute per API key, token subject or IP address (token bucket). */
+  readonly rateLimitPerMinute: number;
+  /** Requests a caller may make at once before the per-minute rate applies. */
+  readonly rateLimitBurst: number;
+  /** PostgreSQL statement_timeout for every connection, in ms (PGlite cannot enforce one). */
+  readonly statementTimeoutMs: number;
+  /** "allowlist": only the operations in src/operations/*.graphql run for non-ADMIN viewers. */
+  readonly operations: "all" | "allowlist";
+  /** Browser origins allowed to call the graph cross-origin (CORS); empty: same origin only. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -71,6 +103,36 @@ function environment(env: Env): Environment {
   throw new ConfigError("NODE_ENV", raw, "development, production or test");
 }
 
+function optionalText(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === "" ? null : raw;
+}
+
+function httpUrl(env: Env, name: string): string | null {
+  const raw = optionalText(env, name);
+  if (raw === null) return null;
+  if (!/^https?:\/\//.test(raw) || !URL.canParse(raw)) throw new ConfigError(name, raw, "an http:// or https:// URL");
+  return raw;
+}
+
+function operationsMode(env: Env): "all" | "allowlist" {
+  const raw = optionalText(env, "DAKGRAPH_OPERATIONS") ?? "all";
+  if (raw === "all" || raw === "allowlist") return raw;
+  throw new ConfigError("DAKGRAPH_OPERATIONS", raw, "all or allowlist");
+}
+
+function origins(env: Env): string[] {
+  const raw = optionalText(env, "DAKGRAPH_CORS_ORIGINS");
+  if (raw === null) return [];
+  const list = raw.split(",").map((origin) => origin.trim()).filter((origin) => origin !== "");
+  for (const origin of list) {
+    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError("DAKGRAPH_CORS_ORIGINS", raw, "a comma-separated list of origins like https://dash.example.in (no path), or *");
+    }
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST?.trim() || "127.0.0.1";
   return Object.freeze({
@@ -81,5 +143,23 @@ export function loadConfig(env: Env = process.env): Config {
     environment: environment(env),
     maxPageSize: integer(env, "DAKGRAPH_MAX_PAGE_SIZE", 500, 1, 10000),
     loadDirectoryOnStart: boolean(env, "DAKGRAPH_LOAD_DIRECTORY", true),
+    seedDemoOnStart: boolean(env, "DAKGRAPH_SEED_DEMO", true),
+    // Sized so that a first start on an empty PGlite database, directory load included, stays under 30 s.
+    demoShipments: integer(env, "DAKGRAPH_DEMO_SHIPMENTS", 60_000, 1, 50_000_000),
+    publicDirectory: boolean(env, "DAKGRAPH_PUBLIC_DIRECTORY", true),
+    jwtSecret: optionalText(env, "DAKGRAPH_JWT_SECRET"),
+    jwksUrl: httpUrl(env, "DAKGRAPH_JWKS_URL"),
+    jwtIssuer: optionalText(env, "DAKGRAPH_JWT_ISSUER"),
+    jwtAudience: optionalText(env, "DAKGRAPH_JWT_AUDIENCE"),
+    maxBodyBytes: integer(env, "DAKGRAPH_MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
+    maxDepth: integer(env, "DAKGRAPH_MAX_DEPTH", 12, 2, 100),
+    maxCost: integer(env, "DAKGRAPH_MAX_COST", 200_000, 10, 100_000_000),
+    maxAliases: integer(env, "DAKGRAPH_MAX_ALIASES", 30, 0, 10_000),
+    maxBatch: integer(env, "DAKGRAPH_MAX_BATCH", 10, 1, 1000),
+    rateLimitPerMinute: integer(env, "DAKGRAPH_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
+    rateLimitBurst: integer(env, "DAKGRAPH_RATE_LIMIT_BURST", 60, 1, 1_000_000),
+    statementTimeoutMs: integer(env, "DAKGRAPH_STATEMENT_TIMEOUT_MS", 15_000, 0, 3_600_000),
+    operations: operationsMode(env),
+    corsOrigins: origins(env),
   });
 }

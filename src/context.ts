@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import type { Viewer } from "./modules/access/access.viewer.js";
 import { createCodRemittanceLoaders } from "./modules/cod-remittance/cod-remittance.loaders.js";
 import { createCoverageLoaders } from "./modules/coverage/coverage.loaders.js";
 import { createPickupLocationLoaders } from "./modules/pickup-location/pickup-location.loaders.js";
@@ -30,9 +31,11 @@ export interface Context {
   readonly requestId: string;
   readonly config: Config;
   readonly database: Database;
+  /** Who is asking; resolvers check roles through @Restricted and rows through circleScope(viewer). */
+  readonly viewer: Viewer;
   readonly loaders: Loaders;
 }
 
-export function createContext(config: Config, database: Database, requestId: string = randomUUID()): Context {
-  return { requestId, config, database, loaders: createLoaders(database) };
+export function createContext(config: Config, database: Database, viewer: Viewer, requestId: string = randomUUID()): Context {
+  return { requestId, config, database, viewer, loaders: createLoaders(database) };
 }

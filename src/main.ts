@@ -1,7 +1,10 @@
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
+import { createFirstAdminKey } from "./modules/access/access.keys.js";
+import { istDateOf } from "./lib/fiscal-quarter.js";
 import { progressBar } from "./lib/progress.js";
+import { describeDemoSeed, seedDemoIfEmpty } from "./modules/demo/demo.seed.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "./modules/post-office/post-office.directory.js";
 import { createSchema } from "./schema.js";
 import { createApolloServer } from "./server/apollo.js";
@@ -10,11 +13,24 @@ import { listen } from "./server/http.js";
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl === null ? config.dataDir : null });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl === null ? config.dataDir : null,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
   await migrate(database);
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
     console.error("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
     console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
+  }
+  if (config.seedDemoOnStart) {
+    const demo = await seedDemoIfEmpty(database, config.demoShipments, istDateOf(new Date()), progressBar());
+    if (demo !== null) console.error(describeDemoSeed(demo));
+  }
+  // A local embedded database starts with no keys: print one so the explorer can use restricted fields.
+  const firstKey = config.databaseUrl === null ? await createFirstAdminKey(database.db) : null;
+  if (firstKey !== null) {
+    console.error(`First start: created an ADMIN API key (shown once; \`dakgraph keys\` manages keys). In the explorer's headers:\n  {"Authorization": "Bearer ${firstKey}"}`);
   }
   const schema = await createSchema();
   const apollo = createApolloServer(schema, config);

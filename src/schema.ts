@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { ViewerResolver } from "./modules/access/access.resolver.js";
+import { applyAccessDescriptions, authChecker } from "./modules/access/access.roles.js";
 import { CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
 import {
   CoverageResolver,
@@ -25,6 +27,7 @@ import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/post
 
 /** The one list of resolvers. */
 export const RESOLVERS = [
+  ViewerResolver,
   NodeResolver,
   PostOfficeResolver,
   PincodeResolver,
@@ -52,7 +55,10 @@ export async function createSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     validate: false,
     emitSchemaFile: false,
+    // The checker throws UNAUTHENTICATED / FORBIDDEN itself (see access.roles.ts), so the mode never applies.
+    authChecker,
   });
+  applyAccessDescriptions(schema);
   // type-graphql offers no option for the root types' descriptions.
   const query = schema.getQueryType();
   if (query !== null && query !== undefined) query.description = QUERY_DESCRIPTION;

@@ -10,6 +10,8 @@ import { openConfiguredDatabase } from "./database.js";
 import { registerPostOfficeImport } from "./import-post-offices.js";
 import { registerServiceabilityImport } from "./import-serviceability.js";
 import { registerShipmentImport } from "./import-shipments.js";
+import { registerKeys } from "./keys.js";
+import { registerSeedDemo } from "./seed-demo.js";
 
 /**
  * dakgraph's command-line tool. Every importer and tool is a subcommand here.
@@ -62,6 +64,8 @@ const importCommand = program.command("import").description("Import data files (
 registerPostOfficeImport(importCommand);
 registerShipmentImport(importCommand);
 registerServiceabilityImport(importCommand);
+registerKeys(program);
+registerSeedDemo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,6 +36,11 @@ export interface OpenOptions {
   readonly dataDir: string | null;
   /** Most connections postgres.js may open. */
   readonly maxConnections?: number;
+  /**
+   * statement_timeout of every PostgreSQL connection, in ms (0: none). Not applied to PGlite: it
+   * accepts `SET statement_timeout` but never cancels a statement (no timer signal in WASM).
+   */
+  readonly statementTimeoutMs?: number;
 }
 
 function quoteIdent(name: string): string {
@@ -51,7 +56,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const client = postgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
-      connection: { application_name: "dakgraph" },
+      // A startup parameter, so every pooled connection has it without an extra round trip.
+      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0 },
     });
     const session = (sql: postgres.Sql): Session => ({
       engine: "postgres",

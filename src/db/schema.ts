@@ -1,4 +1,5 @@
 // The one schema barrel: drizzle's relational API and drizzle-kit see every table through it.
+export * from "../modules/access/access.sql.js";
 export * from "../modules/cod-remittance/cod-remittance.sql.js";
 export * from "../modules/coverage/coverage.sql.js";
 export * from "../modules/pickup-location/pickup-location.sql.js";

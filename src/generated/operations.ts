@@ -382,7 +382,7 @@ export type PincodeCoverageQueryVariables = Exact<{
 }>;
 
 
-export type PincodeCoverageQuery = { pincode: { code: string, remoteClasses: Array<string>, coverage: { serviceable: boolean, serviceableSince: string | null, channel: ServiceabilityChannel | null, quarter: string, activeInQuarter: boolean, shipmentsDelivered: number, firstDeliveredAt: string | null, lastDeliveredAt: string | null } } | null };
+export type PincodeCoverageQuery = { pincode: { code: string, remoteClasses: Array<string>, coverage: { serviceable: boolean, serviceableSince: string | null, channel: ServiceabilityChannel | null, quarter: string, activeInQuarter: boolean, shipmentsDelivered: number, firstDeliveredAt: string | null, lastDeliveredAt: string | null } | null } | null };
 
 export type SetServiceabilityMutationVariables = Exact<{
   input: SetServiceabilityInput;
@@ -473,7 +473,7 @@ export type PickupDashboardQueryVariables = Exact<{
 }>;
 
 
-export type PickupDashboardQuery = { pickupLocations: Array<{ code: string, name: string, dailyCapacity: number, postOffice: { name: string, pincode: { code: string } }, shipments: { totalCount: number, nodes: Array<{ trackingNumber: string, bookedAt: string, status: ShipmentStatus, destinationPincode: string, deliveryOffice: { name: string } | null, lastEvent: { occurredAt: string, eventType: ScanEventType } | null }> } }> };
+export type PickupDashboardQuery = { pickupLocations: Array<{ code: string, name: string, dailyCapacity: number, postOffice: { name: string, pincode: { code: string } }, shipments: { totalCount: number, nodes: Array<{ trackingNumber: string, bookedAt: string, status: ShipmentStatus, destinationPincode: string | null, deliveryOffice: { name: string } | null, lastEvent: { occurredAt: string, eventType: ScanEventType } | null }> } }> };
 
 export type TrackShipmentQueryVariables = Exact<{
   trackingNumber: string;
@@ -481,7 +481,7 @@ export type TrackShipmentQueryVariables = Exact<{
 }>;
 
 
-export type TrackShipmentQuery = { shipment: { id: string, trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationKind: DestinationKind, destinationPincode: string, routeClass: RouteClass, serviceNormDays: number, promisedDate: string, status: ShipmentStatus, deliveredAt: string | null, attempts: number, transitDays: number | null, onTime: boolean | null, synthetic: boolean, pickupLocation: { code: string }, deliveryOffice: { name: string, officeType: OfficeType | null } | null, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null }> } | null };
+export type TrackShipmentQuery = { shipment: { id: string, trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationKind: DestinationKind, destinationPincode: string | null, routeClass: RouteClass, serviceNormDays: number, promisedDate: string, status: ShipmentStatus, deliveredAt: string | null, attempts: number, transitDays: number | null, onTime: boolean | null, synthetic: boolean, pickupLocation: { code: string }, deliveryOffice: { name: string, officeType: OfficeType | null } | null, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null }> } | null };
 
 export type ShipmentsQueryVariables = Exact<{
   filter?: ShipmentFilter | null | undefined;
@@ -491,7 +491,7 @@ export type ShipmentsQueryVariables = Exact<{
 }>;
 
 
-export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string }> } };
+export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string | null }> } };
 
 export type ShipmentStatsQueryVariables = Exact<{
   filter?: ShipmentFilter | null | undefined;

@@ -7,6 +7,28 @@ import { GraphQLError } from "graphql";
 export enum ErrorCode {
   /** An argument, input field or scalar value is malformed or out of range. */
   BAD_USER_INPUT = "BAD_USER_INPUT",
+  /** A restricted field or mutation was asked for without credentials (no or anonymous viewer), or the credentials are invalid. */
+  UNAUTHENTICATED = "UNAUTHENTICATED",
+  /** The viewer is known but none of its roles may read this field or run this mutation (`extensions.field`, `requiredRoles`). */
+  FORBIDDEN = "FORBIDDEN",
+  /** The allowlist mode is on and the document is not one of the registered operations (src/operations/*.graphql). */
+  OPERATION_NOT_ALLOWED = "OPERATION_NOT_ALLOWED",
+  /** Selection sets nest deeper than the configured maximum (`limit`, `value`, `max`). */
+  QUERY_TOO_DEEP = "QUERY_TOO_DEEP",
+  /** The estimated cost of the operation exceeds the configured maximum (`limit`, `value`, `max`). */
+  QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX",
+  /** The operation uses more aliases than the configured maximum (`limit`, `value`, `max`). */
+  TOO_MANY_ALIASES = "TOO_MANY_ALIASES",
+  /** An HTTP batch holds more operations than the configured maximum (`limit`, `value`, `max`). */
+  BATCH_TOO_LARGE = "BATCH_TOO_LARGE",
+  /** The request body is larger than the configured maximum, in bytes (`limit`, `value`, `max`). */
+  PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE",
+  /** The viewer (API key, token subject or IP address) has used up its request allowance: retry after `retryAfterSeconds`. */
+  RATE_LIMITED = "RATE_LIMITED",
+  /** A database statement ran longer than the configured statement timeout and was cancelled. */
+  QUERY_TIMEOUT = "QUERY_TIMEOUT",
+  /** The audit log could not record a mutation, so the mutation was refused (audit fails closed). */
+  AUDIT_LOG_UNAVAILABLE = "AUDIT_LOG_UNAVAILABLE",
   /** A requested page is larger than the configured maximum page size. */
   PAGE_SIZE_EXCEEDED = "PAGE_SIZE_EXCEEDED",
   /** A cursor was not issued by this connection (or has been tampered with). */
@@ -75,6 +97,28 @@ export class ConflictError extends DakgraphError {
   constructor(message: string, details: DakgraphErrorDetails = {}) {
     super(ErrorCode.CONFLICT, message, details);
     this.name = "ConflictError";
+  }
+}
+
+/** What a limit error tells the client: which limit, the value that exceeded it, and the maximum. */
+export class LimitExceededError extends DakgraphError {
+  constructor(code: ErrorCode, limit: string, value: number, max: number, message: string, httpStatus = 400) {
+    super(code, message, { limit, value, max, http: { status: httpStatus } });
+    this.name = "LimitExceededError";
+  }
+}
+
+export class UnauthenticatedError extends DakgraphError {
+  constructor(message: string, details: DakgraphErrorDetails = {}) {
+    super(ErrorCode.UNAUTHENTICATED, message, details);
+    this.name = "UnauthenticatedError";
+  }
+}
+
+export class ForbiddenError extends DakgraphError {
+  constructor(message: string, details: DakgraphErrorDetails = {}) {
+    super(ErrorCode.FORBIDDEN, message, details);
+    this.name = "ForbiddenError";
   }
 }
 

@@ -1,16 +1,43 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type PersistedQueryOptions } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { createFormatError } from "./format-error.js";
 import { logger } from "./logger.js";
+import { loadOperationRegistry, type RegisteredOperation } from "./operation-registry.js";
+import { aliasLimitPlugin } from "./plugins/alias-limit.js";
+import { auditLogPlugin } from "./plugins/audit-log.js";
+import { costLimitPlugin } from "./plugins/cost-limit.js";
+import { depthLimitPlugin } from "./plugins/depth-limit.js";
+import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
+import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
+
+/**
+ * Apollo's persisted-query cache, backed by the registered operations only: a client may send the
+ * sha256 of a registered operation's canonical text instead of the text; registering new
+ * documents through the APQ protocol is ignored, so the cache cannot be filled by callers.
+ */
+function registeredOperationsCache(registry: ReadonlyMap<string, RegisteredOperation>): NonNullable<PersistedQueryOptions["cache"]> {
+  return {
+    get: async (key) => registry.get(key.slice(key.lastIndexOf(":") + 1))?.text,
+    set: async () => {},
+    delete: async () => false,
+  };
+}
 
 export function createApolloServer(schema: GraphQLSchema, config: Config): ApolloServer<Context> {
+  const registry = loadOperationRegistry();
   return new ApolloServer<Context>({
     schema,
     introspection: true,
     csrfPrevention: true,
+    // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.
+    allowBatchedHttpRequests: true,
+    persistedQueries: { cache: registeredOperationsCache(registry) },
+    // Bounds validation's own work on fragment bombs before the limit plugins see the document.
+    maxRecursiveSelections: 100_000,
+    validationRules: [NoSubscriptionsRule],
     includeStacktraceInErrorResponses: config.environment === "development",
     formatError: createFormatError({
       exposeInternalErrors: config.environment === "development",
@@ -21,6 +48,11 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the plugin's per-field hooks cost more CPU than execution on large responses.
       ApolloServerPluginCacheControlDisabled(),
+      ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),
+      depthLimitPlugin(config.maxDepth),
+      aliasLimitPlugin(config.maxAliases),
+      costLimitPlugin(schema, config.maxCost, config.maxPageSize),
+      auditLogPlugin(schema),
     ],
   });
 }

@@ -14,6 +14,19 @@ const CLIENT_CODES = new Set<string>([
   ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
 ]);
 
+function withoutHttp(extensions: Record<string, unknown>): Record<string, unknown> {
+  const { http: _http, ...rest } = extensions;
+  return rest;
+}
+
+/** PostgreSQL's query_canceled (57014), which statement_timeout raises; drizzle wraps it in `cause`. */
+function isStatementTimeout(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) {
+    if ((current as { code?: unknown }).code === "57014") return true;
+  }
+  return false;
+}
+
 export interface FormatErrorOptions {
   /** Show unexpected errors' messages (development only); never stacks or SQL in production. */
   readonly exposeInternalErrors: boolean;
@@ -34,7 +47,15 @@ export function createFormatError(options: FormatErrorOptions) {
         message: formatted.message,
         ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
         ...(formatted.path === undefined ? {} : { path: formatted.path }),
-        extensions: { ...extensions, ...ours.extensions },
+        // `http` sets the response status (Apollo reads it before formatError); it is not for the client.
+        extensions: { ...extensions, ...withoutHttp(ours.extensions) },
+      };
+    }
+    if (isStatementTimeout(unwrapResolverError(error))) {
+      return {
+        message: "A database statement ran longer than the statement timeout (DAKGRAPH_STATEMENT_TIMEOUT_MS) and was cancelled.",
+        ...(formatted.path === undefined ? {} : { path: formatted.path }),
+        extensions: { code: ErrorCode.QUERY_TIMEOUT },
       };
     }
     const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);

@@ -7,12 +7,12 @@ import { type Context, createContext } from "../context.js";
 import type { Database } from "../db/client.js";
 import { ping } from "../db/client.js";
 import { migrationStatus } from "../db/migrate.js";
+import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 import { withRequestScope } from "../lib/request-scope.js";
+import { type Authenticate, createAuthenticator } from "../modules/access/access.viewer.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { logger } from "./logger.js";
-
-/** Largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 1_048_576;
+import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -21,6 +21,8 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -32,21 +34,26 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 function sendError(res: ServerResponse, error: HttpError, requestId: string): void {
-  sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, { "x-request-id": requestId });
+  const body = { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] };
+  sendJson(res, error.status, body, { ...error.headers, "x-request-id": requestId });
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+function payloadTooLarge(size: number, max: number): HttpError {
+  return new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `The request body is ${size} bytes or more; at most ${max} are accepted (DAKGRAPH_MAX_BODY_BYTES).`, {
+    limit: "maxBodyBytes",
+    value: size,
+    max,
+  });
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<string> {
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > MAX_BODY_BYTES) {
-    throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body is ${declared} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
-  }
+  if (declared > max) throw payloadTooLarge(declared, max);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    }
+    if (size > max) throw payloadTooLarge(size, max);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -70,6 +77,39 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   }
 }
 
+/**
+ * `documentId` (the GraphQL-over-HTTP persisted-documents proposal; "sha256:<hex>" or "<hex>")
+ * becomes Apollo's persisted-query extension, whose cache holds the registered operations.
+ */
+function withDocumentId(operation: unknown): unknown {
+  if (typeof operation !== "object" || operation === null || Array.isArray(operation)) return operation;
+  const { documentId, ...rest } = operation as Record<string, unknown>;
+  if (typeof documentId !== "string" || rest.query !== undefined) return operation;
+  const extensions = typeof rest.extensions === "object" && rest.extensions !== null ? rest.extensions : {};
+  return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: documentId.replace(/^sha256:/, "") } } };
+}
+
+/** How many operations a body holds (an array is a batch); GET requests hold one. */
+function operationCount(body: unknown): number {
+  return Array.isArray(body) ? body.length : 1;
+}
+
+/** CORS for the configured origins only; without DAKGRAPH_CORS_ORIGINS browsers get same-origin access only. */
+function corsHeaders(req: IncomingMessage, origins: readonly string[]): Record<string, string> | null {
+  const origin = req.headers.origin;
+  if (origin === undefined || !(origins.includes("*") || origins.includes(origin))) return null;
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-credentials": "true",
+    "access-control-expose-headers": "x-request-id, x-sql-statements, retry-after",
+    vary: "Origin",
+  };
+}
+
+function remoteAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? "unknown";
+}
+
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers["x-request-id"];
   return typeof given === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
@@ -85,23 +125,57 @@ export interface HttpDependencies {
   readonly apollo: ApolloServer<Context>;
 }
 
-async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, requestId: string) {
-  const raw = req.method === "POST" ? await readBody(req) : "";
+interface Guards {
+  readonly authenticate: Authenticate;
+  readonly rateLimiter: RateLimiter;
+}
+
+async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, requestId: string) {
+  const { config } = deps;
+  const scope = { requestId, statements: 0 };
+  res.setHeader("x-request-id", requestId);
+  const raw = req.method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
+  const parsed = parseBody(raw, req.headers["content-type"]);
+  const operations = operationCount(parsed);
+  if (operations > config.maxBatch) {
+    throw new HttpError(400, ErrorCode.BATCH_TOO_LARGE, `The batch holds ${operations} operations; at most ${config.maxBatch} are accepted (DAKGRAPH_MAX_BATCH).`, {
+      limit: "maxBatch",
+      value: operations,
+      max: config.maxBatch,
+    });
+  }
+  let viewer;
+  try {
+    // The key lookup is the request's work: it runs inside the scope and shows in x-sql-statements.
+    viewer = await withRequestScope(scope, () => guards.authenticate(req.headers.authorization, remoteAddress(req)));
+  } catch (error) {
+    const ours = findDakgraphError(error);
+    if (ours === undefined) throw error;
+    throw new HttpError(401, ours.extensions.code as string, ours.message, {}, { "www-authenticate": 'Bearer realm="dakgraph"' });
+  }
+  const wait = guards.rateLimiter.take(viewer.rateKey, Math.max(1, operations));
+  if (wait > 0) {
+    throw new HttpError(
+      429,
+      ErrorCode.RATE_LIMITED,
+      `Too many requests: at most ${config.rateLimitPerMinute} a minute (bursts of ${config.rateLimitBurst}) per caller (DAKGRAPH_RATE_LIMIT_PER_MINUTE). Retry after ${wait} s.`,
+      { limit: "rateLimitPerMinute", max: config.rateLimitPerMinute, retryAfterSeconds: wait },
+      { "retry-after": String(wait) },
+    );
+  }
   const request: HTTPGraphQLRequest = {
     method: req.method ?? "GET",
     headers: headerMap(req),
     search: url.search,
-    body: parseBody(raw, req.headers["content-type"]),
+    body: Array.isArray(parsed) ? parsed.map(withDocumentId) : withDocumentId(parsed),
   };
-  const scope = { requestId, statements: 0 };
   const response = await withRequestScope(scope, () =>
     deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
-      context: async () => createContext(deps.config, deps.database, requestId),
+      context: async () => createContext(config, deps.database, viewer, requestId),
     }),
   );
   for (const [name, value] of response.headers) res.setHeader(name, value);
-  res.setHeader("x-request-id", requestId);
   res.setHeader("x-sql-statements", String(scope.statements));
   res.statusCode = response.status ?? 200;
   if (response.body.kind === "complete") {
@@ -124,11 +198,28 @@ async function readiness(deps: HttpDependencies): Promise<{ ready: boolean; body
 }
 
 export function createRequestHandler(deps: HttpDependencies) {
+  const guards: Guards = {
+    authenticate: createAuthenticator(deps.config, deps.database),
+    rateLimiter: createRateLimiter(deps.config.rateLimitPerMinute, deps.config.rateLimitBurst),
+  };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? "/", "http://localhost");
     try {
-      if (url.pathname === "/healthz") {
+      const cors = corsHeaders(req, deps.config.corsOrigins);
+      for (const [name, value] of Object.entries(cors ?? {})) res.setHeader(name, value);
+      if (req.method === "OPTIONS" && url.pathname === GRAPHQL_PATH) {
+        res.writeHead(204, {
+          ...(cors === null
+            ? {}
+            : {
+                "access-control-allow-methods": "GET, POST, OPTIONS",
+                "access-control-allow-headers": "authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id",
+                "access-control-max-age": "600",
+              }),
+        });
+        res.end();
+      } else if (url.pathname === "/healthz") {
         sendJson(res, 200, { status: "ok" });
       } else if (url.pathname === "/readyz") {
         const { ready, body } = await readiness(deps);
@@ -142,7 +233,7 @@ export function createRequestHandler(deps: HttpDependencies) {
         } else if (url.pathname === "/") {
           res.writeHead(302, { location: GRAPHQL_PATH }).end();
         } else {
-          await executeGraphql(req, res, url, deps, requestId);
+          await executeGraphql(req, res, url, deps, guards, requestId);
         }
       } else {
         sendJson(res, 404, { error: `No route for ${url.pathname}. The graph is at ${GRAPHQL_PATH}.` });

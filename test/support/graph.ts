@@ -5,6 +5,8 @@ import { loadConfig } from "../../src/config.js";
 import { createContext, type Context } from "../../src/context.js";
 import type { Database } from "../../src/db/client.js";
 import { withRequestScope } from "../../src/lib/request-scope.js";
+import { Role } from "../../src/modules/access/access.roles.js";
+import { testViewer, type Viewer } from "../../src/modules/access/access.viewer.js";
 import { createSchema } from "../../src/schema.js";
 import { createApolloServer } from "../../src/server/apollo.js";
 
@@ -17,9 +19,16 @@ export interface GraphResult<T> {
 }
 
 export interface TestGraph {
-  execute<T, V extends Record<string, unknown>>(document: TypedDocumentNode<T, V> | string, variables?: V): Promise<GraphResult<T>>;
+  /** Executes as ADMIN, or as `options.viewer` (see testViewer / anonymousViewer). */
+  execute<T, V extends Record<string, unknown>>(
+    document: TypedDocumentNode<T, V> | string,
+    variables?: V,
+    options?: { viewer?: Viewer },
+  ): Promise<GraphResult<T>>;
   stop(): Promise<void>;
 }
+
+const ADMIN = testViewer([Role.ADMIN], { name: "test admin" });
 
 /** The real schema and Apollo server over a test database, executed without HTTP (executeOperation). */
 export async function createTestGraph(database: Database, env: Record<string, string> = {}): Promise<TestGraph> {
@@ -27,12 +36,12 @@ export async function createTestGraph(database: Database, env: Record<string, st
   const apollo: ApolloServer<Context> = createApolloServer(await createSchema(), config);
   await apollo.start();
   return {
-    async execute(document, variables) {
+    async execute(document, variables, options = {}) {
       const scope = { requestId: "test", statements: 0, log: [] as string[] };
       const response = await withRequestScope(scope, () =>
         apollo.executeOperation(
           { query: typeof document === "string" ? document : print(document), variables },
-          { contextValue: createContext(config, database) },
+          { contextValue: createContext(config, database, options.viewer ?? ADMIN) },
         ),
       );
       if (response.body.kind !== "single") throw new Error("incremental delivery is not used");

@@ -1,4 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Restricted, Role } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { toGlobalId } from "../../lib/global-id.js";
 import { Money, toMoney } from "../../lib/money.js";
@@ -24,6 +25,7 @@ class CodRemittancesArgs extends PageArgs {
 
 @Resolver(() => CodRemittance)
 export class CodRemittanceResolver {
+  @Restricted(Role.FINANCE)
   @Query(() => CodRemittance, { nullable: true, description: "One COD remittance batch by its reference (UTR, any case); null when unknown." })
   async codRemittance(
     @Arg("reference", () => String, { description: "The bank reference (UTR)." }) reference: string,
@@ -32,6 +34,7 @@ export class CodRemittanceResolver {
     return (await findRemittanceByReference(ctx.database.db, reference.trim().toUpperCase())) ?? null;
   }
 
+  @Restricted(Role.FINANCE)
   @Query(() => CodRemittanceConnection, { description: "COD remittance batches, latest remittance day first." })
   async codRemittances(@Args(() => CodRemittancesArgs) args: CodRemittancesArgs, @Ctx() ctx: Context) {
     const size = pageSize(args.first, ctx.config.maxPageSize);
@@ -43,6 +46,7 @@ export class CodRemittanceResolver {
     return connectionFrom(rows, size, after !== null, (r) => encodeCursor([r.remittedOn, r.id]), () => countRemittances(db, from, to));
   }
 
+  @Restricted(Role.OPERATOR)
   @Mutation(() => RecordCodRemittancePayload, {
     description:
       "Records a COD remittance batch, all or nothing. Refused with both figures when its amount differs from the sum of its " +

@@ -226,3 +226,25 @@ export async function diffPinDeliveryRollup(db: Db): Promise<{ pincode: string; 
       where r.delivered is distinct from f.delivered limit 100`,
   );
 }
+
+/**
+ * Synthetic serviceability consistent with the demo shipments: every destination of a synthetic shipment
+ * is serviceable from the first day one was booked to it, open-ended (channel by destination kind). Real
+ * periods are never touched; earlier synthetic periods are replaced. Returns the periods written.
+ */
+export async function seedServiceabilityFromShipments(db: Db): Promise<number> {
+  await db.execute(sql`delete from serviceability where synthetic`);
+  const rows = await queryRows<{ n: number }>(
+    db,
+    sql`/* seedServiceabilityFromShipments */ with ins as (
+        insert into serviceability (pincode, channel, valid_from, valid_to, synthetic)
+        select s.destination_pincode, case when s.destination_kind = 'ARMY_POSTAL' then 'ARMY_POSTAL_SERVICE' else 'INDIA_POST' end,
+          min(s.booking_date), null, true
+        from shipment s
+        where s.synthetic and not exists (select 1 from serviceability v where v.pincode = s.destination_pincode)
+        group by 1, 2
+        returning 1)
+      select count(*)::int as n from ins`,
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,4 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Public, requireRoles, Restricted, Role } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import {
@@ -111,6 +112,7 @@ async function report(ctx: Context, level: CoverageLevel, asOf: string, quarter:
 
 @Resolver()
 export class CoverageResolver {
+  @Restricted()
   @Query(() => CoverageReport, {
     description:
       "Where Amazon can deliver through India Post, where it does and where it does not yet, per area: PINs total, deliverable, " +
@@ -124,6 +126,7 @@ export class CoverageResolver {
     return report(ctx, args.level, asOf, quarter);
   }
 
+  @Restricted()
   @Query(() => [CoverageReport], {
     description:
       "Coverage per quarter from `from` to `to`: serviceability read on each quarter's last day (today for the current quarter), " +
@@ -143,16 +146,24 @@ export class CoverageResolver {
     );
   }
 
+  @Restricted()
   @Query(() => [Serviceability], { description: "The serviceability periods of a PIN or Army Postal location, oldest first (history kept)." })
-  serviceability(@Arg("pincode", () => PinScalar, { description: "The PIN." }) pincode: string, @Ctx() ctx: Context): Promise<ServiceabilityRow[]> {
+  serviceability(
+    @Arg("pincode", () => PinScalar, { description: "The PIN; a zone-9 Army Postal PIN needs the ARMY_POSTAL role." }) pincode: string,
+    @Ctx() ctx: Context,
+  ): Promise<ServiceabilityRow[]> {
+    // Army Postal locations are restricted: their periods are details of a named location.
+    if (pincode.startsWith("9")) requireRoles(ctx.viewer, [Role.ARMY_POSTAL], "Query.serviceability(Army Postal PIN)");
     return findServiceabilityByPincodes(ctx.database.db, [pincode]);
   }
 
+  @Public()
   @Query(() => [RemoteClass], { description: "The remote and restricted area classes, with their rules." })
   remoteClasses(@Ctx() ctx: Context): Promise<RemoteClass[]> {
     return ctx.loaders.remoteClassList();
   }
 
+  @Restricted(Role.OPERATOR)
   @Mutation(() => SetServiceabilityPayload, {
     description:
       "Marks PINs (and Army Postal locations) serviceable for periods, all or nothing. The same period again is unchanged; a new " +
@@ -177,7 +188,8 @@ export class CoverageResolver {
 
 @Resolver(() => Pincode)
 export class PincodeCoverageResolver {
-  @FieldResolver(() => PinCoverage, { description: "This PIN's serviceability on a day and deliveries in a quarter." })
+  @Restricted()
+  @FieldResolver(() => PinCoverage, { nullable: true, description: "This PIN's serviceability on a day and deliveries in a quarter." })
   async coverage(
     @Root() pincode: PincodeRow,
     @Arg("asOf", () => DateScalar, { nullable: true, description: "The day serviceability is read on; default today (IST)." }) asOf: string | null,
@@ -212,6 +224,7 @@ function usable(p: PincodeRow | null): p is PincodeRow & { latitude: number; lon
 
 @Resolver(() => Shipment)
 export class ShipmentDistanceResolver {
+  @Restricted(Role.OPERATOR)
   @FieldResolver(() => Float, {
     nullable: true,
     description:

@@ -1,8 +1,11 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Public, requireRoles, Role } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { fromGlobalId, integerKeyOf } from "../../lib/global-id.js";
 import { InvalidIdError } from "../../lib/errors.js";
 import { parsePin } from "../../lib/scalars.js";
+import { findScopedPickupLocation } from "../pickup-location/pickup-location.resolver.js";
+import { withinCircleScope } from "../shipment/shipment.resolver.js";
 import { Node, type TypedRow } from "./node.type.js";
 
 type Fetch = (key: string, id: string, ctx: Context) => Promise<object | null>;
@@ -20,14 +23,32 @@ const FETCHERS: Record<string, Fetch> = {
   Circle: (_, id, ctx) => ctx.loaders.circleById.load(integerKeyOf(id, "Circle")),
   Region: (_, id, ctx) => ctx.loaders.regionById.load(integerKeyOf(id, "Region")),
   Division: (_, id, ctx) => ctx.loaders.divisionById.load(integerKeyOf(id, "Division")),
-  PickupLocation: (_, id, ctx) => ctx.loaders.pickupLocationById.load(integerKeyOf(id, "PickupLocation")),
-  Shipment: (_, id, ctx) => ctx.loaders.shipmentById.load(integerKeyOf(id, "Shipment")),
-  ScanEvent: (_, id, ctx) => ctx.loaders.scanEventById.load(integerKeyOf(id, "ScanEvent")),
-  CodRemittance: (_, id, ctx) => ctx.loaders.remittanceById.load(integerKeyOf(id, "CodRemittance")),
+  PickupLocation: (_, id, ctx) => {
+    // Pickup locations are partnership data, not the public directory: same rule as Query.pickupLocation.
+    requireRoles(ctx.viewer, [], "Query.node(PickupLocation)");
+    return findScopedPickupLocation(ctx, integerKeyOf(id, "PickupLocation"));
+  },
+  // Partnership data is not public: the same rules as the root fields that return it.
+  Shipment: async (_, id, ctx) => {
+    requireRoles(ctx.viewer, [], "Query.node(Shipment)");
+    const row = await ctx.loaders.shipmentById.load(integerKeyOf(id, "Shipment"));
+    return row !== null && (await withinCircleScope(row, ctx)) ? row : null;
+  },
+  ScanEvent: async (_, id, ctx) => {
+    requireRoles(ctx.viewer, [], "Query.node(ScanEvent)");
+    const event = await ctx.loaders.scanEventById.load(integerKeyOf(id, "ScanEvent"));
+    const shipment = event === null ? null : await ctx.loaders.shipmentById.load(event.shipmentId);
+    return shipment !== null && (await withinCircleScope(shipment, ctx)) ? event : null;
+  },
+  CodRemittance: (_, id, ctx) => {
+    requireRoles(ctx.viewer, [Role.FINANCE], "Query.node(CodRemittance)");
+    return ctx.loaders.remittanceById.load(integerKeyOf(id, "CodRemittance"));
+  },
 };
 
 @Resolver()
 export class NodeResolver {
+  @Public()
   @Query(() => Node, {
     nullable: true,
     description: "Any object by its global id (Relay's node interface); null when no such object exists.",

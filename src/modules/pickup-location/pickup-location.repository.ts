@@ -1,5 +1,7 @@
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { postOfficeTable } from "../post-office/post-office.sql.js";
+import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { type PickupLocationRow, pickupLocationTable } from "./pickup-location.sql.js";
 
 const t = pickupLocationTable;
@@ -7,19 +9,30 @@ const t = pickupLocationTable;
 /** What an upsert sets; `synthetic` is fixed when a row is created and never changed by an update. */
 export type PickupLocationValues = Omit<PickupLocationRow, "id" | "updatedAt" | "synthetic">;
 
-export async function findPickupLocationByCode(db: Db, code: string): Promise<PickupLocationRow | undefined> {
-  const rows = await db.select().from(t).where(eq(t.code, code));
+/** Locations at post offices of the circle named `circle` (any case): the viewer's circle scope. Null: no condition. */
+function inCircle(circle: string | null): SQL | undefined {
+  if (circle === null) return undefined;
+  return sql`${t.postOfficeId} in (select ${postOfficeTable.id} from ${postOfficeTable} join ${circleTable} on ${circleTable.id} = ${postOfficeTable.circleId} where lower(${circleTable.name}) = lower(${circle}))`;
+}
+
+/** The location with this code, if it lies in `circle` (null: anywhere). */
+export async function findPickupLocationByCode(db: Db, code: string, circle: string | null = null): Promise<PickupLocationRow | undefined> {
+  const rows = await db
+    .select()
+    .from(t)
+    .where(and(eq(t.code, code), inCircle(circle)));
   return rows[0];
 }
 
-/** Locations open on `day` (active_from ≤ day ≤ active_to, or still open); all of them when day is null. */
-export function findPickupLocations(db: Db, activeOn: string | null): Promise<PickupLocationRow[]> {
-  const query = db.select().from(t);
-  const filtered =
-    activeOn === null
-      ? query
-      : query.where(sql`${t.activeFrom} <= ${activeOn}::date and (${t.activeTo} is null or ${t.activeTo} >= ${activeOn}::date)`);
-  return filtered.orderBy(asc(t.code));
+/** Locations open on `day` (active_from ≤ day ≤ active_to, or still open); all of them when day is null; only `circle`'s when given. */
+export function findPickupLocations(db: Db, activeOn: string | null, circle: string | null = null): Promise<PickupLocationRow[]> {
+  const open =
+    activeOn === null ? undefined : sql`${t.activeFrom} <= ${activeOn}::date and (${t.activeTo} is null or ${t.activeTo} >= ${activeOn}::date)`;
+  return db
+    .select()
+    .from(t)
+    .where(and(open, inCircle(circle)))
+    .orderBy(asc(t.code));
 }
 
 export function findPickupLocationsByIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {

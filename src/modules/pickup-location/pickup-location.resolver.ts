@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
-import { BadUserInputError } from "../../lib/errors.js";
+import { BadUserInputError, ForbiddenError } from "../../lib/errors.js";
+import { circleScope, Restricted, Role } from "../access/access.roles.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { findPostOfficesByIds } from "../post-office/post-office.repository.js";
@@ -68,20 +69,62 @@ function valuesOf(input: UpsertPickupLocationInput): Omit<PickupLocationValues, 
   };
 }
 
+/** True when the office lies in the viewer's circle scope (always, for viewers without one). */
+async function officeInScope(ctx: Context, office: Pick<PostOfficeRow, "circleId">): Promise<boolean> {
+  const scope = circleScope(ctx.viewer);
+  if (scope === null) return true;
+  const circle = office.circleId === null ? null : await ctx.loaders.circleById.load(office.circleId);
+  return circle?.name.toLowerCase() === scope.toLowerCase();
+}
+
+/** A location by id as the viewer may see it: null when absent or outside the viewer's circle. */
+export async function findScopedPickupLocation(ctx: Context, id: number): Promise<PickupLocationRow | null> {
+  const row = await ctx.loaders.pickupLocationById.load(id);
+  if (row === null) return null;
+  const office = await ctx.loaders.postOfficeById.load(row.postOfficeId);
+  return office !== null && (await officeInScope(ctx, office)) ? row : null;
+}
+
+/**
+ * A circle-limited viewer may write only locations at offices of its circle, and may not move one
+ * in from elsewhere. Checked before the transaction: on PGlite a read outside an open transaction
+ * would wait for it.
+ */
+async function requireCircleScope(ctx: Context, postOfficeId: number, code: string): Promise<void> {
+  const scope = circleScope(ctx.viewer);
+  if (scope === null) return;
+  const existing = await findPickupLocationByCode(ctx.database.db, code);
+  for (const officeId of existing === undefined ? [postOfficeId] : [postOfficeId, existing.postOfficeId]) {
+    const office = await ctx.loaders.postOfficeById.load(officeId);
+    // An unknown office is the transaction's BAD_USER_INPUT, not a scope question.
+    if (office !== null && !(await officeInScope(ctx, office))) {
+      throw new ForbiddenError(`This viewer may change pickup locations of the ${scope} circle only.`, {
+        field: "Mutation.upsertPickupLocation",
+        circle: scope,
+      });
+    }
+  }
+}
+
 function sameValues(row: PickupLocationRow, values: PickupLocationValues): boolean {
   return (Object.keys(values) as (keyof PickupLocationValues)[]).every((key) => row[key] === values[key]);
 }
 
 @Resolver(() => PickupLocation)
 export class PickupLocationResolver {
-  @Query(() => PickupLocation, { nullable: true, description: "One pickup location by its code (any case); null when there is none." })
+  @Restricted()
+  @Query(() => PickupLocation, {
+    nullable: true,
+    description: "One pickup location by its code (any case); null when there is none (or it is outside the viewer's postal circle).",
+  })
   async pickupLocation(
     @Arg("code", () => String, { description: "The location's code, e.g. 'DEL-GPO'." }) code: string,
     @Ctx() ctx: Context,
   ): Promise<PickupLocationRow | null> {
-    return (await findPickupLocationByCode(ctx.database.db, code.trim().toUpperCase())) ?? null;
+    return (await findPickupLocationByCode(ctx.database.db, code.trim().toUpperCase(), circleScope(ctx.viewer))) ?? null;
   }
 
+  @Restricted()
   @Query(() => [PickupLocation], {
     description: "Pickup locations by code; with `activeOn`, only those open that day (activeFrom ≤ day ≤ activeTo).",
   })
@@ -90,11 +133,12 @@ export class PickupLocationResolver {
     activeOn: string | null,
     @Ctx() ctx: Context,
   ): Promise<PickupLocationRow[]> {
-    const rows = await findPickupLocations(ctx.database.db, activeOn ?? null);
+    const rows = await findPickupLocations(ctx.database.db, activeOn ?? null, circleScope(ctx.viewer));
     for (const row of rows) ctx.loaders.pickupLocationById.prime(row.id, row);
     return rows;
   }
 
+  @Restricted(Role.OPERATOR)
   @Mutation(() => UpsertPickupLocationPayload, {
     description:
       "Creates a pickup location, or updates the one with the same code. Idempotent: the same input again " +
@@ -105,6 +149,7 @@ export class PickupLocationResolver {
     @Ctx() ctx: Context,
   ): Promise<UpsertResult> {
     const partial = valuesOf(input);
+    await requireCircleScope(ctx, partial.postOfficeId, partial.code);
     return ctx.database.transaction(async ({ db }) => {
       const [office] = await findPostOfficesByIds(db, [partial.postOfficeId]);
       if (office === undefined) {
@@ -140,10 +185,15 @@ export class PickupLocationResolver {
 
 @Resolver(() => PostOffice)
 export class PostOfficePickupLocationsResolver {
+  @Restricted()
   @FieldResolver(() => [PickupLocation], {
-    description: "Amazon pickup locations at this office (usually none), by code, closed ones included.",
+    nullable: true,
+    description:
+      "Amazon pickup locations at this office (usually none), by code, closed ones included; empty outside the " +
+      "viewer's postal circle. Null, with an UNAUTHENTICATED error, for callers without credentials.",
   })
-  pickupLocations(@Root() office: PostOfficeRow, @Ctx() ctx: Context): Promise<PickupLocationRow[]> {
+  async pickupLocations(@Root() office: PostOfficeRow, @Ctx() ctx: Context): Promise<PickupLocationRow[]> {
+    if (!(await officeInScope(ctx, office))) return [];
     return ctx.loaders.pickupLocationsByPostOfficeId.load(office.id);
   }
 }

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { toGlobalId } from "../../lib/global-id.js";
@@ -48,6 +49,7 @@ function filterValues(filter: PincodeFilter | null | undefined): PincodeFilterVa
 
 @Resolver(() => Pincode)
 export class PincodeResolver {
+  @Public()
   @Query(() => Pincode, {
     nullable: true,
     description: "One PIN area by its code; null when the directory has no office with that PIN.",
@@ -59,6 +61,7 @@ export class PincodeResolver {
     return ctx.loaders.pincodeByCode.load(code);
   }
 
+  @Public()
   @Query(() => PincodeConnection, { description: "PIN areas of the directory (about 19,100), in code order, filtered and paged." })
   async pincodes(@Args(() => PincodesArgs) args: PincodesArgs, @Ctx() ctx: Context) {
     const size = pageSize(args.first, ctx.config.maxPageSize);
@@ -70,6 +73,7 @@ export class PincodeResolver {
     return connectionFrom(rows, size, after !== null, (row) => encodeCursor([row.code]), () => countPincodes(db, filter));
   }
 
+  @Public()
   @Query(() => PincodesNearResult, {
     description:
       "PIN areas whose approximate centre lies within a radius of a point, nearest first. Uses the per-PIN " +

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
@@ -32,6 +33,7 @@ function filterValues(filter: PostOfficeFilter | null | undefined): PostOfficeFi
 
 @Resolver(() => PostOffice)
 export class PostOfficeResolver {
+  @Public()
   @Query(() => PostOffice, { nullable: true, description: "One post office by its global id; null when there is none." })
   async postOffice(
     @Arg("id", () => ID, { description: "Global id of the office (PostOffice.id)." }) id: string,
@@ -40,6 +42,7 @@ export class PostOfficeResolver {
     return ctx.loaders.postOfficeById.load(integerKeyOf(id, "PostOffice"));
   }
 
+  @Public()
   @Query(() => PostOfficeConnection, {
     description:
       "Post offices of India Post's All India Pincode Directory (about 1.55 lakh offices), filtered and paged. " +

@@ -1,4 +1,5 @@
 import { Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { toGlobalId } from "../../lib/global-id.js";
 import { type CircleWithCounts, listCirclesWithCounts } from "./postal-hierarchy.repository.js";
@@ -9,6 +10,7 @@ type CircleParent = CircleRow & Partial<Pick<CircleWithCounts, "officeCount" | "
 
 @Resolver(() => Circle)
 export class CircleResolver {
+  @Public()
   @Query(() => [Circle], {
     description: "All postal circles in the directory, by name, with their office and PIN counts (one statement).",
   })

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Query, Resolver } from "type-graphql";
+import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { findProducts } from "./product.repository.js";
@@ -7,6 +8,7 @@ import { Product } from "./product.type.js";
 
 @Resolver(() => Product)
 export class ProductResolver {
+  @Public()
   @Query(() => [Product], { description: "The product code list, by code; with `activeOn`, only products offered that day." })
   products(
     @Arg("activeOn", () => DateScalar, { nullable: true, description: "A day: only products offered on it. Omitted: all." })

@@ -123,6 +123,8 @@ export interface ShipmentFilterValues {
   readonly bookedBefore?: Date | null;
   readonly armyPostal?: boolean | null;
   readonly synthetic?: boolean | null;
+  /** A viewer's circle restriction (access.roles circleScope): only shipments bound for that circle. */
+  readonly circleScope?: string | null;
 }
 
 export function shipmentConditions(filter: ShipmentFilterValues): SQL[] {
@@ -147,6 +149,12 @@ export function shipmentConditions(filter: ShipmentFilterValues): SQL[] {
     c.push(filter.armyPostal ? sql`${t.destinationKind} = 'ARMY_POSTAL'` : sql`${t.destinationKind} = 'PIN_CODE'`);
   }
   if (filter.synthetic !== null && filter.synthetic !== undefined) c.push(eq(t.synthetic, filter.synthetic));
+  if (filter.circleScope) {
+    c.push(
+      sql`${t.destinationPincode} in (select p.code from pincode p join postal_circle c on c.id = p.primary_circle_id
+          where lower(c.name) = ${filter.circleScope.toLowerCase()})`,
+    );
+  }
   return c;
 }
 

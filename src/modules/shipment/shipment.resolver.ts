@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
+import { circleScope, requireRoles, Restricted, Role } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { codFeePaise } from "../../lib/cod.js";
 import { BadUserInputError } from "../../lib/errors.js";
@@ -42,7 +44,9 @@ function istDayStart(day: string): Date {
 
 /** Filter input → repository values; pickup codes resolve to ids (unknown codes match nothing). */
 export async function shipmentFilterValues(filter: ShipmentFilter | null | undefined, ctx: Context): Promise<ShipmentFilterValues> {
-  if (filter === null || filter === undefined) return {};
+  // An India Post viewer limited to a circle sees the shipments bound for it, whatever the filter says.
+  const scope = circleScope(ctx.viewer);
+  if (filter === null || filter === undefined) return { circleScope: scope };
   let bookedFrom = filter.bookedFrom ? istDayStart(filter.bookedFrom) : null;
   let bookedBefore = filter.bookedTo ? new Date(istDayStart(filter.bookedTo).getTime() + DAY_MS) : null;
   if (filter.bookedInQuarter) {
@@ -70,7 +74,17 @@ export async function shipmentFilterValues(filter: ShipmentFilter | null | undef
     bookedBefore,
     armyPostal: filter.armyPostal ?? null,
     synthetic: filter.synthetic ?? null,
+    circleScope: scope,
   };
+}
+
+/** Whether a viewer limited to a circle may see this shipment: its destination PIN's primary circle is theirs. */
+export async function withinCircleScope(row: ShipmentRow, ctx: Context): Promise<boolean> {
+  const scope = circleScope(ctx.viewer);
+  if (scope === null) return true;
+  const pin = row.destinationKind === "ARMY_POSTAL" ? null : await ctx.loaders.pincodeByCode.load(row.destinationPincode);
+  const circle = pin?.primaryCircleId == null ? null : await ctx.loaders.circleById.load(pin.primaryCircleId);
+  return circle !== null && circle.name.toLowerCase() === scope.toLowerCase();
 }
 
 function shipmentCursor(row: ShipmentRow): string {
@@ -100,6 +114,7 @@ async function childConnection<P>(
 
 @Resolver(() => Shipment)
 export class ShipmentResolver {
+  @Restricted()
   @Query(() => Shipment, {
     nullable: true,
     description:
@@ -113,10 +128,12 @@ export class ShipmentResolver {
     @Ctx() ctx: Context,
   ): Promise<ShipmentRow | null> {
     const row = await findShipmentByTrackingNumber(ctx.database.db, trackingNumber, bookingDate ?? null);
-    if (row !== undefined) ctx.loaders.shipmentById.prime(row.id, row);
-    return row ?? null;
+    if (row === undefined || !(await withinCircleScope(row, ctx))) return null;
+    ctx.loaders.shipmentById.prime(row.id, row);
+    return row;
   }
 
+  @Restricted()
   @Query(() => ShipmentConnection, { description: "Shipments, filtered and paged, latest booking first by default." })
   async shipments(@Args(() => ShipmentsArgs) args: ShipmentsArgs, @Ctx() ctx: Context) {
     const size = pageSize(args.first, ctx.config.maxPageSize);
@@ -128,6 +145,7 @@ export class ShipmentResolver {
     return connectionFrom(rows, size, after !== null, shipmentCursor, () => countShipments(db, filter));
   }
 
+  @Restricted()
   @Query(() => [ShipmentStatsGroup], {
     description:
       "Counts, COD sums and transit times of shipments, grouped by any of the dimensions (one row per group, sorted by the " +
@@ -141,6 +159,7 @@ export class ShipmentResolver {
     return shipmentStats(ctx.database.db, await shipmentFilterValues(args.filter, ctx), dimensions);
   }
 
+  @Restricted(Role.OPERATOR)
   @Mutation(() => RecordShipmentsPayload, {
     description:
       "Records up to 1,000 shipments, all or nothing. Sending the same shipment again is reported unchanged; a conflicting " +
@@ -169,6 +188,7 @@ export class ShipmentResolver {
     return ctx.database.transaction(({ db }) => recordShipmentBatch(db, sources, "input.shipments"));
   }
 
+  @Restricted(Role.OPERATOR)
   @Mutation(() => RecordScanEventsPayload, {
     description:
       "Records up to 1,000 India Post scans, all or nothing, in any order, then re-derives each touched shipment's status " +
@@ -209,11 +229,13 @@ export class ShipmentResolver {
     return (await ctx.loaders.productByCode.load(s.productCode))!;
   }
 
+  @Restricted(Role.FINANCE)
   @FieldResolver(() => Money, { nullable: true, description: "Cash to collect on delivery; null for PREPAID." })
   codAmount(@Root() s: ShipmentRow): Money | null {
     return s.codAmountPaise === null ? null : toMoney(s.codAmountPaise);
   }
 
+  @Restricted(Role.FINANCE)
   @FieldResolver(() => Money, {
     nullable: true,
     description: "India Post's COD fee on the amount: 2% or ₹50, whichever is more, up to ₹5,000; above, ₹100 + 1% of the excess. Null for PREPAID.",
@@ -222,6 +244,7 @@ export class ShipmentResolver {
     return s.codAmountPaise === null ? null : toMoney(codFeePaise(s.codAmountPaise / 100));
   }
 
+  @Restricted(Role.FINANCE)
   @FieldResolver(() => CodCashStatus, { nullable: true, description: "Where the COD cash is; null for PREPAID." })
   codStatus(@Root() s: ShipmentRow): CodCashStatus | null {
     if (s.paymentMode !== "COD") return null;
@@ -231,11 +254,13 @@ export class ShipmentResolver {
     return CodCashStatus.AWAITING_DELIVERY;
   }
 
+  @Restricted(Role.FINANCE)
   @FieldResolver(() => CodRemittance, { nullable: true, description: "The remittance batch that paid this shipment's COD cash to Amazon; null until remitted." })
   async remittance(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<CodRemittanceRow | null> {
     return s.codRemittanceId === null ? null : ctx.loaders.remittanceById.load(s.codRemittanceId);
   }
 
+  @Restricted(Role.OPERATOR, Role.FINANCE)
   @FieldResolver(() => Money, { nullable: true, description: "Declared value of the contents; null when not declared." })
   declaredValue(@Root() s: ShipmentRow): Money | null {
     return s.declaredValuePaise === null ? null : toMoney(s.declaredValuePaise);
@@ -246,23 +271,31 @@ export class ShipmentResolver {
     return (await ctx.loaders.pickupLocationById.load(s.pickupLocationId))!;
   }
 
+  @Restricted(Role.OPERATOR)
   @FieldResolver(() => String, {
-    description: "The destination PIN (6 digits): a directory PIN, or a zone-9 Army Postal PIN for ARMY_POSTAL destinations.",
+    nullable: true,
+    description:
+      "The destination PIN (6 digits): a directory PIN, or a zone-9 Army Postal PIN for ARMY_POSTAL destinations (those only to " +
+      "ARMY_POSTAL as well).",
   })
-  destinationPincode(@Root() s: ShipmentRow): string {
+  destinationPincode(@Root() s: ShipmentRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): string {
+    if (s.destinationKind === "ARMY_POSTAL") requireRoles(ctx.viewer, [Role.ARMY_POSTAL], "Shipment.destinationPincode", responsePathAsArray(info.path));
     return s.destinationPincode;
   }
 
+  @Restricted(Role.OPERATOR)
   @FieldResolver(() => Pincode, { nullable: true, description: "The destination PIN area; null for Army Postal destinations (not in the directory)." })
   async destination(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<PincodeRow | null> {
     return s.destinationKind === "ARMY_POSTAL" ? null : ctx.loaders.pincodeByCode.load(s.destinationPincode);
   }
 
+  @Restricted(Role.ARMY_POSTAL)
   @FieldResolver(() => String, { nullable: true, description: "For an Army Postal destination, how it is addressed: \"c/o 56 APO\" or \"c/o 99 APO\"; else null." })
   armyPostOffice(@Root() s: ShipmentRow): string | null {
     return s.armyPostOffice === null ? null : `c/o ${s.armyPostOffice.slice(4)} APO`;
   }
 
+  @Restricted(Role.OPERATOR)
   @FieldResolver(() => PostOffice, {
     nullable: true,
     description: "The delivery office: as booked when known, else the office of the DELIVERED scan; null while unknown.",
@@ -320,6 +353,7 @@ export class ShipmentStatsGroupResolver {
     return g.pickupLocationId === null ? null : ctx.loaders.pickupLocationById.load(g.pickupLocationId);
   }
 
+  @Restricted(Role.FINANCE)
   @FieldResolver(() => Money, { description: "Sum of the COD amounts of the group's COD shipments (whatever their status)." })
   codAmount(@Root() g: ShipmentStatsRow): Money {
     return toMoney(g.codPaise);
@@ -329,6 +363,7 @@ export class ShipmentStatsGroupResolver {
 
 @Resolver(() => PickupLocation)
 export class PickupLocationShipmentsResolver {
+  @Restricted()
   @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location, latest booking first." })
   shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     return childConnection(location.id, page, ctx, ctx.loaders.shipmentPageByPickupLocation, () => ctx.loaders.shipmentCountByPickupLocation.load(location.id));
@@ -337,6 +372,7 @@ export class PickupLocationShipmentsResolver {
 
 @Resolver(() => Pincode)
 export class PincodeShipmentsResolver {
+  @Restricted(Role.OPERATOR)
   @FieldResolver(() => ShipmentConnection, { description: "Shipments going to this PIN, latest booking first." })
   shipments(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     return childConnection(pincode.code, page, ctx, ctx.loaders.shipmentPageByPincode, () => ctx.loaders.shipmentCountByPincode.load(pincode.code));

@@ -1,0 +1,481 @@
+import { refreshPinDeliveryRollup, seedServiceabilityFromShipments } from "../coverage/coverage.repository.js";
+import { asc, getTableColumns, sql, type Table } from "drizzle-orm";
+import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
+import { toCsv } from "../../lib/csv-text.js";
+import { formatFiscalQuarter } from "../../lib/fiscal-quarter.js";
+import type { Progress } from "../../lib/progress.js";
+import { remoteClassesSql } from "../coverage/coverage.repository.js";
+import { insertPickupLocation } from "../pickup-location/pickup-location.repository.js";
+import { USABLE_COORDINATE_QUALITIES, type CoordinateQualityValue } from "../pincode/pincode.sql.js";
+import { isDirectoryLoaded } from "../post-office/post-office.directory.js";
+import { normaliseOfficeName } from "../post-office/post-office.normalise.js";
+import type { OfficeTypeValue } from "../post-office/post-office.sql.js";
+import { productTable } from "../product/product.sql.js";
+import { serviceNormTable } from "../service-norm/service-norm.sql.js";
+import type { ShipmentStatus } from "../shipment/scan-event.rules.js";
+import { scanEventTable, shipmentTable } from "../shipment/shipment.sql.js";
+import {
+  DEMO_START_DATE,
+  type DemoDirectory,
+  type DemoOffice,
+  type DemoOptions,
+  type DemoPickupOffice,
+  type DemoPincode,
+  type DemoScan,
+  type DemoShipment,
+  DemoTally,
+  generateShipments,
+  GROWTH_BASE_QUARTER,
+  GROWTH_TARGET_QUARTER,
+  isoDay,
+  PICKUP_SITES,
+  planDemo,
+} from "./demo.generator.js";
+
+/*
+ * Writes the synthetic demo data (demo.generator.ts) into the database: reads the real directory,
+ * then streams the generated shipments through COPY in chunks, all in one transaction, so a failed
+ * run leaves nothing behind and a run of 10M shipments never holds more than one chunk in memory.
+ */
+
+/** The seed `npm start` and `dakgraph seed demo` use unless told otherwise: the MoU's date. */
+export const DEFAULT_DEMO_SEED = 20241004;
+
+/** Shipments per COPY: big enough to amortise a statement, small enough for PGlite's memory. */
+const CHUNK_SHIPMENTS = 20_000;
+
+/*
+ * COD remittance rows must exist before the shipments that reference them (the foreign key is not
+ * deferrable), but their totals are known only after the last shipment. So every batch the plan
+ * allows is first written with this placeholder amount, then updated with its real sum; batches no
+ * delivery fell into keep it and are deleted. No real batch can total 1 paisa: COD is whole rupees.
+ */
+const PLACEHOLDER_PAISE = 1;
+
+export interface DemoSeedOptions extends DemoOptions {
+  /** Delete the synthetic rows already there first; without it a database holding shipments is refused. */
+  readonly replace: boolean;
+}
+
+export interface DemoSeedReport {
+  readonly options: DemoSeedOptions;
+  readonly lastBookingDate: string;
+  readonly locations: number;
+  readonly shipments: number;
+  readonly events: number;
+  readonly remittances: number;
+  readonly distinctPins: number;
+  readonly armyShipments: number;
+  readonly byStatus: ReadonlyMap<ShipmentStatus, number>;
+  readonly deliveredBase: number;
+  readonly deliveredTarget: number;
+  readonly growth: number | null;
+  readonly seconds: number;
+}
+
+export class DemoSeedRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DemoSeedRefusedError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the directory.
+
+interface OfficeRow {
+  id: number;
+  pincode: string;
+  name: string;
+  name_key: string;
+  office_type: OfficeTypeValue | null;
+  state: string | null;
+  circle_id: number | null;
+}
+
+async function readPickupOffices(db: Db): Promise<DemoPickupOffice[]> {
+  const pins = PICKUP_SITES.map((s) => s.pincode);
+  const rows = await queryRows<OfficeRow>(
+    db,
+    sql`/* readPickupOffices */ select id, pincode, name, name_key, office_type, state, circle_id
+        from post_office where pincode in ${pins} and office_type = 'HEAD' order by id`,
+  );
+  const missing: string[] = [];
+  const offices = PICKUP_SITES.map((site) => {
+    const keys = site.officeNames.map(normaliseOfficeName);
+    const row = rows.find((r) => r.pincode === site.pincode && keys.includes(r.name_key));
+    if (row === undefined) {
+      missing.push(`${site.city}: a head office named ${site.officeNames.map((n) => `"${n}"`).join(" or ")} at PIN ${site.pincode}`);
+      return null;
+    }
+    return { id: row.id, name: row.name, officeType: row.office_type, pincode: row.pincode, state: row.state, circleId: row.circle_id };
+  });
+  if (missing.length > 0) {
+    throw new Error(
+      `The post-office directory lacks ${missing.length} of the offices the demo pickup locations sit at: ${missing.join("; ")}. ` +
+        "Load the directory first (`dakgraph load directory`), or import a CSV that has them.",
+    );
+  }
+  return offices.filter((o) => o !== null);
+}
+
+interface PincodeRow {
+  code: string;
+  latitude: number | null;
+  longitude: number | null;
+  coordinate_quality: CoordinateQualityValue;
+  primary_circle_id: number | null;
+  remote: boolean;
+}
+
+/**
+ * Deliverable PINs and their delivering offices. Delivery status is unknown (null) after a load from
+ * the npm packages; an unknown office is taken as delivering, as most Indian post offices are.
+ */
+async function readDeliverablePincodes(db: Db): Promise<DemoPincode[]> {
+  const pins = await queryRows<PincodeRow>(
+    db,
+    sql`/* readDeliverablePincodes */ select code, latitude, longitude, coordinate_quality, primary_circle_id,
+          cardinality(${remoteClassesSql(sql`code`, sql`primary_state`, sql`primary_district`)}) > 0 as remote
+        from pincode
+        where delivery_office_count > 0 or (delivery_office_count is null and office_count > 0)
+        order by code`,
+  );
+  const offices = await queryRows<{ id: number; pincode: string; name: string; office_type: OfficeTypeValue | null }>(
+    db,
+    sql`/* readDeliveringOffices */ select id, pincode, name, office_type from post_office where coalesce(delivery, true) order by pincode, id`,
+  );
+  const byPin = new Map<string, DemoOffice[]>();
+  for (const o of offices) {
+    const list = byPin.get(o.pincode) ?? [];
+    list.push({ id: o.id, name: o.name, officeType: o.office_type });
+    byPin.set(o.pincode, list);
+  }
+  return pins
+    .filter((p) => byPin.has(p.code))
+    .map((p) => ({
+      code: p.code,
+      latitude: p.latitude === null ? null : Number(p.latitude),
+      longitude: p.longitude === null ? null : Number(p.longitude),
+      usableCoordinates: USABLE_COORDINATE_QUALITIES.includes(p.coordinate_quality) && p.latitude !== null && p.longitude !== null,
+      circleId: p.primary_circle_id,
+      remote: p.remote,
+      offices: byPin.get(p.code)!,
+    }));
+}
+
+export async function readDemoDirectory(db: Db): Promise<DemoDirectory> {
+  const [pickupOffices, pincodes, products, serviceNorms] = await Promise.all([
+    readPickupOffices(db),
+    readDeliverablePincodes(db),
+    db.select().from(productTable).orderBy(asc(productTable.code)),
+    db.select().from(serviceNormTable).orderBy(asc(serviceNormTable.productCode), asc(serviceNormTable.routeClass)),
+  ]);
+  return { pickupOffices, pincodes, products, serviceNorms };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing.
+
+/*
+ * COPY column lists come from the drizzle tables, so a column added to a table cannot be silently
+ * missed here; created_at/updated_at keep their defaults.
+ */
+function copyColumns<T extends Table>(table: T, omit: readonly (keyof T["_"]["columns"])[]): { keys: string[]; names: string[] } {
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => !omit.includes(key));
+  return { keys: columns.map(([key]) => key), names: columns.map(([, column]) => column.name) };
+}
+
+const SHIPMENT_COPY = copyColumns(shipmentTable, ["createdAt", "updatedAt"]);
+const EVENT_COPY = copyColumns(scanEventTable, ["createdAt"]);
+
+type CopyValues<T extends Table> = Record<keyof Omit<T["$inferInsert"], "createdAt" | "updatedAt">, unknown>;
+
+function copyRow(keys: readonly string[], values: Record<string, unknown>): unknown[] {
+  return keys.map((key) => values[key]);
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+function shipmentValues(s: DemoShipment, id: number, locationIds: readonly number[], firstRemittanceId: number): CopyValues<typeof shipmentTable> {
+  return {
+    id,
+    trackingNumber: s.trackingNumber,
+    bookingDate: s.bookingDate,
+    bookedAt: s.bookedAt.toISOString(),
+    productCode: s.productCode,
+    paymentMode: s.paymentMode,
+    codAmountPaise: s.codAmountPaise,
+    weightGrams: s.weightGrams,
+    declaredValuePaise: s.declaredValuePaise,
+    pickupLocationId: locationIds[s.locationIndex],
+    destinationKind: s.destinationKind,
+    destinationPincode: s.destinationPincode,
+    armyPostOffice: s.armyPostOffice,
+    deliveryOfficeId: s.deliveryOfficeId,
+    routeClass: s.routeClass,
+    serviceNormDays: s.serviceNormDays,
+    promisedDate: s.promisedDate,
+    status: s.status,
+    deliveredAt: iso(s.deliveredAt),
+    attempts: s.attempts,
+    outForDeliveryCount: s.outForDeliveryCount,
+    firstAttemptAt: iso(s.firstAttemptAt),
+    returnedAt: iso(s.returnedAt),
+    rtoDeliveredAt: iso(s.rtoDeliveredAt),
+    lastEventAt: iso(s.lastEventAt),
+    codRemittanceId: s.remittanceIndex === null ? null : firstRemittanceId + s.remittanceIndex,
+    synthetic: true,
+  };
+}
+
+function eventValues(e: DemoScan, id: number, shipmentId: number): CopyValues<typeof scanEventTable> {
+  return {
+    id,
+    shipmentId,
+    occurredAt: e.occurredAt.toISOString(),
+    eventType: e.type,
+    failedReason: e.reason,
+    officeId: e.officeId,
+    officeName: e.officeName,
+    rawText: e.rawText,
+  };
+}
+
+async function countRows(db: Db): Promise<{ shipments: number; synthetic: number }> {
+  const rows = await queryRows<{ shipments: number; synthetic: number }>(
+    db,
+    sql`/* countDemoRows */ select (select count(*) from shipment)::int as shipments,
+        (select count(*) from shipment where synthetic)::int
+          + (select count(*) from pickup_location where synthetic)::int
+          + (select count(*) from cod_remittance where synthetic)::int as synthetic`,
+  );
+  return rows[0]!;
+}
+
+export async function hasShipments(db: Db): Promise<boolean> {
+  const rows = await queryRows<{ any: boolean }>(db, sql`/* hasShipments */ select exists (select 1 from shipment) as any`);
+  return rows[0]!.any;
+}
+
+async function deleteSyntheticRows(db: Db): Promise<void> {
+  const rows = await queryRows<{ real: boolean }>(
+    db,
+    sql`/* deleteSyntheticRows */ select exists (select 1 from shipment where not synthetic)
+        or exists (select 1 from cod_remittance where not synthetic) as real`,
+  );
+  if (!rows[0]!.real) {
+    // Deleting 10M shipments and 50M events row by row takes many minutes; TRUNCATE is instant and,
+    // in PostgreSQL, transactional. Only taken when every row of the three tables is synthetic.
+    await db.execute(sql`truncate scan_event, shipment, cod_remittance`);
+  } else {
+    await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and s.synthetic`);
+    await db.execute(sql`delete from shipment where synthetic`);
+    await db.execute(sql`delete from cod_remittance where synthetic`);
+  }
+  await db.execute(sql`delete from pickup_location where synthetic`);
+}
+
+/*
+ * Per-row foreign-key triggers cost more than everything else in the load (4x on PGlite: each is a
+ * lookup per row per key; 10M shipments and their events run ~150M of them). Like pg_restore
+ * --disable-triggers, a superuser may switch them off for the transaction and check the keys once,
+ * set-wise, afterwards (verifyForeignKeys). Not done when any other trigger is on the tables: that
+ * one would be skipped too.
+ */
+async function canDeferKeyChecks(db: Db): Promise<boolean> {
+  const rows = await queryRows<{ ok: boolean }>(
+    db,
+    sql`/* canDeferKeyChecks */ select current_setting('is_superuser') = 'on' and not exists (
+          select 1 from pg_trigger where not tgisinternal
+            and tgrelid in ('shipment'::regclass, 'scan_event'::regclass, 'cod_remittance'::regclass)) as ok`,
+  );
+  return rows[0]!.ok;
+}
+
+/** The foreign keys of the rows written with triggers off, checked in one pass each. */
+async function verifyForeignKeys(db: Db, firstShipmentId: number, firstEventId: number): Promise<void> {
+  const rows = await queryRows<{ broken: number }>(
+    db,
+    sql`/* verifyForeignKeys */ select
+      (select count(*) from shipment s where s.id >= ${firstShipmentId} and (
+         not exists (select 1 from product p where p.code = s.product_code)
+         or not exists (select 1 from pickup_location l where l.id = s.pickup_location_id)
+         or (s.delivery_office_id is not null and not exists (select 1 from post_office o where o.id = s.delivery_office_id))
+         or (s.cod_remittance_id is not null and not exists (select 1 from cod_remittance r where r.id = s.cod_remittance_id))))
+      + (select count(*) from scan_event e where e.id >= ${firstEventId} and (
+         not exists (select 1 from shipment s where s.id = e.shipment_id)
+         or (e.office_id is not null and not exists (select 1 from post_office o where o.id = e.office_id))))
+      as broken`,
+  );
+  const broken = Number(rows[0]!.broken);
+  if (broken > 0) throw new Error(`The demo load wrote ${broken} rows with a dangling foreign key: rolled back.`);
+}
+
+async function maxId(db: Db, table: "shipment" | "scan_event" | "cod_remittance"): Promise<number> {
+  const rows = await queryRows<{ max: number }>(db, sql`select coalesce(max(id), 0)::int as max from ${sql.identifier(table)}`);
+  return rows[0]!.max;
+}
+
+async function setSequence(db: Db, table: string, last: number): Promise<void> {
+  await db.execute(sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${Math.max(last, 1)}, ${last > 0})`);
+}
+
+async function finishRemittances(db: Db, firstId: number, totals: ReadonlyMap<number, { amount: number; count: number }>): Promise<void> {
+  const entries = [...totals].sort(([a], [b]) => a - b);
+  for (let i = 0; i < entries.length; i += 1000) {
+    const values = entries
+      .slice(i, i + 1000)
+      .map(([index, t]) => sql`(${firstId + index}::int, ${t.amount}::bigint, ${t.count}::int)`);
+    await db.execute(sql`/* finishRemittances */ update cod_remittance r set amount_paise = v.amount, shipment_count = v.n
+      from (values ${sql.join(values, sql`, `)}) as v(id, amount, n) where r.id = v.id`);
+  }
+  await db.execute(sql`delete from cod_remittance where id >= ${firstId} and synthetic and amount_paise = ${PLACEHOLDER_PAISE}`);
+}
+
+/**
+ * Generates and writes the demo data. Refuses (DemoSeedRefusedError) when the database already holds
+ * shipments or synthetic rows, unless `replace`; then the synthetic rows go first (events →
+ * shipments → remittances → synthetic pickup locations) and real rows stay.
+ */
+export async function seedDemo(database: Database, options: DemoSeedOptions, progress: Progress): Promise<DemoSeedReport> {
+  const started = performance.now();
+  const existing = await countRows(database.db);
+  if ((existing.shipments > 0 || existing.synthetic > 0) && !options.replace) {
+    throw new DemoSeedRefusedError(
+      `The database already holds ${existing.shipments.toLocaleString("en-IN")} shipments ` +
+        `(${existing.synthetic.toLocaleString("en-IN")} synthetic rows in all): nothing generated. ` +
+        "Run `dakgraph seed demo --replace` to delete the synthetic rows and generate them again.",
+    );
+  }
+  const directory = await readDemoDirectory(database.db);
+  const plan = planDemo(directory, options);
+  const tally = new DemoTally();
+  let remittances = 0;
+
+  await database.transaction(async (session: Session) => {
+    const db = session.db;
+    // A bulk load's statements may outlast the limit the server sets for API queries.
+    await db.execute(sql`set local statement_timeout = 0`);
+    // Explicit ids are taken from max(id): nobody may insert through the sequences meanwhile.
+    await db.execute(sql`lock table shipment, scan_event, cod_remittance, pickup_location in exclusive mode`);
+    const deferKeyChecks = await canDeferKeyChecks(db);
+    if (options.replace) await deleteSyntheticRows(db);
+
+    const locationIds: number[] = [];
+    for (const loc of plan.locations) {
+      const row = await insertPickupLocation(db, { ...loc, activeTo: null }, true);
+      locationIds.push(row.id);
+    }
+    const firstShipmentId = (await maxId(db, "shipment")) + 1;
+    const firstEventId = (await maxId(db, "scan_event")) + 1;
+    let nextEventId = firstEventId;
+    const firstRemittanceId = (await maxId(db, "cod_remittance")) + 1;
+
+    await session.copyCsv(
+      "cod_remittance",
+      ["id", "reference", "remitted_on", "amount_paise", "shipment_count", "synthetic"],
+      toCsv(plan.remittances.map((r, i) => [firstRemittanceId + i, r.reference, r.remittedOn, PLACEHOLDER_PAISE, 1, true])),
+    );
+
+    if (deferKeyChecks) await db.execute(sql`set local session_replication_role = replica`);
+    const totals = new Map<number, { amount: number; count: number }>();
+    progress.phase("Demo shipments", options.shipments);
+    let shipmentRows: unknown[][] = [];
+    let eventRows: unknown[][] = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      const shipmentCsv = toCsv(shipmentRows);
+      const eventCsv = toCsv(eventRows);
+      const done = shipmentRows.length;
+      shipmentRows = [];
+      eventRows = [];
+      // The next chunk is generated while the server loads this one; events wait for their shipments.
+      await inFlight;
+      inFlight = session
+        .copyCsv("shipment", SHIPMENT_COPY.names, shipmentCsv)
+        .then(() => session.copyCsv("scan_event", EVENT_COPY.names, eventCsv))
+        .then(() => progress.increment(done));
+      inFlight.catch(() => {});
+    };
+
+    let id = firstShipmentId;
+    for (const s of generateShipments(plan)) {
+      tally.add(s);
+      shipmentRows.push(copyRow(SHIPMENT_COPY.keys, shipmentValues(s, id, locationIds, firstRemittanceId)));
+      for (const e of s.events) {
+        eventRows.push(copyRow(EVENT_COPY.keys, eventValues(e, nextEventId, id)));
+        nextEventId += 1;
+      }
+      if (s.remittanceIndex !== null) {
+        const t = totals.get(s.remittanceIndex) ?? { amount: 0, count: 0 };
+        t.amount += s.codAmountPaise!;
+        t.count += 1;
+        totals.set(s.remittanceIndex, t);
+      }
+      id += 1;
+      if (shipmentRows.length >= CHUNK_SHIPMENTS) await flush();
+    }
+    if (shipmentRows.length > 0) await flush();
+    await inFlight;
+    progress.stop();
+
+    await finishRemittances(db, firstRemittanceId, totals);
+    if (deferKeyChecks) {
+      await db.execute(sql`set local session_replication_role = origin`);
+      await verifyForeignKeys(db, firstShipmentId, firstEventId);
+    }
+    remittances = totals.size;
+    await setSequence(db, "shipment", id - 1);
+    await setSequence(db, "scan_event", nextEventId - 1);
+    await setSequence(db, "cod_remittance", firstRemittanceId + plan.remittances.length - 1);
+    // Fresh statistics, or the planner guesses from an empty table on the first queries after a load.
+    // Coverage reads serviceability and the per-PIN delivery rollup: make both agree with what was generated.
+    await seedServiceabilityFromShipments(db);
+    await refreshPinDeliveryRollup(db);
+    await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter`);
+  });
+
+  return {
+    options,
+    lastBookingDate: isoDay(plan.lastBookingDay),
+    locations: plan.locations.length,
+    shipments: tally.shipments,
+    events: tally.events,
+    remittances,
+    distinctPins: tally.pins.size,
+    armyShipments: tally.army,
+    byStatus: tally.byStatus,
+    deliveredBase: tally.deliveredBase,
+    deliveredTarget: tally.deliveredTarget,
+    growth: tally.growth,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The demo data when the database has a directory and no shipment yet (first `npm start`); null otherwise. */
+export async function seedDemoIfEmpty(database: Database, shipments: number, until: string, progress: Progress): Promise<DemoSeedReport | null> {
+  if (!(await isDirectoryLoaded(database)) || (await hasShipments(database.db))) return null;
+  return seedDemo(database, { shipments, seed: DEFAULT_DEMO_SEED, until, replace: false }, progress);
+}
+
+const n = (value: number) => value.toLocaleString("en-IN");
+
+/** The summary printed after a run; its last line marks the data as synthetic. */
+export function describeDemoSeed(report: DemoSeedReport): string {
+  const rate = report.seconds > 0 ? Math.round((report.shipments + report.events) / report.seconds) : 0;
+  const statuses = [...report.byStatus]
+    .sort(([, a], [, b]) => b - a)
+    .map(([status, count]) => `${status} ${n(count)}`)
+    .join(", ");
+  return [
+    `Demo data: ${n(report.shipments)} shipments booked ${DEMO_START_DATE}..${report.lastBookingDate}, ${n(report.events)} scan events, ` +
+      `${n(report.locations)} pickup locations, ${n(report.remittances)} COD remittances (as of ${report.options.until}).`,
+    `Destinations: ${n(report.distinctPins)} distinct PINs plus ${n(report.armyShipments)} Army Postal shipments.`,
+    `Status: ${statuses}.`,
+    `Delivered in ${formatFiscalQuarter(GROWTH_BASE_QUARTER)}: ${n(report.deliveredBase)}; in ${formatFiscalQuarter(GROWTH_TARGET_QUARTER)}: ` +
+      `${n(report.deliveredTarget)}; ratio ${report.growth === null ? "n/a" : `${report.growth.toFixed(2)}×`}.`,
+    `Took ${report.seconds.toFixed(1)} s (${n(rate)} rows/s, shipments and events).`,
+    `SYNTHETIC DATA: generated by dakgraph seed demo (seed ${report.options.seed})`,
+  ].join("\n");
+}

@@ -1,0 +1,59 @@
+import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { getVariableValues, type GraphQLSchema, Kind } from "graphql";
+import type { Context } from "../../context.js";
+import { ErrorCode } from "../../lib/errors.js";
+import { finishAuditEntry, startAuditEntry } from "../../modules/access/access.audit.js";
+import { logger } from "../logger.js";
+
+/**
+ * Every mutation request that reaches execution leaves an audit_log row: who, when, which
+ * operation and root fields, how many bytes of input, and the outcome (OK, or the first error's
+ * code: FORBIDDEN, BAD_USER_INPUT…). Requests refused before execution (limits, allowlist,
+ * variables that do not coerce) cannot change anything and are not logged.
+ *
+ * The row is written before the mutation runs, and the audit fails closed: when it cannot be
+ * written the mutation is refused (AUDIT_LOG_UNAVAILABLE, HTTP 503) and nothing changes. The row is
+ * outside the mutation's transaction, so failed mutations are logged too. Completing the row is
+ * best effort (logged when it fails): the change has happened by then and the PENDING row already
+ * says who asked for it.
+ */
+export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      let entry: number | null = null;
+      return {
+        async responseForOperation({ operation, operationName, source, request, contextValue }) {
+          // Apollo calls this hook even when no operation resolved (an unknown operationName): execution reports that.
+          if (operation?.operation !== "mutation") return null;
+          if (getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors !== undefined) return null;
+          const fields = operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
+          const inputBytes = Buffer.byteLength(source, "utf8") + Buffer.byteLength(JSON.stringify(request.variables ?? {}), "utf8");
+          try {
+            entry = await startAuditEntry(contextValue.database.db, {
+              requestId: contextValue.requestId,
+              viewer: contextValue.viewer,
+              operationName,
+              fields,
+              inputBytes,
+            });
+            return null;
+          } catch (error) {
+            logger.error("audit log write failed: mutation refused", error);
+            const message = "The audit log could not record this mutation, so it was not run. Retry later.";
+            return {
+              http: { status: 503, headers: new HeaderMap() },
+              body: { kind: "single", singleResult: { errors: [{ message, extensions: { code: ErrorCode.AUDIT_LOG_UNAVAILABLE } }] } },
+            };
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (entry === null) return;
+          const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          const outcome = errors === undefined || errors.length === 0 ? "OK" : String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          const id = entry;
+          await finishAuditEntry(contextValue.database.db, id, outcome).catch((error: unknown) => logger.error("audit log completion failed", error, { auditId: id }));
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { createRequire } from "node:module";
+import type { ApolloServerPlugin } from "@apollo/server";
+import {
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+} from "graphql";
+import type { Context } from "../../context.js";
+import { ErrorCode, LimitExceededError } from "../../lib/errors.js";
+import { DEFAULT_PAGE_SIZE } from "../../lib/pagination.js";
+import type { ComplexityEstimator } from "graphql-query-complexity/cjs";
+
+// The CommonJS build: its ESM build deep-imports graphql's .mjs files, while Node resolves `graphql`
+// to the CommonJS ones, and the two copies reject each other's schema objects
+// (https://github.com/slicknode/graphql-query-complexity/issues/100). Loaded with require(): Node's
+// CommonJS export detection misses its re-exported names, and default-import interop differs
+// between Node and vitest.
+const { fieldExtensionsEstimator, getComplexity } = createRequire(import.meta.url)(
+  "graphql-query-complexity/cjs",
+) as typeof import("graphql-query-complexity/cjs");
+
+/** Assumed length of a list field that takes no `first` (circles, a circle's regions, products). */
+export const UNPAGED_LIST_ESTIMATE = 25;
+
+/** Types returned by a field with a `first` argument (connections, pincodesNear's result): their lists are the page. */
+function pagedTypes(schema: GraphQLSchema): Set<string> {
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.args.some((arg) => arg.name === "first")) names.add(getNamedType(field.type).name);
+    }
+  }
+  return names;
+}
+
+/**
+ * The cost model: a scalar costs nothing; an object costs 1 (one row to fetch) plus its
+ * selections; a field with `first` costs 1 + first × its selections (first is clamped to the page
+ * size limit, which the resolver enforces anyway; absent, the default page of 50); a list without
+ * `first` counts as 25 items. So the estimate is an upper bound of rows fetched, in the spirit of
+ * GitHub's node limit. A field's own `complexity` (type-graphql's option) overrides all this.
+ */
+export function costEstimator(schema: GraphQLSchema, maxPageSize: number): ComplexityEstimator {
+  const paged = pagedTypes(schema);
+  return ({ type, field, args, childComplexity }) => {
+    // Introspection is bounded by the schema's size and by the depth plugin's introspection limits.
+    if (field.name.startsWith("__") || type.name.startsWith("__")) return isCompositeType(getNamedType(field.type)) ? 1 + childComplexity : 0;
+    if (!isCompositeType(getNamedType(field.type))) return 0;
+    if ("first" in args || field.args.some((arg) => arg.name === "first")) {
+      const first = typeof args.first === "number" ? Math.max(0, Math.min(args.first, maxPageSize)) : Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
+      return 1 + first * childComplexity;
+    }
+    if (isListType(getNullableType(field.type)) && !paged.has(type.name)) return 1 + UNPAGED_LIST_ESTIMATE * childComplexity;
+    return 1 + childComplexity;
+  };
+}
+
+/** Refuses operations whose estimated cost exceeds `max`, before any resolver (and so any SQL) runs. */
+export function costLimitPlugin(schema: GraphQLSchema, max: number, maxPageSize: number): ApolloServerPlugin<Context> {
+  const estimators = [fieldExtensionsEstimator(), costEstimator(schema, maxPageSize)];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operationName, request }) {
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, estimators, ...(operationName === null ? {} : { operationName }) });
+          } catch {
+            // Variables that do not coerce: execution rejects them (BAD_USER_INPUT, HTTP 400) before any resolver runs.
+            return;
+          }
+          if (cost > max) {
+            throw new LimitExceededError(
+              ErrorCode.QUERY_TOO_COMPLEX,
+              "maxCost",
+              cost,
+              max,
+              `The operation's estimated cost is ${cost}; at most ${max} is allowed (DAKGRAPH_MAX_COST). Ask for smaller pages (first) or fewer nested lists.`,
+            );
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../src/db/client.js";
+import { progressBar } from "../src/lib/progress.js";
+import { parseTrackingNumber } from "../src/lib/s10.js";
+import { type DemoOptions, generateShipments, planDemo } from "../src/modules/demo/demo.generator.js";
+import { type DemoSeedReport, DemoSeedRefusedError, readDemoDirectory, seedDemo } from "../src/modules/demo/demo.seed.js";
+import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
+import { deriveShipmentState, parseScanText, type ScanEvent } from "../src/modules/shipment/scan-event.rules.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createTestGraph } from "./support/graph.js";
+
+const OPTIONS: DemoOptions = { shipments: 20_000, seed: 11, until: "2026-09-30" };
+
+describe.each(engines)("the synthetic demo data on %s", (engine) => {
+  let db: TestDatabase;
+  let report: DemoSeedReport;
+  const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(db.database.db, query);
+
+  /** Every generated column of every synthetic row, in id order: equal hashes mean identical data. */
+  async function contentHash(): Promise<string> {
+    const [hash] = await rows<{ shipments: string; events: string; remittances: string; locations: string }>(sql`
+      select
+        (select md5(string_agg(row(tracking_number, booking_date, booked_at, product_code, payment_mode, cod_amount_paise,
+           weight_grams, declared_value_paise, destination_kind, destination_pincode, army_post_office, delivery_office_id,
+           route_class, service_norm_days, promised_date, status, delivered_at, attempts, out_for_delivery_count,
+           first_attempt_at, returned_at, rto_delivered_at, last_event_at, cod_remittance_id)::text, '|' order by id)) from shipment) as shipments,
+        (select md5(string_agg(row(shipment_id, occurred_at, event_type, failed_reason, office_id, office_name, raw_text)::text, '|' order by id))
+           from scan_event) as events,
+        (select md5(string_agg(row(reference, remitted_on, amount_paise, shipment_count)::text, '|' order by id)) from cod_remittance) as remittances,
+        (select md5(string_agg(row(code, post_office_id, active_from, daily_capacity)::text, '|' order by code)) from pickup_location) as locations`);
+    return JSON.stringify(hash);
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    await loadDirectoryFromPackages(db.database, progressBar(false));
+    report = await seedDemo(db.database, { ...OPTIONS, replace: false }, progressBar(false));
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("opens 6 pickup locations before FY2022-23 and has all 13 open on the MoU day", async () => {
+    const [counts] = await rows<{ before: number; mou: number; all: number; synthetic: number }>(sql`
+      select count(*) filter (where active_from <= '2022-04-01' and (active_to is null or active_to >= '2022-04-01'))::int as before,
+             count(*) filter (where active_from <= '2024-10-04' and (active_to is null or active_to >= '2024-10-04'))::int as mou,
+             count(*)::int as all, count(*) filter (where synthetic)::int as synthetic
+      from pickup_location`);
+    expect(counts).toEqual({ before: 6, mou: 13, all: 13, synthetic: 13 });
+    const early = await rows<{ n: number }>(sql`
+      select count(*)::int as n from shipment s join pickup_location p on p.id = s.pickup_location_id
+      where s.booking_date < p.active_from`);
+    expect(early[0]!.n).toBe(0);
+  });
+
+  it("grows delivered volume about three-fold from Q4 FY2022-23 to Q2 FY2024-25", async () => {
+    const [q] = await rows<{ base: number; target: number }>(sql`
+      select count(*) filter (where delivered_at >= '2023-01-01T00:00:00+05:30' and delivered_at < '2023-04-01T00:00:00+05:30')::int as base,
+             count(*) filter (where delivered_at >= '2024-07-01T00:00:00+05:30' and delivered_at < '2024-10-01T00:00:00+05:30')::int as target
+      from shipment where status = 'DELIVERED'`);
+    const ratio = q!.target / q!.base;
+    expect(ratio).toBeGreaterThanOrEqual(2.7);
+    expect(ratio).toBeLessThanOrEqual(3.3);
+    expect([report.deliveredBase, report.deliveredTarget]).toEqual([q!.base, q!.target]);
+  });
+
+  it("answers the partnership's headline figures through the graph", async () => {
+    const graph = await createTestGraph(db.database);
+    try {
+      const result = await graph.execute(`{
+        before: pickupLocations(activeOn: "2022-04-01") { code synthetic }
+        mou: pickupLocations(activeOn: "2024-10-04") { code }
+        base: coverage(level: NATIONAL, asOf: "2023-03-31", quarter: "FY2022-23-Q4") { areas { shipmentsDelivered } }
+        target: coverage(level: NATIONAL, asOf: "2024-09-30", quarter: "FY2024-25-Q2") { areas { shipmentsDelivered pinsServiceable armyLocationsServed remotePinsServed } }
+        nubra: pincode(code: "194401") { remoteClasses }
+        booked: shipmentStats(groupBy: [BOOKING_QUARTER]) { bookingQuarter shipments }
+      }`);
+      expect(result.errors).toBeUndefined();
+      const data = result.data as {
+        before: { synthetic: boolean }[];
+        mou: unknown[];
+        base: { areas: { shipmentsDelivered: number }[] };
+        target: { areas: { shipmentsDelivered: number; pinsServiceable: number; armyLocationsServed: number; remotePinsServed: number }[] };
+        nubra: { remoteClasses: string[] };
+        booked: { bookingQuarter: string; shipments: number }[];
+      };
+      expect(data.before).toHaveLength(6);
+      expect(data.before.every((p) => p.synthetic)).toBe(true);
+      expect(data.mou).toHaveLength(13);
+      const ratio = data.target.areas[0]!.shipmentsDelivered / data.base.areas[0]!.shipmentsDelivered;
+      expect(ratio).toBeGreaterThan(2.7);
+      expect(ratio).toBeLessThan(3.3);
+      const india = data.target.areas[0]!;
+      expect(india.pinsServiceable).toBeGreaterThan(1000);
+      expect(india.armyLocationsServed).toBeGreaterThan(0);
+      expect(india.remotePinsServed).toBeGreaterThan(0);
+      expect(data.nubra.remoteClasses).toEqual(["LADAKH_JK_HILLS"]);
+      expect(data.booked[0]!.bookingQuarter).toBe("FY2021-22-Q1");
+      const { diffPinDeliveryRollup } = await import("../src/modules/coverage/coverage.repository.js");
+      expect(await diffPinDeliveryRollup(db.database.db)).toEqual([]);
+    } finally {
+      await graph.stop();
+    }
+  });
+
+  it("books only through the last complete quarter before --until, in IST working hours", async () => {
+    const [b] = await rows<{ first: string; last: string; bad: number }>(sql`
+      select min(booking_date)::text as first, max(booking_date)::text as last,
+             count(*) filter (where (booked_at at time zone 'Asia/Kolkata')::date <> booking_date
+               or extract(hour from booked_at at time zone 'Asia/Kolkata') not between 9 and 17
+               or extract(dow from booked_at at time zone 'Asia/Kolkata') = 0)::int as bad
+      from shipment`);
+    expect(b).toEqual({ first: "2021-04-01", last: "2026-06-30", bad: 0 });
+  });
+
+  it("gives every shipment a valid S10 tracking number, unique per booking date", async () => {
+    const tracking = await rows<{ tracking_number: string; product_code: string }>(sql`select tracking_number, product_code from shipment`);
+    expect(tracking).toHaveLength(OPTIONS.shipments);
+    for (const { tracking_number: t, product_code: p } of tracking) {
+      expect(parseTrackingNumber(t)).toBe(t);
+      expect(t[0]).toBe(p.startsWith("SPEED_POST") ? "E" : p === "REGISTERED_PARCEL" ? "R" : "C");
+    }
+    expect(new Set(tracking.map((t) => t.tracking_number)).size).toBe(tracking.length);
+  });
+
+  it("stores exactly the state deriveShipmentState gives for each timeline", async () => {
+    const shipments = await rows<{
+      id: number;
+      status: string;
+      delivered_at: string | null;
+      attempts: number;
+      out_for_delivery_count: number;
+      first_attempt_at: string | null;
+      returned_at: string | null;
+      rto_delivered_at: string | null;
+      last_event_at: string | null;
+    }>(sql`select id, status, delivered_at::text, attempts, out_for_delivery_count, first_attempt_at::text, returned_at::text,
+             rto_delivered_at::text, last_event_at::text from shipment order by id`);
+    const events = await rows<{ shipment_id: number; occurred_at: string; event_type: ScanEvent["type"]; failed_reason: ScanEvent["reason"]; raw_text: string }>(
+      sql`select shipment_id, occurred_at::text, event_type, failed_reason, raw_text from scan_event order by shipment_id, occurred_at`,
+    );
+    const timelines = new Map<number, ScanEvent[]>();
+    for (const e of events) {
+      const list = timelines.get(e.shipment_id) ?? [];
+      list.push({ type: e.event_type, reason: e.failed_reason, occurredAt: new Date(e.occurred_at) });
+      timelines.set(e.shipment_id, list);
+      expect(parseScanText(e.raw_text)).toEqual({ type: e.event_type, reason: e.failed_reason });
+    }
+    const ms = (text: string | null) => (text === null ? null : new Date(text).getTime());
+    for (const s of shipments) {
+      const state = deriveShipmentState(timelines.get(s.id) ?? []);
+      expect({
+        status: s.status,
+        deliveredAt: ms(s.delivered_at),
+        attempts: s.attempts,
+        outForDeliveryCount: s.out_for_delivery_count,
+        firstAttemptAt: ms(s.first_attempt_at),
+        returnedAt: ms(s.returned_at),
+        rtoDeliveredAt: ms(s.rto_delivered_at),
+        lastEventAt: ms(s.last_event_at),
+      }).toEqual({
+        status: state.status,
+        deliveredAt: state.deliveredAt?.getTime() ?? null,
+        attempts: state.attempts,
+        outForDeliveryCount: state.outForDeliveryCount,
+        firstAttemptAt: state.firstAttemptAt?.getTime() ?? null,
+        returnedAt: state.returnedAt?.getTime() ?? null,
+        rtoDeliveredAt: state.rtoDeliveredAt?.getTime() ?? null,
+        lastEventAt: state.lastEventAt?.getTime() ?? null,
+      });
+    }
+    const perShipment = events.length / shipments.length;
+    expect(perShipment).toBeGreaterThanOrEqual(4);
+    expect(perShipment).toBeLessThanOrEqual(6.5);
+  });
+
+  it("never counts a returned parcel as delivered, and keeps outcome shares plausible", async () => {
+    const [o] = await rows<{ wrong: number; attempted: number; rto: number; lost: number; cod: number; total: number }>(sql`
+      select (select count(*) from shipment s where s.status = 'DELIVERED'
+                and exists (select 1 from scan_event e where e.shipment_id = s.id and e.event_type = 'DELIVERED_TO_SENDER'))::int as wrong,
+             count(*) filter (where attempts > 0)::int as attempted,
+             count(*) filter (where status = 'RTO_DELIVERED')::int as rto,
+             count(*) filter (where status = 'LOST')::int as lost,
+             count(*) filter (where payment_mode = 'COD')::int as cod,
+             count(*)::int as total
+      from shipment`);
+    expect(o!.wrong).toBe(0);
+    expect(o!.attempted / o!.total).toBeGreaterThan(0.1);
+    expect(o!.attempted / o!.total).toBeLessThan(0.15);
+    expect(o!.rto / o!.total).toBeGreaterThan(0.03);
+    expect(o!.rto / o!.total).toBeLessThan(0.06);
+    expect(o!.lost).toBeGreaterThan(0);
+    expect(o!.cod / o!.total).toBeGreaterThan(0.3);
+    expect(o!.cod / o!.total).toBeLessThan(0.45);
+  });
+
+  it("delivers to an office of the destination PIN, or through an APO for Army Postal destinations", async () => {
+    const [d] = await rows<{ foreign_office: number; army: number; bad_army: number; remote: number }>(sql`
+      select (select count(*) from shipment s join post_office o on o.id = s.delivery_office_id where o.pincode <> s.destination_pincode)::int as foreign_office,
+             count(*) filter (where destination_kind = 'ARMY_POSTAL')::int as army,
+             count(*) filter (where destination_kind = 'ARMY_POSTAL' and (delivery_office_id is not null or destination_pincode not like '9%'
+               or route_class <> 'REMOTE'))::int as bad_army,
+             count(*) filter (where destination_pincode like '744%' or destination_pincode in ('194401', '794102', '794114', '794107'))::int as remote
+      from shipment`);
+    expect(d).toMatchObject({ foreign_office: 0, bad_army: 0 });
+    expect(d!.army).toBeGreaterThan(0);
+    expect(d!.remote).toBeGreaterThan(0);
+  });
+
+  it("remits COD in batches whose amounts are the exact sums of their shipments", async () => {
+    const [r] = await rows<{ batches: number; wrong: number; bad_days: number; outstanding: number }>(sql`
+      select (select count(*) from cod_remittance)::int as batches,
+             (select count(*) from cod_remittance r where r.amount_paise <> (select sum(cod_amount_paise) from shipment s where s.cod_remittance_id = r.id)
+                or r.shipment_count <> (select count(*) from shipment s where s.cod_remittance_id = r.id))::int as wrong,
+             (select count(*) from shipment s join cod_remittance r on r.id = s.cod_remittance_id
+                where r.remitted_on - (s.delivered_at at time zone 'Asia/Kolkata')::date not between 5 and 14)::int as bad_days,
+             (select count(*) from shipment where payment_mode = 'COD' and status = 'DELIVERED' and cod_remittance_id is null)::int as outstanding`);
+    expect(r!.batches).toBe(report.remittances);
+    expect(r!.wrong).toBe(0);
+    expect(r!.bad_days).toBe(0);
+    expect(r!.outstanding).toBeGreaterThan(0);
+  });
+
+  it("marks every row it wrote as synthetic", async () => {
+    const [s] = await rows<{ real: number }>(sql`
+      select (select count(*) from shipment where not synthetic)::int + (select count(*) from cod_remittance where not synthetic)::int
+           + (select count(*) from pickup_location where not synthetic)::int as real`);
+    expect(s!.real).toBe(0);
+  });
+
+  it("generates the same shipments from the same options, and others from another seed", async () => {
+    const directory = await readDemoDirectory(db.database.db);
+    const sample = (options: DemoOptions) => {
+      const hash = createHash("sha256");
+      let i = 0;
+      for (const s of generateShipments(planDemo(directory, options))) {
+        hash.update(JSON.stringify(s));
+        if (++i === 2_000) break;
+      }
+      return hash.digest("hex");
+    };
+    expect(sample(OPTIONS)).toBe(sample(OPTIONS));
+    expect(sample({ ...OPTIONS, seed: 12 })).not.toBe(sample(OPTIONS));
+  });
+
+  it("refuses a database with shipments, and --replace writes identical rows again", async () => {
+    const before = await contentHash();
+    await expect(seedDemo(db.database, { ...OPTIONS, replace: false }, progressBar(false))).rejects.toThrow(DemoSeedRefusedError);
+    await seedDemo(db.database, { ...OPTIONS, replace: true }, progressBar(false));
+    expect(await contentHash()).toBe(before);
+    const [next] = await rows<{ id: number }>(sql`select nextval(pg_get_serial_sequence('shipment', 'id'))::int as id`);
+    expect(next!.id).toBe(OPTIONS.shipments + 1);
+  });
+});
