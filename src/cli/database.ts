@@ -9,6 +9,12 @@ export async function openConfiguredDatabase(): Promise<{ config: Config; databa
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl === null ? config.dataDir : null,
   });
-  await migrate(database);
+  try {
+    await migrate(database);
+  } catch (error) {
+    // An open postgres.js pool would keep the process alive after the error is reported.
+    await database.close();
+    throw error;
+  }
   return { config, database };
 }
