@@ -382,9 +382,12 @@ describe.each(engines)("the bad-input corpus over HTTP on %s", (engine) => {
     expect(serviceable.body.errors).toBeUndefined();
     before = await databaseFingerprint(db.database);
   });
+  // The tally of outcomes, printed at the end: the codes a client of this corpus sees, and how often.
+  const outcomes = new Map<string, number>();
   afterAll(async () => {
     await server?.close();
     await db?.drop();
+    console.info(`bad-input corpus on ${engine}: ${[...outcomes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(", ")}`);
   });
 
   // Cases are built lazily (they need the office id), so the table is listed by name up front.
@@ -414,6 +417,7 @@ describe.each(engines)("the bad-input corpus over HTTP on %s", (engine) => {
     const errors = Array.isArray(result.body) ? result.body.flatMap((r: { errors?: unknown[] }) => r.errors ?? []) : (result.body.errors ?? []);
     const outcome = errors.length === 0 ? "OK" : errors[0].extensions?.code;
     expect(outcome, JSON.stringify(result.body).slice(0, 400)).toBe(badCase.expect);
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     expect(JSON.stringify(result.body)).not.toMatch(/\bat .*\.(ts|js):\d+|stacktrace|select .* from /i);
     expect(await databaseFingerprint(db.database)).toEqual(before);
   });
