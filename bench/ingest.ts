@@ -13,6 +13,7 @@ import { isDirectoryLoaded, loadDirectoryFromPackages } from "../src/modules/pos
 import { findPickupLocationByCode, insertPickupLocation } from "../src/modules/pickup-location/pickup-location.repository.js";
 import { importShipmentsFile } from "../src/modules/shipment/shipment.import.js";
 import { loadConfig } from "../src/config.js";
+import { createApiKey } from "../src/modules/access/access.keys.js";
 import { createSchema } from "../src/schema.js";
 import { createApolloServer } from "../src/server/apollo.js";
 import { listen } from "../src/server/http.js";
@@ -113,16 +114,19 @@ const importSeconds = (performance.now() - importStarted) / 1000;
 console.error(`import: ${report.records} records, ${report.shipments.created} created, ${report.rejected} rejected in ${importSeconds.toFixed(1)} s`);
 
 // The mutation over HTTP, as a client sends it, against the server in production mode on loopback.
-const config = loadConfig({ NODE_ENV: "production", PORT: "0", DATABASE_URL: url });
+// The per-key rate limit would throttle the load generator itself: lifted for the run.
+const config = loadConfig({ NODE_ENV: "production", PORT: "0", DATABASE_URL: url, DAKGRAPH_RATE_LIMIT_PER_MINUTE: "1000000", DAKGRAPH_RATE_LIMIT_BURST: "1000000" });
 const apollo = createApolloServer(await createSchema(), config);
 await apollo.start();
 const server = await listen({ config, database, apollo });
+// An OPERATOR key of the bench database, made for this run: mutations need one.
+const { key } = await createApiKey(db, { name: `bench ${new Date().toISOString()}`, organisation: "PARTNERSHIP", roles: ["OPERATOR"] });
 const MUTATION = "mutation Record($input: RecordShipmentsInput!) { recordShipments(input: $input) { created updated unchanged } }";
 async function record(items: Record<string, unknown>[]): Promise<{ ms: number; counts: { created: number; unchanged: number } }> {
   const started = performance.now();
   const response = await fetch(server.url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
     body: JSON.stringify({ query: MUTATION, variables: { input: { shipments: items } } }),
   });
   const body = (await response.json()) as { data?: { recordShipments: { created: number; unchanged: number } }; errors?: unknown };

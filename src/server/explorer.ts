@@ -52,6 +52,28 @@ query AndamanPins {
 query Circles {
   circles { name officeCount pincodeCount regions { name officeCount } }
 }
+
+# The queries below read partnership data: set the Authorization header (Headers tab) to
+# {"Authorization": "Bearer <key>"} with the key the first start printed. Shipments, scans and
+# remittances from \`dakgraph seed demo\` are SYNTHETIC (their \`synthetic\` field says so).
+
+# Pickup locations open on the MoU day, with their latest shipments and each one's last scan.
+query PickupDashboard {
+  pickupLocations(activeOn: "2024-10-04") {
+    code name dailyCapacity synthetic
+    shipments(first: 5) {
+      totalCount
+      nodes { trackingNumber bookedAt status destinationPincode deliveryOffice { name } lastEvent { eventType occurredAt } }
+    }
+  }
+}
+
+# Reach by postal circle in Q2 FY2024-25: serviceable and active PINs, Army locations, remote PINs.
+query CoverageByCircle {
+  coverage(level: CIRCLE, asOf: "2024-09-30", quarter: "Q2 FY25") {
+    areas { area pinsTotal pinsServiceable pinsActive armyLocationsServed remotePinsServed shipmentsDelivered shareServed { value } }
+  }
+}
 `;
 
 export function renderExplorer(endpoint: string): string {
