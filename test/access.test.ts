@@ -1,6 +1,8 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, isInterfaceType, isObjectType } from "graphql";
-import { SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createContext } from "../src/context.js";
@@ -198,6 +200,36 @@ describe.each(engines)("access on %s", (engine) => {
       .setIssuer("elsewhere")
       .sign(new TextEncoder().encode(JWT_SECRET));
     expect((await server.request({ query: viewerQuery }, { headers: { authorization: `Bearer ${wrongIssuer}` } })).status).toBe(401);
+  });
+
+  it("accepts a JWT signed by a key of the configured JWKS endpoint, and refuses one signed by another key", async () => {
+    // A local identity provider: an HTTP server publishing one RSA public key as a JWKS document.
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    const other = await generateKeyPair("RS256");
+    const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    const idp = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => idp.listen(0, "127.0.0.1", resolve));
+    const jwksUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`;
+    const withJwks = await startTestServer(db.database, { DAKGRAPH_JWKS_URL: jwksUrl, DAKGRAPH_JWT_AUDIENCE: "dakgraph" });
+    try {
+      const sign = (key: Parameters<SignJWT["sign"]>[0]) =>
+        new SignJWT({ org: "AMAZON", roles: ["ANALYST"], name: "Amazon analyst" })
+          .setProtectedHeader({ alg: "RS256", kid: "k1" })
+          .setAudience("dakgraph")
+          .setExpirationTime("5m")
+          .sign(key);
+      const me = await withJwks.request({ query: viewerQuery }, { headers: { authorization: `Bearer ${await sign(privateKey)}` } });
+      expect(me.body.data.viewer).toMatchObject({ authenticated: true, kind: "token", organisation: "AMAZON", roles: ["ANALYST"] });
+      const forged = await withJwks.request({ query: viewerQuery }, { headers: { authorization: `Bearer ${await sign(other.privateKey)}` } });
+      expect(forged.status).toBe(401);
+      expect(forged.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    } finally {
+      await withJwks.close();
+      await new Promise<void>((resolve) => idp.close(() => resolve()));
+    }
   });
 
   it("lets anonymous callers read the public directory and nothing else", async () => {
