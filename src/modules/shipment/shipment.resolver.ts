@@ -335,6 +335,7 @@ export class ScanEventResolver {
     return toGlobalId("ScanEvent", e.id);
   }
 
+  @Restricted(Role.OPERATOR)
   @FieldResolver(() => PostOffice, { nullable: true, description: "The directory office that scanned, when known." })
   async office(@Root() e: ScanEventRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
     return e.officeId === null ? null : ctx.loaders.postOfficeById.load(e.officeId);

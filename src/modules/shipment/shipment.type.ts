@@ -3,6 +3,7 @@ import { FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
 import { ConnectionType } from "../../lib/pagination.js";
 import { TrackingNumberScalar } from "../../lib/s10.js";
 import { DateScalar, DateTimeScalar } from "../../lib/scalars.js";
+import { Restricted, Role } from "../access/access.roles.js";
 import { Node } from "../node/node.type.js";
 import { ROUTE_CLASSES } from "../service-norm/service-norm.sql.js";
 import {
@@ -206,6 +207,8 @@ export class ScanEvent extends Node {
   @Field(() => FailedAttemptReason, { nullable: true, description: "Why the attempt failed; set on DELIVERY_ATTEMPTED scans only." })
   failedReason!: string | null;
 
+  // The offices of a timeline trace the parcel to its addressee's delivery office: address-level detail.
+  @Restricted(Role.OPERATOR)
   @Field(() => String, { nullable: true, description: "The office as India Post's feed names it (kept even when it matches no directory office)." })
   officeName!: string | null;
 
