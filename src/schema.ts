@@ -14,6 +14,7 @@ import {
 import { NodeResolver } from "./modules/node/node.resolver.js";
 import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
 import { ProductResolver } from "./modules/product/product.resolver.js";
+import { ProvenanceResolver } from "./modules/provenance/provenance.resolver.js";
 import {
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,
@@ -48,6 +49,7 @@ export const RESOLVERS = [
   NearbyOfficeResolver,
   PickupLocationNearbyResolver,
   ShipmentDistanceResolver,
+  ProvenanceResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -76,6 +76,7 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
         target: coverage(level: NATIONAL, asOf: "2024-09-30", quarter: "FY2024-25-Q2") { areas { shipmentsDelivered pinsServiceable armyLocationsServed remotePinsServed } }
         nubra: pincode(code: "194401") { remoteClasses }
         booked: shipmentStats(groupBy: [BOOKING_QUARTER]) { bookingQuarter shipments }
+        dataProvenance { containsSyntheticData rows { kind real synthetic } }
       }`);
       expect(result.errors).toBeUndefined();
       const data = result.data as {
@@ -98,6 +99,9 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
       expect(india.remotePinsServed).toBeGreaterThan(0);
       expect(data.nubra.remoteClasses).toEqual(["LADAKH_JK_HILLS"]);
       expect(data.booked[0]!.bookingQuarter).toBe("FY2021-22-Q1");
+      const provenance = (result.data as { dataProvenance: { containsSyntheticData: boolean; rows: { kind: string; real: number; synthetic: number }[] } }).dataProvenance;
+      expect(provenance.containsSyntheticData).toBe(true);
+      expect(provenance.rows.find((r) => r.kind === "shipments")).toEqual({ kind: "shipments", real: 0, synthetic: report.shipments });
       const { diffPinDeliveryRollup } = await import("../src/modules/coverage/coverage.repository.js");
       expect(await diffPinDeliveryRollup(db.database.db)).toEqual([]);
     } finally {

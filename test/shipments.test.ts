@@ -222,6 +222,14 @@ describe.each(engines)("operations on %s", (engine) => {
     });
   });
 
+  it("says the data is real when no row came from the demo generator", async () => {
+    const result = await graph.execute("{ dataProvenance { containsSyntheticData rows { kind real synthetic } } }");
+    const provenance = (result.data as { dataProvenance: { containsSyntheticData: boolean; rows: { kind: string; real: number; synthetic: number }[] } }).dataProvenance;
+    expect(provenance.containsSyntheticData).toBe(false);
+    expect(provenance.rows.find((r) => r.kind === "shipments")!.real).toBeGreaterThanOrEqual(1000);
+    expect(result.statements).toBe(1);
+  });
+
   it("filters, pages and groups shipments", async () => {
     const page1 = await graph.execute(ShipmentsDocument, { filter: { paymentMode: "COD", bookedInQuarter: "Q2 FY25" }, first: 100 });
     expect(page1.data!.shipments.totalCount).toBe(334);

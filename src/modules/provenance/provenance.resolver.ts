@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import { Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
+import type { Context } from "../../context.js";
+import { queryRows } from "../../db/client.js";
+import { ATTRIBUTION_TEXT } from "../../server/attribution.js";
+import { Restricted } from "../access/access.roles.js";
+
+@ObjectType("RowOrigin", { description: "How many rows of one kind of partnership data are real and how many synthetic." })
+class RowOrigin {
+  @Field(() => String, { description: "What the rows are: pickup locations, shipments, COD remittances or serviceability periods." })
+  kind!: string;
+
+  @Field(() => Int, { description: "Rows recorded through the mutations or the importers: the partners' own data." })
+  real!: number;
+
+  @Field(() => Int, { description: "Rows made by `dakgraph seed demo`: synthetic, never the partners' data." })
+  synthetic!: number;
+}
+
+@ObjectType("DataProvenance", {
+  description:
+    "Where the graph's data comes from. Dashboards and the quarterly report show a 'synthetic data' banner whenever " +
+    "`containsSyntheticData` is true.",
+})
+class DataProvenance {
+  @Field(() => Boolean, { description: "True when any partnership row was made by the demo generator: figures then describe synthetic data." })
+  containsSyntheticData!: boolean;
+
+  @Field(() => [RowOrigin], { description: "Real and synthetic row counts per kind of partnership data." })
+  rows!: RowOrigin[];
+
+  @Field(() => String, { description: "The open-data attribution of the post-office directory (real data, GODL-India)." })
+  directoryAttribution!: string;
+}
+
+const KINDS = [
+  ["pickup locations", "pickup_location"],
+  ["shipments", "shipment"],
+  ["COD remittances", "cod_remittance"],
+  ["serviceability periods", "serviceability"],
+] as const;
+
+@Resolver()
+export class ProvenanceResolver {
+  @Restricted()
+  @Query(() => DataProvenance, { description: "Real versus synthetic data in the graph, and the directory's attribution. One statement." })
+  async dataProvenance(@Ctx() ctx: Context): Promise<DataProvenance> {
+    const parts = KINDS.map(
+      ([kind, table]) =>
+        sql`select ${kind} as kind, count(*) filter (where not synthetic)::int as real, count(*) filter (where synthetic)::int as synthetic from ${sql.identifier(table)}`,
+    );
+    const rows = await queryRows<RowOrigin>(ctx.database.db, sql`/* dataProvenance */ ${sql.join(parts, sql` union all `)}`);
+    const origins = rows.map((r) => Object.assign(new RowOrigin(), { kind: r.kind, real: Number(r.real), synthetic: Number(r.synthetic) }));
+    return Object.assign(new DataProvenance(), {
+      containsSyntheticData: origins.some((o) => o.synthetic > 0),
+      rows: origins,
+      directoryAttribution: ATTRIBUTION_TEXT,
+    });
+  }
+}
