@@ -6,6 +6,7 @@ import { ConfigError } from "../config.js";
 import { progressBar } from "../lib/progress.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../modules/post-office/post-office.directory.js";
 import { createSchema, printSchemaSdl } from "../schema.js";
+import { loadOperationRegistry } from "../server/operation-registry.js";
 import { openConfiguredDatabase } from "./database.js";
 import { registerPostOfficeImport } from "./import-post-offices.js";
 import { registerServiceabilityImport } from "./import-serviceability.js";
@@ -58,6 +59,22 @@ loadCommand
     } finally {
       await database.close();
     }
+  });
+
+program
+  .command("operations")
+  .description(
+    "List the registered operations (src/operations/*.graphql): the allowlist that DAKGRAPH_OPERATIONS=allowlist enforces, " +
+      "with the sha256 a client sends as extensions.persistedQuery.sha256Hash or documentId",
+  )
+  .option("--text", "print each operation's canonical text too")
+  .action((options: { text?: boolean }) => {
+    const registry = [...loadOperationRegistry().values()].sort((a, b) => a.name.localeCompare(b.name));
+    for (const op of registry) {
+      console.log(`${op.hash}  ${op.name}`);
+      if (options.text) console.log(`${op.text}\n`);
+    }
+    console.error(`${registry.length} registered operations.`);
   });
 
 const importCommand = program.command("import").description("Import data files (idempotent upserts)");
