@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
 import type { Database } from "../../db/client.js";
-import type { Progress } from "../../lib/progress.js";
+import { type Progress, progressBar } from "../../lib/progress.js";
 import type { CoordinateQualityValue } from "../pincode/pincode.sql.js";
 import { ensurePincodes, refreshPincodes } from "../pincode/pincode.repository.js";
 import { ensureUnits, type UnitIds, type UnitNames, unitKey } from "../postal-hierarchy/postal-hierarchy.repository.js";
@@ -298,8 +298,6 @@ function startLine(parsed: ParsedRecord): number {
 
 const BATCH = 1_000;
 
-const silent: Progress = { phase() {}, increment() {}, stop() {} };
-
 async function fileSize(filePath: string): Promise<number> {
   let stat: fs.Stats;
   try {
@@ -326,7 +324,7 @@ export async function importPostOfficeCsv(
   options: { progress?: Progress } = {},
 ): Promise<PostOfficeImportReport> {
   const started = performance.now();
-  const progress = options.progress ?? silent;
+  const progress = options.progress ?? progressBar(false);
   const origin = path.basename(filePath);
   const size = await fileSize(filePath);
 

@@ -6,11 +6,11 @@ import { sql } from "drizzle-orm";
 import type { Database, Session } from "../../db/client.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
-import type { Progress } from "../../lib/progress.js";
+import { type Progress, progressBar } from "../../lib/progress.js";
 import { parseDateTime } from "../../lib/scalars.js";
 import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
 import { planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
-import { updateShipmentFacts } from "./shipment.repository.js";
+import { BOOKING_COLUMN_NAMES, bookingValues, updateShipmentFacts } from "./shipment.repository.js";
 
 /*
  * `dakgraph import shipments --file FILE`: shipments and/or scan events from CSV or NDJSON.
@@ -57,24 +57,6 @@ const EVENT_CHUNK = 1_000;
 /** Reject lines kept in the report; past this only the count grows. */
 const MAX_REJECTS_LISTED = 1_000;
 
-const STAGE_COLUMNS = [
-  "tracking_number",
-  "booking_date",
-  "booked_at",
-  "product_code",
-  "payment_mode",
-  "cod_amount_paise",
-  "weight_grams",
-  "declared_value_paise",
-  "pickup_location_id",
-  "destination_kind",
-  "destination_pincode",
-  "army_post_office",
-  "delivery_office_id",
-  "route_class",
-  "service_norm_days",
-  "promised_date",
-] as const;
 
 /** Field names as people write them in headers and JSON keys: lower case, letters and digits only. */
 const FIELD_NAMES: Record<string, string> = Object.fromEntries(
@@ -216,11 +198,18 @@ function formatOf(filePath: string): "csv" | "ndjson" {
   const ext = path.extname(filePath).toLowerCase();
   if (ext === ".ndjson" || ext === ".jsonl") return "ndjson";
   if (ext === ".csv") return "csv";
-  const head = fs.readFileSync(filePath, { encoding: "utf8", flag: "r" }).slice(0, 64).trimStart();
+  // Only the first bytes decide: a shipments file can be gigabytes.
+  const buffer = Buffer.alloc(64);
+  const fd = fs.openSync(filePath, "r");
+  let read: number;
+  try {
+    read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const head = buffer.subarray(0, read).toString("utf8").replace(/^\uFEFF/, "").trimStart();
   return head.startsWith("{") ? "ndjson" : "csv";
 }
-
-const silent: Progress = { phase() {}, increment() {}, stop() {} };
 
 function reasonOf(error: unknown): string {
   const ours = findDakgraphError(error);
@@ -239,7 +228,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
     throw new ShipmentImportError(`Cannot read ${filePath}: ${(error as Error).message}`);
   }
   const format = formatOf(filePath);
-  const progress = options.progress ?? silent;
+  const progress = options.progress ?? progressBar(false);
   const now = options.now ?? new Date();
   progress.phase("shipments file", Math.max(1, Math.round(size / 1024)));
 
@@ -268,30 +257,11 @@ export async function importShipmentsFile(database: Database, filePath: string, 
       for (const { index, error } of plan.problems) reject(chunk[index]!.line, reasonOf(error));
       const creates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
       if (creates.length > 0) {
-        const csv = toCsv(
-          creates.map(({ values: v }) => [
-            v.trackingNumber,
-            v.bookingDate,
-            (v.bookedAt as Date).toISOString(),
-            v.productCode,
-            v.paymentMode,
-            v.codAmountPaise,
-            v.weightGrams,
-            v.declaredValuePaise,
-            v.pickupLocationId,
-            v.destinationKind,
-            v.destinationPincode,
-            v.armyPostOffice,
-            v.deliveryOfficeId,
-            v.routeClass,
-            v.serviceNormDays,
-            v.promisedDate,
-          ]),
-        );
-        await session.copyCsv("shipment_stage", STAGE_COLUMNS, csv);
+        const csv = toCsv(creates.map(({ values }) => bookingValues(values)));
+        await session.copyCsv("shipment_stage", BOOKING_COLUMN_NAMES, csv);
         await db.execute(
           sql.raw(
-            `insert into shipment (${STAGE_COLUMNS.join(", ")}) select ${STAGE_COLUMNS.join(", ")} from shipment_stage ` +
+            `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
               "on conflict (tracking_number, booking_date) do nothing",
           ),
         );

@@ -23,11 +23,38 @@ export function findShipmentsByKeys(db: Db, keys: readonly { trackingNumber: str
     );
 }
 
-/** The columns a booking writes; everything else takes its default until scans arrive. */
-const BOOKING_COLUMNS = sql.raw(
-  "tracking_number, booking_date, booked_at, product_code, payment_mode, cod_amount_paise, weight_grams, declared_value_paise, " +
-    "pickup_location_id, destination_kind, destination_pincode, army_post_office, delivery_office_id, route_class, service_norm_days, promised_date",
-);
+/** The columns a booking writes, with their SQL types; everything else takes its default until scans arrive. */
+export const BOOKING_COLUMNS = [
+  ["trackingNumber", "tracking_number", "char(13)"],
+  ["bookingDate", "booking_date", "date"],
+  ["bookedAt", "booked_at", "timestamptz"],
+  ["productCode", "product_code", "text"],
+  ["paymentMode", "payment_mode", "text"],
+  ["codAmountPaise", "cod_amount_paise", "bigint"],
+  ["weightGrams", "weight_grams", "int"],
+  ["declaredValuePaise", "declared_value_paise", "bigint"],
+  ["pickupLocationId", "pickup_location_id", "int"],
+  ["destinationKind", "destination_kind", "text"],
+  ["destinationPincode", "destination_pincode", "char(6)"],
+  ["armyPostOffice", "army_post_office", "text"],
+  ["deliveryOfficeId", "delivery_office_id", "int"],
+  ["routeClass", "route_class", "text"],
+  ["serviceNormDays", "service_norm_days", "int"],
+  ["promisedDate", "promised_date", "date"],
+] as const satisfies readonly (readonly [keyof ShipmentInsert, string, string])[];
+
+export const BOOKING_COLUMN_NAMES: readonly string[] = BOOKING_COLUMNS.map(([, name]) => name);
+
+/** A booking's values in BOOKING_COLUMNS order, as COPY and JSON take them: instants as ISO text, absent as null. */
+export function bookingValues(row: ShipmentInsert): unknown[] {
+  return BOOKING_COLUMNS.map(([key]) => {
+    const value = row[key];
+    return value instanceof Date ? value.toISOString() : (value ?? null);
+  });
+}
+
+const bookingColumnList = sql.raw(BOOKING_COLUMN_NAMES.join(", "));
+const bookingRecordType = sql.raw(BOOKING_COLUMNS.map(([, name, type]) => `${name} ${type}`).join(", "));
 
 /**
  * Inserts new bookings: the rows travel as one JSON parameter expanded by jsonb_to_recordset, which costs
@@ -36,33 +63,11 @@ const BOOKING_COLUMNS = sql.raw(
  */
 export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): Promise<ShipmentRow[]> {
   if (rows.length === 0) return [];
-  const json = JSON.stringify(
-    rows.map((r) => ({
-      tracking_number: r.trackingNumber,
-      booking_date: r.bookingDate,
-      booked_at: (r.bookedAt as Date).toISOString(),
-      product_code: r.productCode,
-      payment_mode: r.paymentMode,
-      cod_amount_paise: r.codAmountPaise ?? null,
-      weight_grams: r.weightGrams,
-      declared_value_paise: r.declaredValuePaise ?? null,
-      pickup_location_id: r.pickupLocationId,
-      destination_kind: r.destinationKind,
-      destination_pincode: r.destinationPincode,
-      army_post_office: r.armyPostOffice ?? null,
-      delivery_office_id: r.deliveryOfficeId ?? null,
-      route_class: r.routeClass,
-      service_norm_days: r.serviceNormDays,
-      promised_date: r.promisedDate,
-    })),
-  );
+  const json = JSON.stringify(rows.map((row) => Object.fromEntries(bookingValues(row).map((value, i) => [BOOKING_COLUMN_NAMES[i], value]))));
   const ids = await queryRows<{ id: number }>(
     db,
-    sql`/* insertShipments */ insert into shipment (${BOOKING_COLUMNS}) select ${BOOKING_COLUMNS}
-        from jsonb_to_recordset(${json}::jsonb) as x(tracking_number char(13), booking_date date, booked_at timestamptz,
-          product_code text, payment_mode text, cod_amount_paise bigint, weight_grams int, declared_value_paise bigint,
-          pickup_location_id int, destination_kind text, destination_pincode char(6), army_post_office text,
-          delivery_office_id int, route_class text, service_norm_days int, promised_date date)
+    sql`/* insertShipments */ insert into shipment (${bookingColumnList}) select ${bookingColumnList}
+        from jsonb_to_recordset(${json}::jsonb) as x(${bookingRecordType})
         returning id`,
   );
   return findShipmentsByIds(
