@@ -1,9 +1,9 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
+import { BadUserInputError, ConflictError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { formatIndianRupees, rupeesToPaise } from "../../lib/money.js";
-import { batchError } from "../shipment/shipment.ingest.js";
+import { problemCollector } from "../shipment/shipment.ingest.js";
 import { findShipmentsByTrackingNumbers } from "../shipment/shipment.repository.js";
 import { type ShipmentRow, shipmentTable } from "../shipment/shipment.sql.js";
 import { type CodRemittanceRow, codRemittanceTable } from "./cod-remittance.sql.js";
@@ -53,33 +53,33 @@ export async function recordCodRemittance(db: Db, input: CodRemittanceSource, no
 
   const [existing] = await db.select().from(codRemittanceTable).where(eq(codRemittanceTable.reference, reference));
   const bookings = await findShipmentsByTrackingNumbers(db, [...new Set(input.shipments.map((s) => s.trackingNumber))]);
-  const problems: { index: number; error: DakgraphError }[] = [];
+  const { capture, throwIfAny } = problemCollector(count);
   const seen = new Set<number>();
   const covered: ShipmentRow[] = [];
-  input.shipments.forEach((ref, index) => {
-    const field = `input.shipments[${index}]`;
-    const fail = (message: string, code: "BAD_USER_INPUT" | "CONFLICT" = "BAD_USER_INPUT") => {
+  input.shipments.forEach((ref, index) =>
+    capture(index, () => {
+      const field = `input.shipments[${index}]`;
       const details = { field: `${field}.trackingNumber`, value: ref.trackingNumber };
-      problems.push({ index, error: code === "CONFLICT" ? new ConflictError(`${field}: ${message}`, details) : new BadUserInputError(`${field}: ${message}`, details) });
-    };
-    const candidates = bookings.filter((b) => b.trackingNumber === ref.trackingNumber);
-    const shipment = ref.bookingDate ? candidates.find((b) => b.bookingDate === ref.bookingDate) : candidates[0];
-    if (shipment === undefined) return fail(`no shipment ${ref.trackingNumber}${ref.bookingDate ? ` booked on ${ref.bookingDate}` : ""}.`);
-    if (seen.has(shipment.id)) return fail(`${ref.trackingNumber} is listed twice in the batch.`);
-    seen.add(shipment.id);
-    if (shipment.paymentMode !== "COD") return fail(`${ref.trackingNumber} is PREPAID: there is no cash to remit.`);
-    if (shipment.status !== "DELIVERED" || shipment.deliveredAt === null) {
-      return fail(`${ref.trackingNumber} is ${shipment.status}, not DELIVERED: its cash has not been collected.`);
-    }
-    if (istDateOf(shipment.deliveredAt) > input.remittedOn) {
-      return fail(`${ref.trackingNumber} was delivered on ${istDateOf(shipment.deliveredAt)}, after the remittance day ${input.remittedOn}.`);
-    }
-    if (shipment.codRemittanceId !== null && shipment.codRemittanceId !== existing?.id) {
-      return fail(`${ref.trackingNumber} is already covered by another remittance batch.`, "CONFLICT");
-    }
-    covered.push(shipment);
-  });
-  if (problems.length > 0) throw batchError(problems, count);
+      const refuse = (message: string) => new BadUserInputError(`${field}: ${message}`, details);
+      const candidates = bookings.filter((b) => b.trackingNumber === ref.trackingNumber);
+      const shipment = ref.bookingDate ? candidates.find((b) => b.bookingDate === ref.bookingDate) : candidates[0];
+      if (shipment === undefined) throw refuse(`no shipment ${ref.trackingNumber}${ref.bookingDate ? ` booked on ${ref.bookingDate}` : ""}.`);
+      if (seen.has(shipment.id)) throw refuse(`${ref.trackingNumber} is listed twice in the batch.`);
+      seen.add(shipment.id);
+      if (shipment.paymentMode !== "COD") throw refuse(`${ref.trackingNumber} is PREPAID: there is no cash to remit.`);
+      if (shipment.status !== "DELIVERED" || shipment.deliveredAt === null) {
+        throw refuse(`${ref.trackingNumber} is ${shipment.status}, not DELIVERED: its cash has not been collected.`);
+      }
+      if (istDateOf(shipment.deliveredAt) > input.remittedOn) {
+        throw refuse(`${ref.trackingNumber} was delivered on ${istDateOf(shipment.deliveredAt)}, after the remittance day ${input.remittedOn}.`);
+      }
+      if (shipment.codRemittanceId !== null && shipment.codRemittanceId !== existing?.id) {
+        throw new ConflictError(`${field}: ${ref.trackingNumber} is already covered by another remittance batch.`, details);
+      }
+      covered.push(shipment);
+    }),
+  );
+  throwIfAny();
 
   const sumPaise = covered.reduce((sum, s) => sum + (s.codAmountPaise ?? 0), 0);
   if (sumPaise !== amountPaise) {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
+import { ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { parseCalendarDate } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
@@ -16,7 +16,7 @@ import {
   type ScanEventType,
   type ShipmentState,
 } from "./scan-event.rules.js";
-import { problemCollector } from "./shipment.ingest.js";
+import { fieldError, problemCollector, withField } from "./shipment.ingest.js";
 import { findEventsByShipmentIds, findShipmentsByIds, findShipmentsByTrackingNumbers } from "./shipment.repository.js";
 import { type ScanEventRow, scanEventTable, type ShipmentRow } from "./shipment.sql.js";
 
@@ -58,17 +58,8 @@ interface ScanDraft {
   readonly rawText: string | null;
 }
 
-function fieldError(field: string, value: unknown, message: string): BadUserInputError {
-  return new BadUserInputError(`${field} ${message}`, { field, value });
-}
-
 function draftScan(source: ScanEventSource, prefix: string, now: Date): ScanDraft {
-  let trackingNumber: string;
-  try {
-    trackingNumber = parseTrackingNumber(source.trackingNumber);
-  } catch (error) {
-    throw fieldError(`${prefix}.trackingNumber`, source.trackingNumber, `is not valid: ${(error as Error).message}`);
-  }
+  const trackingNumber = withField(`${prefix}.trackingNumber`, source.trackingNumber, parseTrackingNumber);
   const bookingDate =
     source.bookingDate === null || source.bookingDate === undefined ? null : parseCalendarDate(source.bookingDate, `${prefix}.bookingDate`);
   const occurredAt = source.occurredAt instanceof Date ? source.occurredAt : new Date(Number.NaN);
@@ -238,12 +229,11 @@ export async function recordScanEventBatch(
   }
   const shipments = creates.length === 0 && updates.length === 0 ? await findShipmentsByIds(db, touchedIds) : await rederiveShipments(db, touchedIds, offices);
   const insertedByKey = new Map(inserted.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));
-  const allEvents = new Map(storedEvents.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));
   const rejected = new Set(problems.map((p) => p.index));
   const events = drafts.flatMap((draft, i) => {
     if (rejected.has(i) || draft === null) return [];
     const key = eventKey(shipmentOf[i]!.id, draft.occurredAt, draft.type);
-    return [(insertedByKey.get(key) ?? allEvents.get(key))!];
+    return [(insertedByKey.get(key) ?? byKey.get(key))!];
   });
   return {
     created: creates.length,

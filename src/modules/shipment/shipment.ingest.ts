@@ -76,12 +76,13 @@ export interface ItemProblem {
   readonly code: string;
 }
 
-function fieldError(field: string, value: unknown, message: string): BadUserInputError {
+/** A BadUserInputError whose message starts with the field path; `message` continues the sentence. */
+export function fieldError(field: string, value: unknown, message: string): BadUserInputError {
   return new BadUserInputError(`${field} ${message}`, { field, value });
 }
 
 /** Re-raises a scalar parser's error with the field path in front, so every message names its item. */
-function withField<T>(field: string, value: unknown, parse: (v: unknown) => T): T {
+export function withField<T>(field: string, value: unknown, parse: (v: unknown) => T): T {
   try {
     return parse(value);
   } catch (error) {
