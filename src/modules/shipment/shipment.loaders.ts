@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { Db } from "../../db/client.js";
-import { groupLoader, rowLoader, valueLoader } from "../../lib/loaders.js";
+import { groupLoader, rowLoader } from "../../lib/loaders.js";
 import {
   countShipmentsPerParent,
   findEventsByIds,
@@ -49,6 +49,14 @@ function childPageLoader<P extends number | string>(db: Db, parent: "pickup_loca
   );
 }
 
+/** Shipments per parent (totalCount of the nested connections), all parents of a tick in one statement. */
+function childCountLoader<P extends number | string>(db: Db, parent: "pickup_location_id" | "destination_pincode") {
+  return new DataLoader<P, number>(async (ids) => {
+    const counts = await countShipmentsPerParent(db, parent, ids);
+    return ids.map((id) => counts.get(String(id)) ?? 0);
+  });
+}
+
 export function createShipmentLoaders(db: Db) {
   return {
     shipmentById: rowLoader((ids: readonly number[]) => findShipmentsByIds(db, ids), (s) => s.id),
@@ -57,19 +65,7 @@ export function createShipmentLoaders(db: Db) {
     lastEventByShipmentId: rowLoader((ids: readonly number[]) => findLastEventsByShipmentIds(db, ids), (e) => e.shipmentId),
     shipmentPageByPickupLocation: childPageLoader<number>(db, "pickup_location_id", (s) => s.pickupLocationId),
     shipmentPageByPincode: childPageLoader<string>(db, "destination_pincode", (s) => s.destinationPincode),
-    shipmentCountByPickupLocation: valueLoader(
-      async (ids: readonly number[]) => {
-        const counts = await countShipmentsPerParent(db, "pickup_location_id", ids);
-        return new Map(ids.map((id) => [id, counts.get(String(id)) ?? 0]));
-      },
-      0,
-    ),
-    shipmentCountByPincode: valueLoader(
-      async (codes: readonly string[]) => {
-        const counts = await countShipmentsPerParent(db, "destination_pincode", codes);
-        return new Map(codes.map((code) => [code, counts.get(code) ?? 0]));
-      },
-      0,
-    ),
+    shipmentCountByPickupLocation: childCountLoader<number>(db, "pickup_location_id"),
+    shipmentCountByPincode: childCountLoader<string>(db, "destination_pincode"),
   };
 }
