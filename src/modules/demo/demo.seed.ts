@@ -4,7 +4,7 @@ import { type Database, type Db, queryRows, type Session } from "../../db/client
 import { toCsv } from "../../lib/csv-text.js";
 import { formatFiscalQuarter } from "../../lib/fiscal-quarter.js";
 import type { Progress } from "../../lib/progress.js";
-import { remoteClassesSql } from "../coverage/coverage.repository.js";
+import { REMOTE_PINCODES_SQL } from "../coverage/coverage.repository.js";
 import { insertPickupLocation } from "../pickup-location/pickup-location.repository.js";
 import { USABLE_COORDINATE_QUALITIES, type CoordinateQualityValue } from "../pincode/pincode.sql.js";
 import { isDirectoryLoaded } from "../post-office/post-office.directory.js";
@@ -136,7 +136,7 @@ async function readDeliverablePincodes(db: Db): Promise<DemoPincode[]> {
   const pins = await queryRows<PincodeRow>(
     db,
     sql`/* readDeliverablePincodes */ select code, latitude, longitude, coordinate_quality, primary_circle_id,
-          cardinality(${remoteClassesSql(sql`code`, sql`primary_state`, sql`primary_district`)}) > 0 as remote
+          code in (${REMOTE_PINCODES_SQL}) as remote
         from pincode
         where delivery_office_count > 0 or (delivery_office_count is null and office_count > 0)
         order by code`,

@@ -7,7 +7,7 @@ import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { rupeesToPaise } from "../../lib/money.js";
 import { parsePin } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
-import { remoteClassesSql } from "../coverage/coverage.repository.js";
+import { findRemoteClassesByPincodes } from "../coverage/coverage.repository.js";
 import { promisedDateOf, routeClassOf } from "../service-norm/service-norm.rules.js";
 import type { ArmyPostOfficeValue, PaymentModeValue, ShipmentInsert, ShipmentRow } from "./shipment.sql.js";
 import { findShipmentsByKeys, insertShipments, updateShipmentFacts } from "./shipment.repository.js";
@@ -197,7 +197,6 @@ interface PincodeRef {
   readonly primary_state: string | null;
   readonly primary_circle_id: number | null;
   readonly delivery_office_count: number | null;
-  readonly remote: boolean;
 }
 interface OfficeRef {
   readonly id: number;
@@ -212,6 +211,8 @@ export interface ShipmentReferences {
   readonly products: ReadonlyMap<string, ProductRef>;
   readonly norms: ReadonlyMap<string, number>;
   readonly pincodes: ReadonlyMap<string, PincodeRef>;
+  /** Destination PINs of the batch in a remote class (coverage module). */
+  readonly remotePincodes: ReadonlySet<string>;
   readonly offices: ReadonlyMap<number, OfficeRef>;
 }
 
@@ -219,11 +220,11 @@ function jsonParam(values: readonly unknown[]) {
   return sql`${JSON.stringify(values)}::jsonb`;
 }
 
-/** Reference rows for a batch: 5 statements, or fewer when the batch names no PIN or office. */
+/** Reference rows for a batch: 6 statements, or fewer when the batch names no PIN or office. */
 export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDraft[]): Promise<ShipmentReferences> {
   const pins = [...new Set(drafts.filter((d) => d.armyPostOffice === null).map((d) => d.destinationPincode))];
   const officeIds = [...new Set(drafts.map((d) => d.deliveryOfficeId).filter((id): id is number => id !== null))];
-  const [pickups, products, norms, pincodes, offices] = await Promise.all([
+  const [pickups, products, norms, pincodes, offices, remote] = await Promise.all([
     queryRows<PickupRef>(
       db,
       sql`/* loadShipmentReferences */ select p.id, p.code, p.active_from::text, p.active_to::text, o.pincode, o.circle_id
@@ -235,8 +236,7 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
       ? Promise.resolve([])
       : queryRows<PincodeRef>(
           db,
-          sql`select code, primary_state, primary_circle_id, delivery_office_count,
-                cardinality(${remoteClassesSql(sql`code`, sql`primary_state`, sql`primary_district`)}) > 0 as remote from pincode
+          sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
               where code in (select (jsonb_array_elements_text(${jsonParam(pins)}))::char(6))`,
         ),
     officeIds.length === 0
@@ -246,6 +246,7 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
           sql`select id, pincode, office_type, delivery from post_office
               where id in (select (jsonb_array_elements_text(${jsonParam(officeIds)}))::int)`,
         ),
+    findRemoteClassesByPincodes(db, pins),
   ]);
   return {
     pickups: new Map(pickups.map((p) => [p.code, p])),
@@ -253,6 +254,7 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
     norms: new Map(norms.map((n) => [n.key, n.days])),
     pincodes: new Map(pincodes.map((p) => [p.code, p])),
     offices: new Map(offices.map((o) => [Number(o.id), o])),
+    remotePincodes: new Set(remote.keys()),
   };
 }
 
@@ -319,7 +321,7 @@ export function resolveShipment(draft: ShipmentDraft, refs: ShipmentReferences, 
     originCircleId: pickup.circle_id,
     destinationPincode: draft.destinationPincode,
     destinationCircleId: pincode?.primary_circle_id ?? null,
-    destinationRemote: pincode?.remote === true,
+    destinationRemote: refs.remotePincodes.has(draft.destinationPincode),
     armyPostal: army,
   });
   const days = refs.norms.get(`${product.code}/${routeClass}`);
