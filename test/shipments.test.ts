@@ -138,6 +138,20 @@ describe.each(engines)("operations on %s", (engine) => {
     }
   });
 
+  it("fills facts learnt later (declared value, scan office name) as updates, in one statement each", async () => {
+    const later = await graph.execute(RecordShipmentsDocument, {
+      input: { shipments: [shipment(10_004, { declaredValue: 1499.5 }), shipment(10_005, { declaredValue: 10 })] },
+    });
+    expect(later.errors).toBeUndefined();
+    expect(later.data!.recordShipments).toMatchObject({ created: 0, updated: 2, unchanged: 0 });
+    const value = await graph.execute(`{ shipment(trackingNumber: "${s10("EE", 10_004)}") { declaredValue { paise } } }`);
+    expect(value.data).toEqual({ shipment: { declaredValue: { paise: 149_950 } } });
+    const scan = { trackingNumber: s10("EE", 10_004), event: "Item Bagged", occurredAt: "2024-08-05T12:00:00+05:30" };
+    expect((await graph.execute(RecordScanEventsDocument, { input: { events: [scan] } })).data!.recordScanEvents).toMatchObject({ created: 1 });
+    const filled = await graph.execute(RecordScanEventsDocument, { input: { events: [{ ...scan, officeName: "Delhi GPO" }] } });
+    expect(filled.data!.recordScanEvents).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+  });
+
   it("keeps status monotonic: an out-of-order scan is stored but never moves the shipment backwards", async () => {
     const trackingNumber = s10("EE", 10_001);
     const scan = (event: string, occurredAt: string, extra: Record<string, unknown> = {}) => ({ trackingNumber, event, occurredAt, ...extra });

@@ -4,7 +4,7 @@ import { queryRows } from "../../db/client.js";
 import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { parseCalendarDate, parsePin } from "../../lib/scalars.js";
 import { batchError, problemCollector } from "../shipment/shipment.ingest.js";
-import { closeServiceability, findServiceabilityByPincodes, insertServiceability } from "./coverage.repository.js";
+import { findServiceabilityByPincodes, insertServiceability, setServiceabilityEnds } from "./coverage.repository.js";
 import type { ServiceabilityChannelValue, ServiceabilityRow } from "./coverage.sql.js";
 
 /*
@@ -162,8 +162,9 @@ export async function setServiceabilityBatch(
     creates.map(({ period }) => ({ ...period, synthetic: options.synthetic ?? false })),
   );
   const createdByIndex = new Map(creates.map((c, k) => [c.index, inserted[k]!]));
-  const updatedRows = new Map<number, ServiceabilityRow>();
-  for (const u of updates) updatedRows.set(u.id, await closeServiceability(db, u.id, u.period.validTo));
+  const updatedRows = new Map(
+    (await setServiceabilityEnds(db, updates.map((u) => ({ id: u.id, validTo: u.period.validTo })))).map((row) => [row.id, row]),
+  );
   const storedById = new Map(stored.map((r) => [r.id, r]));
   const entries = resultIds.map((ref) => (typeof ref === "number" ? (updatedRows.get(ref) ?? storedById.get(ref)!) : createdByIndex.get(ref.create)!));
   return {

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { fiscalQuarterSql } from "../shipment/shipment.repository.js";
@@ -182,13 +182,16 @@ export async function insertServiceability(db: Db, rows: readonly Omit<Serviceab
   return db.insert(serviceabilityTable).values([...rows]).returning();
 }
 
-export async function closeServiceability(db: Db, id: number, validTo: string | null): Promise<ServiceabilityRow> {
-  const rows = await db
-    .update(serviceabilityTable)
-    .set({ validTo, updatedAt: sql`now()` })
-    .where(and(eq(serviceabilityTable.id, id)))
-    .returning();
-  return rows[0]!;
+/** Sets the last day of stored periods, all in one statement; returns them as stored. */
+export async function setServiceabilityEnds(db: Db, ends: readonly { id: number; validTo: string | null }[]): Promise<ServiceabilityRow[]> {
+  if (ends.length === 0) return [];
+  await db.execute(sql`/* setServiceabilityEnds */ update serviceability s set valid_to = x.valid_to, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(ends.map((e) => ({ id: e.id, valid_to: e.validTo })))}::jsonb) as x(id int, valid_to date)
+    where s.id = x.id`);
+  return db
+    .select()
+    .from(serviceabilityTable)
+    .where(inArray(serviceabilityTable.id, ends.map((e) => e.id)));
 }
 
 /** Adds newly delivered shipments to the rollup: one upsert for the whole batch. */

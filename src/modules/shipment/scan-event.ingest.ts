@@ -221,11 +221,11 @@ export async function recordScanEventBatch(
   if (!options.skipInvalid) throwIfAny();
 
   const inserted = creates.length === 0 ? [] : await db.insert(scanEventTable).values(creates).returning();
-  for (const u of updates) {
-    await db
-      .update(scanEventTable)
-      .set({ officeId: u.officeId, officeName: u.officeName, rawText: u.rawText })
-      .where(sql`${scanEventTable.id} = ${u.id}`);
+  if (updates.length > 0) {
+    await db.execute(sql`/* fillScanEvents */ update scan_event e set office_id = x.office_id, office_name = x.office_name, raw_text = x.raw_text
+      from jsonb_to_recordset(${JSON.stringify(updates.map((u) => ({ id: u.id, office_id: u.officeId, office_name: u.officeName, raw_text: u.rawText })))}::jsonb)
+        as x(id int, office_id int, office_name text, raw_text text)
+      where e.id = x.id`);
   }
   const shipments = creates.length === 0 && updates.length === 0 ? await findShipmentsByIds(db, touchedIds) : await rederiveShipments(db, touchedIds, offices);
   const insertedByKey = new Map(inserted.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));

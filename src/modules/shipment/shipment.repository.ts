@@ -78,16 +78,27 @@ export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): 
 
 /** Fills facts learnt after booking; one statement per changed shipment (rare: most retries are unchanged). */
 export async function updateShipmentFacts(db: Db, updates: readonly { id: number; changes: Partial<ShipmentInsert> }[]): Promise<ShipmentRow[]> {
-  const out: ShipmentRow[] = [];
-  for (const { id, changes } of updates) {
-    const rows = await db
-      .update(t)
-      .set({ ...changes, updatedAt: sql`now()` })
-      .where(eq(t.id, id))
-      .returning();
-    out.push(rows[0]!);
-  }
-  return out;
+  if (updates.length === 0) return [];
+  // Learnt facts only ever fill a stored null (planShipment), so one statement can coalesce them all.
+  const json = JSON.stringify(
+    updates.map(({ id, changes }) => ({
+      id,
+      declared_value_paise: changes.declaredValuePaise ?? null,
+      delivery_office_id: changes.deliveryOfficeId ?? null,
+      promised_date: changes.promisedDate ?? null,
+    })),
+  );
+  await db.execute(sql`/* updateShipmentFacts */ update shipment s set
+      declared_value_paise = coalesce(x.declared_value_paise, s.declared_value_paise),
+      delivery_office_id = coalesce(x.delivery_office_id, s.delivery_office_id),
+      promised_date = coalesce(x.promised_date, s.promised_date),
+      updated_at = now()
+    from jsonb_to_recordset(${json}::jsonb) as x(id int, declared_value_paise bigint, delivery_office_id int, promised_date date)
+    where s.id = x.id`);
+  return findShipmentsByIds(
+    db,
+    updates.map((u) => u.id),
+  );
 }
 
 export function findShipmentsByIds(db: Db, ids: readonly number[]): Promise<ShipmentRow[]> {
