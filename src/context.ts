@@ -4,6 +4,7 @@ import type { Database } from "./db/client.js";
 import type { Viewer } from "./modules/access/access.viewer.js";
 import { createCodRemittanceLoaders } from "./modules/cod-remittance/cod-remittance.loaders.js";
 import { createCoverageLoaders } from "./modules/coverage/coverage.loaders.js";
+import { createKpiLoaders } from "./modules/kpi/kpi.service.js";
 import { createPickupLocationLoaders } from "./modules/pickup-location/pickup-location.loaders.js";
 import { createPincodeLoaders } from "./modules/pincode/pincode.loaders.js";
 import { createPostOfficeLoaders } from "./modules/post-office/post-office.loaders.js";
@@ -21,6 +22,7 @@ function createLoaders(database: Database) {
     ...createShipmentLoaders(database.db),
     ...createCodRemittanceLoaders(database.db),
     ...createCoverageLoaders(database.db),
+    ...createKpiLoaders(database.db),
   };
 }
 

@@ -3,6 +3,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { ViewerResolver } from "./modules/access/access.resolver.js";
 import { applyAccessDescriptions, authChecker } from "./modules/access/access.roles.js";
+import { CodRemittanceCycleResolver } from "./modules/cod-remittance/cod-remittance-cycle.resolver.js";
 import { CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
 import {
   CoverageResolver,
@@ -11,6 +12,7 @@ import {
   PincodeCoverageResolver,
   ShipmentDistanceResolver,
 } from "./modules/coverage/coverage.resolver.js";
+import { KpiResolver, MetricGrowthResolver } from "./modules/kpi/kpi.resolver.js";
 import { NodeResolver } from "./modules/node/node.resolver.js";
 import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
 import { ProductResolver } from "./modules/product/product.resolver.js";
@@ -22,6 +24,7 @@ import {
   ShipmentResolver,
   ShipmentStatsGroupResolver,
 } from "./modules/shipment/shipment.resolver.js";
+import { ServiceNormResolver } from "./modules/service-norm/service-norm.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
@@ -50,6 +53,10 @@ export const RESOLVERS = [
   PickupLocationNearbyResolver,
   ShipmentDistanceResolver,
   ProvenanceResolver,
+  KpiResolver,
+  MetricGrowthResolver,
+  ServiceNormResolver,
+  CodRemittanceCycleResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { progressBar } from "../src/lib/progress.js";
@@ -127,6 +128,39 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
       expect(t[0]).toBe(p.startsWith("SPEED_POST") ? "E" : p === "REGISTERED_PARCEL" ? "R" : "C");
     }
     expect(new Set(tracking.map((t) => t.tracking_number)).size).toBe(tracking.length);
+  });
+
+  it("reads the three-fold growth and the coverage counts from quarterlyKpis, as the raw rows and coverage give them", async () => {
+    const graph = await createTestGraph(db.database);
+    try {
+      const result = await graph.execute(`{
+        quarterlyKpis(from: "FY2024-25-Q2", to: "FY2024-25-Q2") {
+          metrics { key value numerator denominator growth(base: "FY2022-23-Q4") { baseValue ratio } }
+        }
+        coverage(level: NATIONAL, asOf: "2024-09-30", quarter: "FY2024-25-Q2") { areas { shipmentsDelivered pinsServiceable pinsActive } }
+      }`);
+      expect(result.errors).toBeUndefined();
+      const data = result.data as {
+        quarterlyKpis: { metrics: { key: string; value: number; growth: { baseValue: number; ratio: number } }[] }[];
+        coverage: { areas: { shipmentsDelivered: number; pinsServiceable: number; pinsActive: number }[] };
+      };
+      const metric = (key: string) => data.quarterlyKpis[0]!.metrics.find((m) => m.key === key)!;
+      const delivered = metric("DELIVERED_VOLUME");
+      expect([delivered.growth.baseValue, delivered.value]).toEqual([report.deliveredBase, report.deliveredTarget]);
+      expect(delivered.growth.ratio).toBeCloseTo(report.deliveredTarget / report.deliveredBase, 10);
+      expect(delivered.growth.ratio).toBeGreaterThan(2.7);
+      const india = data.coverage.areas[0]!;
+      expect(metric("SERVICEABLE_PINS").value).toBe(india.pinsServiceable);
+      expect(metric("ACTIVE_PINS").value).toBe(india.pinsActive);
+    } finally {
+      await graph.stop();
+    }
+  });
+
+  it("keeps the KPI rollups equal to a recomputation from the generated rows", async () => {
+    expect(await diffKpiRollups(db.database.db)).toEqual([]);
+    const [row] = await rows<{ n: number }>(sql`select count(*)::int as n from kpi_rollup where scope_kind = 'NATIONAL'`);
+    expect(row!.n).toBeGreaterThan(8);
   });
 
   it("stores exactly the state deriveShipmentState gives for each timeline", async () => {

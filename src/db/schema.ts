@@ -9,3 +9,4 @@ export * from "../modules/post-office/post-office.sql.js";
 export * from "../modules/postal-hierarchy/postal-hierarchy.sql.js";
 export * from "../modules/service-norm/service-norm.sql.js";
 export * from "../modules/shipment/shipment.sql.js";
+export * from "../modules/kpi/kpi.sql.js";

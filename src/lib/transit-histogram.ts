@@ -63,18 +63,28 @@ export function histogramMeanDays(histogram: TransitHistogram): number | null {
   return n === 0 ? null : sum / n / 24;
 }
 
-/** The nearest-rank percentile `p` (0 < p ≤ 1) in days; null when the histogram is empty. */
-export function histogramPercentileDays(histogram: TransitHistogram, p: number): number | null {
+/**
+ * The nearest-rank percentile `p` (0 < p ≤ 1) as a bucket: the smallest bucket b with count(≤ b) ≥ p × n.
+ * Null when the histogram is empty. Works for any whole-number buckets (hours, days).
+ */
+export function histogramPercentile(histogram: TransitHistogram, p: number): number | null {
   if (!(p > 0 && p <= 1)) throw new RangeError(`A percentile is more than 0 and at most 1; got ${p}.`);
   const n = histogramCount(histogram);
   if (n === 0) return null;
   const rank = Math.ceil(p * n);
   let seen = 0;
-  for (const bucket of [...histogram.keys()].sort((a, b) => a - b)) {
+  const buckets = [...histogram.keys()].sort((a, b) => a - b);
+  for (const bucket of buckets) {
     seen += histogram.get(bucket)!;
-    if (seen >= rank) return bucket / 24;
+    if (seen >= rank) return bucket;
   }
-  return MAX_TRANSIT_HOURS / 24;
+  return buckets[buckets.length - 1]!;
+}
+
+/** The nearest-rank percentile `p` (0 < p ≤ 1) of an hour histogram, in days; null when it is empty. */
+export function histogramPercentileDays(histogram: TransitHistogram, p: number): number | null {
+  const hours = histogramPercentile(histogram, p);
+  return hours === null ? null : hours / 24;
 }
 
 /** JSON form for a jsonb column: {"<hours>": count}. */

@@ -1,5 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { withKpiDelta } from "../kpi/kpi.rollup.js";
 import { BadUserInputError, ConflictError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { formatIndianRupees, rupeesToPaise } from "../../lib/money.js";
@@ -107,9 +108,12 @@ export async function recordCodRemittance(db: Db, input: CodRemittanceSource, no
     .insert(codRemittanceTable)
     .values({ reference, remittedOn: input.remittedOn, amountPaise, shipmentCount: count })
     .returning();
-  await db
-    .update(shipmentTable)
-    .set({ codRemittanceId: remittance!.id, updatedAt: sql`now()` })
-    .where(inArray(shipmentTable.id, covered.map((s) => s.id)));
+  const coveredIds = covered.map((s) => s.id);
+  await withKpiDelta(db, coveredIds, () =>
+    db
+      .update(shipmentTable)
+      .set({ codRemittanceId: remittance!.id, updatedAt: sql`now()` })
+      .where(inArray(shipmentTable.id, coveredIds)),
+  );
   return { created: 1, unchanged: 0, remittance: remittance! };
 }

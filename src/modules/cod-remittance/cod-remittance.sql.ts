@@ -26,3 +26,20 @@ export const codRemittanceTable = pgTable(
 );
 
 export type CodRemittanceRow = typeof codRemittanceTable.$inferSelect;
+
+/**
+ * The COD remittance cycle agreed in the contract: the most days from delivery to remittance that count
+ * as on time, effective from a day until the next row's day. Contract data, not a constant (DOMAIN.md
+ * §5); the "remittance within cycle" KPI of a quarter uses the cycle in force on its last day.
+ */
+export const codRemittanceCycleTable = pgTable(
+  "cod_remittance_cycle",
+  {
+    validFrom: date("valid_from", { mode: "string" }).primaryKey(),
+    days: integer("days").notNull(),
+    synthetic: boolean("synthetic").notNull().default(false),
+  },
+  (t) => [check("cod_remittance_cycle_days", sql`${t.days} between 1 and 90`)],
+);
+
+export type CodRemittanceCycleRow = typeof codRemittanceCycleTable.$inferSelect;

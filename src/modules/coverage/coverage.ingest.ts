@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { withKpiPinDelta } from "../kpi/kpi.pins.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
@@ -157,14 +158,17 @@ export async function setServiceabilityBatch(
   });
   if (problems.length > 0 && !options.skipInvalid) throw batchError([...problems].sort((a, b) => a.index - b.index), sources.length);
 
-  const inserted = await insertServiceability(
-    db,
-    creates.map(({ period }) => ({ ...period, synthetic: options.synthetic ?? false })),
-  );
+  // Serviceable-PIN counts per quarter (kpi_pin_quarter) move with the periods.
+  const touchedPins = [...creates.map((c) => c.period.pincode), ...updates.map((u) => u.period.pincode)];
+  const [inserted, ends] = await withKpiPinDelta(db, touchedPins, async () => [
+    await insertServiceability(
+      db,
+      creates.map(({ period }) => ({ ...period, synthetic: options.synthetic ?? false })),
+    ),
+    await setServiceabilityEnds(db, updates.map((u) => ({ id: u.id, validTo: u.period.validTo }))),
+  ] as const);
   const createdByIndex = new Map(creates.map((c, k) => [c.index, inserted[k]!]));
-  const updatedRows = new Map(
-    (await setServiceabilityEnds(db, updates.map((u) => ({ id: u.id, validTo: u.period.validTo })))).map((row) => [row.id, row]),
-  );
+  const updatedRows = new Map(ends.map((row) => [row.id, row]));
   const storedById = new Map(stored.map((r) => [r.id, r]));
   const entries = resultIds.map((ref) => (typeof ref === "number" ? (updatedRows.get(ref) ?? storedById.get(ref)!) : createdByIndex.get(ref.create)!));
   return {

@@ -1,7 +1,8 @@
 import { inArray, sql, type SQL } from "drizzle-orm";
+import { withKpiPinDelta } from "../kpi/kpi.pins.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { fiscalQuarterSql } from "../shipment/shipment.repository.js";
+import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { type ServiceabilityRow, serviceabilityTable } from "./coverage.sql.js";
 
 /*
@@ -199,12 +200,13 @@ export async function addDeliveriesToRollup(db: Db, deliveries: readonly { pinco
   if (deliveries.length === 0) return;
   const json = JSON.stringify(deliveries.map((d) => ({ p: d.pincode, at: d.deliveredAt.toISOString() })));
   const quarter = fiscalQuarterSql(sql`x.at`);
-  await db.execute(sql`/* addDeliveriesToRollup */ insert into pin_delivery_quarter as r (pincode, quarter, delivered, first_delivered_at, last_delivered_at)
+  // A PIN's first delivery of a quarter makes it active that quarter (kpi_pin_quarter).
+  await withKpiPinDelta(db, deliveries.map((d) => d.pincode), () => db.execute(sql`/* addDeliveriesToRollup */ insert into pin_delivery_quarter as r (pincode, quarter, delivered, first_delivered_at, last_delivered_at)
       select x.p, ${quarter}, count(*), min(x.at), max(x.at)
       from jsonb_to_recordset(${json}::jsonb) as x(p char(6), at timestamptz) group by 1, 2
       on conflict (pincode, quarter) do update set delivered = r.delivered + excluded.delivered,
         first_delivered_at = least(r.first_delivered_at, excluded.first_delivered_at),
-        last_delivered_at = greatest(r.last_delivered_at, excluded.last_delivered_at)`);
+        last_delivered_at = greatest(r.last_delivered_at, excluded.last_delivered_at)`));
 }
 
 /** Rebuilds the rollup from the shipment rows (after a bulk load); returns the rows written. */

@@ -6,6 +6,7 @@ import { promisedDateOf, routeClassOf } from "../service-norm/service-norm.rules
 import type { RouteClassValue } from "../service-norm/service-norm.sql.js";
 import {
   deriveShipmentState,
+  distinctReasons,
   type FailedAttemptReason,
   type ScanEventType,
   type ShipmentStatus,
@@ -239,6 +240,8 @@ export interface DemoShipment {
   readonly status: ShipmentStatus;
   readonly deliveredAt: Date | null;
   readonly attempts: number;
+  /** Distinct reasons of the counted failed attempts, sorted (shipment.failed_reasons). */
+  readonly failedReasons: readonly FailedAttemptReason[];
   readonly outForDeliveryCount: number;
   readonly firstAttemptAt: Date | null;
   readonly returnedAt: Date | null;
@@ -953,6 +956,7 @@ function shipmentOf(
     status: state.status,
     deliveredAt: state.deliveredAt,
     attempts: state.attempts,
+    failedReasons: distinctReasons(state.failedReasons),
     outForDeliveryCount: state.outForDeliveryCount,
     firstAttemptAt: state.firstAttemptAt,
     returnedAt: state.returnedAt,

@@ -1,4 +1,5 @@
 import { refreshPinDeliveryRollup, seedServiceabilityFromShipments } from "../coverage/coverage.repository.js";
+import { rebuildKpiRollups } from "../kpi/kpi.rollup.js";
 import { asc, getTableColumns, sql, type Table } from "drizzle-orm";
 import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
 import { toCsv } from "../../lib/csv-text.js";
@@ -40,6 +41,10 @@ import {
 
 /** The seed `npm start` and `dakgraph seed demo` use unless told otherwise: the MoU's date. */
 export const DEFAULT_DEMO_SEED = 20241004;
+
+/** The synthetic contract cycle the demo records for COD remittances, from the first demo booking day. */
+const DEMO_REMITTANCE_CYCLE_DAYS = 10;
+const DEMO_START_DAY = "2021-04-01";
 
 /** Shipments per COPY: big enough to amortise a statement, small enough for PGlite's memory. */
 const CHUNK_SHIPMENTS = 20_000;
@@ -219,6 +224,7 @@ function shipmentValues(s: DemoShipment, id: number, locationIds: readonly numbe
     status: s.status,
     deliveredAt: iso(s.deliveredAt),
     attempts: s.attempts,
+    failedReasons: `{${s.failedReasons.join(",")}}`,
     outForDeliveryCount: s.outForDeliveryCount,
     firstAttemptAt: iso(s.firstAttemptAt),
     returnedAt: iso(s.returnedAt),
@@ -432,8 +438,15 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     // Fresh statistics, or the planner guesses from an empty table on the first queries after a load.
     // Coverage reads serviceability and the per-PIN delivery rollup: make both agree with what was generated.
     await seedServiceabilityFromShipments(db);
+    // A remittance cycle for the REMITTANCE_WITHIN_CYCLE KPI: invented, as the batches are (the generator
+    // remits 5–14 days after delivery), and never written over a cycle someone recorded for real.
+    await db.execute(sql`insert into cod_remittance_cycle (valid_from, days, synthetic)
+      select ${DEMO_START_DAY}::date, ${DEMO_REMITTANCE_CYCLE_DAYS}, true
+      where not exists (select 1 from cod_remittance_cycle where not synthetic)
+      on conflict (valid_from) do nothing`);
     await refreshPinDeliveryRollup(db);
-    await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter`);
+    await rebuildKpiRollups(db);
+    await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter, kpi_rollup, kpi_histogram`);
   });
 
   return {

@@ -43,18 +43,20 @@ export function routeClassOf(route: RouteEnds): RouteClassValue {
 
 const DAY_MS = 86_400_000;
 
-// Bulk loads ask for the same few thousand (day, norm) pairs millions of times: remember the answers.
+// Bulk loads ask for the same few thousand (day, norm) pairs millions of times: remember the answers, per
+// holiday list (a batch reads the list once, so the same Set object comes back for the whole batch).
 const NO_HOLIDAYS: ReadonlySet<string> = new Set();
-const plainDueDates = new Map<string, string>();
+const dueDatesByHolidays = new WeakMap<ReadonlySet<string>, Map<string, string>>();
 
 /** `days` working days after `bookingDate` (YYYY-MM-DD), skipping Sundays and the given holidays. */
 export function addWorkingDays(bookingDate: string, days: number, holidays: ReadonlySet<string> = NO_HOLIDAYS): string {
-  if (holidays !== NO_HOLIDAYS) return countWorkingDays(bookingDate, days, holidays);
+  let memo = dueDatesByHolidays.get(holidays);
+  if (memo === undefined) dueDatesByHolidays.set(holidays, (memo = new Map()));
   const key = `${bookingDate}+${days}`;
-  let due = plainDueDates.get(key);
+  let due = memo.get(key);
   if (due === undefined) {
     due = countWorkingDays(bookingDate, days, holidays);
-    if (plainDueDates.size < 100_000) plainDueDates.set(key, due);
+    if (memo.size < 100_000) memo.set(key, due);
   }
   return due;
 }

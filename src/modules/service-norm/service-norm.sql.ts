@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { check, date, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { productTable } from "../product/product.sql.js";
 
 export const ROUTE_CLASSES = ["LOCAL", "METRO_TO_METRO", "WITHIN_CIRCLE", "REST_OF_INDIA", "REMOTE"] as const;
@@ -27,3 +27,19 @@ export const serviceNormTable = pgTable(
 );
 
 export type ServiceNormRow = typeof serviceNormTable.$inferSelect;
+
+/**
+ * Days India Post does not deliver besides Sundays: national public holidays, entered by the partners
+ * (setPublicHolidays). Due dates skip them; changing the list re-computes the due dates, and the on-time
+ * KPI, of shipments whose service window touches the changed days.
+ */
+export const publicHolidayTable = pgTable(
+  "public_holiday",
+  {
+    day: date("day", { mode: "string" }).primaryKey(),
+    name: text("name").notNull(),
+  },
+  (t) => [check("public_holiday_name", sql`length(${t.name}) between 1 and 200`)],
+);
+
+export type PublicHolidayRow = typeof publicHolidayTable.$inferSelect;

@@ -1,13 +1,16 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { withKpiDelta } from "../kpi/kpi.rollup.js";
 import { ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { parseCalendarDate } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
 import { addDeliveriesToRollup } from "../coverage/coverage.repository.js";
+import { findPublicHolidays } from "../service-norm/service-norm.repository.js";
 import { promisedDateOf } from "../service-norm/service-norm.rules.js";
 import {
+  distinctReasons,
   deriveShipmentState,
   FAILED_ATTEMPT_REASONS,
   type FailedAttemptReason,
@@ -274,6 +277,10 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
     );
     for (const row of rows) officeTypes.set(Number(row.id), row.office_type);
   }
+  // Due dates move only when the delivering office is learnt (a branch office adds a day): read the
+  // holiday list only then.
+  const learnsOffice = shipments.some((s) => s.deliveryOfficeId === null && eventsOf.get(s.id)?.some((ev) => ev.eventType === "DELIVERED" && ev.officeId !== null));
+  const holidays = learnsOffice ? await findPublicHolidays(db) : undefined;
   const changed: Record<string, unknown>[] = [];
   const newlyDelivered: { pincode: string; deliveredAt: Date }[] = [];
   const result: ShipmentRow[] = [];
@@ -285,12 +292,13 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
     const deliveryOfficeId = shipment.deliveryOfficeId ?? (next.status === "DELIVERED" ? (deliveredScan?.officeId ?? null) : null);
     const branch = deliveryOfficeId !== null && officeTypes.get(deliveryOfficeId) === "BRANCH";
     const promisedDate =
-      deliveryOfficeId !== shipment.deliveryOfficeId ? promisedDateOf(shipment.bookingDate, shipment.serviceNormDays, branch) : shipment.promisedDate;
+      deliveryOfficeId !== shipment.deliveryOfficeId ? promisedDateOf(shipment.bookingDate, shipment.serviceNormDays, branch, holidays) : shipment.promisedDate;
     const updated: ShipmentRow = {
       ...shipment,
       status: next.status,
       deliveredAt: next.deliveredAt,
       attempts: next.attempts,
+      failedReasons: distinctReasons(next.failedReasons),
       outForDeliveryCount: next.outForDeliveryCount,
       firstAttemptAt: next.firstAttemptAt,
       returnedAt: next.returnedAt,
@@ -299,10 +307,11 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
       deliveryOfficeId,
       promisedDate,
     };
-    const keys = ["status", "deliveredAt", "attempts", "outForDeliveryCount", "firstAttemptAt", "returnedAt", "rtoDeliveredAt", "lastEventAt", "deliveryOfficeId", "promisedDate"] as const;
+    const keys = ["status", "deliveredAt", "attempts", "failedReasons", "outForDeliveryCount", "firstAttemptAt", "returnedAt", "rtoDeliveredAt", "lastEventAt", "deliveryOfficeId", "promisedDate"] as const;
     const differs = keys.some((k) => {
       const a = shipment[k];
       const b = updated[k];
+      if (Array.isArray(a) && Array.isArray(b)) return a.join(",") !== b.join(",");
       return a instanceof Date || b instanceof Date ? (a as Date | null)?.getTime() !== (b as Date | null)?.getTime() : a !== b;
     });
     if (shipment.status !== "DELIVERED" && updated.status === "DELIVERED" && updated.deliveredAt !== null) {
@@ -314,6 +323,7 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
         status: updated.status,
         delivered_at: updated.deliveredAt?.toISOString() ?? null,
         attempts: updated.attempts,
+        failed_reasons: updated.failedReasons,
         out_for_delivery_count: updated.outForDeliveryCount,
         first_attempt_at: updated.firstAttemptAt?.toISOString() ?? null,
         returned_at: updated.returnedAt?.toISOString() ?? null,
@@ -326,16 +336,16 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
     result.push(updated);
   }
   if (changed.length > 0) {
-    await db.execute(sql`/* rederiveShipments */ update shipment s set
-        status = x.status, delivered_at = x.delivered_at, attempts = x.attempts,
+    await withKpiDelta(db, changed.map((c) => c.id as number), () => db.execute(sql`/* rederiveShipments */ update shipment s set
+        status = x.status, delivered_at = x.delivered_at, attempts = x.attempts, failed_reasons = x.failed_reasons,
         out_for_delivery_count = x.out_for_delivery_count, first_attempt_at = x.first_attempt_at,
         returned_at = x.returned_at, rto_delivered_at = x.rto_delivered_at, last_event_at = x.last_event_at,
         delivery_office_id = x.delivery_office_id, promised_date = x.promised_date, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(
-        id int, status text, delivered_at timestamptz, attempts int, out_for_delivery_count int,
+        id int, status text, delivered_at timestamptz, attempts int, failed_reasons text[], out_for_delivery_count int,
         first_attempt_at timestamptz, returned_at timestamptz, rto_delivered_at timestamptz,
         last_event_at timestamptz, delivery_office_id int, promised_date date)
-      where s.id = x.id`);
+      where s.id = x.id`));
   }
   // DELIVERED is final, so a delivery is counted once and never taken back out of the rollup.
   await addDeliveriesToRollup(db, newlyDelivered);

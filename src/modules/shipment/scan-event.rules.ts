@@ -395,3 +395,8 @@ export function mergeDerivedState(stored: ShipmentState, derived: ShipmentState)
   }
   return derived;
 }
+
+/** The distinct reasons of a state's failed attempts, sorted: what shipment.failed_reasons stores. */
+export function distinctReasons(reasons: readonly FailedAttemptReason[]): FailedAttemptReason[] {
+  return [...new Set(reasons)].sort();
+}

@@ -3,7 +3,8 @@ import path from "node:path";
 import readline from "node:readline";
 import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
-import type { Database, Session } from "../../db/client.js";
+import { type Database, queryRows, type Session } from "../../db/client.js";
+import { addKpiContribution } from "../kpi/kpi.rollup.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";
@@ -259,12 +260,14 @@ export async function importShipmentsFile(database: Database, filePath: string, 
       if (creates.length > 0) {
         const csv = toCsv(creates.map(({ values }) => bookingValues(values)));
         await session.copyCsv("shipment_stage", BOOKING_COLUMN_NAMES, csv);
-        await db.execute(
+        const inserted = await queryRows<{ id: number }>(
+          db,
           sql.raw(
             `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
-              "on conflict (tracking_number, booking_date) do nothing",
+              "on conflict (tracking_number, booking_date) do nothing returning id",
           ),
         );
+        await addKpiContribution(db, inserted.map((r) => Number(r.id)));
         await db.execute(sql.raw("truncate shipment_stage"));
       }
       const updates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "update" }> => p?.kind === "update");

@@ -8,6 +8,7 @@ import { rupeesToPaise } from "../../lib/money.js";
 import { parsePin } from "../../lib/scalars.js";
 import { parseTrackingNumber } from "../../lib/s10.js";
 import { findRemoteClassesByPincodes } from "../coverage/coverage.repository.js";
+import { findPublicHolidays } from "../service-norm/service-norm.repository.js";
 import { promisedDateOf, routeClassOf } from "../service-norm/service-norm.rules.js";
 import type { ArmyPostOfficeValue, PaymentModeValue, ShipmentInsert, ShipmentRow } from "./shipment.sql.js";
 import { findShipmentsByKeys, insertShipments, updateShipmentFacts } from "./shipment.repository.js";
@@ -214,17 +215,19 @@ export interface ShipmentReferences {
   /** Destination PINs of the batch in a remote class (coverage module). */
   readonly remotePincodes: ReadonlySet<string>;
   readonly offices: ReadonlyMap<number, OfficeRef>;
+  /** Public holidays (YYYY-MM-DD): due dates skip them. */
+  readonly holidays: ReadonlySet<string>;
 }
 
 function jsonParam(values: readonly unknown[]) {
   return sql`${JSON.stringify(values)}::jsonb`;
 }
 
-/** Reference rows for a batch: 6 statements, or fewer when the batch names no PIN or office. */
+/** Reference rows for a batch: 7 statements, or fewer when the batch names no PIN or office. */
 export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDraft[]): Promise<ShipmentReferences> {
   const pins = [...new Set(drafts.filter((d) => d.armyPostOffice === null).map((d) => d.destinationPincode))];
   const officeIds = [...new Set(drafts.map((d) => d.deliveryOfficeId).filter((id): id is number => id !== null))];
-  const [pickups, products, norms, pincodes, offices, remote] = await Promise.all([
+  const [pickups, products, norms, pincodes, offices, remote, holidays] = await Promise.all([
     queryRows<PickupRef>(
       db,
       sql`/* loadShipmentReferences */ select p.id, p.code, p.active_from::text, p.active_to::text, o.pincode, o.circle_id
@@ -247,6 +250,7 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
               where id in (select (jsonb_array_elements_text(${jsonParam(officeIds)}))::int)`,
         ),
     findRemoteClassesByPincodes(db, pins),
+    findPublicHolidays(db),
   ]);
   return {
     pickups: new Map(pickups.map((p) => [p.code, p])),
@@ -255,6 +259,7 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
     pincodes: new Map(pincodes.map((p) => [p.code, p])),
     offices: new Map(offices.map((o) => [Number(o.id), o])),
     remotePincodes: new Set(remote.keys()),
+    holidays,
   };
 }
 
@@ -344,7 +349,7 @@ export function resolveShipment(draft: ShipmentDraft, refs: ShipmentReferences, 
     deliveryOfficeId: draft.deliveryOfficeId,
     routeClass,
     serviceNormDays: days,
-    promisedDate: promisedDateOf(day, days, office?.office_type === "BRANCH"),
+    promisedDate: promisedDateOf(day, days, office?.office_type === "BRANCH", refs.holidays),
   };
 }
 

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { fiscalQuarterSql } from "../../db/calendar-sql.js";
+import { addKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 
 const t = shipmentTable;
@@ -70,10 +72,9 @@ export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): 
         from jsonb_to_recordset(${json}::jsonb) as x(${bookingRecordType})
         returning id`,
   );
-  return findShipmentsByIds(
-    db,
-    ids.map((r) => Number(r.id)),
-  );
+  const newIds = ids.map((r) => Number(r.id));
+  await addKpiContribution(db, newIds);
+  return findShipmentsByIds(db, newIds);
 }
 
 /** Fills facts learnt after booking; one statement per changed shipment (rare: most retries are unchanged). */
@@ -88,13 +89,17 @@ export async function updateShipmentFacts(db: Db, updates: readonly { id: number
       promised_date: changes.promisedDate ?? null,
     })),
   );
-  await db.execute(sql`/* updateShipmentFacts */ update shipment s set
+  // A learnt delivering office can move the due date, and with it the on-time KPI.
+  const dueDateMoves = updates.filter((u) => u.changes.promisedDate !== undefined).map((u) => u.id);
+  await withKpiDelta(db, dueDateMoves, () =>
+    db.execute(sql`/* updateShipmentFacts */ update shipment s set
       declared_value_paise = coalesce(x.declared_value_paise, s.declared_value_paise),
       delivery_office_id = coalesce(x.delivery_office_id, s.delivery_office_id),
       promised_date = coalesce(x.promised_date, s.promised_date),
       updated_at = now()
     from jsonb_to_recordset(${json}::jsonb) as x(id int, declared_value_paise bigint, delivery_office_id int, promised_date date)
-    where s.id = x.id`);
+    where s.id = x.id`),
+  );
   return findShipmentsByIds(
     db,
     updates.map((u) => u.id),
@@ -283,16 +288,6 @@ export type ShipmentDimensionValue =
   | "DESTINATION_STATE"
   | "DESTINATION_CIRCLE"
   | "BOOKING_QUARTER";
-
-/**
- * The canonical fiscal quarter ("FY2024-25-Q3") of a timestamptz expression by the IST calendar, computed
- * in SQL so grouping happens in the database. IST is a fixed +05:30 (no daylight saving).
- */
-export function fiscalQuarterSql(instant: SQL): SQL {
-  const ist = sql`(${instant} at time zone 'UTC' + interval '5 hours 30 minutes')`;
-  const fy = sql`(extract(year from ${ist})::int - case when extract(month from ${ist}) < 4 then 1 else 0 end)`;
-  return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0') || '-Q' || ((extract(month from ${ist})::int + 8) % 12 / 3 + 1))`;
-}
 
 const DIMENSION_SQL: Record<ShipmentDimensionValue, { column: string; expression: SQL }> = {
   STATUS: { column: "status", expression: sql`shipment.status` },

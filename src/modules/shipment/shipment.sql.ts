@@ -58,6 +58,8 @@ export const shipmentTable = pgTable(
     attempts: integer("attempts").notNull().default(0),
     outForDeliveryCount: integer("out_for_delivery_count").notNull().default(0),
     firstAttemptAt: timestamptz("first_attempt_at"),
+    /** The distinct reasons of the counted failed attempts, sorted: the failed-attempt KPI by reason. */
+    failedReasons: text("failed_reasons").array().$type<FailedAttemptReason[]>().notNull().default(sql`'{}'::text[]`),
     returnedAt: timestamptz("returned_at"),
     rtoDeliveredAt: timestamptz("rto_delivered_at"),
     lastEventAt: timestamptz("last_event_at"),

@@ -1,0 +1,257 @@
+import { sql, type SQL } from "drizzle-orm";
+import { diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi.pins.js";
+import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
+import { withContributionMoved } from "../../lib/contribution.js";
+import { MAX_TRANSIT_HOURS } from "../../lib/transit-histogram.js";
+import { fiscalQuarterOfDaySql, fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
+import { FAILED_ATTEMPT_REASONS } from "../shipment/scan-event.rules.js";
+
+/*
+ * Keeping kpi_rollup and kpi_histogram current (kpi.sql.ts says what each column counts).
+ *
+ * A shipment's contribution to the KPIs is a function of its row (and its remittance's day). So one SQL
+ * definition, kpiFactsSql, serves three uses:
+ * - on ingest, `withKpiDelta(db, shipments, change)` subtracts the contribution of the shipments about to
+ *   change, runs the change, and adds their new contribution: two statements per batch, touching only
+ *   the quarters and scopes of those shipments;
+ * - after a bulk load, `rebuildKpiRollups` recomputes everything;
+ * - `diffKpiRollups` (dakgraph verify kpis, and the tests) compares the stored rollups with a fresh
+ *   recomputation: it catches any write path that changed shipments without the delta.
+ */
+
+/** Which shipments a delta or recomputation covers: a list of ids, or every shipment. */
+export type ShipmentSet = readonly number[] | "ALL";
+
+function shipmentFilter(set: ShipmentSet): SQL {
+  if (set === "ALL") return sql`true`;
+  return sql`sh.id in (select (jsonb_array_elements_text(${JSON.stringify(set)}::jsonb))::int)`;
+}
+
+const REASON_COLUMNS = FAILED_ATTEMPT_REASONS.map((reason) => ({ reason, column: `failed_${reason.toLowerCase()}` }));
+
+/** The additive measures of kpi_rollup, in column order. */
+export const ROLLUP_MEASURES = [
+  "booked",
+  "final_state",
+  "returned",
+  "delivered",
+  "on_time",
+  "transit_hours_sum",
+  "cod_delivered",
+  "cod_collected_paise",
+  "attempted",
+  "first_attempt_delivered",
+  "failed_attempted",
+  ...REASON_COLUMNS.map((r) => r.column),
+  "remitted",
+  "remitted_paise",
+  "remittance_days_sum",
+] as const;
+
+/**
+ * One row per (shipment, event quarter): the shipment's contribution to each measure in the quarter of
+ * the event the measure counts, with the scope keys it rolls up under. See kpi.sql.ts for the quarters.
+ */
+function kpiFactsSql(set: ShipmentSet): SQL {
+  const row = (quarter: SQL, measures: Record<string, SQL>, buckets: { transit?: SQL; remittance?: SQL }, where: SQL) => {
+    const columns = ROLLUP_MEASURES.map((m) => (measures[m] ? sql`${measures[m]}::bigint as ${sql.raw(m)}` : sql`0::bigint as ${sql.raw(m)}`));
+    return sql`select ${quarter} as quarter, pickup, product, payment, circle, state, ${sql.join(columns, sql`, `)},
+        ${buckets.transit ?? sql`null::int`} as transit_bucket, ${buckets.remittance ?? sql`null::int`} as remittance_bucket
+      from s where ${where}`;
+  };
+  const transitHours = sql`least(${MAX_TRANSIT_HOURS}, greatest(0, ceil(extract(epoch from (delivered_at - booked_at)) / 3600)))::int`;
+  const remittanceDays = sql`greatest(0, remitted_on - ${istDaySql(sql`delivered_at`)})::int`;
+  const reasons: Record<string, SQL> = Object.fromEntries(
+    REASON_COLUMNS.map(({ reason, column }) => [column, sql`(${reason} = any(failed_reasons))::int`]),
+  );
+  return sql`s as (
+      select sh.booked_at, sh.delivered_at, sh.status, sh.promised_date, sh.payment_mode as payment, sh.cod_amount_paise,
+        sh.attempts, sh.out_for_delivery_count, sh.first_attempt_at, sh.failed_reasons, sh.product_code as product,
+        sh.pickup_location_id::text as pickup,
+        case when sh.destination_kind = 'ARMY_POSTAL' then 'Army Postal Service' else coalesce(c.name, '(no circle)') end as circle,
+        case when sh.destination_kind = 'ARMY_POSTAL' then 'Army Postal Service' else coalesce(p.primary_state, '(no state)') end as state,
+        r.remitted_on
+      from shipment sh
+      left join pincode p on p.code = sh.destination_pincode
+      left join postal_circle c on c.id = p.primary_circle_id
+      left join cod_remittance r on r.id = sh.cod_remittance_id
+      where ${shipmentFilter(set)}
+    ), facts as (
+      ${row(
+        fiscalQuarterSql(sql`booked_at`),
+        {
+          booked: sql`1`,
+          final_state: sql`(status in ('DELIVERED', 'RTO_DELIVERED', 'LOST', 'CANCELLED'))::int`,
+          returned: sql`(status = 'RTO_DELIVERED')::int`,
+        },
+        {},
+        sql`true`,
+      )}
+      union all
+      ${row(
+        fiscalQuarterSql(sql`delivered_at`),
+        {
+          delivered: sql`1`,
+          on_time: sql`(${istDaySql(sql`delivered_at`)} <= promised_date)::int`,
+          transit_hours_sum: transitHours,
+          cod_delivered: sql`(payment = 'COD')::int`,
+          cod_collected_paise: sql`coalesce(cod_amount_paise, 0)`,
+        },
+        { transit: transitHours },
+        sql`delivered_at is not null`,
+      )}
+      union all
+      ${row(
+        fiscalQuarterSql(sql`least(first_attempt_at, delivered_at)`),
+        {
+          attempted: sql`1`,
+          first_attempt_delivered: sql`(delivered_at is not null and attempts = 0 and out_for_delivery_count <= 1)::int`,
+          failed_attempted: sql`(attempts > 0)::int`,
+          ...reasons,
+        },
+        {},
+        sql`(attempts > 0 or delivered_at is not null)`,
+      )}
+      union all
+      ${row(
+        fiscalQuarterOfDaySql(sql`remitted_on`),
+        { remitted: sql`1`, remitted_paise: sql`cod_amount_paise`, remittance_days_sum: remittanceDays },
+        { remittance: remittanceDays },
+        sql`remitted_on is not null and delivered_at is not null`,
+      )}
+    )`;
+}
+
+const SCOPE_COLUMNS = [
+  ["CIRCLE", "circle"],
+  ["STATE", "state"],
+  ["PICKUP_LOCATION", "pickup"],
+  ["PRODUCT", "product"],
+  ["PAYMENT_MODE", "payment"],
+] as const;
+
+/** GROUP BY grouping sets: the quarter (NATIONAL) and the quarter with each scope column, plus `extra`. */
+function groupingSets(extra: SQL[]): SQL {
+  const tail = extra.length ? sql`, ${sql.join(extra, sql`, `)}` : sql``;
+  const sets = [sql`(quarter${tail})`, ...SCOPE_COLUMNS.map(([, column]) => sql`(quarter, ${sql.raw(column)}${tail})`)];
+  return sql`group by grouping sets (${sql.join(sets, sql`, `)})`;
+}
+
+const SCOPE_KIND_SQL = sql.raw(
+  `case ${SCOPE_COLUMNS.map(([kind, column]) => `when grouping(${column}) = 0 then '${kind}'`).join(" ")} else 'NATIONAL' end`,
+);
+const SCOPE_KEY_SQL = sql.raw(
+  `coalesce(case ${SCOPE_COLUMNS.map(([, column]) => `when grouping(${column}) = 0 then ${column}`).join(" ")} end, '')`,
+);
+
+function rollupSelect(sign: 1 | -1): SQL {
+  const sums = ROLLUP_MEASURES.map((m) => sql`${sign} * sum(${sql.raw(m)}) as ${sql.raw(m)}`);
+  return sql`select quarter, ${SCOPE_KIND_SQL} as scope_kind, ${SCOPE_KEY_SQL} as scope_key, ${sql.join(sums, sql`, `)}
+    from facts ${groupingSets([])}`;
+}
+
+function histogramSelect(sign: 1 | -1): SQL {
+  const part = (measure: string, bucket: string) =>
+    sql`select quarter, ${SCOPE_KIND_SQL} as scope_kind, ${SCOPE_KEY_SQL} as scope_key, ${measure} as measure, ${sql.raw(bucket)} as bucket, ${sign} * count(*) as shipments
+      from facts where ${sql.raw(bucket)} is not null ${groupingSets([sql.raw(bucket)])}`;
+  return sql`${part("TRANSIT_HOURS", "transit_bucket")} union all ${part("REMITTANCE_DAYS", "remittance_bucket")}`;
+}
+
+const MEASURE_LIST = sql.raw(ROLLUP_MEASURES.join(", "));
+const MEASURE_ADD = sql.raw(ROLLUP_MEASURES.map((m) => `${m} = kpi_rollup.${m} + excluded.${m}`).join(", "));
+
+/** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to both rollups: one statement. */
+async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promise<void> {
+  if (set !== "ALL" && set.length === 0) return;
+  // Rows are written in key order so concurrent batches lock the shared rows (the NATIONAL ones) in the
+  // same order and cannot deadlock.
+  await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, rollup as (
+      insert into kpi_rollup (quarter, scope_kind, scope_key, ${MEASURE_LIST})
+      select * from (${rollupSelect(sign)}) r order by scope_kind, scope_key, quarter
+      on conflict (scope_kind, scope_key, quarter) do update set ${MEASURE_ADD}
+      returning 1)
+    insert into kpi_histogram as h (quarter, scope_kind, scope_key, measure, bucket, shipments)
+    select * from (${histogramSelect(sign)}) x order by scope_kind, scope_key, measure, quarter, bucket
+    on conflict (scope_kind, scope_key, measure, quarter, bucket) do update set shipments = h.shipments + excluded.shipments`);
+}
+
+/**
+ * Runs `change` (which rewrites the shipments `ids`) with their KPI contribution moved: subtracted before,
+ * added after. Call inside the write's transaction. For shipments that did not exist before, pass an
+ * empty list and call addKpiContribution with the new ids afterwards.
+ */
+export function withKpiDelta<T>(db: Db, ids: readonly number[], change: () => Promise<T>): Promise<T> {
+  return withContributionMoved(ids, (set, sign) => applyContribution(db, set, sign), change);
+}
+
+/** Adds the contribution of newly inserted shipments. */
+export function addKpiContribution(db: Db, ids: readonly number[]): Promise<void> {
+  return applyContribution(db, [...new Set(ids)], 1);
+}
+
+/** Recomputes both rollups from every shipment (after a bulk load). */
+export async function rebuildKpiRollups(db: Db): Promise<{ rollupRows: number; histogramRows: number }> {
+  await db.execute(sql`delete from kpi_rollup`);
+  await db.execute(sql`delete from kpi_histogram`);
+  await applyContribution(db, "ALL", 1);
+  await rebuildKpiPinCounts(db);
+  const [counts] = await queryRows<{ rollup: number; histogram: number }>(
+    db,
+    sql`select (select count(*) from kpi_rollup)::int as rollup, (select count(*) from kpi_histogram)::int as histogram`,
+  );
+  return { rollupRows: counts?.rollup ?? 0, histogramRows: counts?.histogram ?? 0 };
+}
+
+/** One stored figure that disagrees with the recomputation from raw rows. */
+export interface KpiRollupDifference {
+  readonly table: "kpi_rollup" | "kpi_histogram" | "kpi_pin_quarter";
+  readonly quarter: string;
+  readonly scopeKind: string;
+  readonly scopeKey: string;
+  /** The measure (column, or histogram measure and bucket). */
+  readonly measure: string;
+  readonly stored: number;
+  readonly recomputed: number;
+}
+
+/**
+ * Compares the stored rollups with a recomputation from the shipment rows; empty when they agree. A
+ * missing row counts as zeros on either side. At most `limit` differences are returned.
+ */
+export async function diffKpiRollups(db: Db, limit = 100): Promise<KpiRollupDifference[]> {
+  const stored = ROLLUP_MEASURES.map((m) => sql`coalesce(k.${sql.raw(m)}, 0)`);
+  const fresh = ROLLUP_MEASURES.map((m) => sql`coalesce(f.${sql.raw(m)}, 0)`);
+  const rows = await queryRows<{ t: string; quarter: string; scope_kind: string; scope_key: string; measure: string; stored: string | number; recomputed: string | number }>(
+    db,
+    sql`/* diffKpiRollups */ with ${kpiFactsSql("ALL")},
+      f as (${rollupSelect(1)}),
+      pairs as (
+        select coalesce(f.quarter, k.quarter) as quarter, coalesce(f.scope_kind, k.scope_kind) as scope_kind,
+          coalesce(f.scope_key, k.scope_key) as scope_key,
+          array[${sql.join(stored, sql`, `)}]::bigint[] as stored, array[${sql.join(fresh, sql`, `)}]::bigint[] as fresh
+        from f full join kpi_rollup k on k.quarter = f.quarter and k.scope_kind = f.scope_kind and k.scope_key = f.scope_key
+      ),
+      h as (${histogramSelect(1)})
+      select 'kpi_rollup' as t, quarter, scope_kind, scope_key, m.name as measure, stored[m.i] as stored, fresh[m.i] as recomputed
+      from pairs, unnest(${sql.raw(`array[${ROLLUP_MEASURES.map((m) => `'${m}'`).join(", ")}]`)}::text[]) with ordinality as m(name, i)
+      where stored[m.i] <> fresh[m.i]
+      union all
+      select 'kpi_histogram', coalesce(h.quarter, k.quarter), coalesce(h.scope_kind, k.scope_kind), coalesce(h.scope_key, k.scope_key),
+        coalesce(h.measure, k.measure) || ' ' || coalesce(h.bucket, k.bucket), coalesce(k.shipments, 0), coalesce(h.shipments, 0)
+      from h full join kpi_histogram k on k.quarter = h.quarter and k.scope_kind = h.scope_kind and k.scope_key = h.scope_key
+        and k.measure = h.measure and k.bucket = h.bucket
+      where coalesce(k.shipments, 0) <> coalesce(h.shipments, 0)
+      limit ${limit}`,
+  );
+  const pinRows = rows.length < limit ? await diffKpiPinCounts(db, limit - rows.length) : [];
+  return [...rows, ...pinRows.map((r) => ({ ...r, t: "kpi_pin_quarter" }))].map((r) => ({
+    table: r.t as KpiRollupDifference["table"],
+    quarter: r.quarter,
+    scopeKind: r.scope_kind,
+    scopeKey: r.scope_key,
+    measure: r.measure,
+    stored: Number(r.stored),
+    recomputed: Number(r.recomputed),
+  }));
+}

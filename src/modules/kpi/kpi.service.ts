@@ -1,0 +1,176 @@
+import DataLoader from "dataloader";
+import type { Context } from "../../context.js";
+import type { Db } from "../../db/client.js";
+import { ForbiddenError, BadUserInputError } from "../../lib/errors.js";
+import {
+  compareQuarters,
+  type FiscalQuarter,
+  fiscalQuarterLabel,
+  formatFiscalQuarter,
+  istDateOf,
+  quarterEndDate,
+  quarterStartDate,
+} from "../../lib/fiscal-quarter.js";
+import { circleScope } from "../access/access.roles.js";
+import { computeQuarterKpis, EMPTY_ROLLUP, type QuarterInputs } from "./kpi.compute.js";
+import { kpiDefinition } from "./kpi.definitions.js";
+import {
+  findPickupCapacities,
+  findRemittanceCycles,
+  findScopeHistograms,
+  findScopeRows,
+  type PickupCapacityRow,
+  resolveScopeKey,
+  storedScopeId,
+} from "./kpi.repository.js";
+import { Metric, type MetricFigures, QuarterlyKpis, ReasonMetric, KpiScope, type KpiScopeInput, KpiScopeKind } from "./kpi.type.js";
+
+/*
+ * Quarterly KPIs for a scope, through a per-request DataLoader keyed by (scope, quarter): every quarter and
+ * scope asked in one tick (the range of quarterlyKpis, the bases of growth fields, every pickup location of
+ * a review) is answered by the same four statements.
+ */
+
+interface KpiRequest {
+  readonly scope: KpiScope;
+  readonly quarter: FiscalQuarter;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+
+/** Committed parcels of the given locations in a quarter: capacity × open days, up to `today` for the quarter in progress. */
+export function capacityParcels(locations: readonly PickupCapacityRow[], quarter: FiscalQuarter, today: string): number {
+  const first = dayNumber(quarterStartDate(quarter));
+  const last = Math.min(dayNumber(quarterEndDate(quarter)), dayNumber(today));
+  let parcels = 0;
+  for (const location of locations) {
+    const from = Math.max(first, dayNumber(location.activeFrom));
+    const to = Math.min(last, location.activeTo === null ? Number.POSITIVE_INFINITY : dayNumber(location.activeTo));
+    if (to >= from) parcels += (to - from + 1) * location.dailyCapacity;
+  }
+  return parcels;
+}
+
+function toMetric(figures: MetricFigures, quarter: FiscalQuarter, scope: KpiScope): Metric {
+  const definition = kpiDefinition(figures.key);
+  return Object.assign(new Metric(), {
+    ...figures,
+    name: figures.reason === null ? definition.name : `${definition.name}: ${figures.reason}`,
+    quarter,
+    scope,
+    unit: definition.unit,
+    direction: definition.direction,
+    definition: definition.definition,
+  });
+}
+
+async function computeBatch(db: Db, requests: readonly KpiRequest[], now: Date): Promise<QuarterlyKpis[]> {
+  const scopes = [...new Map(requests.map((r) => [storedScopeId(r.scope), r.scope])).values()];
+  const quarterTexts = [...new Set(requests.map((r) => formatFiscalQuarter(r.quarter)))];
+  const upTo = quarterTexts.reduce((a, b) => (a > b ? a : b));
+  const needsCapacity = scopes.some((s) => s.kind === KpiScopeKind.NATIONAL || s.kind === KpiScopeKind.PICKUP_LOCATION);
+  const [rows, histograms, capacities, cycles] = await Promise.all([
+    findScopeRows(db, scopes, upTo),
+    findScopeHistograms(db, scopes, quarterTexts),
+    needsCapacity ? findPickupCapacities(db) : Promise.resolve([]),
+    findRemittanceCycles(db),
+  ]);
+  const today = istDateOf(now);
+  return requests.map(({ scope, quarter }) => {
+    const id = storedScopeId(scope);
+    const text = formatFiscalQuarter(quarter);
+    const scopeRows = rows.get(id);
+    let collected = 0;
+    let remitted = 0;
+    let serviceable = 0;
+    for (const [q, r] of scopeRows?.rollups ?? []) {
+      if (q <= text) {
+        collected += r.codCollectedPaise;
+        remitted += r.remittedPaise;
+      }
+    }
+    for (const [q, p] of scopeRows?.pins ?? []) if (q <= text) serviceable += p.serviceableStarted - p.serviceableEnded;
+    const end = quarterEndDate(quarter);
+    const cycle = cycles.filter((c) => c.validFrom <= end).at(-1);
+    const locations =
+      scope.kind === KpiScopeKind.NATIONAL ? capacities : scope.kind === KpiScopeKind.PICKUP_LOCATION ? capacities.filter((c) => String(c.id) === scope.storedKey) : null;
+    const inputs: QuarterInputs = {
+      scopeKind: scope.kind,
+      rollup: scopeRows?.rollups.get(text) ?? EMPTY_ROLLUP,
+      cumulativeCollectedPaise: collected,
+      cumulativeRemittedPaise: remitted,
+      serviceablePins: serviceable,
+      activePins: scopeRows?.pins.get(text)?.activePins ?? 0,
+      transitHours: histograms.get(id)?.transitHours.get(text) ?? new Map(),
+      remittanceDays: histograms.get(id)?.remittanceDays.get(text) ?? new Map(),
+      capacityParcels: locations === null ? null : capacityParcels(locations, quarter, today),
+      remittanceCycleDays: cycle?.days ?? null,
+    };
+    const figures = computeQuarterKpis(inputs).map((f) => toMetric(f, quarter, scope));
+    return Object.assign(new QuarterlyKpis(), {
+      quarter,
+      label: fiscalQuarterLabel(quarter),
+      startDate: quarterStartDate(quarter),
+      endDate: end,
+      scope,
+      metrics: figures.filter((m) => m.reason === null),
+      failedAttemptsByReason: figures
+        .filter((m) => m.reason !== null)
+        .map((metric) => Object.assign(new ReasonMetric(), { reason: metric.reason!, metric })),
+    });
+  });
+}
+
+export function createKpiLoaders(db: Db, now: () => Date = () => new Date()) {
+  return {
+    quarterlyKpis: new DataLoader<KpiRequest, QuarterlyKpis, string>((requests) => computeBatch(db, requests, now()), {
+      cacheKeyFn: (r) => `${storedScopeId(r.scope)}|${formatFiscalQuarter(r.quarter)}`,
+    }),
+  };
+}
+
+/**
+ * The scope a caller asked for, checked: the key must name an existing circle, state, pickup location,
+ * product or payment mode, and a viewer restricted to one postal circle may only read that circle.
+ */
+export async function resolveKpiScope(ctx: Context, input: KpiScopeInput | null | undefined, field = "scope"): Promise<KpiScope> {
+  const kind = input?.kind ?? KpiScopeKind.NATIONAL;
+  const restricted = circleScope(ctx.viewer);
+  if (restricted !== null && !(kind === KpiScopeKind.CIRCLE && input?.key?.trim().toLowerCase() === restricted.toLowerCase())) {
+    throw new ForbiddenError(`Your key is restricted to the postal circle "${restricted}": ask for scope { kind: CIRCLE, key: "${restricted}" }.`, {
+      field,
+    });
+  }
+  if (kind === KpiScopeKind.NATIONAL) {
+    if (input?.key) throw new BadUserInputError(`${field}.key must be omitted for a NATIONAL scope; got ${JSON.stringify(input.key)}.`, { field: `${field}.key`, value: input.key });
+    return Object.assign(new KpiScope(), { kind, key: null, name: "India", storedKey: "" });
+  }
+  const key = input?.key?.trim();
+  if (!key) throw new BadUserInputError(`${field}.key is required for a ${kind} scope.`, { field: `${field}.key` });
+  const found = await resolveScopeKey(ctx.database.db, kind, key);
+  if (found === null) {
+    const what: Record<string, string> = {
+      CIRCLE: "a postal circle's name (see circles) or 'Army Postal Service'",
+      STATE: "a state or union territory as the directory writes it, or 'Army Postal Service'",
+      PICKUP_LOCATION: "a pickup location's code (see pickupLocations)",
+      PRODUCT: "a product code (see products)",
+      PAYMENT_MODE: "PREPAID or COD",
+    };
+    throw new BadUserInputError(`${field}.key ${JSON.stringify(key)} is not ${what[kind]}.`, { field: `${field}.key`, value: key });
+  }
+  return Object.assign(new KpiScope(), { kind, key: found.key, name: found.name, storedKey: found.storedKey });
+}
+
+/** The KPIs of `scope` for each quarter (in the order given), batched with every other KPI read of the request. */
+export function loadQuarterlyKpis(ctx: Context, scope: KpiScope, quarters: readonly FiscalQuarter[]): Promise<QuarterlyKpis[]> {
+  return Promise.all(quarters.map((quarter) => ctx.loaders.quarterlyKpis.load({ scope, quarter })));
+}
+
+/** Parses and orders a from/to pair, naming the argument at fault. */
+export function quarterRange(from: FiscalQuarter, to: FiscalQuarter): void {
+  if (compareQuarters(from, to) > 0) {
+    throw new BadUserInputError(`from (${formatFiscalQuarter(from)}) must not be after to (${formatFiscalQuarter(to)}).`, { field: "from", value: formatFiscalQuarter(from) });
+  }
+}
+

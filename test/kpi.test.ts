@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  KpiGrowthDocument,
+  QuarterlyKpisDocument,
+  type QuarterlyKpisQuery,
+  RecordCodRemittanceDocument,
+  RecordScanEventsDocument,
+  RecordShipmentsDocument,
+  SearchPostOfficesDocument,
+  SetCodRemittanceCycleDocument,
+  SetPublicHolidaysDocument,
+  SetServiceabilityDocument,
+  type ShipmentInput,
+  UpsertPickupLocationDocument,
+} from "../src/generated/operations.js";
+import { s10CheckDigit } from "../src/lib/s10.js";
+import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
+import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createTestGraph, type TestGraph } from "./support/graph.js";
+
+/*
+ * Every KPI on a fixture small enough to compute by hand. Pickup location DEL-GPO (New Delhi GPO, 110001,
+ * 5,000 parcels a day since 2021). Speed Post to 110001 is LOCAL (1 working day); to 194401 REMOTE (7).
+ *
+ *   A  booked 2024-09-30 23:30 IST (Q2), delivered 2024-10-01 10:00 IST (Q3): 10.5 h → 11 h, due Oct 1: on time
+ *   B  booked 2024-06-30T20:00Z = 1 Jul 01:30 IST (Q2, the DOMAIN.md edge), COD ₹500; attempt failed (addressee
+ *      absent) 2 Jul, delivered 3 Jul 11:00 IST: 57.5 h → 58 h, due Jul 2: late; remitted 10 Jul (7 days, Q2)
+ *   C  booked 2024-08-10 (Q2) to 194401; attempt failed (door locked) 16 Aug; returned, back with the sender
+ *      30 Aug (RTO_DELIVERED); then a late "dispatched" scan of 12 Aug arrives and changes nothing
+ *   D  booked 2024-09-20 10:00 IST (Q2), COD ₹1,200, delivered 27 Sep 15:00 IST: 173 h, due Sep 21: late;
+ *      remitted 8 Oct (11 days, Q3): a COD shipment delivered in one quarter and remitted in the next
+ *   E  booked 2024-09-10 (Q2), no scans yet
+ *   F  booked 2024-10-01 10:00 IST (Q3), delivered 3 Oct 10:00 IST: 48 h; due Oct 2 (late) until Gandhi
+ *      Jayanti (2 Oct) becomes a public holiday, then due Oct 3 (on time)
+ */
+
+const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
+
+function s10(serial: number): string {
+  const digits = String(serial).padStart(8, "0");
+  return `EK${digits}${s10CheckDigit(digits)}IN`;
+}
+
+const [A, B, C, D, E, F] = [1, 2, 3, 4, 5, 6].map(s10) as [string, string, string, string, string, string];
+
+const booking = (trackingNumber: string, bookedAt: string, extra: Partial<ShipmentInput> = {}): ShipmentInput => ({
+  trackingNumber,
+  bookedAt,
+  productCode: "SPEED_POST",
+  paymentMode: "PREPAID",
+  weightGrams: 500,
+  pickupLocationCode: "DEL-GPO",
+  destinationPincode: "110001",
+  ...extra,
+});
+
+const scan = (trackingNumber: string, event: string, occurredAt: string, failedReason?: "ADDRESSEE_ABSENT" | "DOOR_LOCKED") => ({
+  trackingNumber,
+  event,
+  occurredAt,
+  ...(failedReason ? { failedReason } : {}),
+});
+
+type Quarter = QuarterlyKpisQuery["quarterlyKpis"][number];
+
+function metric(quarter: Quarter, key: string) {
+  const found = quarter.metrics.find((m) => m.key === key);
+  if (found === undefined) throw new Error(`no metric ${key}`);
+  return found;
+}
+
+describe.each(engines)("quarterly KPIs on %s", (engine) => {
+  let db: TestDatabase;
+  let graph: TestGraph;
+
+  const kpis = async (from: string, to: string, scope?: { kind: string; key?: string }) => {
+    const result = await graph.execute(QuarterlyKpisDocument, { from, to, scope: scope as never });
+    expect(result.errors).toBeUndefined();
+    return result.data!.quarterlyKpis;
+  };
+
+  const expectConsistent = async () => expect(await diffKpiRollups(db.database.db)).toEqual([]);
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    await importPostOfficeCsv(db.database, FIXTURE, {});
+    graph = await createTestGraph(db.database);
+    const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
+    const gpo = offices.data!.postOffices.nodes[0]!.id;
+    const steps = [
+      await graph.execute(UpsertPickupLocationDocument, {
+        input: { code: "DEL-GPO", name: "Delhi GPO pickup", postOfficeId: gpo, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
+      }),
+      await graph.execute(SetServiceabilityDocument, { input: { entries: [{ pincode: "110001", validFrom: "2024-07-01" }] } }),
+      await graph.execute(SetCodRemittanceCycleDocument, { input: { validFrom: "2024-04-01", days: 7 } }),
+      await graph.execute(RecordShipmentsDocument, {
+        input: {
+          shipments: [
+            booking(A, "2024-09-30T23:30:00+05:30"),
+            booking(B, "2024-06-30T20:00:00Z", { paymentMode: "COD", codAmount: 500 }),
+            booking(C, "2024-08-10T10:00:00+05:30", { destinationPincode: "194401" }),
+            booking(D, "2024-09-20T10:00:00+05:30", { paymentMode: "COD", codAmount: 1200 }),
+            booking(E, "2024-09-10T10:00:00+05:30"),
+            booking(F, "2024-10-01T10:00:00+05:30"),
+          ],
+        },
+      }),
+      await graph.execute(RecordScanEventsDocument, {
+        input: {
+          events: [
+            scan(A, "OUT_FOR_DELIVERY", "2024-10-01T08:00:00+05:30"),
+            scan(A, "DELIVERED", "2024-10-01T10:00:00+05:30"),
+            scan(B, "OUT_FOR_DELIVERY", "2024-07-02T09:00:00+05:30"),
+            scan(B, "DELIVERY_ATTEMPTED", "2024-07-02T12:00:00+05:30", "ADDRESSEE_ABSENT"),
+            scan(B, "OUT_FOR_DELIVERY", "2024-07-03T09:00:00+05:30"),
+            scan(B, "DELIVERED", "2024-07-03T11:00:00+05:30"),
+            scan(C, "OUT_FOR_DELIVERY", "2024-08-16T09:00:00+05:30"),
+            scan(C, "DELIVERY_ATTEMPTED", "2024-08-16T12:00:00+05:30", "DOOR_LOCKED"),
+            scan(C, "RETURNED_TO_SENDER", "2024-08-24T10:00:00+05:30"),
+            scan(C, "DELIVERED_TO_SENDER", "2024-08-30T10:00:00+05:30"),
+            scan(D, "OUT_FOR_DELIVERY", "2024-09-27T09:00:00+05:30"),
+            scan(D, "DELIVERED", "2024-09-27T15:00:00+05:30"),
+            scan(F, "OUT_FOR_DELIVERY", "2024-10-03T08:00:00+05:30"),
+            scan(F, "DELIVERED", "2024-10-03T10:00:00+05:30"),
+          ],
+        },
+      }),
+      // The late scan: dated before the return, sent after it.
+      await graph.execute(RecordScanEventsDocument, { input: { events: [scan(C, "DISPATCHED", "2024-08-12T10:00:00+05:30")] } }),
+      await graph.execute(RecordCodRemittanceDocument, { input: { reference: "UTR-KPI-0001", remittedOn: "2024-07-10", amount: 500, shipments: [{ trackingNumber: B }] } }),
+      await graph.execute(RecordCodRemittanceDocument, { input: { reference: "UTR-KPI-0002", remittedOn: "2024-10-08", amount: 1200, shipments: [{ trackingNumber: D }] } }),
+    ];
+    for (const step of steps) expect(step.errors).toBeUndefined();
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await db?.drop();
+  });
+
+  it("gives every KPI of the quarter the IST boundaries put shipments in, with numerator and denominator", async () => {
+    const [q2, q3] = await kpis("FY2024-25-Q2", "FY2024-25-Q3");
+    expect(q2!.quarter).toBe("FY2024-25-Q2");
+    expect([q2!.startDate, q2!.endDate]).toEqual(["2024-07-01", "2024-09-30"]);
+    const figures = (q: Quarter) => Object.fromEntries(q.metrics.map((m) => [m.key, [m.value, m.numerator, m.denominator]]));
+    const capacity = 92 * 5000;
+    expect(figures(q2!)).toEqual({
+      BOOKED_VOLUME: [5, 5, null], // A (23:30 IST on 30 Sep), B (01:30 IST on 1 Jul), C, D, E
+      DELIVERED_VOLUME: [2, 2, null], // B, D; A was delivered in Q3
+      ON_TIME_DELIVERY: [0, 0, 2],
+      FIRST_ATTEMPT_DELIVERY: [100 / 3, 1, 3], // D; B and C failed first; A's first attempt is in Q3
+      FAILED_ATTEMPT_RATE: [200 / 3, 2, 3],
+      TRANSIT_DAYS_MEAN: [231 / 48, 231 / 24, 2],
+      TRANSIT_DAYS_P50: [58 / 24, null, 2],
+      TRANSIT_DAYS_P90: [173 / 24, null, 2],
+      TRANSIT_DAYS_P95: [173 / 24, null, 2],
+      RETURN_TO_ORIGIN: [25, 1, 4], // C of A, B, C, D (E is not final)
+      COD_COLLECTED: [1700, 1700, null],
+      COD_REMITTED: [500, 500, null],
+      COD_OUTSTANDING: [1200, 1200, null],
+      REMITTANCE_DAYS_MEAN: [7, 7, 1],
+      REMITTANCE_DAYS_P90: [7, null, 1],
+      REMITTANCE_WITHIN_CYCLE: [100, 1, 1],
+      PICKUP_UTILISATION: [(100 * 5) / capacity, 5, capacity],
+      SERVICEABLE_PINS: [1, 1, null],
+      ACTIVE_PINS: [1, 1, null],
+    });
+    const reasons = Object.fromEntries(q2!.failedAttemptsByReason.map((r) => [r.reason, [r.metric.numerator, r.metric.denominator]]));
+    expect(reasons).toMatchObject({ ADDRESSEE_ABSENT: [1, 3], DOOR_LOCKED: [1, 3], REFUSED: [0, 3], OTHER: [0, 3] });
+
+    expect(figures(q3!)).toMatchObject({
+      BOOKED_VOLUME: [1, 1, null],
+      DELIVERED_VOLUME: [2, 2, null],
+      ON_TIME_DELIVERY: [50, 1, 2], // A on time; F due on 2 Oct, delivered on 3 Oct
+      FIRST_ATTEMPT_DELIVERY: [100, 2, 2],
+      TRANSIT_DAYS_MEAN: [59 / 48, 59 / 24, 2],
+      TRANSIT_DAYS_P50: [11 / 24, null, 2],
+      RETURN_TO_ORIGIN: [0, 0, 1],
+      COD_COLLECTED: [0, 0, null],
+      COD_REMITTED: [1200, 1200, null],
+      COD_OUTSTANDING: [0, 0, null],
+      REMITTANCE_DAYS_MEAN: [11, 11, 1],
+      REMITTANCE_WITHIN_CYCLE: [0, 0, 1],
+      SERVICEABLE_PINS: [1, 1, null],
+      ACTIVE_PINS: [1, 1, null],
+    });
+    expect(metric(q3!, "DELIVERED_VOLUME").quarterOnQuarter).toMatchObject({ baseValue: 2, ratio: 1, change: 0 });
+    expect(metric(q3!, "ON_TIME_DELIVERY").quarterOnQuarter).toMatchObject({ baseValue: 0, ratio: null, pointChange: 50 });
+    const [q1] = await kpis("FY2024-25-Q1", "FY2024-25-Q1");
+    expect(metric(q1!, "SERVICEABLE_PINS").value).toBe(0); // serviceable from 1 Jul
+    expect(metric(q1!, "ON_TIME_DELIVERY").value).toBeNull(); // nothing delivered: undefined, not 0
+    await expectConsistent();
+  });
+
+  it("reads growth against any base quarter", async () => {
+    const result = await graph.execute(KpiGrowthDocument, { quarter: "FY2024-25-Q3", base: "FY2024-25-Q2" });
+    expect(result.errors).toBeUndefined();
+    const booked = result.data!.quarterlyKpis[0]!.metrics.find((m) => m.key === "BOOKED_VOLUME")!;
+    expect(booked.growth).toMatchObject({ baseQuarter: "FY2024-25-Q2", baseValue: 5, ratio: 0.2 });
+  });
+
+  it("narrows to a scope: payment mode, pickup location, destination circle", async () => {
+    const [cod] = await kpis("FY2024-25-Q2", "FY2024-25-Q2", { kind: "PAYMENT_MODE", key: "cod" });
+    expect(cod!.scope).toEqual({ kind: "PAYMENT_MODE", key: "COD", name: "Cash on delivery" });
+    expect(metric(cod!, "BOOKED_VOLUME").value).toBe(2);
+    expect(metric(cod!, "COD_COLLECTED").value).toBe(1700);
+    expect(metric(cod!, "PICKUP_UTILISATION").value).toBeNull(); // not defined for a payment mode
+    const [pickup] = await kpis("FY2024-25-Q2", "FY2024-25-Q2", { kind: "PICKUP_LOCATION", key: "DEL-GPO" });
+    expect(metric(pickup!, "PICKUP_UTILISATION").denominator).toBe(92 * 5000);
+    const [ladakh] = await kpis("FY2024-25-Q2", "FY2024-25-Q2", { kind: "STATE", key: "ladakh" });
+    expect(metric(ladakh!, "BOOKED_VOLUME").value).toBe(1); // C
+    expect(metric(ladakh!, "RETURN_TO_ORIGIN").value).toBe(100);
+    const bad = await graph.execute(QuarterlyKpisDocument, { from: "FY2024-25-Q2", to: "FY2024-25-Q2", scope: { kind: "CIRCLE", key: "Atlantis" } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "scope.key" });
+    const backwards = await graph.execute(QuarterlyKpisDocument, { from: "FY2024-25-Q3", to: "FY2024-25-Q2" });
+    expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "from" });
+  });
+
+  it("moves the on-time KPI when a public holiday is added, and back when it is removed", async () => {
+    const add = await graph.execute(SetPublicHolidaysDocument, { input: { add: [{ date: "2024-10-02", name: "Gandhi Jayanti" }] } });
+    expect(add.errors).toBeUndefined();
+    expect(add.data!.setPublicHolidays).toMatchObject({ created: 1, shipmentsRescheduled: 1 }); // F only
+    let [q3] = await kpis("FY2024-25-Q3", "FY2024-25-Q3");
+    expect(metric(q3!, "ON_TIME_DELIVERY")).toMatchObject({ value: 100, numerator: 2, denominator: 2 });
+    const again = await graph.execute(SetPublicHolidaysDocument, { input: { add: [{ date: "2024-10-02", name: "Gandhi Jayanti" }] } });
+    expect(again.data!.setPublicHolidays).toMatchObject({ created: 0, unchanged: 1, shipmentsRescheduled: 0 });
+    await expectConsistent();
+    const remove = await graph.execute(SetPublicHolidaysDocument, { input: { remove: ["2024-10-02"] } });
+    expect(remove.data!.setPublicHolidays).toMatchObject({ removed: 1, shipmentsRescheduled: 1 });
+    [q3] = await kpis("FY2024-25-Q3", "FY2024-25-Q3");
+    expect(metric(q3!, "ON_TIME_DELIVERY").value).toBe(50);
+    const twice = await graph.execute(SetPublicHolidaysDocument, {
+      input: { add: [{ date: "2024-12-25", name: "Christmas" }, { date: "2024-12-25", name: "Christmas Day" }] },
+    });
+    expect(twice.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.add[1].date", index: 1 });
+    await expectConsistent();
+  });
+
+  it("keeps the rollups equal to a recomputation after more scans and a changed serviceability period", async () => {
+    const late = await graph.execute(RecordScanEventsDocument, {
+      input: { events: [scan(E, "OUT_FOR_DELIVERY", "2024-09-12T09:00:00+05:30"), scan(E, "DELIVERED", "2024-09-12T13:00:00+05:30")] },
+    });
+    expect(late.errors).toBeUndefined();
+    const closed = await graph.execute(SetServiceabilityDocument, { input: { entries: [{ pincode: "110001", validFrom: "2024-07-01", validTo: "2024-09-15" }] } });
+    expect(closed.errors).toBeUndefined();
+    const [q2, q3] = await kpis("FY2024-25-Q2", "FY2024-25-Q3");
+    expect(metric(q2!, "DELIVERED_VOLUME").value).toBe(3);
+    expect(metric(q2!, "SERVICEABLE_PINS").value).toBe(0); // the period ended before 30 Sep
+    expect(metric(q3!, "SERVICEABLE_PINS").value).toBe(0);
+    expect(metric(q2!, "ACTIVE_PINS").value).toBe(1);
+    await expectConsistent();
+  });
+
+  it("reads 12 quarters with growth in as many SQL statements as 1 quarter", async () => {
+    const one = await graph.execute(QuarterlyKpisDocument, { from: "FY2024-25-Q3", to: "FY2024-25-Q3" });
+    const twelve = await graph.execute(QuarterlyKpisDocument, { from: "FY2022-23-Q1", to: "FY2024-25-Q4" });
+    expect(one.errors).toBeUndefined();
+    expect(twelve.errors).toBeUndefined();
+    expect(twelve.data!.quarterlyKpis).toHaveLength(12);
+    expect(twelve.statements).toBe(one.statements);
+    expect(one.statements).toBeLessThanOrEqual(4);
+  });
+});
