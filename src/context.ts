@@ -10,6 +10,7 @@ import { createPincodeLoaders } from "./modules/pincode/pincode.loaders.js";
 import { createPostOfficeLoaders } from "./modules/post-office/post-office.loaders.js";
 import { createPostalHierarchyLoaders } from "./modules/postal-hierarchy/postal-hierarchy.loaders.js";
 import { createProductLoaders } from "./modules/product/product.loaders.js";
+import { createReviewLoaders } from "./modules/review/review.loaders.js";
 import { createShipmentLoaders } from "./modules/shipment/shipment.loaders.js";
 
 function createLoaders(database: Database) {
@@ -23,6 +24,7 @@ function createLoaders(database: Database) {
     ...createCodRemittanceLoaders(database.db),
     ...createCoverageLoaders(database.db),
     ...createKpiLoaders(database.db),
+    ...createReviewLoaders(database.db),
   };
 }
 

@@ -5,6 +5,7 @@ import { ViewerResolver } from "./modules/access/access.resolver.js";
 import { applyAccessDescriptions, authChecker } from "./modules/access/access.roles.js";
 import { CodRemittanceCycleResolver } from "./modules/cod-remittance/cod-remittance-cycle.resolver.js";
 import { CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
+import { ServiceNormResolver } from "./modules/service-norm/service-norm.resolver.js";
 import {
   CoverageResolver,
   NearbyOfficeResolver,
@@ -18,13 +19,19 @@ import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./mod
 import { ProductResolver } from "./modules/product/product.resolver.js";
 import { ProvenanceResolver } from "./modules/provenance/provenance.resolver.js";
 import {
+  MetricTargetResolver,
+  QuarterlyReviewReportResolver,
+  QuarterlyReviewResolver,
+  ReviewActionItemResolver,
+  ReviewResolver,
+} from "./modules/review/review.resolver.js";
+import {
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,
   ScanEventResolver,
   ShipmentResolver,
   ShipmentStatsGroupResolver,
 } from "./modules/shipment/shipment.resolver.js";
-import { ServiceNormResolver } from "./modules/service-norm/service-norm.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
@@ -57,6 +64,11 @@ export const RESOLVERS = [
   MetricGrowthResolver,
   ServiceNormResolver,
   CodRemittanceCycleResolver,
+  ReviewResolver,
+  QuarterlyReviewReportResolver,
+  QuarterlyReviewResolver,
+  ReviewActionItemResolver,
+  MetricTargetResolver,
 ] as const;
 
 export async function createSchema(): Promise<GraphQLSchema> {

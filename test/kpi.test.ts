@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  KpiBreakdownDocument,
   KpiGrowthDocument,
   QuarterlyKpisDocument,
   type QuarterlyKpisQuery,
@@ -214,6 +215,15 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "scope.key" });
     const backwards = await graph.execute(QuarterlyKpisDocument, { from: "FY2024-25-Q3", to: "FY2024-25-Q2" });
     expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "from" });
+  });
+
+  it("breaks a quarter down by destination state in as many statements as one scope", async () => {
+    const one = await graph.execute(KpiBreakdownDocument, { quarter: "FY2024-25-Q2", by: "NATIONAL" });
+    const states = await graph.execute(KpiBreakdownDocument, { quarter: "FY2024-25-Q2", by: "STATE" });
+    expect(states.errors).toBeUndefined();
+    const booked = Object.fromEntries(states.data!.kpiBreakdown.map((k) => [k.scope.key, k.metrics.find((m) => m.key === "BOOKED_VOLUME")!.value]));
+    expect(booked).toEqual({ Delhi: 4, Ladakh: 1 });
+    expect(states.statements).toBeLessThanOrEqual(one.statements + 1); // + the list of states with data, whatever their number
   });
 
   it("moves the on-time KPI when a public holiday is added, and back when it is removed", async () => {

@@ -10,3 +10,4 @@ export * from "../modules/postal-hierarchy/postal-hierarchy.sql.js";
 export * from "../modules/service-norm/service-norm.sql.js";
 export * from "../modules/shipment/shipment.sql.js";
 export * from "../modules/kpi/kpi.sql.js";
+export * from "../modules/review/review.sql.js";

@@ -37,6 +37,8 @@ export enum ErrorCode {
   INVALID_ID = "INVALID_ID",
   /** The input contradicts what is stored (e.g. a shipment re-sent with a different product): nothing was written. */
   CONFLICT = "CONFLICT",
+  /** A well-formed id or key names nothing stored (`extensions.field`, `value`): nothing was written. */
+  NOT_FOUND = "NOT_FOUND",
   /** Anything unexpected: details are logged with the request id, never returned. */
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
@@ -97,6 +99,13 @@ export class ConflictError extends DakgraphError {
   constructor(message: string, details: DakgraphErrorDetails = {}) {
     super(ErrorCode.CONFLICT, message, details);
     this.name = "ConflictError";
+  }
+}
+
+export class NotFoundError extends DakgraphError {
+  constructor(message: string, details: DakgraphErrorDetails = {}) {
+    super(ErrorCode.NOT_FOUND, message, details);
+    this.name = "NotFoundError";
   }
 }
 

@@ -1,5 +1,6 @@
 import { refreshPinDeliveryRollup, seedServiceabilityFromShipments } from "../coverage/coverage.repository.js";
 import { rebuildKpiRollups } from "../kpi/kpi.rollup.js";
+import { seedDemoReviews } from "../review/review.seed.js";
 import { asc, getTableColumns, sql, type Table } from "drizzle-orm";
 import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
 import { toCsv } from "../../lib/csv-text.js";
@@ -446,6 +447,7 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
       on conflict (valid_from) do nothing`);
     await refreshPinDeliveryRollup(db);
     await rebuildKpiRollups(db);
+    await seedDemoReviews(db, options.until);
     await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter, kpi_rollup, kpi_histogram`);
   });
 

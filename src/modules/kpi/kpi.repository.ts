@@ -167,3 +167,18 @@ export async function resolveScopeKey(db: Db, kind: KpiScopeKindValue, key: stri
   }
   return { key: "", storedKey: "", name: "India" };
 }
+
+/** Every scope of `kind` with KPI rows in `quarter`, with the key callers use and a display name: one statement. */
+export async function findScopesWithData(db: Db, kind: KpiScopeKindValue, quarter: string): Promise<{ key: string; storedKey: string; name: string }[]> {
+  const rows = await queryRows<{ stored_key: string; key: string | null; name: string | null }>(
+    db,
+    sql`/* findKpiScopes */ select k.scope_key as stored_key,
+        coalesce(pl.code, k.scope_key) as key, coalesce(pl.name, pr.name, case k.scope_key when 'COD' then 'Cash on delivery' when 'PREPAID' then 'Prepaid' end, k.scope_key) as name
+      from (select scope_key from kpi_rollup where scope_kind = ${kind} and quarter = ${quarter}
+            union select scope_key from kpi_pin_quarter where scope_kind = ${kind} and quarter = ${quarter}) k
+      left join pickup_location pl on ${kind} = 'PICKUP_LOCATION' and pl.id::text = k.scope_key
+      left join product pr on ${kind} = 'PRODUCT' and pr.code = k.scope_key
+      order by 2`,
+  );
+  return rows.map((r) => ({ key: r.key ?? r.stored_key, storedKey: r.stored_key, name: r.name ?? r.stored_key }));
+}

@@ -1,19 +1,21 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
-import { BadUserInputError } from "../../lib/errors.js";
+import { BadUserInputError, ForbiddenError } from "../../lib/errors.js";
 import {
   addQuarters,
   type FiscalQuarter,
   FiscalQuarterScalar,
+  formatFiscalQuarter,
   previousQuarter,
   quartersBetween,
   sameQuarterLastYear,
 } from "../../lib/fiscal-quarter.js";
 import { growth, pointChange } from "../../lib/growth.js";
-import { Restricted, Role } from "../access/access.roles.js";
+import { circleScope, Restricted, Role } from "../access/access.roles.js";
 import { KPI_DEFINITIONS, MetricUnit } from "./kpi.definitions.js";
 import { loadQuarterlyKpis, quarterRange, resolveKpiScope } from "./kpi.service.js";
-import { KpiDefinitionType, KpiScopeInput, KpiScopeKind, Metric, MetricChange, QuarterlyKpis } from "./kpi.type.js";
+import { findScopesWithData } from "./kpi.repository.js";
+import { KpiDefinitionType, KpiScope, KpiScopeInput, KpiScopeKind, Metric, MetricChange, QuarterlyKpis } from "./kpi.type.js";
 
 /** The longest range quarterlyKpis answers: ten years. */
 export const MAX_KPI_QUARTERS = 40;
@@ -50,6 +52,32 @@ export class KpiResolver {
     const before = quartersBetween(addQuarters(args.from, -4), previousQuarter(args.from));
     const [, kpis] = await Promise.all([loadQuarterlyKpis(ctx, scope, before), loadQuarterlyKpis(ctx, scope, quarters)]);
     return kpis;
+  }
+
+  @Restricted(Role.ANALYST)
+  @Query(() => [QuarterlyKpis], {
+    description:
+      "The KPIs of one quarter for every scope of a kind that has data in it (every destination circle, every pickup location, …), " +
+      "sorted by key: the per-circle or per-location table of a review, in the same few statements however many scopes. A viewer " +
+      "restricted to one postal circle gets only that circle.",
+  })
+  async kpiBreakdown(
+    @Arg("quarter", () => FiscalQuarterScalar, { description: "The fiscal quarter." }) quarter: FiscalQuarter,
+    @Arg("by", () => KpiScopeKind, { description: "The kind of scope to break the quarter down by; NATIONAL gives the one national row." }) by: KpiScopeKind,
+    @Ctx() ctx: Context,
+  ): Promise<QuarterlyKpis[]> {
+    const restricted = circleScope(ctx.viewer);
+    if (restricted !== null) {
+      if (by !== KpiScopeKind.CIRCLE) throw new ForbiddenError(`Your key is restricted to the postal circle "${restricted}": break down by CIRCLE.`, { field: "by" });
+      const scope = await resolveKpiScope(ctx, { kind: by, key: restricted }, "by");
+      return loadQuarterlyKpis(ctx, scope, [quarter]);
+    }
+    if (by === KpiScopeKind.NATIONAL) return loadQuarterlyKpis(ctx, await resolveKpiScope(ctx, null), [quarter]);
+    const scopes = await findScopesWithData(ctx.database.db, by, formatFiscalQuarter(quarter));
+    const results = await Promise.all(
+      scopes.map((s) => loadQuarterlyKpis(ctx, Object.assign(new KpiScope(), { kind: by, key: s.key, name: s.name, storedKey: s.storedKey }), [quarter])),
+    );
+    return results.flat();
   }
 
   @Restricted()

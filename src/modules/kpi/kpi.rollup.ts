@@ -190,6 +190,14 @@ export function addKpiContribution(db: Db, ids: readonly number[]): Promise<void
   return applyContribution(db, [...new Set(ids)], 1);
 }
 
+/**
+ * Takes shipments about to be deleted out of the rollups (chunked: a bulk clean-up may remove a million).
+ * PIN counts are not touched: they follow deliveries (pin_delivery_quarter), which a deletion leaves.
+ */
+export async function subtractKpiContribution(db: Db, ids: readonly number[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += 50_000) await applyContribution(db, ids.slice(start, start + 50_000), -1);
+}
+
 /** Recomputes both rollups from every shipment (after a bulk load). */
 export async function rebuildKpiRollups(db: Db): Promise<{ rollupRows: number; histogramRows: number }> {
   await db.execute(sql`delete from kpi_rollup`);

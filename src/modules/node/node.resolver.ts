@@ -44,6 +44,15 @@ const FETCHERS: Record<string, Fetch> = {
     requireRoles(ctx.viewer, [Role.FINANCE], "Query.node(CodRemittance)");
     return ctx.loaders.remittanceById.load(integerKeyOf(id, "CodRemittance"));
   },
+  // Reviews are read by analysts, as Query.quarterlyReview.
+  QuarterlyReview: (_, id, ctx) => {
+    requireRoles(ctx.viewer, [Role.ANALYST], "Query.node(QuarterlyReview)");
+    return ctx.loaders.reviewById.load(integerKeyOf(id, "QuarterlyReview"));
+  },
+  ReviewActionItem: (_, id, ctx) => {
+    requireRoles(ctx.viewer, [Role.ANALYST], "Query.node(ReviewActionItem)");
+    return ctx.loaders.actionItemById.load(integerKeyOf(id, "ReviewActionItem"));
+  },
 };
 
 @Resolver()

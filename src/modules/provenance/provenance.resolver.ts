@@ -7,7 +7,7 @@ import { Restricted } from "../access/access.roles.js";
 
 @ObjectType("RowOrigin", { description: "How many rows of one kind of partnership data are real and how many synthetic." })
 class RowOrigin {
-  @Field(() => String, { description: "What the rows are: pickup locations, shipments, COD remittances or serviceability periods." })
+  @Field(() => String, { description: "What the rows are: pickup locations, shipments, COD remittances, serviceability periods, KPI targets, quarterly reviews or review action items." })
   kind!: string;
 
   @Field(() => Int, { description: "Rows recorded through the mutations or the importers: the partners' own data." })
@@ -38,6 +38,9 @@ const KINDS = [
   ["shipments", "shipment"],
   ["COD remittances", "cod_remittance"],
   ["serviceability periods", "serviceability"],
+  ["KPI targets", "kpi_target"],
+  ["quarterly reviews", "quarterly_review"],
+  ["review action items", "review_action_item"],
 ] as const;
 
 @Resolver()
