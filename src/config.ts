@@ -51,6 +51,12 @@ export interface Config {
   readonly operations: "all" | "allowlist";
   /** Browser origins allowed to call the graph cross-origin (CORS); empty: same origin only. */
   readonly corsOrigins: readonly string[];
+  /** Serve repeated read operations from memory (src/server/response-cache.ts). */
+  readonly responseCache: boolean;
+  /** Most memory the response cache may hold, in bytes of stored JSON. */
+  readonly responseCacheBytes: number;
+  /** Longest a cached response is served, in seconds, whatever else happens. */
+  readonly responseCacheTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -161,5 +167,9 @@ export function loadConfig(env: Env = process.env): Config {
     statementTimeoutMs: integer(env, "DAKGRAPH_STATEMENT_TIMEOUT_MS", 15_000, 0, 3_600_000),
     operations: operationsMode(env),
     corsOrigins: origins(env),
+    // Off under test by default: tests write to the database directly between requests.
+    responseCache: boolean(env, "DAKGRAPH_RESPONSE_CACHE", environment(env) !== "test"),
+    responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,
+    responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
   });
 }

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { createContext } from "../src/context.js";
 import { queryRows } from "../src/db/client.js";
-import { PickupLocationsDocument, SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
+import { PickupLocationsDocument, RecordShipmentsDocument, SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
+import { s10CheckDigit } from "../src/lib/s10.js";
 import { createApiKey, hashApiKey, listApiKeys, revokeApiKey } from "../src/modules/access/access.keys.js";
 import { ACCESS_EXTENSION, type AccessExtension, authChecker, PUBLIC, Role } from "../src/modules/access/access.roles.js";
 import { anonymousViewer, testViewer, type Viewer } from "../src/modules/access/access.viewer.js";
@@ -276,6 +277,27 @@ describe.each(engines)("access on %s", (engine) => {
     expect(outside.errors![0]!.extensions!.code).toBe("FORBIDDEN");
     const inside = await graph.execute(UpsertPickupLocationDocument, upsert("DEL-3", "110001"), { viewer: delhi });
     expect(inside.errors).toBeUndefined();
+  });
+
+  it("shows a circle user only the shipments of its circle's pickup locations bound for that circle", async () => {
+    const booking = (serial: string, pin: string) => ({
+      trackingNumber: `EA${serial}${s10CheckDigit(serial)}IN`,
+      bookedAt: "2024-08-05T10:00:00+05:30",
+      productCode: "SPEED_POST",
+      paymentMode: "PREPAID" as const,
+      weightGrams: 500,
+      pickupLocationCode: "DEL-1",
+      destinationPincode: pin,
+    });
+    const recorded = await graph.execute(RecordShipmentsDocument, { input: { shipments: [booking("51000001", "110001"), booking("51000002", "194401")] } });
+    expect(recorded.errors).toBeUndefined();
+    const query = '{ pickupLocation(code: "DEL-1") { shipments(first: 10) { totalCount nodes { destinationPincode } } } }';
+    type Page = { pickupLocation: { shipments: { totalCount: number; nodes: { destinationPincode: string }[] } } };
+    const everyone = (await graph.execute(query)).data as Page;
+    expect(everyone.pickupLocation.shipments.totalCount).toBe(2);
+    const delhi = testViewer([Role.OPERATOR], { organisation: "INDIA_POST", circle: "Delhi" });
+    const scoped = (await graph.execute(query, {}, { viewer: delhi })).data as Page;
+    expect(scoped.pickupLocation.shipments).toEqual({ totalCount: 1, nodes: [{ destinationPincode: "110001" }] });
   });
 
   it("writes an audit row for every mutation, with who, what and the outcome", async () => {

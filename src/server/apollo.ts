@@ -12,6 +12,7 @@ import { costLimitPlugin } from "./plugins/cost-limit.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
+import { ResponseCache, responseCachePlugin } from "./response-cache.js";
 
 /**
  * Apollo's persisted-query cache, backed by the registered operations only: a client may send the
@@ -53,6 +54,9 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       aliasLimitPlugin(config.maxAliases),
       costLimitPlugin(schema, config.maxCost, config.maxPageSize),
       auditLogPlugin(schema),
+      ...(config.responseCache
+        ? [responseCachePlugin(new ResponseCache({ maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlSeconds * 1000 }))]
+        : []),
     ],
   });
 }

@@ -101,7 +101,7 @@ function corsHeaders(req: IncomingMessage, origins: readonly string[]): Record<s
   return {
     "access-control-allow-origin": origin,
     "access-control-allow-credentials": "true",
-    "access-control-expose-headers": "x-request-id, x-sql-statements, retry-after",
+    "access-control-expose-headers": "x-request-id, x-sql-statements, x-response-cache, retry-after",
     vary: "Origin",
   };
 }

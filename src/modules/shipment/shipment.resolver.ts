@@ -30,6 +30,7 @@ import {
   findShipmentsPage,
   type ShipmentDimensionValue,
   type ShipmentFilterValues,
+  type ShipmentOrderValue,
   shipmentStats,
   type ShipmentStatsRow,
 } from "./shipment.repository.js";
@@ -99,6 +100,16 @@ function decodeShipmentCursor(after: string | null | undefined): [string, number
 }
 
 /** A nested "latest shipments" connection of one parent, through the parent's page loader. */
+/** A page of the shipments matching `filter` (the scope included), with a lazy totalCount. */
+async function filteredConnection(ctx: Context, filter: ShipmentFilterValues, page: PageArgs, order: ShipmentOrderValue) {
+  const size = pageSize(page.first, ctx.config.maxPageSize);
+  const after = decodeShipmentCursor(page.after);
+  const db = ctx.database.db;
+  const rows = size === 0 ? [] : await findShipmentsPage(db, filter, order, after, size + 1);
+  for (const row of rows) ctx.loaders.shipmentById.prime(row.id, row);
+  return connectionFrom(rows, size, after !== null, shipmentCursor, () => countShipments(db, filter));
+}
+
 async function childConnection<P>(
   parentId: P,
   page: PageArgs,
@@ -136,13 +147,7 @@ export class ShipmentResolver {
   @Restricted()
   @Query(() => ShipmentConnection, { description: "Shipments, filtered and paged, latest booking first by default." })
   async shipments(@Args(() => ShipmentsArgs) args: ShipmentsArgs, @Ctx() ctx: Context) {
-    const size = pageSize(args.first, ctx.config.maxPageSize);
-    const after = decodeShipmentCursor(args.after);
-    const filter = await shipmentFilterValues(args.filter, ctx);
-    const db = ctx.database.db;
-    const rows = size === 0 ? [] : await findShipmentsPage(db, filter, args.orderBy ?? "BOOKED_AT_DESC", after, size + 1);
-    for (const row of rows) ctx.loaders.shipmentById.prime(row.id, row);
-    return connectionFrom(rows, size, after !== null, shipmentCursor, () => countShipments(db, filter));
+    return filteredConnection(ctx, await shipmentFilterValues(args.filter, ctx), args, args.orderBy ?? "BOOKED_AT_DESC");
   }
 
   @Restricted()
@@ -367,6 +372,10 @@ export class PickupLocationShipmentsResolver {
   @Restricted()
   @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location, latest booking first." })
   shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
+    // A viewer limited to one circle sees only the location's shipments bound for it: the filtered query
+    // path applies the scope (the batched loaders below serve everyone else).
+    const scope = circleScope(ctx.viewer);
+    if (scope !== null) return filteredConnection(ctx, { pickupLocationIds: [location.id], circleScope: scope }, page, "BOOKED_AT_DESC");
     return childConnection(location.id, page, ctx, ctx.loaders.shipmentPageByPickupLocation, () => ctx.loaders.shipmentCountByPickupLocation.load(location.id));
   }
 }

@@ -1,0 +1,119 @@
+import { Kind, parse, print } from "graphql";
+import {
+  CoverageDocument,
+  PickupDashboardDocument,
+  SearchPostOfficesDocument,
+  TrackShipmentDocument,
+} from "../src/generated/operations.js";
+
+/**
+ * The KPI operations for `npm run bench`: Query.quarterlyKpis is being built (issue 5). Put here one
+ * document with two named operations, `KpisNational` (12 quarters, national scope) and `KpisPerCircle`
+ * (one quarter, per postal circle). Each is sent with the variables
+ *   { from: <11 quarters before `to`>, to: <latest quarter of the data>, quarter: <the same as to> }
+ * (e.g. "FY2022-23-Q1", "FY2024-25-Q4"; variables an operation does not declare are ignored). While
+ * this is empty, or the schema has no Query.quarterlyKpis, the two KPI rows are skipped with a message.
+ */
+export const KPI_OPERATIONS = `
+query KpisNational($from: FiscalQuarter!, $to: FiscalQuarter!) {
+  quarterlyKpis(from: $from, to: $to) {
+    quarter
+    metrics { key value numerator denominator unit quarterOnQuarter { ratio pointChange } yearOnYear { ratio pointChange } }
+    failedAttemptsByReason { reason metric { value numerator denominator } }
+  }
+}
+query KpisPerCircle($quarter: FiscalQuarter!) {
+  kpiBreakdown(quarter: $quarter, by: CIRCLE) {
+    scope { key name }
+    metrics { key value numerator denominator unit quarterOnQuarter { ratio pointChange } }
+  }
+}`;
+
+export const KPI_OPERATION_NAMES = { national: "KpisNational", perCircle: "KpisPerCircle" } as const;
+
+/** Which server answers a bench row: the graph, the graph with its response cache on, or the SQL baseline. */
+export type Target = "graph" | "graph-cached" | "baseline";
+
+export interface BenchOperation {
+  readonly name: string;
+  readonly operationName: string;
+  /** JSON request bodies, sent in turn (each connection takes the next). */
+  readonly bodies: readonly string[];
+  /** The servers measured, interleaved round by round; the baseline's figures are the ratios' denominator. */
+  readonly targets: readonly Target[];
+  /** Set when the row cannot run in this tree; it is reported, not measured. */
+  readonly skipped?: string;
+}
+
+export interface BenchInputs {
+  /** Tracking numbers with their booking days, sampled from the database. */
+  readonly tracking: readonly { trackingNumber: string; bookingDate: string }[];
+  /** The latest fiscal quarter with deliveries, "FY2024-25-Q4". */
+  readonly quarter: string;
+  /** Whether the served schema has Query.quarterlyKpis. */
+  readonly hasKpis: boolean;
+  /** Whether to measure the graph with its response cache on as well. */
+  readonly withCache: boolean;
+}
+
+const body = (operationName: string, query: string, variables: Record<string, unknown>) => JSON.stringify({ operationName, query, variables });
+
+/** "FY2024-25-Q3" moved by `delta` quarters. */
+export function shiftQuarter(quarter: string, delta: number): string {
+  const match = /^FY(\d{4})-\d{2}-Q([1-4])$/.exec(quarter);
+  if (match === null) throw new Error(`not a fiscal quarter: ${quarter}`);
+  const index = Number(match[1]) * 4 + Number(match[2]) - 1 + delta;
+  const year = Math.floor(index / 4);
+  return `FY${year}-${String((year + 1) % 100).padStart(2, "0")}-Q${(index % 4) + 1}`;
+}
+
+// Prefixes common among India Post office names, so each search has a full first page.
+const NAME_PREFIXES = ["Ra", "Sh", "Ma", "Ko", "Ba", "Na", "Ka", "Pa", "Ch", "Su"];
+
+function kpiOperation(name: string, operationName: string, inputs: BenchInputs): BenchOperation {
+  const skipped = !inputs.hasKpis
+    ? "the schema has no Query.quarterlyKpis yet"
+    : KPI_OPERATIONS.trim() === ""
+      ? "KPI_OPERATIONS in bench/operations.ts is empty: fill in the KPI query text"
+      : undefined;
+  if (skipped !== undefined) return { name, operationName, bodies: [], targets: ["graph"], skipped };
+  const document = parse(KPI_OPERATIONS);
+  const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name !== undefined ? [d.name.value] : []));
+  if (!names.includes(operationName)) throw new Error(`KPI_OPERATIONS in bench/operations.ts has no operation named ${operationName} (it has ${names.join(", ") || "none"}).`);
+  const variables = { from: shiftQuarter(inputs.quarter, -11), to: inputs.quarter, quarter: inputs.quarter };
+  return { name, operationName, bodies: [body(operationName, KPI_OPERATIONS, variables)], targets: ["graph"] };
+}
+
+export function benchOperations(inputs: BenchInputs): BenchOperation[] {
+  const dashboard = body("PickupDashboard", print(PickupDashboardDocument), { activeOn: null, latest: 20 });
+  const track = print(TrackShipmentDocument);
+  const search = print(SearchPostOfficesDocument);
+  return [
+    {
+      name: "dashboard",
+      operationName: "PickupDashboard",
+      bodies: [dashboard],
+      targets: inputs.withCache ? ["graph", "graph-cached", "baseline"] : ["graph", "baseline"],
+    },
+    {
+      name: "tracking lookup",
+      operationName: "TrackShipment",
+      bodies: inputs.tracking.map((t) => body("TrackShipment", track, { trackingNumber: t.trackingNumber, bookingDate: t.bookingDate })),
+      targets: ["graph", "baseline"],
+    },
+    {
+      name: "directory search",
+      operationName: "SearchPostOffices",
+      bodies: NAME_PREFIXES.map((prefix) => body("SearchPostOffices", search, { filter: { nameStartsWith: prefix }, first: 50 })),
+      targets: ["graph"],
+    },
+    {
+      name: "coverage by circle",
+      operationName: "Coverage",
+      bodies: [body("Coverage", print(CoverageDocument), { level: "CIRCLE", quarter: inputs.quarter })],
+      targets: ["graph"],
+    },
+    kpiOperation("KPIs 12 quarters national", KPI_OPERATION_NAMES.national, inputs),
+    kpiOperation("KPIs per circle one quarter", KPI_OPERATION_NAMES.perCircle, inputs),
+  ];
+}

@@ -1,0 +1,226 @@
+import { AsyncResource } from "node:async_hooks";
+import { createHash } from "node:crypto";
+import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
+import { BREAK, type DocumentNode, visit } from "graphql";
+import { sql } from "drizzle-orm";
+import type { Context } from "../context.js";
+import { type Database, queryRows } from "../db/client.js";
+import type { Viewer } from "../modules/access/access.viewer.js";
+import { logger } from "./logger.js";
+
+/*
+ * Answers to repeated read operations, served from memory. Dashboards refresh the same few operations
+ * all day; between two writes the answer cannot change.
+ *
+ * Key: the operation (Apollo's hash of its text, or of the registered operation for a persisted
+ * query), the operation name, the variables and the caller's access scope. A resolver's answer depends
+ * on the caller only through that scope: whether it is authenticated, its roles (field access) and
+ * its postal circle (row scope); the one field that reads the caller's identity, `viewer`, makes an
+ * operation uncacheable. Only queries whose answer carries no error are stored.
+ *
+ * Invalidation: every change empties the cache and moves an epoch; an answer computed while the epoch
+ * moved is not stored, so a read that raced a write never outlives it.
+ * - A mutation through the graph (any outcome: all-or-nothing batches may still have written in one of
+ *   several root fields) moves it when it completes, after its transaction committed.
+ * - Writes by another process (`dakgraph import shipments`, `seed demo`, psql) are seen through
+ *   PostgreSQL's cumulative table statistics: the inserted, updated and deleted row counts of every
+ *   table but the access tables, read once a second; backends publish them within about a second of a
+ *   commit, so such a write shows within about 2 s. PGlite has a single process: no one else writes.
+ * - Every entry expires after DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS regardless, for what statistics do not
+ *   count (a TRUNCATE alone, statistics switched off).
+ *
+ * Memory: least recently used entries are dropped beyond DAKGRAPH_RESPONSE_CACHE_MB of stored JSON.
+ */
+
+export const RESPONSE_CACHE_HEADER = "x-response-cache";
+
+/** Most of the budget one answer may take, so a single huge answer cannot flush everything else. */
+const MAX_ENTRY_SHARE = 0.25;
+const DATA_VERSION_POLL_MS = 1000;
+
+interface Entry {
+  readonly data: Record<string, unknown>;
+  readonly bytes: number;
+  readonly expires: number;
+}
+
+export interface ResponseCacheOptions {
+  readonly maxBytes: number;
+  readonly ttlMs: number;
+  readonly now?: () => number;
+}
+
+/** An LRU of answers by key, bounded by the bytes of their JSON, emptied by invalidate(). */
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  private currentEpoch = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ResponseCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Moves whenever stored answers may have become wrong; an answer is stored only under the epoch it started in. */
+  get epoch(): number {
+    return this.currentEpoch;
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  get(key: string): Record<string, unknown> | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    if (entry.expires <= this.now()) {
+      this.bytes -= entry.bytes;
+      return undefined;
+    }
+    this.entries.set(key, entry);
+    return entry.data;
+  }
+
+  /** Stores an answer computed in `epoch`; ignored when the epoch has moved since or the answer is too large. */
+  set(key: string, epoch: number, data: Record<string, unknown>): void {
+    if (epoch !== this.currentEpoch) return;
+    const bytes = Buffer.byteLength(JSON.stringify(data)) + key.length;
+    if (bytes > this.options.maxBytes * MAX_ENTRY_SHARE) return;
+    const previous = this.entries.get(key);
+    if (previous !== undefined) {
+      this.entries.delete(key);
+      this.bytes -= previous.bytes;
+    }
+    this.entries.set(key, { data, bytes, expires: this.now() + this.options.ttlMs });
+    this.bytes += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.options.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  invalidate(): void {
+    this.currentEpoch += 1;
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
+
+/** What a caller's answers may depend on: authenticated or not, roles, circle. Never its identity. */
+export function accessScopeOf(viewer: Viewer): string {
+  if (viewer.kind === "anonymous") return "anonymous";
+  return `${[...viewer.roles].sort().join("+")}@${(viewer.circle ?? "").toLowerCase()}`;
+}
+
+function readsViewer(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value !== "viewer") return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+function cacheKey(request: GraphQLRequestContext<Context>): string {
+  const variables = JSON.stringify(request.request.variables ?? {});
+  const parts = [request.queryHash ?? "", request.operationName ?? "", variables, accessScopeOf(request.contextValue.viewer)];
+  return createHash("sha256").update(parts.join("\u0000")).digest("base64url");
+}
+
+/**
+ * The database's count of row changes outside the access tables (API key use and the audit log are
+ * written by reads and mutations themselves); null where it cannot be read.
+ */
+async function dataVersion(database: Database): Promise<string | null> {
+  const [row] = await queryRows<{ version: string | null }>(
+    database.db,
+    sql`/* responseCacheDataVersion */ select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text as version
+        from pg_stat_user_tables where relname not in ('api_key', 'audit_log')`,
+  );
+  return row?.version ?? null;
+}
+
+/**
+ * Polls dataVersion and invalidates the cache when it moves. Started from a request (the first one that
+ * brings the database), but run in the context the plugin was created in: its statements belong to no
+ * request, so they never show in a response's x-sql-statements.
+ */
+function dataVersionWatcher(cache: ResponseCache) {
+  const outsideRequests = new AsyncResource("dakgraph.responseCache");
+  let timer: NodeJS.Timeout | undefined;
+  let last: string | null = null;
+  let polling = false;
+  return {
+    start(database: Database): void {
+      if (timer !== undefined || database.engine !== "postgres") return;
+      outsideRequests.runInAsyncScope(() => {
+        timer = setInterval(() => {
+          if (polling) return;
+          polling = true;
+          dataVersion(database)
+            .then((version) => {
+              if (last !== null && version !== last) cache.invalidate();
+              last = version;
+            })
+            .catch((error: unknown) => {
+              // Without the version, the TTL alone bounds staleness after writes by other processes.
+              logger.warn("response cache: cannot read the data version; relying on the TTL", { error: (error as Error).message });
+              clearInterval(timer);
+            })
+            .finally(() => {
+              polling = false;
+            });
+        }, DATA_VERSION_POLL_MS);
+        timer.unref();
+      });
+    },
+    stop(): void {
+      clearInterval(timer);
+    },
+  };
+}
+
+/** The Apollo plugin that serves, stores and invalidates; responses say `x-response-cache: hit | miss | bypass`. */
+export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Context> {
+  const watcher = dataVersionWatcher(cache);
+  return {
+    async serverWillStart() {
+      return {
+        async serverWillStop() {
+          watcher.stop();
+        },
+      };
+    },
+    async requestDidStart({ contextValue }) {
+      watcher.start(contextValue.database);
+      const epoch = cache.epoch;
+      let key: string | null = null;
+      let state: "hit" | "miss" | "bypass" = "bypass";
+      return {
+        async responseForOperation(request) {
+          if (request.operation.operation !== "query" || readsViewer(request.document)) return null;
+          key = cacheKey(request);
+          const data = cache.get(key);
+          state = data === undefined ? "miss" : "hit";
+          if (data === undefined) return null;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: "single", singleResult: { data } } };
+        },
+        async willSendResponse(request) {
+          if (request.operation?.operation === "mutation") {
+            cache.invalidate();
+          } else if (state === "miss" && key !== null && request.response.body.kind === "single") {
+            const result = request.response.body.singleResult;
+            if (result.errors === undefined && result.data != null) cache.set(key, epoch, result.data);
+          }
+          request.response.http.headers.set(RESPONSE_CACHE_HEADER, state);
+        },
+      };
+    },
+  };
+}
