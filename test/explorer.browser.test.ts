@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { QUIET_CHROMIUM_ARGS } from "../src/report/report.pdf.js";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,18 +26,9 @@ const hasChromium = existsSync(CHROMIUM);
 
 const SCREENSHOT = fileURLToPath(new URL("../test-results/explorer.png", import.meta.url));
 
-// Everything Chromium would otherwise phone home for (updates, safe browsing, sync, QUIC probes) is off,
-// so any non-local request left is one the page itself made.
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+// Everything Chromium would otherwise phone home for is off (QUIET_CHROMIUM_ARGS), so any non-local
+// request left is one the page itself made.
+const CHROMIUM_ARGS = [...QUIET_CHROMIUM_ARGS];
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

@@ -7,17 +7,14 @@ import {
   RecordCodRemittanceDocument,
   RecordScanEventsDocument,
   RecordShipmentsDocument,
-  SearchPostOfficesDocument,
-  SetCodRemittanceCycleDocument,
   SetPublicHolidaysDocument,
   SetServiceabilityDocument,
   type ShipmentInput,
-  UpsertPickupLocationDocument,
 } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
 import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
-import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { setUpDelhiPickup } from "./support/delhi-pickup.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
 
 /*
@@ -35,8 +32,6 @@ import { createTestGraph, type TestGraph } from "./support/graph.js";
  *   F  booked 2024-10-01 10:00 IST (Q3), delivered 3 Oct 10:00 IST: 48 h; due Oct 2 (late) until Gandhi
  *      Jayanti (2 Oct) becomes a public holiday, then due Oct 3 (on time)
  */
-
-const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
 
 function s10(serial: number): string {
   const digits = String(serial).padStart(8, "0");
@@ -85,16 +80,9 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-    await importPostOfficeCsv(db.database, FIXTURE, {});
     graph = await createTestGraph(db.database);
-    const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
-    const gpo = offices.data!.postOffices.nodes[0]!.id;
+    await setUpDelhiPickup(db.database, graph, 5000);
     const steps = [
-      await graph.execute(UpsertPickupLocationDocument, {
-        input: { code: "DEL-GPO", name: "Delhi GPO pickup", postOfficeId: gpo, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
-      }),
-      await graph.execute(SetServiceabilityDocument, { input: { entries: [{ pincode: "110001", validFrom: "2024-07-01" }] } }),
-      await graph.execute(SetCodRemittanceCycleDocument, { input: { validFrom: "2024-04-01", days: 7 } }),
       await graph.execute(RecordShipmentsDocument, {
         input: {
           shipments: [

@@ -12,6 +12,7 @@ import { registerPostOfficeImport } from "./import-post-offices.js";
 import { registerServiceabilityImport } from "./import-serviceability.js";
 import { registerShipmentImport } from "./import-shipments.js";
 import { registerKeys } from "./keys.js";
+import { registerReport } from "./report.js";
 import { registerVerifyKpis } from "./verify-kpis.js";
 import { registerSeedDemo } from "./seed-demo.js";
 
@@ -85,6 +86,7 @@ registerServiceabilityImport(importCommand);
 registerKeys(program);
 registerSeedDemo(program);
 registerVerifyKpis(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);
