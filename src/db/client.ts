@@ -57,7 +57,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       // A startup parameter, so every pooled connection has it without an extra round trip.
-      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0 },
+      // JIT off: the graph's statements are index lookups and small aggregates, for which PostgreSQL's JIT
+      // compilation cost 30+ ms each when the planner's row estimates (from JSON parameters) ran high.
+      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off" },
     });
     const session = (sql: postgres.Sql): Session => ({
       engine: "postgres",

@@ -198,8 +198,17 @@ export async function subtractKpiContribution(db: Db, ids: readonly number[]): P
   for (let start = 0; start < ids.length; start += 50_000) await applyContribution(db, ids.slice(start, start + 50_000), -1);
 }
 
-/** Recomputes both rollups from every shipment (after a bulk load). */
+/**
+ * Working memory for the whole-table KPI aggregations: their hash aggregates over tens of millions of fact
+ * rows spill to disk at PostgreSQL's default 4 MB. SET LOCAL: call inside a transaction.
+ */
+export async function allowLargeAggregation(db: Db): Promise<void> {
+  await db.execute(sql`set local work_mem = '256MB'`);
+}
+
+/** Recomputes both rollups from every shipment (after a bulk load). Call inside a transaction. */
 export async function rebuildKpiRollups(db: Db): Promise<{ rollupRows: number; histogramRows: number }> {
+  await allowLargeAggregation(db);
   await db.execute(sql`delete from kpi_rollup`);
   await db.execute(sql`delete from kpi_histogram`);
   await applyContribution(db, "ALL", 1);

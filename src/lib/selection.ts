@@ -1,0 +1,19 @@
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
+
+/**
+ * Whether the field being resolved asks only for sub-fields in `allowed` (fragments expanded; directives
+ * are not evaluated, so a conditional field counts as asked). Lets a resolver answer a key the parent row
+ * already holds without loading the child row: `office { pincode { code } }` needs no pincode query.
+ */
+export function selectsOnly(info: GraphQLResolveInfo, allowed: ReadonlySet<string>): boolean {
+  const within = (set: SelectionSetNode | undefined): boolean => {
+    if (set === undefined) return true;
+    return set.selections.every((selection) => {
+      if (selection.kind === Kind.FIELD) return allowed.has(selection.name.value);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet);
+      const fragment = info.fragments[selection.name.value];
+      return fragment !== undefined && within(fragment.selectionSet);
+    });
+  };
+  return info.fieldNodes.every((node) => within(node.selectionSet));
+}
