@@ -1,11 +1,11 @@
 import {
   histogramCount,
   histogramPercentile,
-  histogramPercentileDays,
   type TransitHistogram,
 } from "../../lib/transit-histogram.js";
 import { FAILED_ATTEMPT_REASONS, type FailedAttemptReason } from "../shipment/scan-event.rules.js";
 import { KPI_DEFINITIONS, KpiKey, MetricUnit } from "./kpi.definitions.js";
+import type { TransitPercentiles } from "./kpi.repository.js";
 import type { MetricFigures } from "./kpi.type.js";
 
 /*
@@ -31,6 +31,8 @@ export interface RollupFigures {
   readonly remittedPaise: number;
   readonly remittanceDaysSum: number;
 }
+
+export const NO_TRANSIT: TransitPercentiles = Object.freeze({ shipments: 0, p50Hours: null, p90Hours: null, p95Hours: null });
 
 export const EMPTY_ROLLUP: RollupFigures = Object.freeze({
   booked: 0,
@@ -68,8 +70,8 @@ export interface QuarterInputs {
   /** PINs serviceable on the quarter's last day (sum of started − ended up to it) and active in it. */
   readonly serviceablePins: number;
   readonly activePins: number;
-  /** Transit hours and remittance days histograms of the quarter (remittance buckets are days). */
-  readonly transitHours: TransitHistogram;
+  /** Transit percentiles of the quarter (whole hours) and its remittance-days histogram (buckets are days). */
+  readonly transit: TransitPercentiles;
   readonly remittanceDays: TransitHistogram;
   /** Committed handover capacity of the scope's pickup locations in the quarter (parcels); null when not defined. */
   readonly capacityParcels: number | null;
@@ -105,7 +107,8 @@ const UNDEFINED = { value: null, numerator: null, denominator: null };
 /** Every KPI of the quarter, in the review's order, then the failed-attempt rate per reason. */
 export function computeQuarterKpis(q: QuarterInputs): MetricFigures[] {
   const r = q.rollup;
-  const transitN = histogramCount(q.transitHours);
+  const transitN = q.transit.shipments;
+  const days = (hours: number | null) => (hours === null ? null : hours / 24);
   const remittedN = histogramCount(q.remittanceDays);
   const figures: Record<KpiKey, { value: number | null; numerator: number | null; denominator: number | null }> = {
     [KpiKey.BOOKED_VOLUME]: count(r.booked),
@@ -118,9 +121,9 @@ export function computeQuarterKpis(q: QuarterInputs): MetricFigures[] {
       numerator: r.transitHoursSum / 24,
       denominator: r.delivered,
     },
-    [KpiKey.TRANSIT_DAYS_P50]: { value: histogramPercentileDays(q.transitHours, 0.5), numerator: null, denominator: transitN },
-    [KpiKey.TRANSIT_DAYS_P90]: { value: histogramPercentileDays(q.transitHours, 0.9), numerator: null, denominator: transitN },
-    [KpiKey.TRANSIT_DAYS_P95]: { value: histogramPercentileDays(q.transitHours, 0.95), numerator: null, denominator: transitN },
+    [KpiKey.TRANSIT_DAYS_P50]: { value: days(q.transit.p50Hours), numerator: null, denominator: transitN },
+    [KpiKey.TRANSIT_DAYS_P90]: { value: days(q.transit.p90Hours), numerator: null, denominator: transitN },
+    [KpiKey.TRANSIT_DAYS_P95]: { value: days(q.transit.p95Hours), numerator: null, denominator: transitN },
     [KpiKey.RETURN_TO_ORIGIN]: percent(r.returned, r.finalState),
     [KpiKey.COD_COLLECTED]: rupees(r.codCollectedPaise),
     [KpiKey.COD_REMITTED]: rupees(r.remittedPaise),

@@ -12,7 +12,7 @@ import {
   quarterStartDate,
 } from "../../lib/fiscal-quarter.js";
 import { circleScope } from "../access/access.roles.js";
-import { computeQuarterKpis, EMPTY_ROLLUP, type QuarterInputs } from "./kpi.compute.js";
+import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type QuarterInputs } from "./kpi.compute.js";
 import { kpiDefinition } from "./kpi.definitions.js";
 import {
   findPickupCapacities,
@@ -102,7 +102,7 @@ async function computeBatch(db: Db, requests: readonly KpiRequest[], now: Date):
       cumulativeRemittedPaise: remitted,
       serviceablePins: serviceable,
       activePins: scopeRows?.pins.get(text)?.activePins ?? 0,
-      transitHours: histograms.get(id)?.transitHours.get(text) ?? new Map(),
+      transit: histograms.get(id)?.transit.get(text) ?? NO_TRANSIT,
       remittanceDays: histograms.get(id)?.remittanceDays.get(text) ?? new Map(),
       capacityParcels: locations === null ? null : capacityParcels(locations, quarter, today),
       remittanceCycleDays: cycle?.days ?? null,
