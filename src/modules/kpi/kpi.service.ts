@@ -18,7 +18,7 @@ import {
   findPickupCapacities,
   findRemittanceCycles,
   findScopeHistograms,
-  findScopeRows,
+  findQuarterTotals,
   type PickupCapacityRow,
   resolveScopeKey,
   storedScopeId,
@@ -54,24 +54,29 @@ export function capacityParcels(locations: readonly PickupCapacityRow[], quarter
 
 function toMetric(figures: MetricFigures, quarter: FiscalQuarter, scope: KpiScope): Metric {
   const definition = kpiDefinition(figures.key);
-  return Object.assign(new Metric(), {
-    ...figures,
+  // A plain object: Metric is in no union or interface, so type-graphql needs no instance, and a request
+  // builds hundreds of these (12 quarters × 26 metrics, more for a breakdown).
+  return {
+    key: figures.key,
+    reason: figures.reason,
+    value: figures.value,
+    numerator: figures.numerator,
+    denominator: figures.denominator,
     name: figures.reason === null ? definition.name : `${definition.name}: ${figures.reason}`,
     quarter,
     scope,
     unit: definition.unit,
     direction: definition.direction,
     definition: definition.definition,
-  });
+  };
 }
 
 async function computeBatch(db: Db, requests: readonly KpiRequest[], now: Date): Promise<QuarterlyKpis[]> {
   const scopes = [...new Map(requests.map((r) => [storedScopeId(r.scope), r.scope])).values()];
   const quarterTexts = [...new Set(requests.map((r) => formatFiscalQuarter(r.quarter)))];
-  const upTo = quarterTexts.reduce((a, b) => (a > b ? a : b));
   const needsCapacity = scopes.some((s) => s.kind === KpiScopeKind.NATIONAL || s.kind === KpiScopeKind.PICKUP_LOCATION);
   const [rows, histograms, capacities, cycles] = await Promise.all([
-    findScopeRows(db, scopes, upTo),
+    findQuarterTotals(db, scopes, quarterTexts),
     findScopeHistograms(db, scopes, quarterTexts),
     needsCapacity ? findPickupCapacities(db) : Promise.resolve([]),
     findRemittanceCycles(db),
@@ -80,28 +85,18 @@ async function computeBatch(db: Db, requests: readonly KpiRequest[], now: Date):
   return requests.map(({ scope, quarter }) => {
     const id = storedScopeId(scope);
     const text = formatFiscalQuarter(quarter);
-    const scopeRows = rows.get(id);
-    let collected = 0;
-    let remitted = 0;
-    let serviceable = 0;
-    for (const [q, r] of scopeRows?.rollups ?? []) {
-      if (q <= text) {
-        collected += r.codCollectedPaise;
-        remitted += r.remittedPaise;
-      }
-    }
-    for (const [q, p] of scopeRows?.pins ?? []) if (q <= text) serviceable += p.serviceableStarted - p.serviceableEnded;
+    const totals = rows.get(id)?.get(text);
     const end = quarterEndDate(quarter);
     const cycle = cycles.filter((c) => c.validFrom <= end).at(-1);
     const locations =
       scope.kind === KpiScopeKind.NATIONAL ? capacities : scope.kind === KpiScopeKind.PICKUP_LOCATION ? capacities.filter((c) => String(c.id) === scope.storedKey) : null;
     const inputs: QuarterInputs = {
       scopeKind: scope.kind,
-      rollup: scopeRows?.rollups.get(text) ?? EMPTY_ROLLUP,
-      cumulativeCollectedPaise: collected,
-      cumulativeRemittedPaise: remitted,
-      serviceablePins: serviceable,
-      activePins: scopeRows?.pins.get(text)?.activePins ?? 0,
+      rollup: totals?.rollup ?? EMPTY_ROLLUP,
+      cumulativeCollectedPaise: totals?.cumulativeCollectedPaise ?? 0,
+      cumulativeRemittedPaise: totals?.cumulativeRemittedPaise ?? 0,
+      serviceablePins: totals?.serviceablePins ?? 0,
+      activePins: totals?.activePins ?? 0,
       transit: histograms.get(id)?.transit.get(text) ?? NO_TRANSIT,
       remittanceDays: histograms.get(id)?.remittanceDays.get(text) ?? new Map(),
       capacityParcels: locations === null ? null : capacityParcels(locations, quarter, today),
