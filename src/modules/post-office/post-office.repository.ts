@@ -74,7 +74,12 @@ export function findPostOfficesPage(
     const afterKey = order.startsWith("NAME") ? sql`(${after[0]}::text collate "C", ${after[1]}::int)` : sql`(${after[0]}::char(6), ${after[1]}::int)`;
     conditions.push(sql`${key} ${compare} ${afterKey}`);
   }
-  const [first, second] = order.startsWith("NAME") ? [sql`${t.name} collate "C"`, t.id] : [t.pincode, t.id];
+  // With a name filter, sort the matching rows rather than walk the (name, id) index: once PostgreSQL has
+  // statistics on post_office it preferred walking that index from "A" until 51 rows matched a prefix
+  // (150 ms for "Ra" over 1,54,850 offices, against 10 ms to find the ~5,000 matches and keep the first 51).
+  // `name || ''` orders exactly as name but matches no index, which rules that plan out.
+  const byName = filter.nameStartsWith || filter.nameContains ? sql`(${t.name} || '') collate "C"` : sql`${t.name} collate "C"`;
+  const [first, second] = order.startsWith("NAME") ? [byName, t.id] : [t.pincode, t.id];
   return db
     .select()
     .from(t)
