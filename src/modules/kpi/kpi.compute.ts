@@ -4,7 +4,7 @@ import {
   type TransitHistogram,
 } from "../../lib/transit-histogram.js";
 import { FAILED_ATTEMPT_REASONS, type FailedAttemptReason } from "../shipment/scan-event.rules.js";
-import { KPI_DEFINITIONS, KpiKey, MetricUnit } from "./kpi.definitions.js";
+import { KPI_DEFINITIONS, KpiKey, kpiDefinition } from "./kpi.definitions.js";
 import type { TransitPercentiles } from "./kpi.repository.js";
 import type { MetricFigures } from "./kpi.type.js";
 
@@ -52,13 +52,6 @@ export const EMPTY_ROLLUP: RollupFigures = Object.freeze({
   remittanceDaysSum: 0,
 });
 
-/** One kpi_pin_quarter row. */
-export interface PinFigures {
-  readonly serviceableStarted: number;
-  readonly serviceableEnded: number;
-  readonly activePins: number;
-}
-
 /** Everything one quarter's KPIs of one scope are computed from. */
 export interface QuarterInputs {
   readonly scopeKind: string;
@@ -98,7 +91,7 @@ function withinDays(histogram: TransitHistogram, days: number): number {
 }
 
 function defined(scopeKind: string, key: KpiKey): boolean {
-  const scopes = KPI_DEFINITIONS.find((d) => d.key === key)!.scopes;
+  const scopes = kpiDefinition(key).scopes;
   return scopes === "ALL" || scopes.includes(scopeKind);
 }
 
@@ -149,9 +142,4 @@ export function computeQuarterKpis(q: QuarterInputs): MetricFigures[] {
     metrics.push({ key: KpiKey.FAILED_ATTEMPT_RATE, reason, ...percent(r.failedByReason[reason], r.attempted) });
   }
   return metrics;
-}
-
-/** Units of the figures, for callers that format them. */
-export function unitOf(key: KpiKey): MetricUnit {
-  return KPI_DEFINITIONS.find((d) => d.key === key)!.unit;
 }

@@ -13,7 +13,7 @@ import {
 import { growth, pointChange } from "../../lib/growth.js";
 import { circleScope, Restricted, Role } from "../access/access.roles.js";
 import { KPI_DEFINITIONS, MetricUnit } from "./kpi.definitions.js";
-import { loadQuarterlyKpis, quarterRange, resolveKpiScope } from "./kpi.service.js";
+import { loadQuarterlyKpis, requireQuarterOrder, resolveKpiScope } from "./kpi.service.js";
 import { findScopesWithData } from "./kpi.repository.js";
 import { KpiDefinitionType, KpiScope, KpiScopeInput, KpiScopeKind, Metric, MetricChange, QuarterlyKpis } from "./kpi.type.js";
 
@@ -42,7 +42,7 @@ export class KpiResolver {
       "current on every write: the same few SQL statements for 1 quarter or 40, never a scan of shipments.",
   })
   async quarterlyKpis(@Args(() => QuarterlyKpisArgs) args: QuarterlyKpisArgs, @Ctx() ctx: Context): Promise<QuarterlyKpis[]> {
-    quarterRange(args.from, args.to);
+    requireQuarterOrder(args.from, args.to);
     const quarters = quartersBetween(args.from, args.to);
     if (quarters.length > MAX_KPI_QUARTERS) {
       throw new BadUserInputError(`quarterlyKpis spans ${quarters.length} quarters; at most ${MAX_KPI_QUARTERS}.`, { field: "to", max: MAX_KPI_QUARTERS });
@@ -99,8 +99,11 @@ export class KpiResolver {
 
 async function compare(ctx: Context, metric: Metric, base: FiscalQuarter): Promise<MetricChange> {
   const [kpis] = await loadQuarterlyKpis(ctx, metric.scope, [base]);
-  const all = [...kpis!.metrics, ...kpis!.failedAttemptsByReason.map((r) => r.metric)];
-  const baseValue = all.find((m) => m.key === metric.key && m.reason === metric.reason)?.value ?? null;
+  const same =
+    metric.reason === null
+      ? kpis!.metrics.find((m) => m.key === metric.key)
+      : kpis!.failedAttemptsByReason.find((r) => r.reason === metric.reason)?.metric;
+  const baseValue = same?.value ?? null;
   const g = growth(metric.value, baseValue);
   return Object.assign(new MetricChange(), {
     baseQuarter: base,

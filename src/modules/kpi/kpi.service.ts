@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { dayNumber } from "../../lib/days.js";
 import type { Context } from "../../context.js";
 import type { Db } from "../../db/client.js";
 import { ForbiddenError, BadUserInputError } from "../../lib/errors.js";
@@ -36,8 +37,6 @@ interface KpiRequest {
   readonly quarter: FiscalQuarter;
 }
 
-const DAY_MS = 86_400_000;
-const dayNumber = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
 
 /** Committed parcels of the given locations in a quarter: capacity × open days, up to `today` for the quarter in progress. */
 export function capacityParcels(locations: readonly PickupCapacityRow[], quarter: FiscalQuarter, today: string): number {
@@ -162,8 +161,8 @@ export function loadQuarterlyKpis(ctx: Context, scope: KpiScope, quarters: reado
   return Promise.all(quarters.map((quarter) => ctx.loaders.quarterlyKpis.load({ scope, quarter })));
 }
 
-/** Parses and orders a from/to pair, naming the argument at fault. */
-export function quarterRange(from: FiscalQuarter, to: FiscalQuarter): void {
+/** Refuses a from/to pair whose from is after its to, naming the argument at fault. */
+export function requireQuarterOrder(from: FiscalQuarter, to: FiscalQuarter): void {
   if (compareQuarters(from, to) > 0) {
     throw new BadUserInputError(`from (${formatFiscalQuarter(from)}) must not be after to (${formatFiscalQuarter(to)}).`, { field: "from", value: formatFiscalQuarter(from) });
   }

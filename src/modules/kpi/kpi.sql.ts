@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { bigint, check, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 /*
@@ -17,6 +17,11 @@ import { bigint, check, integer, pgTable, primaryKey, text } from "drizzle-orm/p
 
 export const KPI_SCOPE_KINDS = ["NATIONAL", "CIRCLE", "STATE", "PICKUP_LOCATION", "PRODUCT", "PAYMENT_MODE"] as const;
 export type KpiScopeKindValue = (typeof KPI_SCOPE_KINDS)[number];
+
+/** The CHECK that a scope_kind column holds one of KPI_SCOPE_KINDS. */
+export function scopeKindCheck(column: SQL): SQL {
+  return sql`${column} in (${sql.raw(KPI_SCOPE_KINDS.map((k) => `'${k}'`).join(", "))})`;
+}
 
 export const kpiRollupTable = pgTable(
   "kpi_rollup",
@@ -50,7 +55,7 @@ export const kpiRollupTable = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.scopeKind, t.scopeKey, t.quarter] }),
-    check("kpi_rollup_scope_kind", sql`${t.scopeKind} in ('NATIONAL', 'CIRCLE', 'STATE', 'PICKUP_LOCATION', 'PRODUCT', 'PAYMENT_MODE')`),
+    check("kpi_rollup_scope_kind", scopeKindCheck(sql`${t.scopeKind}`)),
   ],
 );
 

@@ -1,4 +1,6 @@
-import { Field, Float, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { enumOf } from "../../lib/enum.js";
+import { KPI_SCOPE_KINDS, type KpiScopeKindValue } from "./kpi.sql.js";
 import { type FiscalQuarter, FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { FAILED_ATTEMPT_REASON_DESCRIPTIONS, type FailedAttemptReason } from "../shipment/scan-event.rules.js";
@@ -26,14 +28,9 @@ registerEnumType(MetricDirection, {
   },
 });
 
-export enum KpiScopeKind {
-  NATIONAL = "NATIONAL",
-  CIRCLE = "CIRCLE",
-  STATE = "STATE",
-  PICKUP_LOCATION = "PICKUP_LOCATION",
-  PRODUCT = "PRODUCT",
-  PAYMENT_MODE = "PAYMENT_MODE",
-}
+/** The scope kinds of the rollup tables (kpi.sql.ts), as a GraphQL enum. */
+export const KpiScopeKind = enumOf(KPI_SCOPE_KINDS);
+export type KpiScopeKind = KpiScopeKindValue;
 registerEnumType(KpiScopeKind, {
   name: "KpiScopeKind",
   description:
@@ -200,13 +197,4 @@ export class KpiDefinitionType {
 
   @Field(() => [KpiScopeKind], { description: "The scope kinds it is defined for." })
   scopes!: KpiScopeKind[];
-}
-
-@ObjectType("KpiRollupCheck", { description: "The result of comparing the KPI rollups with a recomputation from the raw rows." })
-export class KpiRollupCheck {
-  @Field(() => Int, { description: "Stored figures that disagree (0: consistent); at most 100 are listed." })
-  differences!: number;
-
-  @Field(() => [String], { description: "The first disagreements, as 'table quarter scope measure: stored ≠ recomputed'." })
-  samples!: string[];
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.js";
+import { addDays } from "../../lib/days.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../lib/errors.js";
 import { type FiscalQuarter, formatFiscalQuarter, nextQuarter, quarterEndDate } from "../../lib/fiscal-quarter.js";
 import { integerKeyOf } from "../../lib/global-id.js";
@@ -191,7 +192,6 @@ export interface ReviewOutcome {
 }
 
 /** The calendar day `n` days after `day` (before it when negative), both YYYY-MM-DD. */
-export const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The days a review of `quarter` may be held on: from 14 days before the quarter's last day (a review

@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.js";
+import { addDays } from "../../lib/days.js";
 import {
   addQuarters,
   type FiscalQuarter,
@@ -18,7 +19,6 @@ import { type KpiScope, KpiScopeKind, type Metric } from "../kpi/kpi.type.js";
 import {
   ACTION_ITEM_TYPE,
   type ActionItemSource,
-  addDays,
   NATIONAL_SCOPE,
   pickupLocationScope,
   recordQuarterlyReview,

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, date, doublePrecision, index, integer, pgTable, primaryKey, serial, text, timestamp, unique } from "drizzle-orm/pg-core";
 import { updatedAt } from "../../db/columns.js";
-import type { KpiScopeKindValue } from "../kpi/kpi.sql.js";
+import { type KpiScopeKindValue, scopeKindCheck } from "../kpi/kpi.sql.js";
 
 /*
  * The governance side of the quarterly review (DOMAIN.md §1, "quarterly reviews to monitor progress"):
@@ -32,7 +32,7 @@ export const kpiTargetTable = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.quarter, t.scopeKind, t.scopeKey, t.kpiKey] }),
-    check("kpi_target_scope_kind", sql`${t.scopeKind} in ('NATIONAL', 'CIRCLE', 'STATE', 'PICKUP_LOCATION', 'PRODUCT', 'PAYMENT_MODE')`),
+    check("kpi_target_scope_kind", scopeKindCheck(sql`${t.scopeKind}`)),
     check("kpi_target_value", sql`${t.value} >= 0`),
   ],
 );

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { addDays } from "../../lib/days.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { BadUserInputError } from "../../lib/errors.js";
@@ -38,8 +39,6 @@ export interface HolidayOutcome {
   readonly holidays: PublicHolidayRow[];
 }
 
-const DAY_MS = 86_400_000;
-const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 export async function setPublicHolidays(db: Db, add: readonly HolidaySource[], remove: readonly string[]): Promise<HolidayOutcome> {
   const problems = problemCollector(add.length + remove.length);
@@ -98,7 +97,7 @@ async function rescheduleShipments(db: Db, firstDay: string, lastDay: string): P
     sql`/* rescheduleShipments */ select s.id, s.booking_date::text, s.service_norm_days, s.promised_date::text,
         coalesce(o.office_type = 'BRANCH', false) as branch
       from shipment s left join post_office o on o.id = s.delivery_office_id
-      where s.booking_date between ${shiftDay(firstDay, -WINDOW_DAYS)}::date and ${lastDay}::date`,
+      where s.booking_date between ${addDays(firstDay, -WINDOW_DAYS)}::date and ${lastDay}::date`,
   );
   const moves = rows
     .map((r) => ({ id: Number(r.id), promised: promisedDateOf(r.booking_date, r.service_norm_days, r.branch, holidays), stored: r.promised_date }))

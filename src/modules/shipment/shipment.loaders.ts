@@ -2,7 +2,8 @@ import DataLoader from "dataloader";
 import type { Db } from "../../db/client.js";
 import { groupLoader, rowLoader } from "../../lib/loaders.js";
 import {
-  countShipmentsPerParent,
+  countShipmentsPerPickupLocation,
+  countShipmentsPerPincode,
   findEventsByIds,
   findEventsByShipmentIds,
   findLastEventsByShipmentIds,
@@ -50,9 +51,9 @@ function childPageLoader<P extends number | string>(db: Db, parent: "pickup_loca
 }
 
 /** Shipments per parent (totalCount of the nested connections), all parents of a tick in one statement. */
-function childCountLoader<P extends number | string>(db: Db, parent: "pickup_location_id" | "destination_pincode") {
+function childCountLoader<P extends number | string>(count: (ids: readonly P[]) => Promise<Map<string, number>>) {
   return new DataLoader<P, number>(async (ids) => {
-    const counts = await countShipmentsPerParent(db, parent, ids);
+    const counts = await count(ids);
     return ids.map((id) => counts.get(String(id)) ?? 0);
   });
 }
@@ -65,7 +66,7 @@ export function createShipmentLoaders(db: Db) {
     lastEventByShipmentId: rowLoader((ids: readonly number[]) => findLastEventsByShipmentIds(db, ids), (e) => e.shipmentId),
     shipmentPageByPickupLocation: childPageLoader<number>(db, "pickup_location_id", (s) => s.pickupLocationId),
     shipmentPageByPincode: childPageLoader<string>(db, "destination_pincode", (s) => s.destinationPincode),
-    shipmentCountByPickupLocation: childCountLoader<number>(db, "pickup_location_id"),
-    shipmentCountByPincode: childCountLoader<string>(db, "destination_pincode"),
+    shipmentCountByPickupLocation: childCountLoader<number>((ids) => countShipmentsPerPickupLocation(db, ids)),
+    shipmentCountByPincode: childCountLoader<string>((codes) => countShipmentsPerPincode(db, codes)),
   };
 }

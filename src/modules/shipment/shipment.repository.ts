@@ -244,29 +244,29 @@ export async function findLatestShipmentsPerParent(
   return ordered;
 }
 
-/** Shipment counts per parent under the same filter-less scope, for totalCount of nested connections. */
-export async function countShipmentsPerParent(
-  db: Db,
-  parent: "pickup_location_id" | "destination_pincode",
-  parentIds: readonly (number | string)[],
-): Promise<Map<string, number>> {
-  if (parent === "pickup_location_id") {
-    // Every shipment is booked in exactly one quarter, so a location's bookings summed over the KPI rollup's
-    // quarters are its shipments: a few dozen rollup rows instead of counting up to millions of index entries
-    // (the rollup is kept equal to the rows: dakgraph verify kpis).
-    const rows = await queryRows<{ pid: string; n: number }>(
-      db,
-      sql`/* countShipmentsPerPickupLocation */ select scope_key as pid, sum(booked)::int as n from kpi_rollup
-          where scope_kind = 'PICKUP_LOCATION' and scope_key in (select jsonb_array_elements_text(${JSON.stringify(parentIds.map(String))}::jsonb))
-          group by scope_key`,
-    );
-    return new Map(rows.map((r) => [r.pid, Number(r.n)]));
-  }
+/**
+ * Shipments per pickup location (totalCount of PickupLocation.shipments). Every shipment is booked in
+ * exactly one quarter, so a location's bookings summed over the KPI rollup's quarters are its shipments: a
+ * few dozen rollup rows instead of counting up to millions of index entries (the rollup is kept equal to
+ * the rows: dakgraph verify kpis).
+ */
+export async function countShipmentsPerPickupLocation(db: Db, ids: readonly number[]): Promise<Map<string, number>> {
+  const rows = await queryRows<{ pid: string; n: number }>(
+    db,
+    sql`/* countShipmentsPerPickupLocation */ select scope_key as pid, sum(booked)::int as n from kpi_rollup
+        where scope_kind = 'PICKUP_LOCATION' and scope_key in (select jsonb_array_elements_text(${JSON.stringify(ids.map(String))}::jsonb))
+        group by scope_key`,
+  );
+  return new Map(rows.map((r) => [r.pid, Number(r.n)]));
+}
+
+/** Shipments per destination PIN (totalCount of Pincode.shipments). */
+export async function countShipmentsPerPincode(db: Db, codes: readonly string[]): Promise<Map<string, number>> {
   // The codes are cast to char(6) so the (destination_pincode, booked_at, id) index answers the count.
   const rows = await queryRows<{ pid: string; n: number }>(
     db,
-    sql`/* countShipmentsPerParent */ select destination_pincode::text as pid, count(*)::int as n from shipment
-        where destination_pincode in (select (jsonb_array_elements_text(${JSON.stringify(parentIds.map(String))}::jsonb))::char(6))
+    sql`/* countShipmentsPerPincode */ select destination_pincode::text as pid, count(*)::int as n from shipment
+        where destination_pincode in (select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))
         group by destination_pincode`,
   );
   return new Map(rows.map((r) => [r.pid.trim(), Number(r.n)]));

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { enumOf } from "../../lib/enum.js";
 import { FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
 import { ConnectionType } from "../../lib/pagination.js";
 import { TrackingNumberScalar } from "../../lib/s10.js";
@@ -14,11 +15,6 @@ import {
   SHIPMENT_STATUS_DESCRIPTIONS,
   SHIPMENT_STATUSES,
 } from "./scan-event.rules.js";
-
-/** A type-graphql enum object from a list of names: the rules files own the lists, GraphQL mirrors them. */
-function enumOf<const T extends readonly string[]>(names: T): { [K in T[number]]: K } {
-  return Object.fromEntries(names.map((n) => [n, n])) as { [K in T[number]]: K };
-}
 
 export const ShipmentStatus = enumOf(SHIPMENT_STATUSES);
 registerEnumType(ShipmentStatus, {
