@@ -57,6 +57,8 @@ export interface Config {
   readonly responseCacheBytes: number;
   /** Longest a cached response is served, in seconds, whatever else happens. */
   readonly responseCacheTtlSeconds: number;
+  /** "compiled": operations run as graphql-jit compiled code (src/server/executor.ts); "graphql-js": the reference executor. */
+  readonly executor: "compiled" | "graphql-js";
 }
 
 export class ConfigError extends Error {
@@ -127,6 +129,12 @@ function operationsMode(env: Env): "all" | "allowlist" {
   throw new ConfigError("DAKGRAPH_OPERATIONS", raw, "all or allowlist");
 }
 
+function executor(env: Env): "compiled" | "graphql-js" {
+  const raw = optionalText(env, "DAKGRAPH_EXECUTOR") ?? "compiled";
+  if (raw === "compiled" || raw === "graphql-js") return raw;
+  throw new ConfigError("DAKGRAPH_EXECUTOR", raw, "compiled or graphql-js");
+}
+
 function origins(env: Env): string[] {
   const raw = optionalText(env, "DAKGRAPH_CORS_ORIGINS");
   if (raw === null) return [];
@@ -171,5 +179,6 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: boolean(env, "DAKGRAPH_RESPONSE_CACHE", environment(env) !== "test"),
     responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
+    executor: executor(env),
   });
 }

@@ -34,6 +34,7 @@ import {
 } from "./modules/shipment/shipment.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
+import { usePlainPropertyReads, useSyncTypeResolution } from "./lib/plain-fields.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
 
 /** The one list of resolvers. */
@@ -80,6 +81,8 @@ export async function createSchema(): Promise<GraphQLSchema> {
     authChecker,
   });
   applyAccessDescriptions(schema);
+  usePlainPropertyReads(schema);
+  useSyncTypeResolution(schema);
   // type-graphql offers no option for the root types' descriptions.
   const query = schema.getQueryType();
   if (query !== null && query !== undefined) query.description = QUERY_DESCRIPTION;

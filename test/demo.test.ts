@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { asc, desc, getTableColumns, sql } from "drizzle-orm";
 import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
+import { selectRows, tableReader } from "../src/db/rows.js";
+import { codRemittanceTable } from "../src/modules/cod-remittance/cod-remittance.sql.js";
+import { pickupLocationTable } from "../src/modules/pickup-location/pickup-location.sql.js";
+import { pincodeTable } from "../src/modules/pincode/pincode.sql.js";
+import { postOfficeTable } from "../src/modules/post-office/post-office.sql.js";
+import { circleTable } from "../src/modules/postal-hierarchy/postal-hierarchy.sql.js";
+import { scanEventTable, shipmentTable } from "../src/modules/shipment/shipment.sql.js";
 import { progressBar } from "../src/lib/progress.js";
 import { parseTrackingNumber } from "../src/lib/s10.js";
 import { type DemoOptions, generateShipments, planDemo } from "../src/modules/demo/demo.generator.js";
@@ -41,6 +48,22 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
   });
   afterAll(async () => {
     await db?.drop();
+  });
+
+  it("reads rows through the hot-path table readers exactly as drizzle's select does (src/db/rows.ts)", async () => {
+    const d = db.database.db;
+    const tables = [shipmentTable, scanEventTable, postOfficeTable, pickupLocationTable, pincodeTable, circleTable, codRemittanceTable];
+    for (const table of tables) {
+      // A spread of rows with every column filled somewhere: the first and the last 300 by primary key.
+      const key = Object.values(getTableColumns(table)).find((column) => column.primary)!;
+      for (const direction of ["asc", "desc"]) {
+        const order = sql`order by ${sql.raw(`"t"."${key.name}"`)} ${sql.raw(direction)} limit 300`;
+        const read = await selectRows(d, tableReader(table, "t"), order);
+        const expected = await d.select().from(table as never).orderBy(direction === "asc" ? asc(key) : desc(key)).limit(300);
+        expect(read.length).toBeGreaterThan(0);
+        expect(read).toEqual(expected);
+      }
+    }
   });
 
   it("opens 6 pickup locations before FY2022-23 and has all 13 open on the MoU day", async () => {

@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
+import { compiledExecutor } from "./executor.js";
 import { createFormatError } from "./format-error.js";
 import { logger } from "./logger.js";
 import { loadOperationRegistry, type RegisteredOperation } from "./operation-registry.js";
@@ -30,7 +31,7 @@ function registeredOperationsCache(registry: ReadonlyMap<string, RegisteredOpera
 export function createApolloServer(schema: GraphQLSchema, config: Config): ApolloServer<Context> {
   const registry = loadOperationRegistry();
   return new ApolloServer<Context>({
-    schema,
+    ...(config.executor === "compiled" ? { gateway: compiledExecutor(schema) } : { schema }),
     introspection: true,
     csrfPrevention: true,
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.

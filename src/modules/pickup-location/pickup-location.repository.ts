@@ -1,10 +1,13 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { postOfficeTable } from "../post-office/post-office.sql.js";
 import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { type PickupLocationRow, pickupLocationTable } from "./pickup-location.sql.js";
 
 const t = pickupLocationTable;
+/** Whole location rows as `l`, for the list and the loaders (see db/rows.ts). */
+const locations = tableReader(pickupLocationTable, "l");
 
 /** What an upsert sets; `synthetic` is fixed when a row is created and never changed by an update. */
 export type PickupLocationValues = Omit<PickupLocationRow, "id" | "updatedAt" | "synthetic">;
@@ -26,17 +29,14 @@ export async function findPickupLocationByCode(db: Db, code: string, circle: str
 
 /** Locations open on `day` (active_from ≤ day ≤ active_to, or still open); all of them when day is null; only `circle`'s when given. */
 export function findPickupLocations(db: Db, activeOn: string | null, circle: string | null = null): Promise<PickupLocationRow[]> {
-  const open =
-    activeOn === null ? undefined : sql`${t.activeFrom} <= ${activeOn}::date and (${t.activeTo} is null or ${t.activeTo} >= ${activeOn}::date)`;
-  return db
-    .select()
-    .from(t)
-    .where(and(open, inCircle(circle)))
-    .orderBy(asc(t.code));
+  const open = activeOn === null ? sql`true` : sql`l.active_from <= ${activeOn}::date and (l.active_to is null or l.active_to >= ${activeOn}::date)`;
+  const scope = circle === null ? sql`true` : sql`l.post_office_id in (select o.id from post_office o join postal_circle c on c.id = o.circle_id where lower(c.name) = lower(${circle}))`;
+  return selectRows(db, locations, sql`where ${open} and ${scope} order by l.code`);
 }
 
 export function findPickupLocationsByIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {
-  return db.select().from(t).where(inArray(t.id, [...ids]));
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectRows(db, locations, sql`where l.id = any(${intArray(ids)})`);
 }
 
 export function findPickupLocationsByPostOfficeIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {

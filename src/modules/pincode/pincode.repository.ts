@@ -1,6 +1,9 @@
 import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { selectRows, tableReader } from "../../db/rows.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
+/** Whole PIN rows as `p`, for the loader (see db/rows.ts). */
+const pincodes = tableReader(pincodeTable, "p");
 
 export interface PincodeFilterValues {
   readonly codePrefix?: string | null;
@@ -51,7 +54,8 @@ export async function countPincodes(db: Db, filter: PincodeFilterValues): Promis
 }
 
 export function findPincodesByCodes(db: Db, codes: readonly string[]): Promise<PincodeRow[]> {
-  return db.select().from(pincodeTable).where(inArray(pincodeTable.code, [...codes]));
+  if (codes.length === 0) return Promise.resolve([]);
+  return selectRows(db, pincodes, sql`where p.code = any(array(select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6)))`);
 }
 
 /**

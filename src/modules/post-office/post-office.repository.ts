@@ -1,7 +1,11 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
+
+/** Whole office rows as `o`, for the loaders (see db/rows.ts). */
+const offices = tableReader(postOfficeTable, "o");
 
 export type PostOfficeOrderValue = "NAME_ASC" | "NAME_DESC" | "PINCODE_ASC" | "PINCODE_DESC";
 
@@ -97,16 +101,18 @@ export async function countPostOffices(db: Db, filter: PostOfficeFilterValues): 
 }
 
 export function findPostOfficesByIds(db: Db, ids: readonly number[]): Promise<PostOfficeRow[]> {
-  return db.select().from(t).where(inArray(t.id, [...ids]));
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectRows(db, offices, sql`where o.id = any(${intArray(ids)})`);
 }
 
 /** Every office of the given PINs (at most 61 per PIN in the directory), in name order. */
 export function findPostOfficesByPincodes(db: Db, codes: readonly string[]): Promise<PostOfficeRow[]> {
-  return db
-    .select()
-    .from(t)
-    .where(inArray(t.pincode, [...codes]))
-    .orderBy(sql`${t.name} collate "C"`, t.id);
+  if (codes.length === 0) return Promise.resolve([]);
+  return selectRows(
+    db,
+    offices,
+    sql`where o.pincode = any(array(select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))) order by o.name collate "C", o.id`,
+  );
 }
 
 /** One office as a data.gov.in CSV import writes it; null means "unknown here", never "erase". */

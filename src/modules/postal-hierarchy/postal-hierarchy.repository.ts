@@ -1,9 +1,12 @@
 import { asc, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { queryRows } from "../../db/client.js";
 import { postOfficeTable } from "../post-office/post-office.sql.js";
 import { pincodeTable } from "../pincode/pincode.sql.js";
 import { type CircleRow, circleTable, type DivisionRow, divisionTable, type RegionRow, regionTable } from "./postal-hierarchy.sql.js";
+/** Whole circle rows as `c`, for the loader (see db/rows.ts). */
+const circles = tableReader(circleTable, "c");
 
 export interface UnitNames {
   readonly circle: string;
@@ -118,7 +121,8 @@ export async function listCirclesWithCounts(db: Db): Promise<CircleWithCounts[]>
 }
 
 export function findCirclesByIds(db: Db, ids: readonly number[]): Promise<CircleRow[]> {
-  return db.select().from(circleTable).where(inArray(circleTable.id, [...ids]));
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectRows(db, circles, sql`where c.id = any(${intArray(ids)})`);
 }
 
 export function findRegionsByIds(db: Db, ids: readonly number[]): Promise<RegionRow[]> {

@@ -1,12 +1,15 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { addKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 
 const t = shipmentTable;
-const e = scanEventTable;
+/** Whole shipment rows as `s`, scan rows as `e`, for the hot reads (see db/rows.ts). */
+const shipments = tableReader(shipmentTable, "s");
+const events = tableReader(scanEventTable, "e");
 
 function keysJson(keys: readonly { trackingNumber: string; bookingDate: string }[]) {
   return JSON.stringify(keys.map((k) => ({ t: k.trackingNumber, d: k.bookingDate })));
@@ -107,7 +110,8 @@ export async function updateShipmentFacts(db: Db, updates: readonly { id: number
 }
 
 export function findShipmentsByIds(db: Db, ids: readonly number[]): Promise<ShipmentRow[]> {
-  return db.select().from(t).where(inArray(t.id, [...ids]));
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectRows(db, shipments, sql`where s.id = any(${intArray(ids)})`);
 }
 
 /** Every booking of the given tracking numbers, latest booking first. */
@@ -122,12 +126,8 @@ export function findShipmentsByTrackingNumbers(db: Db, numbers: readonly string[
 
 /** The booking of a tracking number on a day, or (day null) its latest booking. */
 export async function findShipmentByTrackingNumber(db: Db, trackingNumber: string, bookingDate: string | null): Promise<ShipmentRow | undefined> {
-  const rows = await db
-    .select()
-    .from(t)
-    .where(bookingDate === null ? eq(t.trackingNumber, trackingNumber) : and(eq(t.trackingNumber, trackingNumber), eq(t.bookingDate, bookingDate)))
-    .orderBy(sql`${t.bookingDate} desc`)
-    .limit(1);
+  const day = bookingDate === null ? sql`` : sql`and s.booking_date = ${bookingDate}::date`;
+  const rows = await selectRows(db, shipments, sql`where s.tracking_number = ${trackingNumber}::char(13) ${day} order by s.booking_date desc limit 1`);
   return rows[0];
 }
 
@@ -225,23 +225,20 @@ export async function findLatestShipmentsPerParent(
   after: readonly [string, number] | null,
   limit: number,
 ): Promise<ShipmentRow[]> {
-  const column = parent === "pickup_location_id" ? t.pickupLocationId : t.destinationPincode;
   const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
-  const cursor = after === null ? sql`true` : sql`(s.booked_at, s.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
-  const ids = JSON.stringify(parentIds);
-  const ordered = await db
-    .select()
-    .from(t)
-    .where(
-      sql`/* findLatestShipmentsPerParent */ ${t.id} in (
-        select s.id from (select (jsonb_array_elements_text(${ids}::jsonb))::${cast} as pid) p
+  const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
+  // Each parent's page through the (parent, booked_at, id) index, newest first: a LATERAL "first N per parent".
+  return selectRows(
+    db,
+    shipments,
+    sql`/* findLatestShipmentsPerParent */ join (
+        select p.id from (select distinct (jsonb_array_elements_text(${JSON.stringify(parentIds)}::jsonb))::${cast} as pid) k
         cross join lateral (
-          select s.id from shipment s where s.${sql.raw(parent)} = p.pid and ${cursor}
-          order by s.booked_at desc, s.id desc limit ${limit}
-        ) s)`,
-    )
-    .orderBy(column, sql`${t.bookedAt} desc`, sql`${t.id} desc`);
-  return ordered;
+          select p.id from shipment p where p.${sql.raw(parent)} = k.pid and ${cursor}
+          order by p.booked_at desc, p.id desc limit ${limit}
+        ) p) page on page.id = s.id
+      order by s.${sql.raw(parent)}, s.booked_at desc, s.id desc`,
+  );
 }
 
 /**
@@ -275,20 +272,21 @@ export async function countShipmentsPerPincode(db: Db, codes: readonly string[])
 /** Every scan of the given shipments, in timeline order (time, then arrival). */
 export function findEventsByShipmentIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db
-    .select()
-    .from(e)
-    .where(inArray(e.shipmentId, [...ids]))
-    .orderBy(e.shipmentId, e.occurredAt, e.id);
+  return selectRows(db, events, sql`where e.shipment_id = any(${intArray(ids)}) order by e.shipment_id, e.occurred_at, e.id`);
 }
 
-/** The latest scan of each shipment (by time, then arrival), one statement. */
+/** The latest scan of each shipment (by time, then arrival), one statement: one index probe per shipment. */
 export function findLastEventsByShipmentIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
-  return db
-    .selectDistinctOn([e.shipmentId])
-    .from(e)
-    .where(inArray(e.shipmentId, [...ids]))
-    .orderBy(e.shipmentId, sql`${e.occurredAt} desc`, sql`${e.id} desc`);
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectRows(
+    db,
+    events,
+    sql`/* findLastEventsByShipmentIds */ join (
+        select last.id from unnest(${intArray(ids)}) as k(shipment_id)
+        cross join lateral (
+          select l.id from scan_event l where l.shipment_id = k.shipment_id order by l.occurred_at desc, l.id desc limit 1
+        ) last) last on last.id = e.id`,
+  );
 }
 
 export type ShipmentDimensionValue =
@@ -387,5 +385,6 @@ export async function shipmentStats(db: Db, filter: ShipmentFilterValues, dimens
 }
 
 export function findEventsByIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
-  return db.select().from(e).where(inArray(e.id, [...ids]));
+  if (ids.length === 0) return Promise.resolve([]);
+  return selectRows(db, events, sql`where e.id = any(${intArray(ids)})`);
 }
