@@ -64,6 +64,8 @@ export interface ServerProcess {
 export async function startServer(options: {
   name: string;
   script: string;
+  /** Node flags before the script, e.g. the graph's `npm start` flags. */
+  nodeFlags?: readonly string[];
   env: Record<string, string>;
   ready: RegExp;
   logFile: string;
@@ -71,7 +73,7 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.createWriteStream(options.logFile);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", options.script], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", options.script], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

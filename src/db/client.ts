@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type SQL, sql } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -63,7 +63,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     });
     const session = (sql: postgres.Sql): Session => ({
       engine: "postgres",
-      db: drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db,
+      db: withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql),
       async copyCsv(table, columns, csv) {
         const writable = await sql.unsafe(copyStatement(table, columns)).writable();
         await new Promise<void>((resolve, reject) => {
@@ -114,8 +114,33 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   };
 }
 
-/** Rows of a raw statement, whichever engine ran it (PGlite answers `{ rows }`, postgres.js an array). */
+/** The postgres.js handle behind each drizzle handle on a server (its transactions' included). */
+const serverClients = new WeakMap<Db, postgres.Sql>();
+const dialect = new PgDialect();
+
+function withPreparedStatements(db: Db, client: postgres.Sql): Db {
+  serverClients.set(db, client);
+  return db;
+}
+
+/**
+ * Rows of a raw statement, whichever engine ran it (PGlite answers `{ rows }`, postgres.js an array).
+ *
+ * On a server the statement is sent as a named prepared statement, kept per connection by postgres.js:
+ * the first run on a connection parses and describes it, every later run is one round trip (bind and
+ * execute). drizzle sends its statements unnamed, and postgres.js must then describe a statement with
+ * parameters before binding it: two round trips every time, which on the dashboard's six statements was
+ * most of the wait and a good part of the CPU (loopback socket writes). Our raw statements are fixed
+ * texts with parameters, so the per-connection cache stays small; postgres.js retires connections after
+ * 30–60 minutes, which bounds it in any case.
+ */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const client = serverClients.get(db);
+  if (client !== undefined) {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    statementCounter.logQuery(text, params);
+    return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+  }
   const result = (await db.execute(query)) as unknown;
   if (Array.isArray(result)) return result as T[];
   return (result as { rows: T[] }).rows;

@@ -1,0 +1,17 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import { loadConfig } from "./src/config.js";
+import { createContext } from "./src/context.js";
+import { openDatabase } from "./src/db/client.js";
+import { Role } from "./src/modules/access/access.roles.js";
+import { testViewer } from "./src/modules/access/access.viewer.js";
+import { createSchema } from "./src/schema.js";
+import { createApolloServer } from "./src/server/apollo.js";
+const config = loadConfig({ NODE_ENV: "development", DATABASE_URL: "postgres://postgres@127.0.0.1:5432/dakgraph_bench" });
+const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null });
+const apollo = createApolloServer(await createSchema(), config);
+await apollo.start();
+const body = JSON.parse(fs.readFileSync(process.argv[2] ?? "/tmp/prof/dashboard.json", "utf8"));
+const r = await apollo.executeOperation(body, { contextValue: createContext(config, database, testViewer([Role.ADMIN], { name: "x" })) });
+console.log(JSON.stringify(r.body).length);
+await apollo.stop(); await database.close();
