@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import {
@@ -15,6 +16,7 @@ import {
 } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
+import { createSchema } from "../src/schema.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
 
@@ -270,5 +272,36 @@ describe.each(engines)("operations on %s", (engine) => {
     expect(large.data!.pickupLocations[0]!.shipments.totalCount).toBeGreaterThanOrEqual(1000);
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThanOrEqual(8);
+  });
+
+  it("reads only the columns a nested page's selection needs, and answers every Shipment field as a whole row does", async () => {
+    const type = (await createSchema()).getType("Shipment") as GraphQLObjectType;
+    // Each field of Shipment alone (object fields by one scalar of theirs), through a nested page (its own
+    // columns only) and through the top-level connection (whole rows): the answers must be equal.
+    const sub: Record<string, string> = { product: "{ code }", codAmount: "{ paise }", codFee: "{ paise }", remittance: "{ reference }",
+      declaredValue: "{ paise }", pickupLocation: "{ code }", destination: "{ code }", deliveryOffice: "{ name }",
+      events: "{ eventType occurredAt }", lastEvent: "{ eventType occurredAt }" };
+    const selection = (name: string) => `trackingNumber bookingDate ${name} ${sub[name] ?? ""}`;
+    type Node = { trackingNumber: string; bookingDate: string } & Record<string, unknown>;
+    for (const field of Object.values(type.getFields())) {
+      const nested = await graph.execute(`{ pickupLocations { code shipments(first: 25) { nodes { ${selection(field.name)} } } } }`);
+      expect(nested.errors, field.name).toBeUndefined();
+      const locations = (nested.data as { pickupLocations: { code: string; shipments: { nodes: Node[] } }[] }).pickupLocations;
+      let compared = 0;
+      for (const location of locations) {
+        const whole = await graph.execute(`query ($c: [String!]) { shipments(filter: { pickupLocationCode: $c }, first: 25) { nodes { ${selection(field.name)} } } }`, { c: [location.code] });
+        expect(whole.errors, field.name).toBeUndefined();
+        expect(location.shipments.nodes, `${field.name} at ${location.code}`).toEqual((whole.data as { shipments: { nodes: Node[] } }).shipments.nodes);
+        compared += location.shipments.nodes.length;
+      }
+      expect(compared, field.name).toBeGreaterThanOrEqual(25);
+    }
+    // The dashboard's selection reads a handful of columns; asking for a field adds its column.
+    const page = (sql: readonly string[]) => sql.find((statement) => statement.includes("findLatestShipmentsPerParent"))!;
+    const dashboard = await graph.execute(PickupDashboardDocument, { latest: 5 });
+    expect(page(dashboard.sql)).not.toContain('"weight_grams"');
+    expect(page(dashboard.sql)).toContain('"tracking_number"');
+    const heavier = await graph.execute(`{ pickupLocations { shipments(first: 5) { nodes { trackingNumber weightGrams } } } }`);
+    expect(page(heavier.sql)).toContain('"weight_grams"');
   });
 });

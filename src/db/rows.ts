@@ -21,8 +21,35 @@ export interface TableReader<Row> {
   read(raw: Record<string, unknown>): Row;
 }
 
-export function tableReader<T extends PgTable>(table: T, alias: string): TableReader<T["$inferSelect"]> {
-  const entries = Object.entries(getTableColumns(table));
+export interface TableReaderWithSubsets<Row> extends TableReader<Row> {
+  /**
+   * A reader of only the columns `keys` (property names), for reads whose callers use no other column. Its
+   * rows lack the other properties: callers must never hand them to code that may read one.
+   */
+  pick(keys: readonly string[]): TableReader<Row>;
+}
+
+export function tableReader<T extends PgTable>(table: T, alias: string): TableReaderWithSubsets<T["$inferSelect"]> {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  const all = readerOf<T["$inferSelect"]>(table, alias, Object.entries(columns));
+  const subsets = new Map<string, TableReader<T["$inferSelect"]>>();
+  return {
+    ...all,
+    pick(keys) {
+      const id = keys.join(",");
+      let reader = subsets.get(id);
+      if (reader === undefined) {
+        const entries = Object.entries(columns).filter(([key]) => keys.includes(key));
+        if (entries.length !== new Set(keys).size) throw new Error(`${getTableName(table)} has no column ${keys.filter((k) => !(k in columns)).join(", ")}`);
+        reader = readerOf(table, alias, entries);
+        subsets.set(id, reader);
+      }
+      return reader;
+    },
+  };
+}
+
+function readerOf<Row>(table: PgTable, alias: string, entries: readonly [string, Column][]): TableReader<Row> {
   const names = entries.map(([, column]) => column.name);
   const keys = entries.map(([key]) => key);
   const identity = Column.prototype.mapFromDriverValue;
@@ -38,7 +65,7 @@ export function tableReader<T extends PgTable>(table: T, alias: string): TableRe
         const decoder = decoders[i];
         row[keys[i]!] = value === null || value === undefined ? null : decoder === null || decoder === undefined ? value : decoder.mapFromDriverValue(value);
       }
-      return row as T["$inferSelect"];
+      return row as Row;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from "graphql";
 
 /**
  * Whether the field being resolved asks only for sub-fields in `allowed` (fragments expanded; directives
@@ -16,4 +16,17 @@ export function selectsOnly(info: GraphQLResolveInfo, allowed: ReadonlySet<strin
     });
   };
   return info.fieldNodes.every((node) => within(node.selectionSet));
+}
+
+/** Calls `visit` for every field of a selection set, fragments expanded (directives not evaluated). */
+export function forEachField(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, visit: (name: string, field: FieldNode) => void): void {
+  if (set === undefined) return;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) visit(selection.name.value, selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) forEachField(info, selection.selectionSet, visit);
+    else {
+      const fragment = info.fragments[selection.name.value];
+      if (fragment !== undefined) forEachField(info, fragment.selectionSet, visit);
+    }
+  }
 }

@@ -12,11 +12,12 @@ import {
 } from "./shipment.repository.js";
 import type { ShipmentRow } from "./shipment.sql.js";
 
-/** A page of one parent's shipments: the parent, the page size (+1 to see past it) and the cursor key. */
+/** A page of one parent's shipments: the parent, the page size (+1 to see past it), the cursor key and the columns (null: all). */
 export interface ChildPageKey<P> {
   readonly parentId: P;
   readonly limit: number;
   readonly after: readonly [string, number] | null;
+  readonly columns: readonly (keyof ShipmentRow)[] | null;
 }
 
 /**
@@ -28,25 +29,25 @@ function childPageLoader<P extends number | string>(db: Db, parent: "pickup_loca
     async (keys) => {
       const groups = new Map<string, ChildPageKey<P>[]>();
       for (const key of keys) {
-        const shape = JSON.stringify([key.limit, key.after]);
+        const shape = JSON.stringify([key.limit, key.after, key.columns]);
         const group = groups.get(shape);
         if (group === undefined) groups.set(shape, [key]);
         else group.push(key);
       }
       const pages = new Map<string, ShipmentRow[]>();
       for (const group of groups.values()) {
-        const { limit, after } = group[0]!;
-        const rows = await findLatestShipmentsPerParent(db, parent, [...new Set(group.map((k) => k.parentId))], after, limit);
+        const { limit, after, columns } = group[0]!;
+        const rows = await findLatestShipmentsPerParent(db, parent, [...new Set(group.map((k) => k.parentId))], after, limit, columns);
         for (const row of rows) {
-          const id = JSON.stringify([parentOf(row), limit, after]);
+          const id = JSON.stringify([parentOf(row), limit, after, columns]);
           const page = pages.get(id);
           if (page === undefined) pages.set(id, [row]);
           else page.push(row);
         }
       }
-      return keys.map((k) => pages.get(JSON.stringify([k.parentId, k.limit, k.after])) ?? []);
+      return keys.map((k) => pages.get(JSON.stringify([k.parentId, k.limit, k.after, k.columns])) ?? []);
     },
-    { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.limit, k.after]) },
+    { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.limit, k.after, k.columns]) },
   );
 }
 

@@ -216,7 +216,8 @@ export async function countShipments(db: Db, filter: ShipmentFilterValues): Prom
 
 /**
  * The latest `limit` shipments (after an optional cursor) of each parent, in one statement for all
- * parents: a LATERAL subquery per parent id walks the (parent, booked_at, id) index backwards.
+ * parents: a LATERAL subquery per parent id walks the (parent, booked_at, id) index backwards. With
+ * `columns`, only those columns are read (the rows lack the others; see pageColumns in shipment.resolver.ts).
  */
 export async function findLatestShipmentsPerParent(
   db: Db,
@@ -224,13 +225,14 @@ export async function findLatestShipmentsPerParent(
   parentIds: readonly (number | string)[],
   after: readonly [string, number] | null,
   limit: number,
+  columns: readonly (keyof ShipmentRow)[] | null = null,
 ): Promise<ShipmentRow[]> {
   const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
   // Each parent's page through the (parent, booked_at, id) index, newest first: a LATERAL "first N per parent".
   return selectRows(
     db,
-    shipments,
+    columns === null ? shipments : shipments.pick(columns),
     sql`/* findLatestShipmentsPerParent */ join (
         select p.id from (select distinct (jsonb_array_elements_text(${JSON.stringify(parentIds)}::jsonb))::${cast} as pid) k
         cross join lateral (
