@@ -19,6 +19,7 @@ import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Pincode } from "../pincode/pincode.type.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { officeById } from "../post-office/post-office.loaders.js";
 import { PostOffice } from "../post-office/post-office.type.js";
 import type { ProductRow } from "../product/product.sql.js";
 import { Product } from "../product/product.type.js";
@@ -367,8 +368,8 @@ export class ShipmentResolver {
     nullable: true,
     description: "The delivery office: as booked when known, else the office of the DELIVERED scan; null while unknown.",
   })
-  async deliveryOffice(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
-    return s.deliveryOfficeId === null ? null : ctx.loaders.postOfficeById.load(s.deliveryOfficeId);
+  async deliveryOffice(@Root() s: ShipmentRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PostOfficeRow | null> {
+    return s.deliveryOfficeId === null ? null : officeById(ctx, s.deliveryOfficeId, info);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: "Days from booking to delivery, fractional (delivered − booked) / 24 h; null unless delivered." })
@@ -404,8 +405,8 @@ export class ScanEventResolver {
 
   @Restricted(Role.OPERATOR)
   @FieldResolver(() => PostOffice, { nullable: true, description: "The directory office that scanned, when known." })
-  async office(@Root() e: ScanEventRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
-    return e.officeId === null ? null : ctx.loaders.postOfficeById.load(e.officeId);
+  async office(@Root() e: ScanEventRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PostOfficeRow | null> {
+    return e.officeId === null ? null : officeById(ctx, e.officeId, info);
   }
 
   @FieldResolver(() => Shipment, { description: "The shipment scanned." })
