@@ -5,7 +5,7 @@ import {
   findActionItemChanges,
   findActionItemsByIds,
   findActionItemsByReviewIds,
-  findKpiTargetsByKeys,
+  findKpiTargetsByQuarters,
   findReviewsByIds,
   findReviewsByQuarters,
   type TargetKey,
@@ -14,15 +14,19 @@ import {
 const targetKeyOf = (k: TargetKey) => `${k.quarter}|${k.scopeKind}|${k.scopeKey}|${k.kpiKey}`;
 
 export function createReviewLoaders(db: Db) {
+  const targetsByQuarter = new DataLoader<string, Map<string, number>>(async (quarters) => {
+    const rows = await findKpiTargetsByQuarters(db, quarters);
+    return quarters.map((quarter) => new Map(rows.filter((row) => row.quarter === quarter).map((row) => [targetKeyOf(row), row.value])));
+  });
   return {
-    /** A Metric's target value (null when none is set): one statement per tick for every metric asked. */
-    kpiTargetByMetric: new DataLoader<TargetKey, number | null, string>(
-      async (keys) => {
-        const found = new Map((await findKpiTargetsByKeys(db, keys)).map((row) => [targetKeyOf(row), row.value]));
-        return keys.map((k) => found.get(targetKeyOf(k)) ?? null);
-      },
-      { cacheKeyFn: targetKeyOf },
-    ),
+    /**
+     * A Metric's target value (null when none is set). Every target of a quarter (every scope) is read at the
+     * first ask, once per request: metrics of the same quarter asked in later ticks (the review's
+     * per-location KPIs resolve after a query of their own) cost no further statement.
+     */
+    kpiTargetByMetric: {
+      load: async (key: TargetKey): Promise<number | null> => (await targetsByQuarter.load(key.quarter)).get(targetKeyOf(key)) ?? null,
+    },
     reviewByQuarter: rowLoader((quarters: readonly string[]) => findReviewsByQuarters(db, quarters), (r) => r.quarter),
     reviewById: rowLoader((ids: readonly number[]) => findReviewsByIds(db, ids), (r) => r.id),
     actionItemsByReviewId: groupLoader((ids: readonly number[]) => findActionItemsByReviewIds(db, ids), (r) => r.reviewId),

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
+import { type Db, queryRows } from "../../db/client.js";
 import type { KpiScopeKindValue } from "../kpi/kpi.sql.js";
 import { type PickupLocationRow, pickupLocationTable } from "../pickup-location/pickup-location.sql.js";
 import {
@@ -31,18 +31,14 @@ export function findKpiTargets(db: Db, quarter: string, scopeKind: KpiScopeKindV
     .where(and(eq(t.quarter, quarter), eq(t.scopeKind, scopeKind), eq(t.scopeKey, scopeKey)));
 }
 
-/** The targets stored for any of `keys`, in one statement whatever their number. */
-export function findKpiTargetsByKeys(db: Db, keys: readonly TargetKey[]): Promise<KpiTargetRow[]> {
-  if (keys.length === 0) return Promise.resolve([]);
-  const t = kpiTargetTable;
-  const json = JSON.stringify(keys.map((k) => ({ q: k.quarter, k: k.scopeKind, s: k.scopeKey, m: k.kpiKey })));
-  return db
-    .select()
-    .from(t)
-    .where(
-      sql`/* findKpiTargetsByKeys */ (${t.quarter}, ${t.scopeKind}, ${t.scopeKey}, ${t.kpiKey}) in
-        (select x.q, x.k, x.s, x.m from jsonb_to_recordset(${json}::jsonb) as x(q text, k text, s text, m text))`,
-    );
+/** Every target stored for the given quarters (all scopes and KPIs), in one statement. */
+export function findKpiTargetsByQuarters(db: Db, quarters: readonly string[]): Promise<(TargetKey & { value: number })[]> {
+  if (quarters.length === 0) return Promise.resolve([]);
+  return queryRows(
+    db,
+    sql`/* findKpiTargetsByQuarters */ select quarter, scope_kind as "scopeKind", scope_key as "scopeKey", kpi_key as "kpiKey", value
+        from kpi_target where quarter in (select jsonb_array_elements_text(${JSON.stringify(quarters)}::jsonb))`,
+  );
 }
 
 /** Writes targets (new or changed) in one statement. */
