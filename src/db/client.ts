@@ -59,7 +59,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       // A startup parameter, so every pooled connection has it without an extra round trip.
       // JIT off: the graph's statements are index lookups and small aggregates, for which PostgreSQL's JIT
       // compilation cost 30+ ms each when the planner's row estimates (from JSON parameters) ran high.
-      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off" },
+      // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
+      // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
+      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", plan_cache_mode: "force_custom_plan" },
     });
     const session = (sql: postgres.Sql): Session => ({
       engine: "postgres",
