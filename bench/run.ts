@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../src/db/client.js";
@@ -56,8 +57,11 @@ interface Servers {
   readonly baseline: ServerProcess;
 }
 
-/** The node flags `npm start` gives the graph (package.json), so the bench measures what runs. */
-const START_FLAGS = ["--max-semi-space-size=64"];
+/** The node flags `npm start` gives the graph (package.json's start script, up to `--import`), so the bench measures what runs. */
+const START_FLAGS = ((): string[] => {
+  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  return start.slice(1, start.indexOf("--import"));
+})();
 
 const GRAPH_ENV = {
   NODE_ENV: "production",

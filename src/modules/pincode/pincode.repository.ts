@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { selectRows, tableReader } from "../../db/rows.js";
+import { pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
 /** Whole PIN rows as `p`, for the loader (see db/rows.ts). */
 const pincodes = tableReader(pincodeTable, "p");
@@ -55,7 +55,7 @@ export async function countPincodes(db: Db, filter: PincodeFilterValues): Promis
 
 export function findPincodesByCodes(db: Db, codes: readonly string[]): Promise<PincodeRow[]> {
   if (codes.length === 0) return Promise.resolve([]);
-  return selectRows(db, pincodes, sql`where p.code = any(array(select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6)))`);
+  return selectRows(db, pincodes, sql`where p.code = any(${pinArray(codes)})`);
 }
 
 /**

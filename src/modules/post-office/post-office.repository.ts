@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { intArray, selectRows, tableReader } from "../../db/rows.js";
+import { intArray, pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
 
 /** Whole office rows as `o`, for the loaders (see db/rows.ts). */
@@ -120,7 +120,7 @@ export function findPostOfficesByPincodes(db: Db, codes: readonly string[]): Pro
   return selectRows(
     db,
     offices,
-    sql`where o.pincode = any(array(select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))) order by o.name collate "C", o.id`,
+    sql`where o.pincode = any(${pinArray(codes)}) order by o.name collate "C", o.id`,
   );
 }
 
