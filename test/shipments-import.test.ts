@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { SearchPostOfficesDocument, TrackShipmentDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
+import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { importShipmentsFile, ShipmentImportError } from "../src/modules/shipment/shipment.import.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
@@ -86,6 +87,38 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
     expect(report).toMatchObject({ format: "ndjson", shipments: { created: 2 }, rejected: 1 });
     expect(report.rejects[0]).toMatchObject({ line: 3 });
     expect(report.rejects[0]!.reason).toContain("CONFLICT");
+  });
+
+  // 10,000 rows make a chunk: the second chunk is parsed while the first is written (pipelined).
+  const bookingLine = (serial: number, weight = 700) =>
+    `${s10(serial)},2024-10-0${1 + (serial % 9)}T09:00:00Z,SPEED_POST,${serial % 3 === 0 ? "COD" : "PREPAID"},${serial % 3 === 0 ? 300 : ""},${weight},DEL-GPO,${["110001", "744101", "194401"][serial % 3]}`;
+  const HEADER = "tracking_number,booked_at,product_code,payment_mode,cod_amount,weight_grams,pickup_location_code,destination_pincode";
+
+  it("checks each chunk against the ones before it, and keeps the KPI rollups exact", async () => {
+    const before = await count("shipment");
+    const first = Array.from({ length: 10_000 }, (_, i) => bookingLine(100_000 + i));
+    // In the second chunk: ten repeats of the first chunk (unchanged), two with another weight (conflicts), five new.
+    const second = [
+      ...Array.from({ length: 10 }, (_, i) => bookingLine(100_000 + i)),
+      bookingLine(100_010, 900),
+      bookingLine(100_011, 900),
+      ...Array.from({ length: 5 }, (_, i) => bookingLine(200_000 + i)),
+    ];
+    const report = await importShipmentsFile(db.database, write("chunks.csv", [HEADER, ...first, ...second].join("\n")));
+    expect(report).toMatchObject({ records: 10_017, shipments: { created: 10_005, updated: 0, unchanged: 10 }, rejected: 2 });
+    expect(report.rejects.map((r) => r.line)).toEqual([10_012, 10_013]);
+    expect(report.rejects.every((r) => r.reason.includes("CONFLICT"))).toBe(true);
+    expect(await count("shipment")).toBe(before + 10_005);
+    // The rollups were added to per chunk, in the insert's own statement: they equal a recomputation.
+    expect(await diffKpiRollups(db.database.db)).toEqual([]);
+  });
+
+  it("writes nothing when the file breaks after a chunk was written", async () => {
+    const before = await count("shipment");
+    const lines = [HEADER, ...Array.from({ length: 10_000 }, (_, i) => bookingLine(300_000 + i)), `${s10(400_000)},"unterminated`];
+    await expect(importShipmentsFile(db.database, write("late-break.csv", lines.join("\n")))).rejects.toBeInstanceOf(ShipmentImportError);
+    expect(await count("shipment")).toBe(before);
+    expect(await diffKpiRollups(db.database.db)).toEqual([]);
   });
 
   it("writes nothing when the file breaks part-way", async () => {

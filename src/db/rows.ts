@@ -81,6 +81,11 @@ export function intArray(ids: readonly number[]): SQL {
   return sql`string_to_array(${ids.join(",")}, ',')::int[]`;
 }
 
+/** Text keys as one parameter (a JSON array), for `= any(…)`. */
+export function textArray(values: readonly string[]): SQL {
+  return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+}
+
 /** PIN codes as one parameter (a JSON array), typed char(6) so `column = any(…)` can use the PIN indexes. */
 export function pinArray(codes: readonly string[]): SQL {
   return sql`array(select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))`;

@@ -3,6 +3,7 @@ import { rebuildKpiRollups } from "../kpi/kpi.rollup.js";
 import { seedDemoReviews } from "../review/review.seed.js";
 import { asc, getTableColumns, sql, type Table } from "drizzle-orm";
 import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
+import { canDeferKeyChecks } from "../../db/key-checks.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { formatFiscalQuarter } from "../../lib/fiscal-quarter.js";
 import type { Progress } from "../../lib/progress.js";
@@ -285,21 +286,10 @@ async function deleteSyntheticRows(db: Db): Promise<void> {
 
 /*
  * Per-row foreign-key triggers cost more than everything else in the load (4x on PGlite: each is a
- * lookup per row per key; 10M shipments and their events run ~150M of them). Like pg_restore
- * --disable-triggers, a superuser may switch them off for the transaction and check the keys once,
- * set-wise, afterwards (verifyForeignKeys). Not done when any other trigger is on the tables: that
- * one would be skipped too.
+ * lookup per row per key; 10M shipments and their events run ~150M of them). When src/db/key-checks.ts
+ * allows it they are off for the load and the keys are checked once, set-wise, afterwards
+ * (verifyForeignKeys); the tables are locked, so no concurrent delete can race the check.
  */
-async function canDeferKeyChecks(db: Db): Promise<boolean> {
-  const rows = await queryRows<{ ok: boolean }>(
-    db,
-    sql`/* canDeferKeyChecks */ select current_setting('is_superuser') = 'on' and not exists (
-          select 1 from pg_trigger where not tgisinternal
-            and tgrelid in ('shipment'::regclass, 'scan_event'::regclass, 'cod_remittance'::regclass)) as ok`,
-  );
-  return rows[0]!.ok;
-}
-
 /** The foreign keys of the rows written with triggers off, checked in one pass each. */
 async function verifyForeignKeys(db: Db, firstShipmentId: number, firstEventId: number): Promise<void> {
   const rows = await queryRows<{ broken: number }>(
@@ -366,7 +356,7 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     await db.execute(sql`set local statement_timeout = 0`);
     // Explicit ids are taken from max(id): nobody may insert through the sequences meanwhile.
     await db.execute(sql`lock table shipment, scan_event, cod_remittance, pickup_location in exclusive mode`);
-    const deferKeyChecks = await canDeferKeyChecks(db);
+    const deferKeyChecks = await canDeferKeyChecks(db, ["shipment", "scan_event", "cod_remittance"]);
     if (options.replace) await deleteSyntheticRows(db);
 
     const locationIds: number[] = [];

@@ -14,7 +14,8 @@ import { FAILED_ATTEMPT_REASONS } from "../shipment/scan-event.rules.js";
  * definition, kpiFactsSql, serves three uses:
  * - on ingest, `withKpiDelta(db, shipments, change)` subtracts the contribution of the shipments about to
  *   change, runs the change, and adds their new contribution: two statements per batch, touching only
- *   the quarters and scopes of those shipments;
+ *   the quarters and scopes of those shipments; new bookings are inserted and counted in one statement
+ *   (`insertWithKpiContribution`);
  * - after a bulk load, `rebuildKpiRollups` recomputes everything;
  * - `diffKpiRollups` (dakgraph verify kpis, and the tests) compares the stored rollups with a fresh
  *   recomputation: it catches any write path that changed shipments without the delta.
@@ -53,7 +54,7 @@ export const ROLLUP_MEASURES = [
  * One row per (shipment, event quarter): the shipment's contribution to each measure in the quarter of
  * the event the measure counts, with the scope keys it rolls up under. See kpi.sql.ts for the quarters.
  */
-function kpiFactsSql(set: ShipmentSet): SQL {
+function kpiFactsSql(set: ShipmentSet, source: SQL = sql`shipment`): SQL {
   const row = (quarter: SQL, measures: Record<string, SQL>, buckets: { transit?: SQL; remittance?: SQL }, where: SQL) => {
     const columns = ROLLUP_MEASURES.map((m) => (measures[m] ? sql`${measures[m]}::bigint as ${sql.raw(m)}` : sql`0::bigint as ${sql.raw(m)}`));
     return sql`select ${quarter} as quarter, pickup, product, payment, circle, state, ${sql.join(columns, sql`, `)},
@@ -72,7 +73,7 @@ function kpiFactsSql(set: ShipmentSet): SQL {
         case when sh.destination_kind = 'ARMY_POSTAL' then 'Army Postal Service' else coalesce(c.name, '(no circle)') end as circle,
         case when sh.destination_kind = 'ARMY_POSTAL' then 'Army Postal Service' else coalesce(p.primary_state, '(no state)') end as state,
         r.remitted_on
-      from shipment sh
+      from ${source} sh
       left join pincode p on p.code = sh.destination_pincode
       left join postal_circle c on c.id = p.primary_circle_id
       left join cod_remittance r on r.id = sh.cod_remittance_id
@@ -161,19 +162,42 @@ function histogramSelect(sign: 1 | -1): SQL {
 const MEASURE_LIST = sql.raw(ROLLUP_MEASURES.join(", "));
 const MEASURE_ADD = sql.raw(ROLLUP_MEASURES.map((m) => `${m} = kpi_rollup.${m} + excluded.${m}`).join(", "));
 
-/** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to both rollups: one statement. */
-async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promise<void> {
-  if (set !== "ALL" && set.length === 0) return;
-  // Rows are written in key order so concurrent batches lock the shared rows (the NATIONAL ones) in the
-  // same order and cannot deadlock.
-  await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, rollup as (
+/**
+ * `rollup` and `histogram`: the data-modifying CTEs that add (sign 1) or subtract (sign −1) the `facts`
+ * CTE to both rollups. Rows are written in key order so concurrent batches lock the shared rows (the
+ * NATIONAL ones) in the same order and cannot deadlock.
+ */
+function contributionCtes(sign: 1 | -1): SQL {
+  return sql`rollup as (
       insert into kpi_rollup (quarter, scope_kind, scope_key, ${MEASURE_LIST})
       select * from (${rollupSelect(sign)}) r order by scope_kind, scope_key, quarter
       on conflict (scope_kind, scope_key, quarter) do update set ${MEASURE_ADD}
-      returning 1)
-    insert into kpi_histogram as h (quarter, scope_kind, scope_key, measure, bucket, shipments)
-    select * from (${histogramSelect(sign)}) x order by scope_kind, scope_key, measure, quarter, bucket
-    on conflict (scope_kind, scope_key, measure, quarter, bucket) do update set shipments = h.shipments + excluded.shipments`);
+      returning 1),
+    histogram as (
+      insert into kpi_histogram as h (quarter, scope_kind, scope_key, measure, bucket, shipments)
+      select * from (${histogramSelect(sign)}) x order by scope_kind, scope_key, measure, quarter, bucket
+      on conflict (scope_kind, scope_key, measure, quarter, bucket) do update set shipments = h.shipments + excluded.shipments
+      returning 1)`;
+}
+
+/** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to both rollups: one statement. */
+async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promise<void> {
+  if (set !== "ALL" && set.length === 0) return;
+  await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, ${contributionCtes(sign)} select 1`);
+}
+
+/**
+ * Runs `insert` (an INSERT into shipment, without RETURNING) and adds the contribution of the rows it
+ * inserted to both rollups, in one statement: the rollups read the inserted rows as RETURNING hands
+ * them over, so their ids never travel to the client and back. Returns `returning`, a select list over
+ * the inserted rows (alias `sh`), e.g. their columns or `count(*)`.
+ */
+export function insertWithKpiContribution<T>(db: Db, insert: SQL, returning: SQL): Promise<T[]> {
+  return queryRows<T>(
+    db,
+    sql`/* insertWithKpi */ with inserted as (${insert} returning *), ${kpiFactsSql("ALL", sql`inserted`)}, ${contributionCtes(1)}
+      select ${returning} from inserted sh`,
+  );
 }
 
 /**

@@ -3,8 +3,10 @@ import path from "node:path";
 import readline from "node:readline";
 import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
-import { type Database, queryRows, type Session } from "../../db/client.js";
-import { addKpiContribution } from "../kpi/kpi.rollup.js";
+import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
+import { canDeferKeyChecks, withKeyChecksDeferred } from "../../db/key-checks.js";
+import { intArray, textArray } from "../../db/rows.js";
+import { insertWithKpiContribution } from "../kpi/kpi.rollup.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";
@@ -12,6 +14,7 @@ import { parseDateTime } from "../../lib/scalars.js";
 import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
 import { planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
 import { BOOKING_COLUMN_NAMES, bookingValues, updateShipmentFacts } from "./shipment.repository.js";
+import type { ShipmentInsert } from "./shipment.sql.js";
 
 /*
  * `dakgraph import shipments --file FILE`: shipments and/or scan events from CSV or NDJSON.
@@ -24,6 +27,10 @@ import { BOOKING_COLUMN_NAMES, bookingValues, updateShipmentFacts } from "./ship
  * - The whole file is one transaction: a file that is not readable CSV/NDJSON part-way through writes
  *   nothing. New shipments go through COPY into a temporary staging table, then one INSERT … SELECT per
  *   chunk merges them (ON CONFLICT DO NOTHING guards against a concurrent writer).
+ * - Chunks are pipelined: while PostgreSQL writes one chunk, the next is parsed and checked field by
+ *   field; it is checked against stored shipments only once the previous chunk has landed.
+ * - The INSERT runs without per-row foreign-key triggers where src/db/key-checks.ts allows it; the
+ *   references are then checked and locked per chunk, set-wise (lockBookingReferences).
  */
 
 export class ShipmentImportError extends Error {
@@ -217,6 +224,32 @@ function reasonOf(error: unknown): string {
   return ours === undefined ? String((error as Error).message ?? error) : `${ours.message} [${String(ours.extensions.code)}]`;
 }
 
+/**
+ * Locks the pickup locations, products and offices a chunk's new bookings name (FOR KEY SHARE, as the
+ * foreign-key triggers would), and fails when one is gone: validation read them earlier in the
+ * transaction, so only a concurrent delete gets here. With key checks deferred (src/db/key-checks.ts)
+ * this is the import's foreign-key check, one statement per chunk over the distinct keys.
+ */
+async function lockBookingReferences(db: Db, creates: readonly ShipmentInsert[]): Promise<void> {
+  const distinct = <T>(values: readonly (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+  const pickups = distinct(creates.map((c) => c.pickupLocationId));
+  const products = distinct(creates.map((c) => c.productCode));
+  const offices = distinct(creates.map((c) => c.deliveryOfficeId));
+  const [row] = await queryRows<{ found: number }>(
+    db,
+    sql`/* lockBookingReferences */ select
+      (select count(*) from (select 1 from pickup_location where id = any(${intArray(pickups)}) for key share) l)
+      + (select count(*) from (select 1 from product where code = any(${textArray(products)}) for key share) p)
+      + (select count(*) from (select 1 from post_office where id = any(${intArray(offices)}) for key share) o) as found`,
+  );
+  const missing = pickups.length + products.length + offices.length - Number(row!.found);
+  if (missing > 0) {
+    throw new ShipmentImportError(
+      `${missing} pickup location(s), product(s) or office(s) the file names were deleted while the import ran: nothing was written.`,
+    );
+  }
+}
+
 /** Imports a CSV or NDJSON file of shipments and/or scans; see the notes at the top of this file. */
 export async function importShipmentsFile(database: Database, filePath: string, options: { progress?: Progress; now?: Date } = {}): Promise<ShipmentImportReport> {
   const started = performance.now();
@@ -245,41 +278,57 @@ export async function importShipmentsFile(database: Database, filePath: string, 
 
   await database.transaction(async (session: Session) => {
     const db = session.db;
-    await db.execute(sql.raw(`create temp table shipment_stage (like shipment including defaults) on commit drop`));
+    // The booking columns only: no defaults, so staging a row draws no id from shipment's sequence.
+    await db.execute(sql.raw(`create temp table shipment_stage on commit drop as select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment with no data`));
+    const deferKeys = await canDeferKeyChecks(db, ["shipment"]);
 
     let shipmentBuffer: { line: number; source: ShipmentSource }[] = [];
     let scanBuffer: { line: number; source: ScanEventSource }[] = [];
+    // The previous chunk's writes. They run while the next chunk is read and validated; anything that reads
+    // the table (the next chunk's stored-shipment check, scans) waits for them first.
+    let writing: Promise<void> = Promise.resolve();
+
+    const writeCreates = async (creates: readonly ShipmentInsert[]): Promise<number> => {
+      await session.copyCsv("shipment_stage", BOOKING_COLUMN_NAMES, toCsv(creates.map(bookingValues)));
+      await lockBookingReferences(db, creates);
+      const [inserted] = await withKeyChecksDeferred(db, deferKeys, () =>
+        insertWithKpiContribution<{ n: number }>(
+          db,
+          sql.raw(
+            `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
+              "on conflict (tracking_number, booking_date) do nothing",
+          ),
+          sql`count(*)::int as n`,
+        ),
+      );
+      await db.execute(sql.raw("truncate shipment_stage"));
+      return inserted!.n;
+    };
 
     const flushShipments = async () => {
       if (shipmentBuffer.length === 0) return;
       const chunk = shipmentBuffer;
       shipmentBuffer = [];
-      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}`, now);
+      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}`, now, writing);
       for (const { index, error } of plan.problems) reject(chunk[index]!.line, reasonOf(error));
       const creates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
-      if (creates.length > 0) {
-        const csv = toCsv(creates.map(({ values }) => bookingValues(values)));
-        await session.copyCsv("shipment_stage", BOOKING_COLUMN_NAMES, csv);
-        const inserted = await queryRows<{ id: number }>(
-          db,
-          sql.raw(
-            `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
-              "on conflict (tracking_number, booking_date) do nothing returning id",
-          ),
-        );
-        await addKpiContribution(db, inserted.map((r) => Number(r.id)));
-        await db.execute(sql.raw("truncate shipment_stage"));
-      }
       const updates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "update" }> => p?.kind === "update");
-      await updateShipmentFacts(db, updates.map((p) => ({ id: p.stored.id, changes: p.changes })));
-      shipments.created += creates.length;
       shipments.updated += updates.length;
-      shipments.unchanged += chunk.length - plan.problems.length - creates.length - updates.length;
+      writing = (async () => {
+        // A booking a concurrent writer stored since the check is skipped by the insert: unchanged, not created.
+        const created = creates.length > 0 ? await writeCreates(creates.map((p) => p.values)) : 0;
+        shipments.created += created;
+        shipments.unchanged += chunk.length - plan.problems.length - created - updates.length;
+        await updateShipmentFacts(db, updates.map((p) => ({ id: p.stored.id, changes: p.changes })));
+      })();
+      // Observed by the next flush or at the end; this only keeps it from counting as unhandled meanwhile.
+      writing.catch(() => {});
     };
 
     const flushScans = async () => {
       // Scans may belong to shipments of the same file still in the buffer.
       await flushShipments();
+      await writing;
       if (scanBuffer.length === 0) return;
       const chunk = scanBuffer;
       scanBuffer = [];
@@ -290,25 +339,31 @@ export async function importShipmentsFile(database: Database, filePath: string, 
       events.unchanged += outcome.unchanged;
     };
 
-    let kib = 0;
-    for await (const { line, fields, bytes } of format === "csv" ? csvRecords(filePath) : ndjsonRecords(filePath)) {
-      records += 1;
-      const read = Math.floor(bytes / 1024);
-      if (read > kib) {
-        progress.increment(read - kib);
-        kib = read;
+    try {
+      let kib = 0;
+      for await (const { line, fields, bytes } of format === "csv" ? csvRecords(filePath) : ndjsonRecords(filePath)) {
+        records += 1;
+        const read = Math.floor(bytes / 1024);
+        if (read > kib) {
+          progress.increment(read - kib);
+          kib = read;
+        }
+        try {
+          if (!blank(fields.event)) scanBuffer.push({ line, source: toScan(fields, line) });
+          else shipmentBuffer.push({ line, source: toShipment(fields, line) });
+        } catch (error) {
+          reject(line, reasonOf(error));
+        }
+        if (shipmentBuffer.length >= SHIPMENT_CHUNK) await flushShipments();
+        if (scanBuffer.length >= EVENT_CHUNK) await flushScans();
       }
-      try {
-        if (!blank(fields.event)) scanBuffer.push({ line, source: toScan(fields, line) });
-        else shipmentBuffer.push({ line, source: toShipment(fields, line) });
-      } catch (error) {
-        reject(line, reasonOf(error));
-      }
-      if (shipmentBuffer.length >= SHIPMENT_CHUNK) await flushShipments();
-      if (scanBuffer.length >= EVENT_CHUNK) await flushScans();
+      await flushScans();
+      await flushShipments();
+    } finally {
+      // Never leave the transaction with a write still on its connection (an unreadable file ends the loop early).
+      await writing.catch(() => {});
     }
-    await flushScans();
-    await flushShipments();
+    await writing;
   });
   progress.stop();
   return {

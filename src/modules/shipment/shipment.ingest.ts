@@ -476,17 +476,21 @@ export interface ShipmentBatchPlan {
 
 /**
  * Validates a batch and decides, per item, create / update / unchanged, without writing: a fixed number of
- * statements whatever the batch size. `prefixOf(i)` names item i in messages (an input path, a file line).
+ * statements whatever the batch size. `prefixOf(i)` names item i in messages (an input path, a file line);
+ * the field checks run at once, the database reads once `landed` settles.
  */
 export async function planShipmentBatch(
   db: Db,
   sources: readonly ShipmentSource[],
   prefixOf: (index: number) => string,
   now = new Date(),
+  landed: Promise<unknown> = Promise.resolve(),
 ): Promise<ShipmentBatchPlan> {
   const { capture, problems } = problemCollector(sources.length);
   const drafts: (ShipmentDraft | null)[] = sources.map(() => null);
   sources.forEach((source, i) => capture(i, () => (drafts[i] = draftShipment(source, prefixOf(i), now))));
+  // Earlier writes the database checks must see (a pipelined import's previous chunk).
+  await landed;
   const refs = await loadShipmentReferences(db, drafts.filter((d): d is ShipmentDraft => d !== null));
   const values: (ShipmentInsert | null)[] = sources.map(() => null);
   drafts.forEach((draft, i) => {
