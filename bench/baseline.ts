@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import postgres from "postgres";
+import { withNoDelaySocket } from "../src/db/socket.js";
 
 /*
  * The yardstick of `npm run bench`: a minimal HTTP server that answers two of the graph's registered
@@ -18,7 +19,8 @@ const databaseUrl = process.env.BASELINE_DATABASE_URL;
 if (databaseUrl === undefined || databaseUrl === "") throw new Error("BASELINE_DATABASE_URL is not set");
 
 // The graph's pool size (src/db/client.ts), so neither side gets more database connections.
-const sql = postgres(databaseUrl, { max: 10, onnotice: () => {}, connection: { application_name: "dakgraph-baseline" } });
+// The graph's own socket (TCP_NODELAY, src/db/socket.ts): the yardstick gets every transport advantage the graph has.
+const sql = postgres(databaseUrl, withNoDelaySocket({ max: 10, onnotice: () => {}, connection: { application_name: "dakgraph-baseline" } }));
 
 const DAY_MS = 86_400_000;
 const IST_OFFSET_MS = 5.5 * 3_600_000;

@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { statementCounter } from "../lib/request-scope.js";
 import * as schema from "./schema.js";
+import { withNoDelaySocket } from "./socket.js";
 
 export type Schema = typeof schema;
 /** The one database type: PGlite and postgres.js handles (and their transactions) both satisfy it. */
@@ -53,7 +54,7 @@ function copyStatement(table: string, columns: readonly string[]): string {
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== null) {
-    const client = postgres(options.databaseUrl, {
+    const client = postgres(options.databaseUrl, withNoDelaySocket({
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       // A startup parameter, so every pooled connection has it without an extra round trip.
@@ -62,7 +63,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
       // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
       connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", plan_cache_mode: "force_custom_plan" },
-    });
+    }));
     const session = (sql: postgres.Sql): Session => ({
       engine: "postgres",
       db: withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql),
