@@ -115,7 +115,16 @@ export function accessScopeOf(viewer: Viewer): string {
   return `${[...viewer.roles].sort().join("+")}@${(viewer.circle ?? "").toLowerCase()}`;
 }
 
+/** readsViewer per parsed document: Apollo hands the same DocumentNode to every request of an operation. */
+const viewerReaders = new WeakMap<DocumentNode, boolean>();
+
 function readsViewer(document: DocumentNode): boolean {
+  let known = viewerReaders.get(document);
+  if (known === undefined) viewerReaders.set(document, (known = findsViewer(document)));
+  return known;
+}
+
+function findsViewer(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {
