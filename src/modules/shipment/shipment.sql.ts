@@ -74,8 +74,10 @@ export const shipmentTable = pgTable(
     index("shipment_pickup_booked").on(t.pickupLocationId, t.bookedAt, t.id),
     index("shipment_destination").on(t.destinationPincode, t.bookedAt, t.id),
     index("shipment_booked").on(t.bookedAt, t.id),
-    index("shipment_delivered").on(t.deliveredAt),
-    index("shipment_remittance").on(t.codRemittanceId),
+    // Partial: a new booking has neither, so inserting one skips these two indexes (bulk imports insert
+    // millions); every query on them compares the column, which implies the predicate.
+    index("shipment_delivered").on(t.deliveredAt).where(sql`${t.deliveredAt} is not null`),
+    index("shipment_remittance").on(t.codRemittanceId).where(sql`${t.codRemittanceId} is not null`),
     check("shipment_tracking_format", sql`${t.trackingNumber} ~ '^[A-Z]{2}[0-9]{9}[A-Z]{2}$'`),
     check("shipment_payment_mode", sql`${t.paymentMode} in ('PREPAID', 'COD')`),
     check(
