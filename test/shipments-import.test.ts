@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { SearchPostOfficesDocument, TrackShipmentDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
+import { withRequestScope } from "../src/lib/request-scope.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
 import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
@@ -104,7 +105,12 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
       bookingLine(100_011, 900),
       ...Array.from({ length: 5 }, (_, i) => bookingLine(200_000 + i)),
     ];
-    const report = await importShipmentsFile(db.database, write("chunks.csv", [HEADER, ...first, ...second].join("\n")));
+    const scope = { requestId: "import", statements: 0, log: [] as string[] };
+    const report = await withRequestScope(scope, () => importShipmentsFile(db.database, write("chunks.csv", [HEADER, ...first, ...second].join("\n"))));
+    // Reference data is read once per import, not per chunk: the second chunk names no new PIN.
+    expect(scope.log.filter((q) => q.includes("loadShipmentReferences"))).toHaveLength(1);
+    expect(scope.log.filter((q) => q.includes("findRemoteClassesByPincodes"))).toHaveLength(1);
+    expect(scope.log.filter((q) => q.includes("findShipmentsByKeys"))).toHaveLength(2);
     expect(report).toMatchObject({ records: 10_017, shipments: { created: 10_005, updated: 0, unchanged: 10 }, rejected: 2 });
     expect(report.rejects.map((r) => r.line)).toEqual([10_012, 10_013]);
     expect(report.rejects.every((r) => r.reason.includes("CONFLICT"))).toBe(true);

@@ -12,7 +12,7 @@ import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";
 import { parseDateTime } from "../../lib/scalars.js";
 import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
-import { planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
+import { cachedReferenceLoader, planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
 import { BOOKING_COLUMN_NAMES, bookingValues, updateShipmentFacts } from "./shipment.repository.js";
 import type { ShipmentInsert } from "./shipment.sql.js";
 
@@ -28,7 +28,8 @@ import type { ShipmentInsert } from "./shipment.sql.js";
  *   nothing. New shipments go through COPY into a temporary staging table, then one INSERT … SELECT per
  *   chunk merges them (ON CONFLICT DO NOTHING guards against a concurrent writer).
  * - Chunks are pipelined: while PostgreSQL writes one chunk, the next is parsed and checked field by
- *   field; it is checked against stored shipments only once the previous chunk has landed.
+ *   field; it is checked against stored shipments only once the previous chunk has landed. Reference
+ *   data (pickup locations, products, norms, PINs, offices) is read once per import (cachedReferenceLoader).
  * - The INSERT runs without per-row foreign-key triggers where src/db/key-checks.ts allows it; the
  *   references are then checked and locked per chunk, set-wise (lockBookingReferences).
  */
@@ -281,6 +282,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
     // The booking columns only: no defaults, so staging a row draws no id from shipment's sequence.
     await db.execute(sql.raw(`create temp table shipment_stage on commit drop as select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment with no data`));
     const deferKeys = await canDeferKeyChecks(db, ["shipment"]);
+    const references = cachedReferenceLoader();
 
     let shipmentBuffer: { line: number; source: ShipmentSource }[] = [];
     let scanBuffer: { line: number; source: ScanEventSource }[] = [];
@@ -309,7 +311,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
       if (shipmentBuffer.length === 0) return;
       const chunk = shipmentBuffer;
       shipmentBuffer = [];
-      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}`, now, writing);
+      const plan = await planShipmentBatch(db, chunk.map((c) => c.source), (i) => `line ${chunk[i]!.line}`, now, writing, references);
       for (const { index, error } of plan.problems) reject(chunk[index]!.line, reasonOf(error));
       const creates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
       const updates = plan.plans.filter((p): p is Extract<ShipmentPlan, { kind: "update" }> => p?.kind === "update");

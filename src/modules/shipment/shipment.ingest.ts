@@ -223,11 +223,11 @@ function jsonParam(values: readonly unknown[]) {
   return sql`${JSON.stringify(values)}::jsonb`;
 }
 
-/** Reference rows for a batch: 7 statements, or fewer when the batch names no PIN or office. */
-export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDraft[]): Promise<ShipmentReferences> {
-  const pins = [...new Set(drafts.filter((d) => d.armyPostOffice === null).map((d) => d.destinationPincode))];
-  const officeIds = [...new Set(drafts.map((d) => d.deliveryOfficeId).filter((id): id is number => id !== null))];
-  const [pickups, products, norms, pincodes, offices, remote, holidays] = await Promise.all([
+type FixedReferences = Pick<ShipmentReferences, "pickups" | "products" | "norms" | "holidays">;
+
+/** The small reference tables, read whole: pickup locations, products, service norms, holidays. */
+async function loadFixedReferences(db: Db): Promise<FixedReferences> {
+  const [pickups, products, norms, holidays] = await Promise.all([
     queryRows<PickupRef>(
       db,
       sql`/* loadShipmentReferences */ select p.id, p.code, p.active_from::text, p.active_to::text, o.pincode, o.circle_id
@@ -235,31 +235,82 @@ export async function loadShipmentReferences(db: Db, drafts: readonly ShipmentDr
     ),
     queryRows<ProductRef>(db, sql`select code, effective_from::text, effective_to::text, min_weight_grams, max_weight_grams from product`),
     queryRows<{ key: string; days: number }>(db, sql`select product_code || '/' || route_class as key, days from service_norm`),
-    pins.length === 0
-      ? Promise.resolve([])
-      : queryRows<PincodeRef>(
-          db,
-          sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
-              where code in (select (jsonb_array_elements_text(${jsonParam(pins)}))::char(6))`,
-        ),
-    officeIds.length === 0
-      ? Promise.resolve([])
-      : queryRows<OfficeRef>(
-          db,
-          sql`select id, pincode, office_type, delivery from post_office
-              where id in (select (jsonb_array_elements_text(${jsonParam(officeIds)}))::int)`,
-        ),
-    findRemoteClassesByPincodes(db, pins),
     findPublicHolidays(db),
   ]);
   return {
     pickups: new Map(pickups.map((p) => [p.code, p])),
     products: new Map(products.map((p) => [p.code, p])),
     norms: new Map(norms.map((n) => [n.key, n.days])),
-    pincodes: new Map(pincodes.map((p) => [p.code, p])),
-    offices: new Map(offices.map((o) => [Number(o.id), o])),
-    remotePincodes: new Set(remote.keys()),
     holidays,
+  };
+}
+
+/** The directory rows of some PINs (absent: not a PIN) and which of them are in a remote class. */
+async function loadPinReferences(db: Db, pins: readonly string[]): Promise<{ pincodes: PincodeRef[]; remote: string[] }> {
+  if (pins.length === 0) return { pincodes: [], remote: [] };
+  const [pincodes, remote] = await Promise.all([
+    queryRows<PincodeRef>(
+      db,
+      sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
+          where code in (select (jsonb_array_elements_text(${jsonParam(pins)}))::char(6))`,
+    ),
+    findRemoteClassesByPincodes(db, pins),
+  ]);
+  return { pincodes, remote: [...remote.keys()] };
+}
+
+function loadOfficeReferences(db: Db, ids: readonly number[]): Promise<OfficeRef[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return queryRows<OfficeRef>(
+    db,
+    sql`select id, pincode, office_type, delivery from post_office
+        where id in (select (jsonb_array_elements_text(${jsonParam(ids)}))::int)`,
+  );
+}
+
+const pinsOf = (drafts: readonly ShipmentDraft[]) => [...new Set(drafts.filter((d) => d.armyPostOffice === null).map((d) => d.destinationPincode))];
+const officeIdsOf = (drafts: readonly ShipmentDraft[]) => [...new Set(drafts.map((d) => d.deliveryOfficeId).filter((id): id is number => id !== null))];
+
+/** Reads what validating some drafts needs (loadShipmentReferences, or an import's cache of it). */
+export type ReferenceLoader = (db: Db, drafts: readonly ShipmentDraft[]) => Promise<ShipmentReferences>;
+
+/** Reference rows for a batch: 7 statements, or fewer when the batch names no PIN or office. */
+export const loadShipmentReferences: ReferenceLoader = async (db, drafts) => {
+  const [fixed, pins, offices] = await Promise.all([loadFixedReferences(db), loadPinReferences(db, pinsOf(drafts)), loadOfficeReferences(db, officeIdsOf(drafts))]);
+  return {
+    ...fixed,
+    pincodes: new Map(pins.pincodes.map((p) => [p.code, p])),
+    offices: new Map(offices.map((o) => [Number(o.id), o])),
+    remotePincodes: new Set(pins.remote),
+  };
+};
+
+/**
+ * loadShipmentReferences for a file import: the small tables are read once, and each PIN and office
+ * once, the first time a chunk names it. A million-row import names at most the ~19,000 PINs, so
+ * after its first chunks validation reads nothing (it read 10,000 PINs and their remote classes per
+ * chunk, a sixth of PostgreSQL's time per chunk). Reference data is therefore as of its first read in
+ * the import; a pickup location, product or office deleted since is still caught by the import's
+ * key check before its chunk is inserted.
+ */
+export function cachedReferenceLoader(): ReferenceLoader {
+  let fixed: Promise<FixedReferences> | undefined;
+  const pincodes = new Map<string, PincodeRef>();
+  const remotePincodes = new Set<string>();
+  const offices = new Map<number, OfficeRef>();
+  const askedPins = new Set<string>();
+  const askedOffices = new Set<number>();
+  return async (db, drafts) => {
+    fixed ??= loadFixedReferences(db);
+    const pins = pinsOf(drafts).filter((pin) => !askedPins.has(pin));
+    const officeIds = officeIdsOf(drafts).filter((id) => !askedOffices.has(id));
+    const [base, found, foundOffices] = await Promise.all([fixed, loadPinReferences(db, pins), loadOfficeReferences(db, officeIds)]);
+    for (const pin of pins) askedPins.add(pin);
+    for (const id of officeIds) askedOffices.add(id);
+    for (const p of found.pincodes) pincodes.set(p.code, p);
+    for (const pin of found.remote) remotePincodes.add(pin);
+    for (const o of foundOffices) offices.set(Number(o.id), o);
+    return { ...base, pincodes, remotePincodes, offices };
   };
 }
 
@@ -477,7 +528,7 @@ export interface ShipmentBatchPlan {
 /**
  * Validates a batch and decides, per item, create / update / unchanged, without writing: a fixed number of
  * statements whatever the batch size. `prefixOf(i)` names item i in messages (an input path, a file line);
- * the field checks run at once, the database reads once `landed` settles.
+ * field and reference checks run at once, the stored-shipment check once `landed` settles.
  */
 export async function planShipmentBatch(
   db: Db,
@@ -485,17 +536,25 @@ export async function planShipmentBatch(
   prefixOf: (index: number) => string,
   now = new Date(),
   landed: Promise<unknown> = Promise.resolve(),
+  references: ReferenceLoader = loadShipmentReferences,
 ): Promise<ShipmentBatchPlan> {
   const { capture, problems } = problemCollector(sources.length);
   const drafts: (ShipmentDraft | null)[] = sources.map(() => null);
   sources.forEach((source, i) => capture(i, () => (drafts[i] = draftShipment(source, prefixOf(i), now))));
-  // Earlier writes the database checks must see (a pipelined import's previous chunk).
-  await landed;
-  const refs = await loadShipmentReferences(db, drafts.filter((d): d is ShipmentDraft => d !== null));
+  // Reference data does not depend on earlier writes still landing (a pipelined import's previous chunk)…
+  let refs: ShipmentReferences;
+  try {
+    refs = await references(db, drafts.filter((d): d is ShipmentDraft => d !== null));
+  } catch (error) {
+    await landed; // …but when such a write failed, its error is the one to report.
+    throw error;
+  }
   const values: (ShipmentInsert | null)[] = sources.map(() => null);
   drafts.forEach((draft, i) => {
     if (draft !== null) capture(i, () => (values[i] = resolveShipment(draft, refs, prefixOf(i))));
   });
+  // …while the stored-shipment check must see them.
+  await landed;
   const stored = new Map((await findShipmentsByKeys(db, values.filter((v): v is ShipmentInsert => v !== null))).map((row) => [keyOf(row), row]));
   const plans: (ShipmentPlan | null)[] = sources.map(() => null);
   const firstInBatch = new Map<string, ShipmentInsert>();
