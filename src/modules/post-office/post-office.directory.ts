@@ -200,6 +200,10 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
     });
   });
   progress.stop();
+  // Freshly written pages are not yet marked all-visible, so until autovacuum reaches them an index-only
+  // scan (the name search counts its matches from post_office_name_prefix) still visits every heap row:
+  // p95 14.5 ms instead of 5.4 ms on the bench. A bulk load vacuums what it wrote, as pg_restore users do.
+  await database.db.execute(sql`vacuum (analyze) post_office, pincode`);
 
   return {
     offices: prepared.length,
