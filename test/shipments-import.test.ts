@@ -4,6 +4,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
+import { canDeferKeyChecks } from "../src/db/key-checks.js";
 import { SearchPostOfficesDocument, TrackShipmentDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
 import { withRequestScope } from "../src/lib/request-scope.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
@@ -117,6 +118,20 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
     expect(await count("shipment")).toBe(before + 10_005);
     // The rollups were added to per chunk, in the insert's own statement: they equal a recomputation.
     expect(await diffKpiRollups(db.database.db)).toEqual([]);
+  });
+
+  it("switches foreign-key triggers off for its insert only as a superuser on tables without triggers of ours", async () => {
+    const tables = ["shipment", "kpi_rollup", "kpi_histogram"];
+    const superuser = (await queryRows<{ on: boolean }>(db.database.db, sql`select current_setting('is_superuser') = 'on' as on`))[0]!.on;
+    expect(await canDeferKeyChecks(db.database.db, tables)).toBe(superuser);
+    await db.database.db.execute(sql`create function dakgraph_test_noop() returns trigger language plpgsql as $$ begin return new; end $$`);
+    await db.database.db.execute(sql`create trigger dakgraph_test_noop before insert on kpi_histogram for each row execute function dakgraph_test_noop()`);
+    try {
+      expect(await canDeferKeyChecks(db.database.db, tables)).toBe(false);
+    } finally {
+      await db.database.db.execute(sql`drop trigger dakgraph_test_noop on kpi_histogram`);
+      await db.database.db.execute(sql`drop function dakgraph_test_noop()`);
+    }
   });
 
   it("writes nothing when the file breaks after a chunk was written", async () => {

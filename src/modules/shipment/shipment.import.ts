@@ -281,7 +281,8 @@ export async function importShipmentsFile(database: Database, filePath: string, 
     const db = session.db;
     // The booking columns only: no defaults, so staging a row draws no id from shipment's sequence.
     await db.execute(sql.raw(`create temp table shipment_stage on commit drop as select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment with no data`));
-    const deferKeys = await canDeferKeyChecks(db, ["shipment"]);
+    // The insert statement also writes the KPI rollups: a trigger on any of the three rules deferral out.
+    const deferKeys = await canDeferKeyChecks(db, ["shipment", "kpi_rollup", "kpi_histogram"]);
     const references = cachedReferenceLoader();
 
     let shipmentBuffer: { line: number; source: ShipmentSource }[] = [];
