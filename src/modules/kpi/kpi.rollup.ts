@@ -202,16 +202,11 @@ export function insertWithKpiContribution<T>(db: Db, insert: SQL, returning: SQL
 
 /**
  * Runs `change` (which rewrites the shipments `ids`) with their KPI contribution moved: subtracted before,
- * added after. Call inside the write's transaction. For shipments that did not exist before, pass an
- * empty list and call addKpiContribution with the new ids afterwards.
+ * added after. Call inside the write's transaction. New shipments are inserted through
+ * insertWithKpiContribution instead.
  */
 export function withKpiDelta<T>(db: Db, ids: readonly number[], change: () => Promise<T>): Promise<T> {
   return withContributionMoved(ids, (set, sign) => applyContribution(db, set, sign), change);
-}
-
-/** Adds the contribution of newly inserted shipments. */
-export function addKpiContribution(db: Db, ids: readonly number[]): Promise<void> {
-  return applyContribution(db, [...new Set(ids)], 1);
 }
 
 /**
