@@ -47,7 +47,7 @@ function loadersClass(db: Database["db"]): new (db: Database["db"]) => Loaders {
   LOADER_MODULES.forEach((factory, index) => {
     // Names from one throwaway set: a factory only creates DataLoaders, which read nothing until used.
     for (const name of Object.keys(factory(db))) {
-      if (name in RequestLoaders.prototype) throw new Error(`Two loader modules define the loader ${name}.`);
+      if (name in RequestLoaders.prototype || name === "db" || name === "built") throw new Error(`The loader name ${name} is taken.`);
       Object.defineProperty(RequestLoaders.prototype, name, {
         get(this: RequestLoaders) {
           const built = (this.built[index] ??= factory(this.db) as Record<string, unknown>);

@@ -1,0 +1,38 @@
+import DataLoader from "dataloader";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { createContext } from "../../src/context.js";
+import type { Database } from "../../src/db/client.js";
+import { Role } from "../../src/modules/access/access.roles.js";
+import { testViewer } from "../../src/modules/access/access.viewer.js";
+import { createPostOfficeLoaders } from "../../src/modules/post-office/post-office.loaders.js";
+import { createShipmentLoaders } from "../../src/modules/shipment/shipment.loaders.js";
+
+// Loaders are built per module on first use (src/context.ts). No statement runs here: building a
+// DataLoader reads nothing, so a database handle that was never opened will do.
+const database = { engine: "postgres", db: {} } as unknown as Database;
+const context = () => createContext(loadConfig({}), database, testViewer([Role.ADMIN], { name: "test" }));
+const built = (loaders: object) => (loaders as unknown as { built: (object | undefined)[] }).built.filter((m) => m !== undefined).length;
+
+describe("a request's loaders", () => {
+  it("expose every loader of every module, one instance per request", () => {
+    const a = context().loaders as unknown as Record<string, unknown>;
+    const b = context().loaders as unknown as Record<string, unknown>;
+    const names = [...Object.keys(createShipmentLoaders(database.db)), ...Object.keys(createPostOfficeLoaders(database.db))];
+    for (const name of names) {
+      expect(a[name], name).toBeInstanceOf(DataLoader);
+      expect(a[name]).toBe(a[name]);
+      expect(a[name]).not.toBe(b[name]);
+    }
+  });
+
+  it("build a module only when one of its loaders is used", () => {
+    const { loaders } = context();
+    expect(built(loaders)).toBe(0);
+    void loaders.shipmentById;
+    void loaders.eventsByShipmentId;
+    expect(built(loaders)).toBe(1);
+    void loaders.postOfficeById;
+    expect(built(loaders)).toBe(2);
+  });
+});
