@@ -18,6 +18,10 @@ import { loadDirectoryFromPackages } from "../src/modules/post-office/post-offic
 import { deriveShipmentState, parseScanText, type ScanEvent } from "../src/modules/shipment/scan-event.rules.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph } from "./support/graph.js";
+import { TrackShipmentDocument } from "../src/generated/operations.js";
+import { findPickupLocationsByIds } from "../src/modules/pickup-location/pickup-location.repository.js";
+import { findOfficeSummariesByIds } from "../src/modules/post-office/post-office.repository.js";
+import { findEventsByShipmentIds, findShipmentsByIds, findTrackedShipment } from "../src/modules/shipment/shipment.repository.js";
 
 const OPTIONS: DemoOptions = { shipments: 20_000, seed: 11, until: "2026-09-30" };
 
@@ -77,6 +81,43 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
     const strip = (data: unknown) => JSON.parse(JSON.stringify(data).replaceAll(/,"district":(null|"[^"]*")/g, ""));
     expect(JSON.stringify(summary.data)).toContain('"officeType"');
     expect(summary.data).toEqual(strip(wholeOffices.data));
+    await graph.stop();
+  });
+
+  it("reads a tracking lookup's related rows in the shipment's statement, as the loaders read them", async () => {
+    const d = db.database.db;
+    // A spread of bookings: delivered and not, with and without a delivery office, Army Postal ones.
+    const sample = await queryRows<{ id: number; tracking_number: string; booking_date: string }>(
+      d,
+      sql`select id, tracking_number, booking_date::text as booking_date from shipment where id % 97 = 0 or destination_kind = 'ARMY_POSTAL' order by id limit 60`,
+    );
+    expect(sample.length).toBeGreaterThan(20);
+    const all = { pickupLocation: true, deliveryOffice: true, events: true, eventOffices: true };
+    for (const row of sample) {
+      const found = (await findTrackedShipment(d, row.tracking_number, row.booking_date, all))!;
+      expect(found.shipment).toEqual((await findShipmentsByIds(d, [row.id]))[0]);
+      expect(found.pickupLocation).toEqual((await findPickupLocationsByIds(d, [found.shipment.pickupLocationId]))[0]);
+      const officeId = found.shipment.deliveryOfficeId;
+      expect(found.deliveryOffice).toEqual(officeId === null ? null : (await findOfficeSummariesByIds(d, [officeId]))[0]);
+      expect(found.events).toEqual(await findEventsByShipmentIds(d, [row.id]));
+      const scanOffices = [...new Set(found.events!.map((e) => e.officeId).filter((id): id is number => id !== null))];
+      const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+      expect([...found.eventOffices].sort(byId)).toEqual((await findOfficeSummariesByIds(d, scanOffices)).sort(byId));
+    }
+
+    // Through the graph: one statement, and the answer the loaders give through node(id:).
+    const graph = await createTestGraph(db.database);
+    const selection = `id status pickupLocation { code name city activeFrom dailyCapacity } deliveryOffice { name officeType pincode { code } }
+      events { occurredAt eventType failedReason officeName office { name pincode { code } } }`;
+    for (const row of sample.slice(0, 15)) {
+      const tracked = await graph.execute(TrackShipmentDocument, { trackingNumber: row.tracking_number, bookingDate: row.booking_date });
+      expect(tracked.errors).toBeUndefined();
+      expect(tracked.statements).toBe(1);
+      const asked = await graph.execute(`{ shipment(trackingNumber: "${row.tracking_number}", bookingDate: "${row.booking_date}") { ${selection} } }`);
+      const viaNode = await graph.execute(`{ node(id: "${(asked.data as { shipment: { id: string } }).shipment.id}") { ... on Shipment { ${selection} } } }`);
+      expect(viaNode.statements).toBeGreaterThan(1);
+      expect((asked.data as { shipment: unknown }).shipment).toEqual((viaNode.data as { node: unknown }).node);
+    }
     await graph.stop();
   });
 

@@ -4,6 +4,9 @@ import { queryRows } from "../../db/client.js";
 import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
+import { type PickupLocationRow, pickupLocationTable } from "../pickup-location/pickup-location.sql.js";
+import { OFFICE_SUMMARY_COLUMNS } from "../post-office/post-office.repository.js";
+import { type PostOfficeRow, postOfficeTable } from "../post-office/post-office.sql.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 
 const t = shipmentTable;
@@ -125,11 +128,71 @@ export function findShipmentsByTrackingNumbers(db: Db, numbers: readonly string[
     .orderBy(sql`${t.bookingDate} desc`);
 }
 
-/** The booking of a tracking number on a day, or (day null) its latest booking. */
-export async function findShipmentByTrackingNumber(db: Db, trackingNumber: string, bookingDate: string | null): Promise<ShipmentRow | undefined> {
+/** What a tracking page shows besides the shipment, each read in the shipment's own statement when asked. */
+export interface TrackingExtras {
+  readonly pickupLocation: boolean;
+  /** The delivery office's summary columns (OFFICE_SUMMARY_COLUMNS). */
+  readonly deliveryOffice: boolean;
+  readonly events: boolean;
+  /** Summary rows of the offices that scanned it. */
+  readonly eventOffices: boolean;
+}
+
+export interface TrackedShipment {
+  readonly shipment: ShipmentRow;
+  readonly pickupLocation: PickupLocationRow | null;
+  readonly deliveryOffice: PostOfficeRow | null;
+  readonly events: ScanEventRow[] | null;
+  readonly eventOffices: PostOfficeRow[];
+}
+
+const trackedPickups = tableReader(pickupLocationTable, "p");
+const trackedOffices = tableReader(postOfficeTable, "o").pick(OFFICE_SUMMARY_COLUMNS);
+
+/** A JSON value as the driver hands it over: postgres.js and PGlite parse json, but be sure. */
+function jsonValue<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+/**
+ * The shipment with this tracking number (the latest booking of a reused number unless `bookingDate`
+ * picks one), with the rows of `extras` read in the same statement as JSON and decoded by the same
+ * readers as the loaders' own reads (so the rows are the ones the loaders would return; a
+ * test compares them). A tracking lookup was 5 statements (shipment, pickup location, delivery office,
+ * scans, the scans' offices); it is 1.
+ */
+export async function findTrackedShipment(db: Db, trackingNumber: string, bookingDate: string | null, extras: TrackingExtras): Promise<TrackedShipment | undefined> {
   const day = bookingDate === null ? sql`` : sql`and s.booking_date = ${bookingDate}::date`;
-  const rows = await selectRows(db, shipments, sql`where s.tracking_number = ${trackingNumber}::char(13) ${day} order by s.booking_date desc limit 1`);
-  return rows[0];
+  const pickup = extras.pickupLocation
+    ? sql`(select row_to_json(x) from (select ${trackedPickups.columns} from ${trackedPickups.from} where p.id = s.pickup_location_id) x)`
+    : sql`null`;
+  const office = extras.deliveryOffice
+    ? sql`(select row_to_json(x) from (select ${trackedOffices.columns} from ${trackedOffices.from} where o.id = s.delivery_office_id) x)`
+    : sql`null`;
+  // The scans in the events loader's order (findEventsByShipmentIds).
+  const scans = extras.events
+    ? sql`(select coalesce(json_agg(x order by x.occurred_at, x.id), '[]') from (select ${events.columns} from ${events.from} where e.shipment_id = s.id) x)`
+    : sql`null`;
+  const scanOffices = extras.eventOffices
+    ? sql`(select coalesce(json_agg(x), '[]') from (select ${trackedOffices.columns} from ${trackedOffices.from}
+          where o.id in (select office_id from scan_event where shipment_id = s.id)) x)`
+    : sql`'[]'::json`;
+  const [raw] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`/* findTrackedShipment */ select ${shipments.columns}, ${pickup} as "_pickup", ${office} as "_office", ${scans} as "_events", ${scanOffices} as "_event_offices"
+        from ${shipments.from} where s.tracking_number = ${trackingNumber}::char(13) ${day} order by s.booking_date desc limit 1`,
+  );
+  if (raw === undefined) return undefined;
+  const pickupRow = jsonValue<Record<string, unknown> | null>(raw._pickup);
+  const officeRow = jsonValue<Record<string, unknown> | null>(raw._office);
+  const eventRows = jsonValue<Record<string, unknown>[] | null>(raw._events);
+  return {
+    shipment: shipments.read(raw),
+    pickupLocation: pickupRow === null ? null : trackedPickups.read(pickupRow),
+    deliveryOffice: officeRow === null ? null : trackedOffices.read(officeRow),
+    events: eventRows === null ? null : eventRows.map((row) => events.read(row)),
+    eventOffices: jsonValue<Record<string, unknown>[]>(raw._event_offices).map((row) => trackedOffices.read(row)),
+  };
 }
 
 export interface ShipmentFilterValues {

@@ -29,13 +29,14 @@ import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js
 import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.ingest.js";
 import {
   countShipments,
-  findShipmentByTrackingNumber,
   findShipmentsPage,
+  findTrackedShipment,
   type ShipmentDimensionValue,
   type ShipmentFilterValues,
   type ShipmentOrderValue,
   shipmentStats,
   type ShipmentStatsRow,
+  type TrackingExtras,
 } from "./shipment.repository.js";
 import type { ChildPageKey } from "./shipment.loaders.js";
 import { type ScanEventRow, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
@@ -186,6 +187,28 @@ function pageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] |
   return whole ? null : [...SHIPMENT_COLUMNS].filter((c) => columns.has(c as keyof ShipmentRow)) as (keyof ShipmentRow)[];
 }
 
+/**
+ * Which of a tracking page's related rows `shipment(trackingNumber:)`'s selection asks for (fragments
+ * expanded), so that findTrackedShipment reads them with the shipment. The office rows are read as
+ * summaries: officeById reads the whole row itself when a selection needs more.
+ */
+function trackingExtras(info: GraphQLResolveInfo): TrackingExtras {
+  const extras = { pickupLocation: false, deliveryOffice: false, events: false, eventOffices: false };
+  for (const node of info.fieldNodes) {
+    forEachField(info, node.selectionSet, (name, field) => {
+      if (name === "pickupLocation") extras.pickupLocation = true;
+      else if (name === "deliveryOffice") extras.deliveryOffice = true;
+      else if (name === "events") {
+        extras.events = true;
+        forEachField(info, field.selectionSet, (inner) => {
+          if (inner === "office") extras.eventOffices = true;
+        });
+      }
+    });
+  }
+  return extras;
+}
+
 @Resolver(() => Shipment)
 export class ShipmentResolver {
   @Restricted()
@@ -200,11 +223,18 @@ export class ShipmentResolver {
     @Arg("bookingDate", () => DateScalar, { nullable: true, description: "The booking day (IST), to pick one booking of a reused number." })
     bookingDate: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ShipmentRow | null> {
-    const row = await findShipmentByTrackingNumber(ctx.database.db, trackingNumber, bookingDate ?? null);
-    if (row === undefined || !(await withinCircleScope(row, ctx))) return null;
-    ctx.loaders.shipmentById.prime(row.id, row);
-    return row;
+    const found = await findTrackedShipment(ctx.database.db, trackingNumber, bookingDate ?? null, trackingExtras(info));
+    if (found === undefined || !(await withinCircleScope(found.shipment, ctx))) return null;
+    // The rows a tracking page shows came with the shipment: the field resolvers find them in the loaders.
+    const { shipment, pickupLocation, deliveryOffice, events, eventOffices } = found;
+    ctx.loaders.shipmentById.prime(shipment.id, shipment);
+    if (pickupLocation !== null) ctx.loaders.pickupLocationById.prime(pickupLocation.id, pickupLocation);
+    if (deliveryOffice !== null) ctx.loaders.officeSummaryById.prime(deliveryOffice.id, deliveryOffice);
+    if (events !== null) ctx.loaders.eventsByShipmentId.prime(shipment.id, events);
+    for (const office of eventOffices) ctx.loaders.officeSummaryById.prime(office.id, office);
+    return shipment;
   }
 
   @Restricted()
