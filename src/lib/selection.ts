@@ -6,16 +6,18 @@ import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } 
  * already holds without loading the child row: `office { pincode { code } }` needs no pincode query.
  */
 export function selectsOnly(info: GraphQLResolveInfo, allowed: ReadonlySet<string>): boolean {
-  const within = (set: SelectionSetNode | undefined): boolean => {
-    if (set === undefined) return true;
-    return set.selections.every((selection) => {
-      if (selection.kind === Kind.FIELD) return allowed.has(selection.name.value);
-      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet);
-      const fragment = info.fragments[selection.name.value];
-      return fragment !== undefined && within(fragment.selectionSet);
-    });
-  };
-  return info.fieldNodes.every((node) => within(node.selectionSet));
+  return info.fieldNodes.every((node) => selectionOnly(info, node.selectionSet, allowed));
+}
+
+/** selectsOnly for a selection set of the operation (a field below the one being resolved). */
+export function selectionOnly(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, allowed: ReadonlySet<string>): boolean {
+  if (set === undefined) return true;
+  return set.selections.every((selection) => {
+    if (selection.kind === Kind.FIELD) return allowed.has(selection.name.value);
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selectionOnly(info, selection.selectionSet, allowed);
+    const fragment = info.fragments[selection.name.value];
+    return fragment !== undefined && selectionOnly(info, fragment.selectionSet, allowed);
+  });
 }
 
 /** Calls `visit` for every field of a selection set, fragments expanded (directives not evaluated). */

@@ -6,8 +6,8 @@ import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { type PickupLocationRow, pickupLocationTable } from "./pickup-location.sql.js";
 
 const t = pickupLocationTable;
-/** Whole location rows as `l`, for the list and the loaders (see db/rows.ts). */
-const locations = tableReader(pickupLocationTable, "l");
+/** Whole location rows as `l`, for the list, the loaders and the tracking read (see db/rows.ts). */
+export const pickupLocationRows = tableReader(pickupLocationTable, "l");
 
 /** What an upsert sets; `synthetic` is fixed when a row is created and never changed by an update. */
 export type PickupLocationValues = Omit<PickupLocationRow, "id" | "updatedAt" | "synthetic">;
@@ -31,12 +31,12 @@ export async function findPickupLocationByCode(db: Db, code: string, circle: str
 export function findPickupLocations(db: Db, activeOn: string | null, circle: string | null = null): Promise<PickupLocationRow[]> {
   const open = activeOn === null ? sql`true` : sql`l.active_from <= ${activeOn}::date and (l.active_to is null or l.active_to >= ${activeOn}::date)`;
   const scope = circle === null ? sql`true` : sql`l.post_office_id in (select o.id from post_office o join postal_circle c on c.id = o.circle_id where lower(c.name) = lower(${circle}))`;
-  return selectRows(db, locations, sql`where ${open} and ${scope} order by l.code`);
+  return selectRows(db, pickupLocationRows, sql`where ${open} and ${scope} order by l.code`);
 }
 
 export function findPickupLocationsByIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return selectRows(db, locations, sql`where l.id = any(${intArray(ids)})`);
+  return selectRows(db, pickupLocationRows, sql`where l.id = any(${intArray(ids)})`);
 }
 
 export function findPickupLocationsByPostOfficeIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {

@@ -1,8 +1,8 @@
 import type { Db } from "../../db/client.js";
 import { groupLoader, rowLoader } from "../../lib/loaders.js";
-import type { GraphQLResolveInfo } from "graphql";
+import type { GraphQLResolveInfo, SelectionSetNode } from "graphql";
 import type { Context } from "../../context.js";
-import { selectsOnly } from "../../lib/selection.js";
+import { selectionOnly, selectsOnly } from "../../lib/selection.js";
 import { findOfficeSummariesByIds, findPostOfficesByIds, findPostOfficesByPincodes, OFFICE_SUMMARY_COLUMNS } from "./post-office.repository.js";
 import type { PostOfficeRow } from "./post-office.sql.js";
 
@@ -22,6 +22,11 @@ const SUMMARY_FIELDS: ReadonlySet<string> = new Set(["__typename", "id", ...OFFI
  * selection asks for nothing else, as the dashboard's `deliveryOffice { name }` and the tracking
  * timeline's `office { name pincode { code } }` do; the whole row otherwise.
  */
+/** Whether an office field's selection set (below the field being resolved) is answered by a summary row. */
+export function asksOnlyOfficeSummary(info: GraphQLResolveInfo, set: SelectionSetNode | undefined): boolean {
+  return selectionOnly(info, set, SUMMARY_FIELDS);
+}
+
 export function officeById(ctx: Context, id: number, info: GraphQLResolveInfo): Promise<PostOfficeRow | null> {
   return selectsOnly(info, SUMMARY_FIELDS) ? ctx.loaders.officeSummaryById.load(id) : ctx.loaders.postOfficeById.load(id);
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../db/client.js";
+import { textArray } from "../../db/rows.js";
 import type { KpiScopeKindValue } from "../kpi/kpi.sql.js";
 import { type PickupLocationRow, pickupLocationTable } from "../pickup-location/pickup-location.sql.js";
 import {
@@ -37,7 +38,7 @@ export function findKpiTargetsByQuarters(db: Db, quarters: readonly string[]): P
   return queryRows(
     db,
     sql`/* findKpiTargetsByQuarters */ select quarter, scope_kind as "scopeKind", scope_key as "scopeKey", kpi_key as "kpiKey", value
-        from kpi_target where quarter in (select jsonb_array_elements_text(${JSON.stringify(quarters)}::jsonb))`,
+        from kpi_target where quarter = any(${textArray(quarters)})`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { intArray, pinArray } from "../../db/rows.js";
 import { validateCodAmount } from "../../lib/cod.js";
 import { BadUserInputError, ConflictError, type DakgraphError, findDakgraphError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
@@ -219,9 +220,6 @@ export interface ShipmentReferences {
   readonly holidays: ReadonlySet<string>;
 }
 
-function jsonParam(values: readonly unknown[]) {
-  return sql`${JSON.stringify(values)}::jsonb`;
-}
 
 type FixedReferences = Pick<ShipmentReferences, "pickups" | "products" | "norms" | "holidays">;
 
@@ -252,7 +250,7 @@ async function loadPinReferences(db: Db, pins: readonly string[]): Promise<{ pin
     queryRows<PincodeRef>(
       db,
       sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
-          where code in (select (jsonb_array_elements_text(${jsonParam(pins)}))::char(6))`,
+          where code = any(${pinArray(pins)})`,
     ),
     findRemoteClassesByPincodes(db, pins),
   ]);
@@ -264,7 +262,7 @@ function loadOfficeReferences(db: Db, ids: readonly number[]): Promise<OfficeRef
   return queryRows<OfficeRef>(
     db,
     sql`select id, pincode, office_type, delivery from post_office
-        where id in (select (jsonb_array_elements_text(${jsonParam(ids)}))::int)`,
+        where id = any(${intArray(ids)})`,
   );
 }
 

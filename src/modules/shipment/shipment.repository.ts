@@ -4,9 +4,10 @@ import { queryRows } from "../../db/client.js";
 import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
-import { type PickupLocationRow, pickupLocationTable } from "../pickup-location/pickup-location.sql.js";
-import { OFFICE_SUMMARY_COLUMNS } from "../post-office/post-office.repository.js";
-import { type PostOfficeRow, postOfficeTable } from "../post-office/post-office.sql.js";
+import { pickupLocationRows } from "../pickup-location/pickup-location.repository.js";
+import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
+import { officeSummaryRows } from "../post-office/post-office.repository.js";
+import type { PostOfficeRow } from "../post-office/post-office.sql.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 
 const t = shipmentTable;
@@ -146,9 +147,6 @@ export interface TrackedShipment {
   readonly eventOffices: PostOfficeRow[];
 }
 
-const trackedPickups = tableReader(pickupLocationTable, "p");
-const trackedOffices = tableReader(postOfficeTable, "o").pick(OFFICE_SUMMARY_COLUMNS);
-
 /** A JSON value as the driver hands it over: postgres.js and PGlite parse json, but be sure. */
 function jsonValue<T>(value: unknown): T {
   return (typeof value === "string" ? JSON.parse(value) : value) as T;
@@ -164,17 +162,17 @@ function jsonValue<T>(value: unknown): T {
 export async function findTrackedShipment(db: Db, trackingNumber: string, bookingDate: string | null, extras: TrackingExtras): Promise<TrackedShipment | undefined> {
   const day = bookingDate === null ? sql`` : sql`and s.booking_date = ${bookingDate}::date`;
   const pickup = extras.pickupLocation
-    ? sql`(select row_to_json(x) from (select ${trackedPickups.columns} from ${trackedPickups.from} where p.id = s.pickup_location_id) x)`
+    ? sql`(select row_to_json(x) from (select ${pickupLocationRows.columns} from ${pickupLocationRows.from} where l.id = s.pickup_location_id) x)`
     : sql`null`;
   const office = extras.deliveryOffice
-    ? sql`(select row_to_json(x) from (select ${trackedOffices.columns} from ${trackedOffices.from} where o.id = s.delivery_office_id) x)`
+    ? sql`(select row_to_json(x) from (select ${officeSummaryRows.columns} from ${officeSummaryRows.from} where o.id = s.delivery_office_id) x)`
     : sql`null`;
   // The scans in the events loader's order (findEventsByShipmentIds).
   const scans = extras.events
     ? sql`(select coalesce(json_agg(x order by x.occurred_at, x.id), '[]') from (select ${events.columns} from ${events.from} where e.shipment_id = s.id) x)`
     : sql`null`;
   const scanOffices = extras.eventOffices
-    ? sql`(select coalesce(json_agg(x), '[]') from (select ${trackedOffices.columns} from ${trackedOffices.from}
+    ? sql`(select coalesce(json_agg(x), '[]') from (select ${officeSummaryRows.columns} from ${officeSummaryRows.from}
           where o.id in (select office_id from scan_event where shipment_id = s.id)) x)`
     : sql`'[]'::json`;
   const [raw] = await queryRows<Record<string, unknown>>(
@@ -188,10 +186,10 @@ export async function findTrackedShipment(db: Db, trackingNumber: string, bookin
   const eventRows = jsonValue<Record<string, unknown>[] | null>(raw._events);
   return {
     shipment: shipments.read(raw),
-    pickupLocation: pickupRow === null ? null : trackedPickups.read(pickupRow),
-    deliveryOffice: officeRow === null ? null : trackedOffices.read(officeRow),
+    pickupLocation: pickupRow === null ? null : pickupLocationRows.read(pickupRow),
+    deliveryOffice: officeRow === null ? null : officeSummaryRows.read(officeRow),
     events: eventRows === null ? null : eventRows.map((row) => events.read(row)),
-    eventOffices: jsonValue<Record<string, unknown>[]>(raw._event_offices).map((row) => trackedOffices.read(row)),
+    eventOffices: jsonValue<Record<string, unknown>[]>(raw._event_offices).map((row) => officeSummaryRows.read(row)),
   };
 }
 

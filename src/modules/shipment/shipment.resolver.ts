@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { getTableColumns } from "drizzle-orm";
-import { type GraphQLResolveInfo, isObjectType, responsePathAsArray, type SelectionSetNode } from "graphql";
+import { type FieldNode, type GraphQLResolveInfo, isObjectType, responsePathAsArray, type SelectionSetNode } from "graphql";
 import { circleScope, requireRoles, Restricted, Role } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { codFeePaise } from "../../lib/cod.js";
@@ -19,7 +19,7 @@ import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Pincode } from "../pincode/pincode.type.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
-import { officeById } from "../post-office/post-office.loaders.js";
+import { asksOnlyOfficeSummary, officeById } from "../post-office/post-office.loaders.js";
 import { PostOffice } from "../post-office/post-office.type.js";
 import type { ProductRow } from "../product/product.sql.js";
 import { Product } from "../product/product.type.js";
@@ -166,6 +166,15 @@ const SHIPMENT_COLUMNS = new Set(Object.keys(getTableColumns(shipmentTable)));
  * per location" reads 8 of the 30 columns: most of the rows' parsing, decoding and garbage.
  */
 function pageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] | null {
+  // Every parent of a list (each pickup location of the dashboard) shares its field nodes: worked out once.
+  let known = pageColumnsByField.get(info.fieldNodes);
+  if (known === undefined) pageColumnsByField.set(info.fieldNodes, (known = { columns: selectedPageColumns(info) }));
+  return known.columns;
+}
+
+const pageColumnsByField = new WeakMap<readonly FieldNode[], { columns: readonly (keyof ShipmentRow)[] | null }>();
+
+function selectedPageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] | null {
   const type = info.schema.getType("Shipment");
   if (!isObjectType(type)) return null;
   const fields = type.getFields();
@@ -189,19 +198,20 @@ function pageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] |
 
 /**
  * Which of a tracking page's related rows `shipment(trackingNumber:)`'s selection asks for (fragments
- * expanded), so that findTrackedShipment reads them with the shipment. The office rows are read as
- * summaries: officeById reads the whole row itself when a selection needs more.
+ * expanded), so that findTrackedShipment reads them with the shipment. Offices are read there as summary
+ * rows, so only when the selection asks for no more (officeById's own test); otherwise officeById reads
+ * the whole row itself.
  */
 function trackingExtras(info: GraphQLResolveInfo): TrackingExtras {
   const extras = { pickupLocation: false, deliveryOffice: false, events: false, eventOffices: false };
   for (const node of info.fieldNodes) {
     forEachField(info, node.selectionSet, (name, field) => {
       if (name === "pickupLocation") extras.pickupLocation = true;
-      else if (name === "deliveryOffice") extras.deliveryOffice = true;
+      else if (name === "deliveryOffice") extras.deliveryOffice = asksOnlyOfficeSummary(info, field.selectionSet);
       else if (name === "events") {
         extras.events = true;
-        forEachField(info, field.selectionSet, (inner) => {
-          if (inner === "office") extras.eventOffices = true;
+        forEachField(info, field.selectionSet, (inner, office) => {
+          if (inner === "office") extras.eventOffices = asksOnlyOfficeSummary(info, office.selectionSet);
         });
       }
     });
