@@ -57,8 +57,12 @@ export interface Config {
   readonly responseCacheBytes: number;
   /** Longest a cached response is served, in seconds, whatever else happens. */
   readonly responseCacheTtlSeconds: number;
-  /** "compiled": operations run as graphql-jit compiled code (src/server/executor.ts); "graphql-js": the reference executor. */
-  readonly executor: "compiled" | "graphql-js";
+  /**
+   * "single-statement": a read whose every field has a SQL projection is answered by one statement
+   * (src/server/single-statement.ts), anything else as "compiled"; "compiled": operations run as graphql-jit
+   * compiled code (src/server/executor.ts); "graphql-js": the reference executor.
+   */
+  readonly executor: Executor;
 }
 
 export class ConfigError extends Error {
@@ -129,10 +133,12 @@ function operationsMode(env: Env): "all" | "allowlist" {
   throw new ConfigError("DAKGRAPH_OPERATIONS", raw, "all or allowlist");
 }
 
-function executor(env: Env): "compiled" | "graphql-js" {
-  const raw = optionalText(env, "DAKGRAPH_EXECUTOR") ?? "compiled";
-  if (raw === "compiled" || raw === "graphql-js") return raw;
-  throw new ConfigError("DAKGRAPH_EXECUTOR", raw, "compiled or graphql-js");
+export type Executor = "single-statement" | "compiled" | "graphql-js";
+
+function executor(env: Env): Executor {
+  const raw = optionalText(env, "DAKGRAPH_EXECUTOR") ?? "single-statement";
+  if (raw === "single-statement" || raw === "compiled" || raw === "graphql-js") return raw;
+  throw new ConfigError("DAKGRAPH_EXECUTOR", raw, "single-statement, compiled or graphql-js");
 }
 
 function origins(env: Env): string[] {

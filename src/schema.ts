@@ -34,6 +34,11 @@ import {
 } from "./modules/shipment/shipment.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
+import { pickupLocationProjections } from "./modules/pickup-location/pickup-location.projection.js";
+import { pincodeProjections } from "./modules/pincode/pincode.projection.js";
+import { postOfficeProjections } from "./modules/post-office/post-office.projection.js";
+import { shipmentProjections } from "./modules/shipment/shipment.projection.js";
+import type { TypeProjection } from "./lib/projection.js";
 import { usePlainPropertyReads, useSyncTypeResolution } from "./lib/plain-fields.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
 
@@ -71,6 +76,9 @@ export const RESOLVERS = [
   ReviewActionItemResolver,
   MetricTargetResolver,
 ] as const;
+
+/** The one list of SQL projections: the fields the single-statement executor answers (src/lib/projection.ts). */
+export const PROJECTIONS: readonly TypeProjection[] = [...pickupLocationProjections, ...postOfficeProjections, ...pincodeProjections, ...shipmentProjections];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
+import { PROJECTIONS } from "../schema.js";
 import { compiledExecutor } from "./executor.js";
 import { createFormatError } from "./format-error.js";
 import { logger } from "./logger.js";
@@ -14,6 +15,7 @@ import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { ResponseCache, responseCachePlugin } from "./response-cache.js";
+import { SingleStatementPlans } from "./single-statement.js";
 
 /**
  * Apollo's persisted-query cache, backed by the registered operations only: a client may send the
@@ -31,7 +33,15 @@ function registeredOperationsCache(registry: ReadonlyMap<string, RegisteredOpera
 export function createApolloServer(schema: GraphQLSchema, config: Config): ApolloServer<Context> {
   const registry = loadOperationRegistry();
   return new ApolloServer<Context>({
-    ...(config.executor === "compiled" ? { gateway: compiledExecutor(schema) } : { schema }),
+    ...(config.executor === "graphql-js"
+      ? { schema }
+      : {
+          gateway: compiledExecutor(schema, {
+            ...(config.executor === "single-statement"
+              ? { singleStatement: new SingleStatementPlans(schema, PROJECTIONS, { maxPageSize: config.maxPageSize, publicDirectory: config.publicDirectory }) }
+              : {}),
+          }),
+        }),
     introspection: true,
     csrfPrevention: true,
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.

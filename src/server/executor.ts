@@ -15,6 +15,8 @@ import {
   typeFromAST,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
+import type { Context } from "../context.js";
+import type { SingleStatementPlans } from "./single-statement.js";
 
 /**
  * Executes operations through graphql-jit: each distinct document is compiled once into plain JavaScript
@@ -35,7 +37,7 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
  * Apollo Server takes a custom executor through its gateway interface (@apollo/server-gateway-interface):
  * `load` hands it the schema and this executor. The schema never changes while the server runs.
  */
-export function compiledExecutor(schema: GraphQLSchema, options: { maxDocuments?: number } = {}): GatewayInterface {
+export function compiledExecutor(schema: GraphQLSchema, options: { maxDocuments?: number; singleStatement?: SingleStatementPlans } = {}): GatewayInterface {
   const compiled = new CompiledDocuments(schema, options.maxDocuments ?? 500);
   const executor: GatewayExecutor = async (request) => {
     const { document, operation, context } = request;
@@ -46,6 +48,8 @@ export function compiledExecutor(schema: GraphQLSchema, options: { maxDocuments?
     const definitions = operation.variableDefinitions ?? [];
     const coerced = getVariableValues(schema, definitions, variables);
     if (coerced.errors !== undefined) return { errors: coerced.errors };
+    const answered = await options.singleStatement?.answer(request.queryHash, document, operation, context as Context, coerced.coerced);
+    if (answered !== undefined) return answered;
     const query = compiled.get(request.queryHash, operationName, document);
     if (query === null) return reference();
     const canonical: Record<string, unknown> = {};
