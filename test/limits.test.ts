@@ -68,6 +68,12 @@ describe("limits over HTTP", () => {
     const query = "query ($n: Int) { postOffices(first: $n) { nodes { pincode { postOffices(first: 10) { nodes { name } } } } } }";
     expect((await server.request({ query, variables: { n: 5 } })).body.errors).toBeUndefined();
     expect((await server.request({ query, variables: { n: 400 } })).body.errors[0].extensions.code).toBe("QUERY_TOO_COMPLEX");
+    // Costs are remembered per operation and per value of the variables given to `first`, fragments included.
+    const fragment = "query ($n: Int, $m: Int) { postOffices(first: $m) { nodes { ...P } } } fragment P on PostOffice { pincode { postOffices(first: $n) { nodes { name } } } }";
+    for (const [n, m, refused] of [[20, 20, false], [400, 20, true], [20, 20, false], [20, 400, true], [20, 20, false]] as const) {
+      const errors = (await server.request({ query: fragment, variables: { n, m } })).body.errors;
+      expect(errors?.[0]?.extensions.code, `n=${n} m=${m}`).toBe(refused ? "QUERY_TOO_COMPLEX" : undefined);
+    }
   });
 
   it("caps aliases", async () => {

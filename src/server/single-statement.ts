@@ -1,4 +1,3 @@
-import { type SQL, sql } from "drizzle-orm";
 import {
   type DocumentNode,
   type ExecutionResult,
@@ -16,7 +15,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Context } from "../context.js";
-import { queryRows } from "../db/client.js";
+import { queryText } from "../db/client.js";
 import { ACCESS_EXTENSION, type AccessExtension, circleScope, hasAnyRole, isAuthenticated, PUBLIC, type Role } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
 import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, type TypeProjection } from "../lib/projection.js";
@@ -76,7 +75,7 @@ export class SingleStatementPlans {
     if (plan === null) return undefined;
     const params = plan.bind(variables, this.limits);
     if (params === DECLINE) return undefined;
-    const [row] = await queryRows<{ data: Record<string, unknown> }>(context.database.db, plan.statement(params));
+    const [row] = await queryText<{ data: Record<string, unknown> }>(context.database.db, plan.text, params);
     return { data: row!.data };
   }
 
@@ -108,17 +107,22 @@ interface Slot {
 const SLOT = /\u0001(\d+)\u0001/;
 
 class Plan {
-  /** The statement text split at the slots: text, slot index, text, … */
-  private readonly pieces: readonly (string | number)[];
+  /** The statement, its slots written as $1, $2, … in order of appearance. */
+  readonly text: string;
+  /** The slot of each numbered parameter. */
+  private readonly parameters: readonly number[];
 
   constructor(
     text: string,
     private readonly slots: readonly Slot[],
   ) {
-    this.pieces = text.split(SLOT).map((piece, i) => (i % 2 === 1 ? Number(piece) : piece));
+    const pieces = text.split(SLOT);
+    const parameters: number[] = [];
+    this.text = pieces.map((piece, i) => (i % 2 === 0 ? piece : `$${parameters.push(Number(piece))}`)).join("");
+    this.parameters = parameters;
   }
 
-  /** Every slot's value, or DECLINE when a check refuses one. */
+  /** The statement's parameters, or DECLINE when a check refuses a slot's value (every slot is checked, used or not). */
   bind(variables: Record<string, unknown>, limits: ProjectionLimits): unknown[] | typeof DECLINE {
     const argumentsOf = new Map<FieldNode, Record<string, unknown>>();
     const values: unknown[] = [];
@@ -130,11 +134,7 @@ class Plan {
       if (prepared === DECLINE) return DECLINE;
       values.push(prepared);
     }
-    return values;
-  }
-
-  statement(values: readonly unknown[]): SQL {
-    return sql.join(this.pieces.map((piece) => (typeof piece === "string" ? sql.raw(piece) : sql`${values[piece]}`)));
+    return this.parameters.map((slot) => values[slot]);
   }
 }
 

@@ -8,6 +8,10 @@ import {
   isInterfaceType,
   isListType,
   isObjectType,
+  type DocumentNode,
+  Kind,
+  type OperationDefinitionNode,
+  visit,
 } from "graphql";
 import type { Context } from "../../context.js";
 import { ErrorCode, LimitExceededError } from "../../lib/errors.js";
@@ -63,16 +67,22 @@ export function costEstimator(schema: GraphQLSchema, maxPageSize: number): Compl
 /** Refuses operations whose estimated cost exceeds `max`, before any resolver (and so any SQL) runs. */
 export function costLimitPlugin(schema: GraphQLSchema, max: number, maxPageSize: number): ApolloServerPlugin<Context> {
   const estimators = [fieldExtensionsEstimator(), costEstimator(schema, maxPageSize)];
+  const costs = new KnownCosts(schema);
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operationName, request }) {
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, estimators, ...(operationName === null ? {} : { operationName }) });
-          } catch {
-            // Variables that do not coerce: execution rejects them (BAD_USER_INPUT, HTTP 400) before any resolver runs.
-            return;
+        async didResolveOperation({ document, operation, operationName, request }) {
+          const variables = request.variables ?? {};
+          const key = operation === undefined ? undefined : costs.key(document, operation, variables);
+          let cost = key === undefined ? undefined : costs.get(operation!, key);
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({ schema, query: document, variables, estimators, ...(operationName === null ? {} : { operationName }) });
+            } catch {
+              // Variables that do not coerce: execution rejects them (BAD_USER_INPUT, HTTP 400) before any resolver runs.
+              return;
+            }
+            if (key !== undefined) costs.set(operation!, key, cost);
           }
           if (cost > max) {
             throw new LimitExceededError(
@@ -87,4 +97,59 @@ export function costLimitPlugin(schema: GraphQLSchema, max: number, maxPageSize:
       };
     },
   };
+}
+
+/**
+ * Costs already worked out, per operation (Apollo keeps each parsed document, so the same node comes back)
+ * and per value of the variables the cost can depend on. The model reads one argument, `first`, and no
+ * field of the schema has a complexity of its own (checked when the plugin is made); so an operation's
+ * cost depends only on the variables given to `first` arguments. A tracking lookup, whose variables are
+ * the tracking number and day, has one cost whatever they are. Kept when the schema has field
+ * complexities: every variable is then part of the key.
+ */
+class KnownCosts {
+  private readonly byOperation = new WeakMap<OperationDefinitionNode, { readonly variables: readonly string[] | null; readonly costs: Map<string, number> }>();
+  private readonly fieldComplexities: boolean;
+
+  constructor(schema: GraphQLSchema) {
+    this.fieldComplexities = Object.values(schema.getTypeMap()).some(
+      (type) => (isObjectType(type) || isInterfaceType(type)) && Object.values(type.getFields()).some((field) => field.extensions.complexity !== undefined),
+    );
+  }
+
+  /** The cache key of these variables for the operation: the values its cost can depend on. */
+  key(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): string {
+    const entry = this.entry(operation, document);
+    return JSON.stringify(entry.variables === null ? variables : entry.variables.map((name) => variables[name] ?? null));
+  }
+
+  get(operation: OperationDefinitionNode, key: string): number | undefined {
+    return this.entry(operation).costs.get(key);
+  }
+
+  set(operation: OperationDefinitionNode, key: string, cost: number): void {
+    const { costs } = this.entry(operation);
+    // Page sizes vary little; a caller cycling through many is bounded all the same.
+    if (costs.size >= 64) costs.clear();
+    costs.set(key, cost);
+  }
+
+  private entry(operation: OperationDefinitionNode, document?: DocumentNode) {
+    let entry = this.byOperation.get(operation);
+    if (entry === undefined) {
+      if (document === undefined) throw new Error("KnownCosts: key() first");
+      const names = new Set<string>();
+      if (!this.fieldComplexities) {
+        // The whole document: fragments hold arguments too.
+        visit(document, {
+          Argument(node) {
+            if (node.name.value === "first" && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+          },
+        });
+      }
+      entry = { variables: this.fieldComplexities ? null : [...names].sort(), costs: new Map() };
+      this.byOperation.set(operation, entry);
+    }
+    return entry;
+  }
 }

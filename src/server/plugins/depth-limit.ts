@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import type { Context } from "../../context.js";
 import { ErrorCode, LimitExceededError } from "../../lib/errors.js";
 import { visitFields } from "./selections.js";
@@ -12,6 +13,31 @@ import { visitFields } from "./selections.js";
 export const INTROSPECTION_MAX_DEPTH = 16;
 export const INTROSPECTION_MAX_LISTS = 3;
 
+interface Depths {
+  readonly depth: number;
+  readonly introspectionDepth: number;
+  readonly introspectionLists: number;
+}
+
+// Apollo keeps each parsed document (its document store), so an operation sent again is measured once.
+const measured = new WeakMap<OperationDefinitionNode, Depths>();
+
+function depths(document: DocumentNode, operation: OperationDefinitionNode): Depths {
+  const known = measured.get(operation);
+  if (known !== undefined) return known;
+  let depth = 0;
+  let introspectionDepth = 0;
+  let introspectionLists = 0;
+  visitFields(document, operation, (field) => {
+    if (field.introspection) introspectionDepth = Math.max(introspectionDepth, field.depth);
+    else depth = Math.max(depth, field.depth);
+    introspectionLists = Math.max(introspectionLists, field.introspectionLists);
+  });
+  const result = { depth, introspectionDepth, introspectionLists };
+  measured.set(operation, result);
+  return result;
+}
+
 /** Refuses operations whose selections nest deeper than `max` (root fields are depth 1). */
 export function depthLimitPlugin(max: number): ApolloServerPlugin<Context> {
   return {
@@ -19,14 +45,7 @@ export function depthLimitPlugin(max: number): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ document, operation }) {
           if (operation === undefined) return;
-          let depth = 0;
-          let introspectionDepth = 0;
-          let introspectionLists = 0;
-          visitFields(document, operation, (field) => {
-            if (field.introspection) introspectionDepth = Math.max(introspectionDepth, field.depth);
-            else depth = Math.max(depth, field.depth);
-            introspectionLists = Math.max(introspectionLists, field.introspectionLists);
-          });
+          const { depth, introspectionDepth, introspectionLists } = depths(document, operation);
           if (depth > max) {
             throw new LimitExceededError(ErrorCode.QUERY_TOO_DEEP, "maxDepth", depth, max, `The operation nests ${depth} levels deep; at most ${max} are allowed (DAKGRAPH_MAX_DEPTH).`);
           }
