@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { sql } from "drizzle-orm";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../src/db/client.js";
+import { openDatabase, queryRows } from "../src/db/client.js";
 import { PickupDashboardDocument, TrackShipmentDocument } from "../src/generated/operations.js";
 import { progressBar } from "../src/lib/progress.js";
 import { Role } from "../src/modules/access/access.roles.js";
@@ -123,6 +123,20 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     const query = `{ pickupLocations { shipments(first: 500) { nodes { trackingNumber transitDays onTime deliveredAt bookedAt } } } }`;
     const { single: a } = await both(query);
     expect(a.statements).toBe(1);
+  });
+
+  it.runIf(engine === "postgres")("reports a statement cancelled by the timeout as QUERY_TIMEOUT, as the resolvers do", async () => {
+    const slow = await openDatabase({ databaseUrl: db.url, dataDir: null, statementTimeoutMs: 1 });
+    const graph = await createTestGraph(slow, { DAKGRAPH_MAX_COST: "100000000" });
+    try {
+      const result = await graph.execute(WIDE, { first: 500 });
+      expect(result.statements).toBe(1);
+      expect(result.data).toBeNull();
+      expect(result.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([["QUERY_TIMEOUT", ["locations"]]]);
+    } finally {
+      await graph.stop();
+      await slow.close();
+    }
   });
 
   it("leaves to the resolvers what it cannot answer exactly, with the same answers and errors", async () => {

@@ -71,6 +71,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off" },
+      // Their parameters are scalars: no array types to look up when a connection opens.
+      fetch_types: false,
     }));
     const session = (sql: postgres.Sql, fixed: postgres.Sql = sql): Session => ({
       engine: "postgres",

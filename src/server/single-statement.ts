@@ -5,6 +5,7 @@ import {
   type FragmentDefinitionNode,
   getArgumentValues,
   getNamedType,
+  GraphQLError,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -75,8 +76,17 @@ export class SingleStatementPlans {
     if (plan === null) return undefined;
     const params = plan.bind(variables, this.limits);
     if (params === DECLINE) return undefined;
-    const [row] = await queryText<{ data: Record<string, unknown> }>(context.database.db, plan.text, params);
-    return { data: row!.data };
+    try {
+      const [row] = await queryText<{ data: Record<string, unknown> }>(context.database.db, plan.text, params);
+      return { data: row!.data };
+    } catch (error) {
+      // One statement answers every field: when it fails, the operation has no data. The error sits at the first
+      // root field, as a resolver's would, and keeps its cause, so formatError words it as for the resolvers
+      // (QUERY_TIMEOUT for a cancelled statement; anything else masked and logged).
+      const first = operation.selectionSet.selections[0];
+      const path = first?.kind === Kind.FIELD ? [first.alias?.value ?? first.name.value] : undefined;
+      return { data: null, errors: [new GraphQLError((error as Error).message, { originalError: error as Error, ...(path === undefined ? {} : { path }) })] };
+    }
   }
 
   private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer): Plan | null {

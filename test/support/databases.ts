@@ -28,6 +28,8 @@ export const engines: ("pglite" | "postgres")[] = (await serverReachable()) ? ["
 
 export interface TestDatabase {
   readonly database: Database;
+  /** The server database's URL; null on PGlite. */
+  readonly url: string | null;
   drop(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function createTestDatabase(engine: "pglite" | "postgres"): Promise
   if (engine === "pglite") {
     const database = await openDatabase({ databaseUrl: null, dataDir: null });
     await migrate(database);
-    return { database, drop: () => database.close() };
+    return { database, url: null, drop: () => database.close() };
   }
   const name = `dakgraph_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
@@ -47,6 +49,7 @@ export async function createTestDatabase(engine: "pglite" | "postgres"): Promise
   await migrate(database);
   return {
     database,
+    url: url.toString(),
     async drop() {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
