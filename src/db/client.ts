@@ -54,26 +54,24 @@ function copyStatement(table: string, columns: readonly string[]): string {
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== null) {
-    const client = postgres(options.databaseUrl, withNoDelaySocket({
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      // A startup parameter, so every pooled connection has it without an extra round trip.
-      // JIT off: the graph's statements are index lookups and small aggregates, for which PostgreSQL's JIT
-      // compilation cost 30+ ms each when the planner's row estimates (from JSON parameters) ran high.
-      // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
-      // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
-      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", plan_cache_mode: "force_custom_plan" },
-    }));
+    // Startup parameters, so every pooled connection has them without an extra round trip.
+    // JIT off: the graph's statements are index lookups and small aggregates, for which PostgreSQL's JIT
+    // compilation cost 30+ ms each when the planner's row estimates (from JSON parameters) ran high.
+    const pool = (connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
+      postgres(options.databaseUrl!, withNoDelaySocket({
+        max: options.maxConnections ?? 10,
+        onnotice: () => {},
+        connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", ...connection },
+        ...extra,
+      }));
+    // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
+    // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
+    const client = pool({ plan_cache_mode: "force_custom_plan" });
     // A second pool, opened on first use, for the single-statement executor's fixed statements (queryText):
     // the session default, plan_cache_mode auto, lets PostgreSQL keep a generic plan once it is as good as
     // the custom ones. Planning the tracking statement took 0.4 ms, twice its execution, on every run.
-    const fixedStatements = postgres(options.databaseUrl, withNoDelaySocket({
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off" },
-      // Their parameters are scalars: no array types to look up when a connection opens.
-      fetch_types: false,
-    }));
+    // Their parameters are scalars: no array types to look up when a connection opens.
+    const fixedStatements = pool({}, { fetch_types: false });
     const session = (sql: postgres.Sql, fixed: postgres.Sql = sql): Session => ({
       engine: "postgres",
       db: withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql, fixed),

@@ -16,6 +16,7 @@ import {
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Context } from "../context.js";
+import { LruMap } from "../lib/lru.js";
 import type { SingleStatementPlans } from "./single-statement.js";
 
 /**
@@ -107,26 +108,20 @@ function asGraphQLError(error: GraphQLError): GraphQLError {
 
 /** Compiled documents by query hash and operation name, least recently used dropped first. */
 class CompiledDocuments {
-  private readonly entries = new Map<string, Query | null>();
+  private readonly entries: LruMap<string, Query | null>;
 
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly max: number,
-  ) {}
+    max: number,
+  ) {
+    this.entries = new LruMap(max);
+  }
 
   /** The compiled operation, or null when graphql-jit cannot compile it (graphql-js executes it then). */
   get(queryHash: string, operationName: string | undefined, document: DocumentNode): Query | null {
-    const key = `${queryHash}\u0000${operationName ?? ""}`;
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const result = compileQuery<Record<string, unknown>, Record<string, unknown>>(this.schema, document, operationName, { disablingCapturingStackErrors: true });
-    const query = isCompiledQuery(result) ? result : null;
-    this.entries.set(key, query);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
-    return query;
+    return this.entries.getOrCompute(`${queryHash}\u0000${operationName ?? ""}`, () => {
+      const result = compileQuery<Record<string, unknown>, Record<string, unknown>>(this.schema, document, operationName, { disablingCapturingStackErrors: true });
+      return isCompiledQuery(result) ? result : null;
+    });
   }
 }

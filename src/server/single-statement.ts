@@ -19,6 +19,7 @@ import type { Context } from "../context.js";
 import { queryText } from "../db/client.js";
 import { ACCESS_EXTENSION, type AccessExtension, circleScope, hasAnyRole, isAuthenticated, PUBLIC, type Role } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
+import { LruMap } from "../lib/lru.js";
 import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, type TypeProjection } from "../lib/projection.js";
 
 /**
@@ -41,14 +42,15 @@ import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, t
  */
 export class SingleStatementPlans {
   private readonly projections = new Map<string, Map<string, FieldProjection>>();
-  private readonly plans = new Map<string, Plan | null>();
+  private readonly plans: LruMap<string, Plan | null>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     projections: readonly TypeProjection[],
     private readonly limits: ProjectionLimits & { readonly publicDirectory: boolean },
-    private readonly maxPlans = 500,
+    maxPlans = 500,
   ) {
+    this.plans = new LruMap(maxPlans);
     for (const { type, fields } of projections) {
       const known = this.projections.get(type) ?? new Map<string, FieldProjection>();
       for (const [name, projection] of Object.entries(fields)) {
@@ -92,16 +94,7 @@ export class SingleStatementPlans {
   private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer): Plan | null {
     const audience = isAuthenticated(viewer) ? [...viewer.roles].sort().join(",") : "\u0000anonymous";
     const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${audience}`;
-    const hit = this.plans.get(key);
-    if (hit !== undefined) {
-      this.plans.delete(key);
-      this.plans.set(key, hit);
-      return hit;
-    }
-    const plan = new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory).build(operation);
-    this.plans.set(key, plan);
-    if (this.plans.size > this.maxPlans) this.plans.delete(this.plans.keys().next().value as string);
-    return plan;
+    return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory).build(operation));
   }
 }
 
@@ -146,6 +139,16 @@ class Plan {
     }
     return this.parameters.map((slot) => values[slot]);
   }
+}
+
+/** The selection sets of a field's merged occurrences. */
+function selectionSets(nodes: readonly FieldNode[]): SelectionSetNode[] {
+  return nodes.flatMap((node) => (node.selectionSet === undefined ? [] : [node.selectionSet]));
+}
+
+/** A JSON array of `item` over the rows of `source`, in `order`; [] when there are none. */
+function jsonList(item: string, order: string, source: string): string {
+  return `(select coalesce(json_agg(${item} order by ${order}), '[]'::json) from ${source})`;
 }
 
 /** Thrown while building a plan: the operation is the resolvers'. */
@@ -225,7 +228,7 @@ class PlanBuilder {
     const projection = this.projections.get(type.name)?.get(name);
     if (definition === undefined || projection === undefined || !this.mayRead(definition)) throw new Declined();
     const binder = this.binder(definition, nodes[0]!);
-    const sets = nodes.flatMap((node) => (node.selectionSet === undefined ? [] : [node.selectionSet]));
+    const sets = selectionSets(nodes);
     switch (projection.kind) {
       case "value":
         if (!isLeafType(getNamedType(definition.type)) || (projection.viewer !== undefined && !projection.viewer(this.viewer))) throw new Declined();
@@ -237,7 +240,7 @@ class PlanBuilder {
       case "list": {
         const as = this.alias();
         const item = this.object(this.objectType(projection.type), sets, as);
-        return `(select coalesce(json_agg(${item} order by ${projection.order(as)}), '[]'::json) from ${projection.source(row, as, binder)})`;
+        return jsonList(item, projection.order(as), projection.source(row, as, binder));
       }
       case "connection": {
         const connection = this.objectType(projection.connectionType);
@@ -252,9 +255,8 @@ class PlanBuilder {
           if (innerName === "__typename") pairs.push(`'${key}', '${connection.name}'::text`);
           else if (innerName === "totalCount") pairs.push(`'${key}', ${projection.count(row)}`);
           else if (innerName === "nodes") {
-            const innerSets = inner.flatMap((node) => (node.selectionSet === undefined ? [] : [node.selectionSet]));
-            const item = this.object(this.objectType(projection.type), innerSets, as);
-            pairs.push(`'${key}', (select coalesce(json_agg(${item} order by ${projection.order(as)}), '[]'::json) from ${source})`);
+            const item = this.object(this.objectType(projection.type), selectionSets(inner), as);
+            pairs.push(`'${key}', ${jsonList(item, projection.order(as), source)}`);
           } else throw new Declined();
         }
         return `json_build_object(${pairs.join(", ")})`;
