@@ -63,6 +63,12 @@ export interface Config {
    * compiled code (src/server/executor.ts); "graphql-js": the reference executor.
    */
   readonly executor: Executor;
+  /**
+   * Answer a read operation already answered by one statement for callers of the same scope straight
+   * from the HTTP handler, without Apollo Server's per-request pipeline (src/server/known-operations.ts).
+   * Only with the single-statement executor.
+   */
+  readonly knownOperations: boolean;
 }
 
 export class ConfigError extends Error {
@@ -186,5 +192,6 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
     executor: executor(env),
+    knownOperations: boolean(env, "DAKGRAPH_KNOWN_OPERATIONS", true),
   });
 }

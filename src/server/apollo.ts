@@ -7,10 +7,11 @@ import { PROJECTIONS } from "../schema.js";
 import { compiledExecutor } from "./executor.js";
 import { createFormatError } from "./format-error.js";
 import { logger } from "./logger.js";
+import { KnownOperations } from "./known-operations.js";
 import { loadOperationRegistry, type RegisteredOperation } from "./operation-registry.js";
 import { aliasLimitPlugin } from "./plugins/alias-limit.js";
 import { auditLogPlugin } from "./plugins/audit-log.js";
-import { costLimitPlugin } from "./plugins/cost-limit.js";
+import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
@@ -30,18 +31,36 @@ function registeredOperationsCache(registry: ReadonlyMap<string, RegisteredOpera
   };
 }
 
+/** The known-operations shortcut of each server that has one (see createApolloServer), for the HTTP handler. */
+const knownOperationsByServer = new WeakMap<ApolloServer<Context>, KnownOperations>();
+
+export function knownOperationsOf(apollo: ApolloServer<Context>): KnownOperations | undefined {
+  return knownOperationsByServer.get(apollo);
+}
+
 export function createApolloServer(schema: GraphQLSchema, config: Config): ApolloServer<Context> {
   const registry = loadOperationRegistry();
-  return new ApolloServer<Context>({
+  const formatError = createFormatError({
+    exposeInternalErrors: config.environment === "development",
+    log: (message, error) => logger.error(message, error),
+  });
+  const includeStacktraceInErrorResponses = config.environment === "development";
+  const costs = new KnownCosts(schema);
+  const singleStatement =
+    config.executor === "single-statement"
+      ? new SingleStatementPlans(schema, PROJECTIONS, { maxPageSize: config.maxPageSize, publicDirectory: config.publicDirectory })
+      : undefined;
+  const responseCache = config.responseCache
+    ? new ResponseCache({ maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlSeconds * 1000 })
+    : undefined;
+  const knownOperations =
+    singleStatement !== undefined && config.knownOperations
+      ? new KnownOperations(schema, singleStatement, costs, formatError, includeStacktraceInErrorResponses, responseCache)
+      : undefined;
+  const apollo = new ApolloServer<Context>({
     ...(config.executor === "graphql-js"
       ? { schema }
-      : {
-          gateway: compiledExecutor(schema, {
-            ...(config.executor === "single-statement"
-              ? { singleStatement: new SingleStatementPlans(schema, PROJECTIONS, { maxPageSize: config.maxPageSize, publicDirectory: config.publicDirectory }) }
-              : {}),
-          }),
-        }),
+      : { gateway: compiledExecutor(schema, { ...(singleStatement === undefined ? {} : { singleStatement }), ...(knownOperations === undefined ? {} : { knownOperations }) }) }),
     introspection: true,
     csrfPrevention: true,
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.
@@ -50,11 +69,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
     // Bounds validation's own work on fragment bombs before the limit plugins see the document.
     maxRecursiveSelections: 100_000,
     validationRules: [NoSubscriptionsRule],
-    includeStacktraceInErrorResponses: config.environment === "development",
-    formatError: createFormatError({
-      exposeInternalErrors: config.environment === "development",
-      log: (message, error) => logger.error(message, error),
-    }),
+    includeStacktraceInErrorResponses,
+    formatError,
     plugins: [
       // Our own explorer is served instead (src/server/explorer.ts): Apollo's landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
@@ -63,11 +79,11 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),
       depthLimitPlugin(config.maxDepth),
       aliasLimitPlugin(config.maxAliases),
-      costLimitPlugin(schema, config.maxCost, config.maxPageSize),
+      costLimitPlugin(schema, config.maxCost, config.maxPageSize, costs),
       auditLogPlugin(schema),
-      ...(config.responseCache
-        ? [responseCachePlugin(new ResponseCache({ maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlSeconds * 1000 }))]
-        : []),
+      ...(responseCache === undefined ? [] : [responseCachePlugin(responseCache)]),
     ],
   });
+  if (knownOperations !== undefined) knownOperationsByServer.set(apollo, knownOperations);
+  return apollo;
 }

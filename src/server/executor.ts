@@ -17,6 +17,7 @@ import {
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Context } from "../context.js";
 import { LruMap } from "../lib/lru.js";
+import type { KnownOperations } from "./known-operations.js";
 import type { SingleStatementPlans } from "./single-statement.js";
 
 /**
@@ -38,7 +39,10 @@ import type { SingleStatementPlans } from "./single-statement.js";
  * Apollo Server takes a custom executor through its gateway interface (@apollo/server-gateway-interface):
  * `load` hands it the schema and this executor. The schema never changes while the server runs.
  */
-export function compiledExecutor(schema: GraphQLSchema, options: { maxDocuments?: number; singleStatement?: SingleStatementPlans } = {}): GatewayInterface {
+export function compiledExecutor(
+  schema: GraphQLSchema,
+  options: { maxDocuments?: number; singleStatement?: SingleStatementPlans; knownOperations?: KnownOperations } = {},
+): GatewayInterface {
   const compiled = new CompiledDocuments(schema, options.maxDocuments ?? 500);
   const executor: GatewayExecutor = async (request) => {
     const { document, operation, context } = request;
@@ -49,8 +53,15 @@ export function compiledExecutor(schema: GraphQLSchema, options: { maxDocuments?
     const definitions = operation.variableDefinitions ?? [];
     const coerced = getVariableValues(schema, definitions, variables);
     if (coerced.errors !== undefined) return { errors: coerced.errors };
-    const answered = await options.singleStatement?.answer(request.queryHash, document, operation, context as Context, coerced.coerced);
-    if (answered !== undefined) return answered;
+    const { viewer, database } = context as Context;
+    const answered = await options.singleStatement?.run(request.queryHash, document, operation, viewer, database.db, coerced.coerced);
+    if (answered !== undefined) {
+      if (answered.errors === undefined) {
+        const { queryHash, source } = request;
+        options.knownOperations?.learn({ source, operationName, queryHash, document, operation, viewer, variables });
+      }
+      return answered;
+    }
     const query = compiled.get(request.queryHash, operationName, document);
     if (query === null) return reference();
     const canonical: Record<string, unknown> = {};

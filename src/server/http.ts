@@ -10,6 +10,9 @@ import { migrationStatus } from "../db/migrate.js";
 import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 import { withRequestScope } from "../lib/request-scope.js";
 import { type Authenticate, createAuthenticator } from "../modules/access/access.viewer.js";
+import { knownOperationsOf } from "./apollo.js";
+import { plainOperation } from "./known-operations.js";
+import { RESPONSE_CACHE_HEADER } from "./response-cache.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { logger } from "./logger.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
@@ -65,6 +68,11 @@ function headerMap(req: IncomingMessage): HeaderMap {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   return headers;
+}
+
+/** A JSON request body by its content type (Apollo's CSRF prevention lets these through). */
+function isJsonContent(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
 }
 
 function parseBody(raw: string, contentType: string | undefined): unknown {
@@ -162,6 +170,20 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
       { limit: "rateLimitPerMinute", max: config.rateLimitPerMinute, retryAfterSeconds: wait },
       { "retry-after": String(wait) },
     );
+  }
+  const known = req.method === "POST" ? knownOperationsOf(deps.apollo) : undefined;
+  const plain = known === undefined || !isJsonContent(req.headers["content-type"]) ? null : plainOperation(parsed);
+  if (plain !== null) {
+    const answer = await withRequestScope(scope, () => known!.answer(plain, req.headers.accept, viewer, deps.database.db));
+    if (answer !== undefined) {
+      res.writeHead(200, {
+        "content-type": answer.contentType,
+        ...(answer.cache === undefined ? {} : { [RESPONSE_CACHE_HEADER]: answer.cache }),
+        "x-sql-statements": String(scope.statements),
+      });
+      res.end(answer.body);
+      return;
+    }
   }
   const request: HTTPGraphQLRequest = {
     method: req.method ?? "GET",

@@ -118,7 +118,7 @@ export function accessScopeOf(viewer: Viewer): string {
 /** readsViewer per parsed document: Apollo hands the same DocumentNode to every request of an operation. */
 const viewerReaders = new WeakMap<DocumentNode, boolean>();
 
-function readsViewer(document: DocumentNode): boolean {
+export function readsViewer(document: DocumentNode): boolean {
   let known = viewerReaders.get(document);
   if (known === undefined) viewerReaders.set(document, (known = findsViewer(document)));
   return known;
@@ -136,10 +136,14 @@ function findsViewer(document: DocumentNode): boolean {
   return found;
 }
 
-function cacheKey(request: GraphQLRequestContext<Context>): string {
-  const variables = JSON.stringify(request.request.variables ?? {});
-  const parts = [request.queryHash ?? "", request.operationName ?? "", variables, accessScopeOf(request.contextValue.viewer)];
+/** The key of an answer: Apollo's hash of the operation text, the resolved operation name, the variables as sent, the access scope. */
+export function responseCacheKey(queryHash: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, viewer: Viewer): string {
+  const parts = [queryHash, operationName ?? "", JSON.stringify(variables ?? {}), accessScopeOf(viewer)];
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url");
+}
+
+function cacheKey(request: GraphQLRequestContext<Context>): string {
+  return responseCacheKey(request.queryHash ?? "", request.operationName, request.request.variables, request.contextValue.viewer);
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Context } from "../context.js";
-import { queryText } from "../db/client.js";
+import { type Db, queryText } from "../db/client.js";
 import { ACCESS_EXTENSION, type AccessExtension, circleScope, hasAnyRole, isAuthenticated, PUBLIC, type Role } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
 import { LruMap } from "../lib/lru.js";
@@ -65,21 +65,21 @@ export class SingleStatementPlans {
    * The operation's result from one statement, or undefined when the resolvers must answer it.
    * `variables` are the coerced variable values.
    */
-  async answer(
+  async run(
     queryHash: string,
     document: DocumentNode,
     operation: OperationDefinitionNode,
-    context: Context,
+    viewer: Viewer,
+    db: Db,
     variables: Record<string, unknown>,
   ): Promise<ExecutionResult | undefined> {
-    const viewer = context.viewer;
     if (operation.operation !== "query" || circleScope(viewer) !== null) return undefined;
     const plan = this.plan(queryHash, document, operation, viewer);
     if (plan === null) return undefined;
     const params = plan.bind(variables, this.limits);
     if (params === DECLINE) return undefined;
     try {
-      const [row] = await queryText<{ data: Record<string, unknown> }>(context.database.db, plan.text, params);
+      const [row] = await queryText<{ data: Record<string, unknown> }>(db, plan.text, params);
       return { data: row!.data };
     } catch (error) {
       // One statement answers every field: when it fails, the operation has no data. The error sits at the first

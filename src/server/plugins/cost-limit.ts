@@ -65,9 +65,8 @@ export function costEstimator(schema: GraphQLSchema, maxPageSize: number): Compl
 }
 
 /** Refuses operations whose estimated cost exceeds `max`, before any resolver (and so any SQL) runs. */
-export function costLimitPlugin(schema: GraphQLSchema, max: number, maxPageSize: number): ApolloServerPlugin<Context> {
+export function costLimitPlugin(schema: GraphQLSchema, max: number, maxPageSize: number, costs = new KnownCosts(schema)): ApolloServerPlugin<Context> {
   const estimators = [fieldExtensionsEstimator(), costEstimator(schema, maxPageSize)];
-  const costs = new KnownCosts(schema);
   return {
     async requestDidStart() {
       return {
@@ -107,7 +106,7 @@ export function costLimitPlugin(schema: GraphQLSchema, max: number, maxPageSize:
  * the tracking number and day, has one cost whatever they are. Kept when the schema has field
  * complexities: every variable is then part of the key.
  */
-class KnownCosts {
+export class KnownCosts {
   private readonly byOperation = new WeakMap<OperationDefinitionNode, { readonly variables: readonly string[] | null; readonly costs: Map<string, number> }>();
   private readonly fieldComplexities: boolean;
 
