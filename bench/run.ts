@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "1,10" },
     only: { type: "string" },
     "skip-ingest": { type: "boolean", default: false },
+    "ingest-only": { type: "boolean", default: false },
     "skip-cache": { type: "boolean", default: false },
     "import-rows": { type: "string", default: "1000000" },
     repeat: { type: "string", default: "7" },
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
     servers = await startServers();
     const hasKpis = await hasQueryField(servers.graph, "quarterlyKpis");
     const operations = benchOperations({ tracking, quarter, hasKpis, withCache: servers["graph-cached"] !== undefined }).filter(
-      (o) => args.only === undefined || o.name.includes(args.only),
+      (o) => !args["ingest-only"] && (args.only === undefined || o.name.includes(args.only)),
     );
     const skipped = operations.filter((o) => o.skipped !== undefined).map((o) => ({ operation: o.name, reason: o.skipped! }));
     for (const s of skipped) console.error(`Skipped "${s.operation}": ${s.reason}.`);
