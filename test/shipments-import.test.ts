@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { canDeferKeyChecks } from "../src/db/key-checks.js";
@@ -117,6 +118,45 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
     expect(report.rejects.every((r) => r.reason.includes("CONFLICT"))).toBe(true);
     expect(await count("shipment")).toBe(before + 10_005);
     // The rollups were added to per chunk, in the insert's own statement: they equal a recomputation.
+    expect(await diffKpiRollups(db.database.db)).toEqual([]);
+  });
+
+  it.runIf(engine === "postgres")("skips a booking a concurrent writer stored after the check: it is left out, unchanged", async () => {
+    // Another connection stores booking 500,000 (a copy of a stored row under its number) and holds it uncommitted:
+    // the import does not see it when it checks, and its insert waits on the unique index until the writer
+    // commits, then skips it (ON CONFLICT DO NOTHING). First, a stored booking for the writer to copy.
+    await importShipmentsFile(db.database, write("template.csv", [HEADER, bookingLine(499_999)].join("\n")));
+    const before = await count("shipment");
+    const lines = Array.from({ length: 20 }, (_, i) => bookingLine(500_000 + i));
+    const [, bookedAt] = lines[0]!.split(",");
+    // Two connections: one holds the transaction, the other watches for the import to wait on it.
+    const writer = postgres(db.url!, { max: 2, onnotice: () => {} });
+    try {
+      const reserved = writer.reserve();
+      const connection = await reserved;
+      await connection`begin`;
+      await connection`insert into shipment (tracking_number, booking_date, booked_at, product_code, payment_mode, cod_amount_paise, weight_grams, pickup_location_id,
+          destination_kind, destination_pincode, delivery_office_id, route_class, service_norm_days, promised_date)
+        select ${s10(500_000)}, (${bookedAt!}::timestamptz at time zone 'Asia/Kolkata')::date, ${bookedAt!}::timestamptz, product_code, payment_mode, cod_amount_paise,
+          weight_grams, pickup_location_id, destination_kind, destination_pincode, delivery_office_id, route_class, service_norm_days, promised_date
+        from shipment where tracking_number = ${s10(499_999)}`;
+      const importing = importShipmentsFile(db.database, write("concurrent.csv", [HEADER, ...lines].join("\n")));
+      // Commit once the import waits for this transaction's row lock.
+      for (let i = 0; i < 200; i += 1) {
+        const [waiting] = await writer`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+        if (waiting!.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await connection`commit`;
+      connection.release();
+      const report = await importing;
+      expect(report).toMatchObject({ records: 20, shipments: { created: 19, updated: 0, unchanged: 1 }, rejected: 0 });
+    } finally {
+      await writer.end();
+    }
+    expect(await count("shipment")).toBe(before + 20);
+    // The writer added no KPI delta for its row: without it, the rollups hold exactly the 19 the import created.
+    await db.database.db.execute(sql`delete from shipment where tracking_number = ${s10(500_000)}`);
     expect(await diffKpiRollups(db.database.db)).toEqual([]);
   });
 
