@@ -7,7 +7,6 @@ import {
   type GraphQLInputType,
   type GraphQLLeafType,
   type GraphQLSchema,
-  getVariableValues,
   isInputObjectType,
   isListType,
   isNonNullType,
@@ -18,6 +17,7 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Context } from "../context.js";
 import { LruMap } from "../lib/lru.js";
 import type { KnownOperations } from "./known-operations.js";
+import { coerceVariables } from "./variables.js";
 import type { SingleStatementPlans } from "./single-statement.js";
 
 /**
@@ -51,7 +51,7 @@ export function compiledExecutor(
     // No operation resolved (an unknown operationName, or several operations and none named): graphql-js words the error.
     if (operation === undefined || operation === null) return reference();
     const definitions = operation.variableDefinitions ?? [];
-    const coerced = getVariableValues(schema, definitions, variables);
+    const coerced = coerceVariables(schema, operation, request.request.variables);
     if (coerced.errors !== undefined) return { errors: coerced.errors };
     const { viewer, database } = context as Context;
     const answered = await options.singleStatement?.run(request.queryHash, document, operation, viewer, database.db, coerced.coerced);

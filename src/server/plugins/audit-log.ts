@@ -1,9 +1,10 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
-import { getVariableValues, type GraphQLSchema, Kind } from "graphql";
+import { type GraphQLSchema, Kind } from "graphql";
 import type { Context } from "../../context.js";
 import { ErrorCode } from "../../lib/errors.js";
 import { finishAuditEntry, startAuditEntry } from "../../modules/access/access.audit.js";
 import { logger } from "../logger.js";
+import { coerceVariables } from "../variables.js";
 
 /**
  * Every mutation request that reaches execution leaves an audit_log row: who, when, which
@@ -25,7 +26,7 @@ export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Contex
         async responseForOperation({ operation, operationName, source, request, contextValue }) {
           // Apollo calls this hook even when no operation resolved (an unknown operationName): execution reports that.
           if (operation?.operation !== "mutation") return null;
-          if (getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors !== undefined) return null;
+          if (coerceVariables(schema, operation, request.variables).errors !== undefined) return null;
           const fields = operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
           const inputBytes = Buffer.byteLength(source, "utf8") + Buffer.byteLength(JSON.stringify(request.variables ?? {}), "utf8");
           try {
