@@ -5,7 +5,6 @@ import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
 import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
 import { canDeferKeyChecks, withKeyChecksDeferred } from "../../db/key-checks.js";
-import { intArray, textArray } from "../../db/rows.js";
 import { insertWithKpiContribution } from "../kpi/kpi.rollup.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
@@ -13,7 +12,7 @@ import { type Progress, progressBar } from "../../lib/progress.js";
 import { parseDateTime } from "../../lib/scalars.js";
 import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
 import { cachedReferenceLoader, planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
-import { BOOKING_COLUMN_NAMES, bookingValues, updateShipmentFacts } from "./shipment.repository.js";
+import { BOOKING_COLUMN_NAMES, bookingValues, lockBookingReferences, updateShipmentFacts } from "./shipment.repository.js";
 import type { ShipmentInsert } from "./shipment.sql.js";
 
 /*
@@ -225,32 +224,6 @@ function reasonOf(error: unknown): string {
   return ours === undefined ? String((error as Error).message ?? error) : `${ours.message} [${String(ours.extensions.code)}]`;
 }
 
-/**
- * Locks the pickup locations, products and offices a chunk's new bookings name (FOR KEY SHARE, as the
- * foreign-key triggers would), and fails when one is gone: validation read them earlier in the
- * transaction, so only a concurrent delete gets here. With key checks deferred (src/db/key-checks.ts)
- * this is the import's foreign-key check, one statement per chunk over the distinct keys.
- */
-async function lockBookingReferences(db: Db, creates: readonly ShipmentInsert[]): Promise<void> {
-  const distinct = <T>(values: readonly (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
-  const pickups = distinct(creates.map((c) => c.pickupLocationId));
-  const products = distinct(creates.map((c) => c.productCode));
-  const offices = distinct(creates.map((c) => c.deliveryOfficeId));
-  const [row] = await queryRows<{ found: number }>(
-    db,
-    sql`/* lockBookingReferences */ select
-      (select count(*) from (select 1 from pickup_location where id = any(${intArray(pickups)}) for key share) l)
-      + (select count(*) from (select 1 from product where code = any(${textArray(products)}) for key share) p)
-      + (select count(*) from (select 1 from post_office where id = any(${intArray(offices)}) for key share) o) as found`,
-  );
-  const missing = pickups.length + products.length + offices.length - Number(row!.found);
-  if (missing > 0) {
-    throw new ShipmentImportError(
-      `${missing} pickup location(s), product(s) or office(s) the file names were deleted while the import ran: nothing was written.`,
-    );
-  }
-}
-
 /** Imports a CSV or NDJSON file of shipments and/or scans; see the notes at the top of this file. */
 export async function importShipmentsFile(database: Database, filePath: string, options: { progress?: Progress; now?: Date } = {}): Promise<ShipmentImportReport> {
   const started = performance.now();
@@ -293,7 +266,12 @@ export async function importShipmentsFile(database: Database, filePath: string, 
 
     const writeCreates = async (creates: readonly ShipmentInsert[]): Promise<number> => {
       await session.copyCsv("shipment_stage", BOOKING_COLUMN_NAMES, toCsv(creates.map(bookingValues)));
-      await lockBookingReferences(db, creates);
+      const missing = await lockBookingReferences(db, creates);
+      if (missing > 0) {
+        throw new ShipmentImportError(
+          `${missing} pickup location(s), product(s) or office(s) the file names were deleted while the import ran: nothing was written.`,
+        );
+      }
       const [inserted] = await withKeyChecksDeferred(db, deferKeys, () =>
         insertWithKpiContribution<{ n: number }>(
           db,

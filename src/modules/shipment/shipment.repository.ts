@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { intArray, selectRows, tableReader } from "../../db/rows.js";
+import { intArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
 import { pickupLocationRows } from "../pickup-location/pickup-location.repository.js";
@@ -83,6 +83,27 @@ export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): 
     insertedShipment.columns,
   );
   return raw.map((r) => insertedShipment.read(r));
+}
+
+/**
+ * Locks the pickup locations, products and offices that new bookings name (FOR KEY SHARE, as the foreign-key
+ * triggers would) and returns how many of them are gone: validation read them earlier in the transaction, so
+ * only a concurrent delete makes this non-zero. With key checks deferred (src/db/key-checks.ts) this is the
+ * foreign-key check, one statement over the distinct keys instead of three trigger lookups per row.
+ */
+export async function lockBookingReferences(db: Db, creates: readonly ShipmentInsert[]): Promise<number> {
+  const distinct = <T>(values: readonly (T | null | undefined)[]) => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+  const pickups = distinct(creates.map((c) => c.pickupLocationId));
+  const products = distinct(creates.map((c) => c.productCode));
+  const offices = distinct(creates.map((c) => c.deliveryOfficeId));
+  const [row] = await queryRows<{ found: number }>(
+    db,
+    sql`/* lockBookingReferences */ select
+      (select count(*) from (select 1 from pickup_location where id = any(${intArray(pickups)}) for key share) l)
+      + (select count(*) from (select 1 from product where code = any(${textArray(products)}) for key share) p)
+      + (select count(*) from (select 1 from post_office where id = any(${intArray(offices)}) for key share) o) as found`,
+  );
+  return pickups.length + products.length + offices.length - Number(row!.found);
 }
 
 /** Fills facts learnt after booking; one statement per changed shipment (rare: most retries are unchanged). */
