@@ -9,6 +9,13 @@ export function selectsOnly(info: GraphQLResolveInfo, allowed: ReadonlySet<strin
   return info.fieldNodes.every((node) => selectionOnly(info, node.selectionSet, allowed));
 }
 
+/** Whether the field being resolved asks for the sub-field `name` (fragments expanded, directives not evaluated). */
+export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  let found = false;
+  for (const node of info.fieldNodes) forEachField(info, node.selectionSet, (field) => (found ||= field === name));
+  return found;
+}
+
 /** selectsOnly for a selection set of the operation (a field below the one being resolved). */
 export function selectionOnly(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, allowed: ReadonlySet<string>): boolean {
   if (set === undefined) return true;

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
-import { selectsOnly } from "../../lib/selection.js";
+import { selectsField, selectsOnly } from "../../lib/selection.js";
 import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
@@ -53,7 +53,7 @@ export class PostOfficeResolver {
       "Post offices of India Post's All India Pincode Directory (about 1.55 lakh offices), filtered and paged. " +
       "Source: Department of Posts, All India Pincode Directory, data.gov.in, Government Open Data Licence – India.",
   })
-  async postOffices(@Args(() => PostOfficesArgs) args: PostOfficesArgs, @Ctx() ctx: Context) {
+  async postOffices(@Args(() => PostOfficesArgs) args: PostOfficesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const size = pageSize(args.first, ctx.config.maxPageSize);
     const order = args.orderBy;
     let after: [string, number] | null = null;
@@ -66,6 +66,9 @@ export class PostOfficeResolver {
     }
     const filter = filterValues(args.filter);
     const db = ctx.database.db;
+    // A search page shows its total: counted beside the page (another pooled connection on a server), not after it.
+    const total = selectsField(info, "totalCount") ? countPostOffices(db, filter) : undefined;
+    total?.catch(() => {});
     const rows = await findPostOfficesPage(db, filter, order, after, size + 1);
     for (const row of rows) ctx.loaders.postOfficeById.prime(row.id, row);
     return connectionFrom(
@@ -73,7 +76,7 @@ export class PostOfficeResolver {
       size,
       after !== null,
       (row) => encodeCursor([order, ...sortKeyOf(row, order)]),
-      () => countPostOffices(db, filter),
+      () => total ?? countPostOffices(db, filter),
     );
   }
 
