@@ -11,6 +11,7 @@ import { seedDemo } from "../src/modules/demo/demo.seed.js";
 import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, type GraphResult, type TestGraph } from "./support/graph.js";
+import { knownOperationsSuite } from "./known-operations.suite.js";
 
 /*
  * The single-statement executor (src/server/single-statement.ts) against the resolvers: every operation
@@ -169,4 +170,7 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     const next = await both(`{ pickupLocations { code shipments(first: 2, after: "${cursor}") { nodes { trackingNumber } } } }`);
     expect(next.single.statements).toBeGreaterThan(1);
   });
+
+  describe("known operations (src/server/known-operations.ts)", () => knownOperationsSuite(engine, () => db));
 });
+

@@ -31,7 +31,7 @@ import type { SingleStatementPlans } from "./single-statement.js";
  * - with the response cache on, answers are looked up and stored under the key and epoch its plugin uses
  *   (src/server/response-cache.ts), so the two paths share one cache; mutations, which invalidate it,
  *   always go through Apollo.
- * Tests (test/known-operations.test.ts) send the same requests to a server with and without it and
+ * Tests (test/known-operations.suite.ts, run by test/single-statement.test.ts) send the same requests to a server with and without it and
  * compare status, headers and bodies byte for byte.
  */
 

@@ -1,20 +1,17 @@
 import { print } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { sql } from "drizzle-orm";
 import { PickupDashboardDocument, TrackShipmentDocument } from "../src/generated/operations.js";
-import { progressBar } from "../src/lib/progress.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer } from "../src/modules/access/access.viewer.js";
-import { seedDemo } from "../src/modules/demo/demo.seed.js";
-import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { createSchema } from "../src/schema.js";
 import { createApolloServer, knownOperationsOf } from "../src/server/apollo.js";
 import { listen, type RunningServer } from "../src/server/http.js";
 import type { KnownOperations } from "../src/server/known-operations.js";
-import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import type { TestDatabase } from "./support/databases.js";
 import { createTestGraph } from "./support/graph.js";
 
 /*
@@ -40,7 +37,11 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return { status: response.status, contentType: response.headers.get("content-type"), statements: response.headers.get("x-sql-statements"), cache: response.headers.get("x-response-cache"), body: await response.text() };
 }
 
-describe.each(engines)("known operations on %s", (engine) => {
+/**
+ * The suite, run by test/single-statement.test.ts inside its own describe: it reuses that file's database
+ * (the directory and the demo shipments), whose load is most of the time either file would take alone.
+ */
+export function knownOperationsSuite(engine: "pglite" | "postgres", database: () => TestDatabase): void {
   let db: TestDatabase;
   let fast: { server: RunningServer; known: KnownOperations; stop(): Promise<void> };
   let reference: { server: RunningServer; stop(): Promise<void> };
@@ -73,9 +74,7 @@ describe.each(engines)("known operations on %s", (engine) => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    await loadDirectoryFromPackages(db.database, progressBar(false));
-    await seedDemo(db.database, { shipments: 3_000, seed: 11, until: "2026-09-30", replace: false }, progressBar(false));
+    db = database();
     const started = await start({});
     fast = { ...started, known: started.known! };
     reference = await start({ DAKGRAPH_KNOWN_OPERATIONS: "false" });
@@ -97,7 +96,6 @@ describe.each(engines)("known operations on %s", (engine) => {
   afterAll(async () => {
     await fast?.stop();
     await reference?.stop();
-    await db?.drop();
   });
 
   it("answers a tracking lookup it has seen, byte for byte as Apollo does, in 1 statement", async () => {
@@ -252,4 +250,4 @@ describe.each(engines)("known operations on %s", (engine) => {
       await slow.close();
     }
   });
-});
+}
