@@ -40,11 +40,12 @@ export function knownOperationsOf(apollo: ApolloServer<Context>): KnownOperation
 
 export function createApolloServer(schema: GraphQLSchema, config: Config): ApolloServer<Context> {
   const registry = loadOperationRegistry();
+  // Development shows unexpected errors' messages and stacks; production masks them.
+  const includeStacktraceInErrorResponses = config.environment === "development";
   const formatError = createFormatError({
-    exposeInternalErrors: config.environment === "development",
+    exposeInternalErrors: includeStacktraceInErrorResponses,
     log: (message, error) => logger.error(message, error),
   });
-  const includeStacktraceInErrorResponses = config.environment === "development";
   const costs = new KnownCosts(schema);
   const singleStatement =
     config.executor === "single-statement"

@@ -2,11 +2,11 @@ import { type DocumentNode, getVariableValues, type GraphQLFormattedError, type 
 import Negotiator from "negotiator";
 import type { Db } from "../db/client.js";
 import { LruMap } from "../lib/lru.js";
-import { circleScope, isAuthenticated } from "../modules/access/access.roles.js";
+import { circleScope } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
 import type { KnownCosts } from "./plugins/cost-limit.js";
 import { readsViewer, type ResponseCache, responseCacheKey } from "./response-cache.js";
-import type { SingleStatementPlans } from "./single-statement.js";
+import { planAudience, type SingleStatementPlans } from "./single-statement.js";
 
 /*
  * Known operations: a read operation that Apollo Server has already taken through its whole pipeline for
@@ -31,8 +31,8 @@ import type { SingleStatementPlans } from "./single-statement.js";
  * - with the response cache on, answers are looked up and stored under the key and epoch its plugin uses
  *   (src/server/response-cache.ts), so the two paths share one cache; mutations, which invalidate it,
  *   always go through Apollo.
- * Tests (test/known-operations.suite.ts, run by test/single-statement.test.ts) send the same requests to a server with and without it and
- * compare status, headers and bodies byte for byte.
+ * Tests (test/known-operations.suite.ts, run by test/single-statement.test.ts) send the same requests to a
+ * server with and without it and compare status, headers and bodies byte for byte.
  */
 
 interface KnownOperation {
@@ -63,11 +63,6 @@ const GRAPHQL_RESPONSE_JSON = "application/graphql-response+json; charset=utf-8"
 const CALLBACK_JSON = "application/json; callbackSpec=1.0; charset=utf-8";
 
 const MAX_COST_KEYS = 64;
-
-/** A scope key: what single-statement plans and the checks before them depend on about the viewer. */
-function audience(viewer: Viewer): string {
-  return isAuthenticated(viewer) ? [...viewer.roles].sort().join(",") : "\u0000anonymous";
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -170,7 +165,7 @@ export class KnownOperations {
   }
 
   private key(query: string, operationName: string | undefined | null, viewer: Viewer): string {
-    return `${operationName ?? ""}\u0000${audience(viewer)}\u0000${query}`;
+    return `${operationName ?? ""}\u0000${planAudience(viewer)}\u0000${query}`;
   }
 
   /**

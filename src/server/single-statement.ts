@@ -15,7 +15,6 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import type { Context } from "../context.js";
 import { type Db, queryText } from "../db/client.js";
 import { ACCESS_EXTENSION, type AccessExtension, circleScope, hasAnyRole, isAuthenticated, PUBLIC, type Role } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
@@ -92,10 +91,17 @@ export class SingleStatementPlans {
   }
 
   private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer): Plan | null {
-    const audience = isAuthenticated(viewer) ? [...viewer.roles].sort().join(",") : "\u0000anonymous";
-    const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${audience}`;
+    const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${planAudience(viewer)}`;
     return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory).build(operation));
   }
+}
+
+/**
+ * What a plan depends on about the viewer: authenticated or not, and its roles (field access). Circle-scoped
+ * viewers never get a plan. The known-operations shortcut keys its entries by the same value.
+ */
+export function planAudience(viewer: Viewer): string {
+  return isAuthenticated(viewer) ? [...viewer.roles].sort().join(",") : "\u0000anonymous";
 }
 
 /** A field argument bound at run time: which field occurrence, which argument, and its check. */
