@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCK_FILE } from "../src/db/data-dir-lock.js";
+import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 
 /*
  * The server as `npm start` runs it, in a child process on the embedded database (an empty one, without the
@@ -99,6 +100,39 @@ function heldRequest(origin: string, agent: http.Agent) {
   return { admitted, answered, send: () => request.end(body) };
 }
 
+/**
+ * 50 requests admitted and held, SIGTERM, then: readiness and a new request answer 503, liveness 200, the 50
+ * finish with 200 once their bodies come, and the process exits 0 (which it can only do once the idle
+ * keep-alive connection opened first is closed).
+ */
+async function drainsOnSigterm(server: Started): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+  const warm = heldRequest(server.origin, agent);
+  warm.send();
+  expect((await warm.answered).status).toBe(200);
+  const held = Array.from({ length: 50 }, () => heldRequest(server.origin, agent));
+  await Promise.all(held.map((request) => request.admitted));
+
+  server.child.kill("SIGTERM");
+  expect(await server.waitFor(/SIGTERM: draining, \d+ requests in flight/)).toBe("SIGTERM: draining, 50 requests in flight");
+  const ready = await fetch(`${server.origin}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toEqual({ status: "draining" });
+  expect((await fetch(`${server.origin}/healthz`)).status).toBe(200);
+  const refused = await fetch(`${server.origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get("retry-after")).toBe("1");
+  expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("SHUTTING_DOWN");
+
+  for (const request of held) request.send();
+  const answers = await Promise.all(held.map((request) => request.answered));
+  expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));
+  expect(answers.every((answer) => JSON.parse(answer.body).data.__typename === "Query")).toBe(true);
+  expect(await server.exited).toEqual({ code: 0, signal: null });
+  expect(server.stderr()).toContain("dakgraph stopped");
+  agent.destroy();
+}
+
 describe("a draining shutdown and an exclusive data directory", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dakgraph-shutdown-"));
   let server: Started;
@@ -125,33 +159,7 @@ describe("a draining shutdown and an exclusive data directory", () => {
     expect(second).toContain(`pid ${server.child.pid}`);
   }, 60_000);
 
-  it("on SIGTERM answers 503 to new requests and lets 50 requests in flight finish, then exits 0", async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
-    // An idle keep-alive connection, which the server must close rather than wait for.
-    const warm = heldRequest(server.origin, agent);
-    warm.send();
-    expect((await warm.answered).status).toBe(200);
-    const held = Array.from({ length: 50 }, () => heldRequest(server.origin, agent));
-    await Promise.all(held.map((request) => request.admitted));
-
-    server.child.kill("SIGTERM");
-    expect(await server.waitFor(/SIGTERM: draining, \d+ requests in flight/)).toBe("SIGTERM: draining, 50 requests in flight");
-    const ready = await fetch(`${server.origin}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: "draining" });
-    const refused = await fetch(`${server.origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get("retry-after")).toBe("1");
-    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("SHUTTING_DOWN");
-
-    for (const request of held) request.send();
-    const answers = await Promise.all(held.map((request) => request.answered));
-    expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(200));
-    expect(answers.every((answer) => JSON.parse(answer.body).data.__typename === "Query")).toBe(true);
-    expect(await server.exited).toEqual({ code: 0, signal: null });
-    expect(server.stderr()).toContain("dakgraph stopped");
-    agent.destroy();
-  }, 60_000);
+  it("on SIGTERM answers 503 to new requests and lets 50 requests in flight finish, then exits 0", () => drainsOnSigterm(server), 60_000);
 
   it("releases the lock on exit, and takes over a lock whose process is gone", async () => {
     expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
@@ -183,3 +191,18 @@ it("cuts requests still running when DAKGRAPH_SHUTDOWN_GRACE_MS is over, and exi
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 60_000);
+
+describe.skipIf(!engines.includes("postgres"))("a draining shutdown on a PostgreSQL server", () => {
+  let db: TestDatabase;
+  let server: Started;
+  beforeAll(async () => {
+    db = await createTestDatabase("postgres");
+    server = await startServer(os.tmpdir(), { DATABASE_URL: db.url!, DAKGRAPH_SHUTDOWN_GRACE_MS: "60000" });
+  }, 60_000);
+  afterAll(async () => {
+    if (server?.child.exitCode === null) server.child.kill("SIGKILL");
+    await db?.drop();
+  });
+
+  it("on SIGTERM answers 503 to new requests and lets 50 requests in flight finish, then exits 0", () => drainsOnSigterm(server), 60_000);
+});

@@ -255,8 +255,7 @@ class RequestLifecycle {
 
 function refuseWhileDraining(res: ServerResponse, url: URL, requestId: string): void {
   const close = { connection: "close" };
-  if (url.pathname === "/healthz") sendJson(res, 200, { status: "ok" }, close);
-  else if (url.pathname === "/readyz") sendJson(res, 503, { status: "draining" }, close);
+  if (url.pathname === "/readyz") sendJson(res, 503, { status: "draining" }, close);
   else sendError(res, new HttpError(503, ErrorCode.SHUTTING_DOWN, "The server is shutting down; retry the request (another server will answer it).", {}, { ...close, "retry-after": "1" }), requestId);
 }
 
@@ -270,7 +269,8 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (lifecycle.draining) {
+    // Liveness is unchanged by a shutdown: a draining process is alive and must not be restarted.
+    if (lifecycle.draining && url.pathname !== "/healthz") {
       refuseWhileDraining(res, url, requestId);
       return;
     }
