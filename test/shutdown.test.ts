@@ -41,6 +41,7 @@ async function startServer(dataDir: string, env: Record<string, string> = {}): P
     DAKGRAPH_LOAD_DIRECTORY: "false",
     DAKGRAPH_SEED_DEMO: "false",
     DAKGRAPH_RATE_LIMIT_BURST: "1000",
+    DAKGRAPH_CORS_ORIGINS: "https://dash.example.in",
     ...env,
   });
   const waitFor = (pattern: RegExp) =>
@@ -119,9 +120,15 @@ async function drainsOnSigterm(server: Started): Promise<void> {
   expect(ready.status).toBe(503);
   expect(await ready.json()).toEqual({ status: "draining" });
   expect((await fetch(`${server.origin}/healthz`)).status).toBe(200);
-  const refused = await fetch(`${server.origin}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+  const refused = await fetch(`${server.origin}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "https://dash.example.in" },
+    body: JSON.stringify({ query: "{ __typename }" }),
+  });
   expect(refused.status).toBe(503);
   expect(refused.headers.get("retry-after")).toBe("1");
+  // A browser dashboard can read the refusal and retry.
+  expect(refused.headers.get("access-control-allow-origin")).toBe("https://dash.example.in");
   expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe("SHUTTING_DOWN");
 
   for (const request of held) request.send();

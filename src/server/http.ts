@@ -271,6 +271,8 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
     const url = new URL(req.url ?? "/", "http://localhost");
     // Liveness is unchanged by a shutdown: a draining process is alive and must not be restarted.
     if (lifecycle.draining && url.pathname !== "/healthz") {
+      // With CORS headers, a browser client sees the 503 and its Retry-After rather than a network error.
+      for (const [name, value] of Object.entries(corsHeaders(req, deps.config.corsOrigins) ?? {})) res.setHeader(name, value);
       refuseWhileDraining(res, url, requestId);
       return;
     }
