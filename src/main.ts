@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
-import { DataDirectoryLockedError } from "./db/data-dir-lock.js";
+import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
 import { createFirstAdminKey } from "./modules/access/access.keys.js";
 import { istDateOf } from "./lib/fiscal-quarter.js";
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const apollo = createApolloServer(schema, config);
   await apollo.start();
   const server = await listen({ config, database, apollo });
+  if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);
   const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)";
   console.error(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -156,9 +156,10 @@ describe("a draining shutdown and an exclusive data directory", () => {
     expect(lock.pid).toBe(server.child.pid);
     const keys = await dakgraph(["keys", "list"], dataDir);
     expect(keys.code).toBe(1);
-    expect(keys.stderr).toContain(`is open in another process: pid ${server.child.pid} (`);
+    expect(keys.stderr).toContain(`is open in another process: pid ${server.child.pid}, the dakgraph server at ${server.origin}/graphql (`);
     expect(keys.stderr).toContain("src/main.ts");
-    expect(keys.stderr).toMatch(/Stop that process .*--endpoint http:\/\/localhost:4000\/graphql/);
+    expect(keys.stderr).toContain(`Stop that process (Ctrl-C, or kill -TERM ${server.child.pid}) and run this again`);
+    expect(keys.stderr).toContain(`--endpoint ${server.origin}/graphql`);
     const second = await startServer(dataDir).then(
       () => "started",
       (error: Error) => error.message,

@@ -10,6 +10,8 @@ interface Holder {
   readonly host: string;
   readonly startedAt: string;
   readonly command: string;
+  /** The graph's URL, once the holder is a server that listens. */
+  readonly url?: string;
 }
 
 /**
@@ -18,11 +20,12 @@ interface Holder {
  */
 export class DataDirectoryLockedError extends Error {
   constructor(readonly dataDir: string, readonly holder: Holder) {
+    const server = holder.url === undefined ? "" : `, the dakgraph server at ${holder.url}`;
     super(
-      `The embedded database in ${dataDir} is open in another process: pid ${holder.pid} (${holder.command}, since ${holder.startedAt}). ` +
+      `The embedded database in ${dataDir} is open in another process: pid ${holder.pid}${server} (${holder.command}, since ${holder.startedAt}). ` +
         "PGlite allows one process at a time. Stop that process (Ctrl-C, or kill -TERM " +
         `${holder.pid}) and run this again; \`dakgraph report quarterly\` can instead read the running server with ` +
-        "--endpoint http://localhost:4000/graphql (and DAKGRAPH_API_KEY). Several processes can share a PostgreSQL server " +
+        `--endpoint ${holder.url ?? "http://localhost:4000/graphql"} (and DAKGRAPH_API_KEY). Several processes can share a PostgreSQL server ` +
         `(DATABASE_URL). If no such process exists, delete ${path.join(dataDir, LOCK_FILE)}.`,
     );
     this.name = "DataDirectoryLockedError";
@@ -51,7 +54,8 @@ function isStale(holder: Holder | null): boolean {
   }
 }
 
-const sameHolder = (a: Holder | null, b: Holder | null) => JSON.stringify(a) === JSON.stringify(b);
+const sameHolder = (a: Holder | null, b: Holder | null) =>
+  a !== null && b !== null && a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
 
 /**
  * Takes the directory's lock, a file created atomically (O_EXCL) holding this process's pid, or throws
@@ -106,4 +110,15 @@ export function lockDataDirectory(dataDir: string): () => void {
   };
   process.on("exit", release);
   return release;
+}
+
+/** Adds the server's URL to this process's lock, so a refused command can name where to send its work. */
+export function recordServerUrl(dataDir: string, url: string): void {
+  const file = path.join(dataDir, LOCK_FILE);
+  const holder = readHolder(file);
+  if (holder === null || holder.pid !== process.pid || holder.host !== os.hostname()) return;
+  // Written aside and renamed over: a reader sees the old file or the new one, never half of either.
+  const draft = `${file}.${process.pid}.new`;
+  fs.writeFileSync(draft, JSON.stringify({ ...holder, url }));
+  fs.renameSync(draft, file);
 }
