@@ -1,3 +1,4 @@
+import net from "node:net";
 import path from "node:path";
 
 /**
@@ -19,7 +20,10 @@ export interface Config {
   readonly maxPageSize: number;
   /** Load the post-office directory from the npm packages when the database has none. */
   readonly loadDirectoryOnStart: boolean;
-  /** Generate the SYNTHETIC demo data on start when the database holds no shipment. */
+  /**
+   * Generate the SYNTHETIC demo data on start when the database holds no shipment. On by default only on
+   * the embedded database: an empty server database is as likely a new production one as a demo.
+   */
   readonly seedDemoOnStart: boolean;
   /** How many demo shipments that first start generates. */
   readonly demoShipments: number;
@@ -31,6 +35,13 @@ export interface Config {
   readonly jwksUrl: string | null;
   readonly jwtIssuer: string | null;
   readonly jwtAudience: string | null;
+  /**
+   * The only JWS algorithms a token may be signed with: HMAC ones with jwtSecret, public-key ones with
+   * jwksUrl, so that a public key can never be used as an HMAC secret.
+   */
+  readonly jwtAlgorithms: readonly string[];
+  /** Oldest a token without `exp` may be, in seconds since its `iat`; a token with neither is refused. */
+  readonly jwtMaxAgeSeconds: number;
   /** Largest request body, in bytes. */
   readonly maxBodyBytes: number;
   /** Deepest selection-set nesting an operation may have. */
@@ -49,8 +60,15 @@ export interface Config {
   readonly statementTimeoutMs: number;
   /** "allowlist": only the operations in src/operations/*.graphql run for non-ADMIN viewers. */
   readonly operations: "all" | "allowlist";
-  /** Browser origins allowed to call the graph cross-origin (CORS); empty: same origin only. */
+  /**
+   * Browser origins allowed to call the graph cross-origin (CORS); empty: same origin only. `*` admits any
+   * origin without credentials (src/server/http.ts corsHeaders).
+   */
   readonly corsOrigins: readonly string[];
+  /** Which proxies' X-Forwarded-For to believe for the client address (rate limits, logs). */
+  readonly trustProxy: TrustProxy;
+  /** On SIGTERM/SIGINT, how long in-flight requests may run before their connections are closed, in ms. */
+  readonly shutdownGraceMs: number;
   /** Serve repeated read operations from memory (src/server/response-cache.ts). */
   readonly responseCache: boolean;
   /** Most memory the response cache may hold, in bytes of stored JSON. */
@@ -70,6 +88,16 @@ export interface Config {
    */
   readonly knownOperations: boolean;
 }
+
+/**
+ * The proxies in front of the server. `none`: the socket's peer is the client. `hops`: that many proxies,
+ * each appending its peer to X-Forwarded-For. `addresses`: the peers (addresses or CIDR blocks) whose
+ * X-Forwarded-For is believed, walked from the socket back to the first address not in the list.
+ */
+export type TrustProxy =
+  | { readonly kind: "none" }
+  | { readonly kind: "hops"; readonly hops: number }
+  | { readonly kind: "addresses"; readonly subnets: readonly { readonly address: string; readonly prefix: number; readonly family: "ipv4" | "ipv6" }[] };
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, readonly value: string, expected: string) {
@@ -159,24 +187,64 @@ function origins(env: Env): string[] {
   return list;
 }
 
+function trustProxy(env: Env): TrustProxy {
+  const raw = optionalText(env, "DAKGRAPH_TRUST_PROXY");
+  const expected = "a number of proxy hops (0 to 10), or a comma-separated list of proxy addresses or CIDR blocks like 10.0.0.0/8, ::1";
+  if (raw === null) return { kind: "none" };
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError("DAKGRAPH_TRUST_PROXY", raw, expected);
+    return hops === 0 ? { kind: "none" } : { kind: "hops", hops };
+  }
+  const subnets = raw.split(",").map((entry) => {
+    const [address = "", prefix, ...rest] = entry.trim().split("/");
+    const version = net.isIP(address);
+    const bits = version === 4 ? 32 : 128;
+    if (version === 0 || rest.length > 0 || (prefix !== undefined && (!/^\d+$/.test(prefix) || Number(prefix) > bits))) {
+      throw new ConfigError("DAKGRAPH_TRUST_PROXY", raw, expected);
+    }
+    return { address, prefix: prefix === undefined ? bits : Number(prefix), family: version === 4 ? ("ipv4" as const) : ("ipv6" as const) };
+  });
+  return { kind: "addresses", subnets };
+}
+
+const HMAC_ALGORITHMS = ["HS256", "HS384", "HS512"];
+const PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+
+function jwtAlgorithms(env: Env, usesSecret: boolean): string[] {
+  const raw = optionalText(env, "DAKGRAPH_JWT_ALGORITHMS");
+  const allowed = usesSecret ? HMAC_ALGORITHMS : PUBLIC_KEY_ALGORITHMS;
+  if (raw === null) return usesSecret ? ["HS256"] : ["RS256", "ES256"];
+  const list = raw.split(",").map((alg) => alg.trim());
+  if (list.some((alg) => !allowed.includes(alg))) {
+    const source = usesSecret ? "DAKGRAPH_JWT_SECRET" : "DAKGRAPH_JWKS_URL";
+    throw new ConfigError("DAKGRAPH_JWT_ALGORITHMS", raw, `a comma-separated list of ${allowed.join(", ")} (the algorithms that fit ${source})`);
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST?.trim() || "127.0.0.1";
+  const database = databaseUrl(env);
+  const jwtSecret = optionalText(env, "DAKGRAPH_JWT_SECRET");
   return Object.freeze({
-    databaseUrl: databaseUrl(env),
+    databaseUrl: database,
     dataDir: path.resolve(env.DAKGRAPH_DATA_DIR?.trim() || "data"),
     host,
     port: integer(env, "PORT", 4000, 0, 65535),
     environment: environment(env),
     maxPageSize: integer(env, "DAKGRAPH_MAX_PAGE_SIZE", 500, 1, 10000),
     loadDirectoryOnStart: boolean(env, "DAKGRAPH_LOAD_DIRECTORY", true),
-    seedDemoOnStart: boolean(env, "DAKGRAPH_SEED_DEMO", true),
+    seedDemoOnStart: boolean(env, "DAKGRAPH_SEED_DEMO", database === null),
     // Sized so that a first start on an empty PGlite database, directory load included, stays under 30 s.
     demoShipments: integer(env, "DAKGRAPH_DEMO_SHIPMENTS", 60_000, 1, 50_000_000),
     publicDirectory: boolean(env, "DAKGRAPH_PUBLIC_DIRECTORY", true),
-    jwtSecret: optionalText(env, "DAKGRAPH_JWT_SECRET"),
+    jwtSecret,
     jwksUrl: httpUrl(env, "DAKGRAPH_JWKS_URL"),
     jwtIssuer: optionalText(env, "DAKGRAPH_JWT_ISSUER"),
     jwtAudience: optionalText(env, "DAKGRAPH_JWT_AUDIENCE"),
+    jwtAlgorithms: Object.freeze(jwtAlgorithms(env, jwtSecret !== null)),
+    jwtMaxAgeSeconds: integer(env, "DAKGRAPH_JWT_MAX_AGE_SECONDS", 3600, 1, 31_536_000),
     maxBodyBytes: integer(env, "DAKGRAPH_MAX_BODY_BYTES", 1_048_576, 1024, 104_857_600),
     maxDepth: integer(env, "DAKGRAPH_MAX_DEPTH", 12, 2, 100),
     maxCost: integer(env, "DAKGRAPH_MAX_COST", 200_000, 10, 100_000_000),
@@ -187,6 +255,8 @@ export function loadConfig(env: Env = process.env): Config {
     statementTimeoutMs: integer(env, "DAKGRAPH_STATEMENT_TIMEOUT_MS", 15_000, 0, 3_600_000),
     operations: operationsMode(env),
     corsOrigins: origins(env),
+    trustProxy: trustProxy(env),
+    shutdownGraceMs: integer(env, "DAKGRAPH_SHUTDOWN_GRACE_MS", 25_000, 0, 3_600_000),
     // Off under test by default: tests write to the database directly between requests.
     responseCache: boolean(env, "DAKGRAPH_RESPONSE_CACHE", environment(env) !== "test"),
     responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,

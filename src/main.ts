@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
+import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
 import { createFirstAdminKey } from "./modules/access/access.keys.js";
 import { istDateOf } from "./lib/fiscal-quarter.js";
@@ -37,21 +38,33 @@ async function main(): Promise<void> {
   const apollo = createApolloServer(schema, config);
   await apollo.start();
   const server = await listen({ config, database, apollo });
+  if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);
   const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)";
   console.error(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
+  let stopping = false;
   const stop = async (signal: string) => {
-    console.error(`${signal}: shutting down`);
-    await server.close();
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting for running requests`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`${signal}: draining, ${server.inFlight} requests in flight (up to ${config.shutdownGraceMs} ms, DAKGRAPH_SHUTDOWN_GRACE_MS)`);
+    await server.close(config.shutdownGraceMs);
     await apollo.stop();
     await database.close();
+    console.error("dakgraph stopped");
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  const fail = (error: unknown) => {
+    console.error("shutdown failed:", error);
+    process.exit(1);
+  };
+  process.on("SIGINT", () => stop("SIGINT").catch(fail));
+  process.on("SIGTERM", () => stop("SIGTERM").catch(fail));
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof DataDirectoryLockedError ? error.message : error);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { statementCounter } from "../lib/request-scope.js";
+import { lockDataDirectory } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
 import { withNoDelaySocket } from "./socket.js";
 
@@ -99,10 +100,17 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     };
   }
   if (options.dataDir !== null) fs.mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create({
-    ...(options.dataDir === null ? {} : { dataDir: options.dataDir }),
-    extensions: { pg_trgm },
-  });
+  const unlock = options.dataDir === null ? () => {} : lockDataDirectory(options.dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir === null ? {} : { dataDir: options.dataDir }),
+      extensions: { pg_trgm },
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   type Queryable = Pick<PGlite, "query">;
   const session = (target: Queryable): Session => ({
     engine: "pglite",
@@ -120,7 +128,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       return client.transaction((tx) => work(session(tx as unknown as Queryable)));
     },
     async close() {
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

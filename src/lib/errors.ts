@@ -39,6 +39,8 @@ export enum ErrorCode {
   CONFLICT = "CONFLICT",
   /** A well-formed id or key names nothing stored (`extensions.field`, `value`): nothing was written. */
   NOT_FOUND = "NOT_FOUND",
+  /** The server is shutting down (HTTP 503, `Retry-After`): requests already running finish, new ones go elsewhere. */
+  SHUTTING_DOWN = "SHUTTING_DOWN",
   /** Anything unexpected: details are logged with the request id, never returned. */
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }

@@ -72,6 +72,9 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
     validationRules: [NoSubscriptionsRule],
     includeStacktraceInErrorResponses,
     formatError,
+    // main.ts owns SIGTERM/SIGINT: it drains HTTP first and stops Apollo after; Apollo's own handler would
+    // stop it under running requests and re-send the signal, ending the process before the drain.
+    stopOnTerminationSignals: false,
     plugins: [
       // Our own explorer is served instead (src/server/explorer.ts): Apollo's landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),

@@ -16,6 +16,7 @@ import { RESPONSE_CACHE_HEADER } from "./response-cache.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { logger } from "./logger.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
+import { createClientAddress } from "./client-address.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -102,20 +103,19 @@ function operationCount(body: unknown): number {
   return Array.isArray(body) ? body.length : 1;
 }
 
-/** CORS for the configured origins only; without DAKGRAPH_CORS_ORIGINS browsers get same-origin access only. */
+/**
+ * CORS for the configured origins only; without DAKGRAPH_CORS_ORIGINS browsers get same-origin access only.
+ * A listed origin is echoed with credentials allowed; `*` admits every other origin as `*`, which browsers
+ * never combine with credentials (cookies, HTTP auth). Bearer tokens need none: the Authorization header
+ * is allowed by name in the preflight.
+ */
 function corsHeaders(req: IncomingMessage, origins: readonly string[]): Record<string, string> | null {
   const origin = req.headers.origin;
-  if (origin === undefined || !(origins.includes("*") || origins.includes(origin))) return null;
-  return {
-    "access-control-allow-origin": origin,
-    "access-control-allow-credentials": "true",
-    "access-control-expose-headers": "x-request-id, x-sql-statements, x-response-cache, retry-after",
-    vary: "Origin",
-  };
-}
-
-function remoteAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? "unknown";
+  if (origin === undefined) return null;
+  const exposed = { "access-control-expose-headers": "x-request-id, x-sql-statements, x-response-cache, retry-after", vary: "Origin" };
+  if (origins.includes(origin)) return { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", ...exposed };
+  if (origins.includes("*")) return { "access-control-allow-origin": "*", ...exposed };
+  return null;
 }
 
 function requestIdOf(req: IncomingMessage): string {
@@ -136,6 +136,7 @@ export interface HttpDependencies {
 interface Guards {
   readonly authenticate: Authenticate;
   readonly rateLimiter: RateLimiter;
+  readonly clientAddress: (req: IncomingMessage) => string;
 }
 
 async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, requestId: string) {
@@ -155,7 +156,7 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
   let viewer;
   try {
     // The key lookup is the request's work: it runs inside the scope and shows in x-sql-statements.
-    viewer = await withRequestScope(scope, () => guards.authenticate(req.headers.authorization, remoteAddress(req)));
+    viewer = await withRequestScope(scope, () => guards.authenticate(req.headers.authorization, guards.clientAddress(req)));
   } catch (error) {
     const ours = findDakgraphError(error);
     if (ours === undefined) throw error;
@@ -219,14 +220,63 @@ async function readiness(deps: HttpDependencies): Promise<{ ready: boolean; body
   }
 }
 
-export function createRequestHandler(deps: HttpDependencies) {
+/**
+ * The requests a server is running, and whether it is draining (shutting down): a draining server answers
+ * readiness 503 and new requests 503 SHUTTING_DOWN, and lets the running ones finish.
+ */
+class RequestLifecycle {
+  draining = false;
+  private readonly running = new Set<ServerResponse>();
+  private idleWaiters: (() => void)[] = [];
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  track(res: ServerResponse): void {
+    this.running.add(res);
+    // "close" fires once a response is sent or its connection is gone, whichever comes first.
+    res.once("close", () => {
+      this.running.delete(res);
+      if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  startDraining(): void {
+    this.draining = true;
+    // Answers still to be written tell keep-alive clients not to send more on this connection.
+    for (const res of this.running) if (!res.headersSent) res.setHeader("connection", "close");
+  }
+
+  idle(): Promise<void> {
+    return this.running.size === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
+
+function refuseWhileDraining(res: ServerResponse, url: URL, requestId: string): void {
+  const close = { connection: "close" };
+  if (url.pathname === "/readyz") sendJson(res, 503, { status: "draining" }, close);
+  else sendError(res, new HttpError(503, ErrorCode.SHUTTING_DOWN, "The server is shutting down; retry the request (another server will answer it).", {}, { ...close, "retry-after": "1" }), requestId);
+}
+
+export function createRequestHandler(deps: HttpDependencies, lifecycle = new RequestLifecycle()) {
+  const clientAddress = createClientAddress(deps.config.trustProxy);
   const guards: Guards = {
     authenticate: createAuthenticator(deps.config, deps.database),
     rateLimiter: createRateLimiter(deps.config.rateLimitPerMinute, deps.config.rateLimitBurst),
+    clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
   };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? "/", "http://localhost");
+    // Liveness is unchanged by a shutdown: a draining process is alive and must not be restarted.
+    if (lifecycle.draining && url.pathname !== "/healthz") {
+      // With CORS headers, a browser client sees the 503 and its Retry-After rather than a network error.
+      for (const [name, value] of Object.entries(corsHeaders(req, deps.config.corsOrigins) ?? {})) res.setHeader(name, value);
+      refuseWhileDraining(res, url, requestId);
+      return;
+    }
+    lifecycle.track(res);
     try {
       const cors = corsHeaders(req, deps.config.corsOrigins);
       for (const [name, value] of Object.entries(cors ?? {})) res.setHeader(name, value);
@@ -265,7 +315,7 @@ export function createRequestHandler(deps: HttpDependencies) {
         sendError(res, error, requestId);
         return;
       }
-      withRequestScope({ requestId, statements: 0 }, () => logger.error("request failed", error, { path: url.pathname }));
+      withRequestScope({ requestId, statements: 0 }, () => logger.error("request failed", error, { path: url.pathname, client: guards.clientAddress(req) }));
       if (!res.headersSent) {
         sendError(res, new HttpError(500, "INTERNAL_SERVER_ERROR", "Internal server error."), requestId);
       } else {
@@ -277,11 +327,18 @@ export function createRequestHandler(deps: HttpDependencies) {
 
 export interface RunningServer {
   readonly url: string;
-  close(): Promise<void>;
+  /** Requests being answered now. */
+  readonly inFlight: number;
+  /**
+   * Drains, then closes: readiness and new requests answer 503 at once, running requests get up to
+   * `graceMs` to finish (their connections are cut after that), then every connection is closed.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(deps: HttpDependencies): Promise<RunningServer> {
-  const server = http.createServer(createRequestHandler(deps));
+  const lifecycle = new RequestLifecycle();
+  const server = http.createServer(createRequestHandler(deps, lifecycle));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -291,10 +348,22 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host === "127.0.0.1" ? "localhost" : host}:${address.port}${GRAPHQL_PATH}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    get inFlight() {
+      return lifecycle.inFlight;
+    },
+    async close(graceMs = 0) {
+      lifecycle.startDraining();
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([lifecycle.idle(), graceOver]);
+      clearTimeout(timer);
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      // Idle keep-alive connections would otherwise hold close() open until keepAliveTimeout.
+      server.closeIdleConnections();
+      if (lifecycle.inFlight > 0) server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -56,7 +56,8 @@ function invalid(reason: string): UnauthenticatedError {
  * Turns an Authorization header into a viewer. API keys (`dak_…`) are looked up by digest and
  * cached for a minute, so a revocation takes effect within a minute on every server process;
  * JWTs are verified against DAKGRAPH_JWT_SECRET (HS256) or DAKGRAPH_JWKS_URL, with the configured
- * issuer and audience. Claims: `org` (AMAZON, INDIA_POST, PARTNERSHIP), `roles` (array or
+ * issuer and audience, signed with one of the configured algorithms only (an HMAC with the secret, a
+ * public-key one with the JWKS); a token without `exp` expires DAKGRAPH_JWT_MAX_AGE_SECONDS after its `iat`. Claims: `org` (AMAZON, INDIA_POST, PARTNERSHIP), `roles` (array or
  * space-separated), optional `circle` and `name`. A header that is present but not valid is an
  * error (UNAUTHENTICATED, HTTP 401), never a silent fall-back to anonymous.
  */
@@ -96,12 +97,19 @@ export function createAuthenticator(config: Config, database: Database) {
     let payload: JWTPayload;
     try {
       const options = {
+        algorithms: [...config.jwtAlgorithms],
         ...(config.jwtIssuer === null ? {} : { issuer: config.jwtIssuer }),
         ...(config.jwtAudience === null ? {} : { audience: config.jwtAudience }),
       };
       payload = (secret !== null ? await jwtVerify(token, secret, options) : await jwtVerify(token, jwks!, options)).payload;
     } catch (error) {
       throw invalid(`token rejected (${(error as { code?: string }).code ?? "invalid"})`);
+    }
+    // A token without `exp` would otherwise be good forever: its age from `iat` bounds it instead.
+    if (payload.exp === undefined) {
+      if (payload.iat === undefined) throw invalid("token has neither exp nor iat, so its age cannot be bounded");
+      const age = Math.floor(Date.now() / 1000) - payload.iat;
+      if (age > config.jwtMaxAgeSeconds) throw invalid(`token has no exp and was issued ${age} s ago; at most ${config.jwtMaxAgeSeconds} s are accepted (DAKGRAPH_JWT_MAX_AGE_SECONDS)`);
     }
     const organisation = String(payload.org ?? "").toUpperCase();
     if (!(ORGANISATIONS as readonly string[]).includes(organisation)) throw invalid(`token claim org must be one of ${ORGANISATIONS.join(", ")}`);
