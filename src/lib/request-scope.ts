@@ -11,6 +11,8 @@ export interface RequestScope {
   statements: number;
   /** The statements themselves, kept only when asked for (tests). */
   readonly log?: string[];
+  /** Each logged statement's parameters, in `log` order, kept only when asked for (tests that EXPLAIN what ran). */
+  readonly parameters?: unknown[][];
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
@@ -25,10 +27,11 @@ export function currentRequestScope(): RequestScope | undefined {
 
 /** The drizzle logger every database handle is created with: it counts statements. */
 export const statementCounter: Logger = {
-  logQuery(query: string): void {
+  logQuery(query: string, params: unknown[]): void {
     const scope = storage.getStore();
     if (scope === undefined) return;
     scope.statements += 1;
     scope.log?.push(query);
+    scope.parameters?.push(params);
   },
 };
