@@ -9,10 +9,10 @@ import type { Logger } from "drizzle-orm/logger";
 export interface RequestScope {
   readonly requestId: string;
   statements: number;
-  /** The statements themselves, kept only when asked for (tests). */
-  readonly log?: string[];
   /** Each logged statement's parameters, in `log` order, kept only when asked for (tests that EXPLAIN what ran). */
   readonly parameters?: unknown[][];
+  /** The statements themselves, kept only when asked for (tests). */
+  readonly log?: string[];
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
