@@ -1,8 +1,8 @@
 import { columnFields, DECLINE, globalIdSql, type TypeProjection } from "../../lib/projection.js";
 import { pageSize } from "../../lib/pagination.js";
 import { hasAnyRole, Role } from "../access/access.roles.js";
-import { latestOfParentSql } from "./shipment.repository.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
+import { latestOfParentSql } from "./shipment.repository.js";
 
 /** Milliseconds since the epoch, truncated as a JavaScript Date holds an instant read from PostgreSQL. */
 const epochMs = (expression: string) => `floor(extract(epoch from ${expression}) * 1000)`;
