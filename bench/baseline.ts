@@ -53,7 +53,9 @@ interface DashboardRow {
  * Every location (open on activeOn, when given) with its office, its shipment count (its bookings summed
  * over the KPI rollup's quarters, as the graph reads it: counting the index took 29 ms at 100k rows), its latest
  * `latest` shipments by (booked_at, id) through the (pickup_location_id, booked_at, id) index, and each
- * shipment's delivering office and last scan: one statement, one row per shipment.
+ * shipment's delivering office and last scan: one statement, one row per shipment. The location is matched and
+ * ordered as the graph's latestOfParentSql does (src/modules/shipment/shipment.repository.ts), so that no plan
+ * walks the (booked_at, id) index through the whole table for a location with no recent shipments.
  */
 async function pickupDashboard(variables: Record<string, unknown>) {
   const activeOn = dateVariable(variables.activeOn, "activeOn");
@@ -68,8 +70,8 @@ async function pickupDashboard(variables: Record<string, unknown>) {
       where k.scope_kind = 'PICKUP_LOCATION' and k.scope_key = pl.id::text) n
     left join lateral (
       select s.id, s.tracking_number, s.booked_at, s.status, s.destination_pincode, s.delivery_office_id
-      from shipment s where s.pickup_location_id = pl.id
-      order by s.booked_at desc, s.id desc limit ${latest as number}
+      from shipment s where s.pickup_location_id = any(array[pl.id])
+      order by s.pickup_location_id desc, s.booked_at desc, s.id desc limit ${latest as number}
     ) s on true
     left join post_office d on d.id = s.delivery_office_id
     left join lateral (

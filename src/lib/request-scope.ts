@@ -9,6 +9,8 @@ import type { Logger } from "drizzle-orm/logger";
 export interface RequestScope {
   readonly requestId: string;
   statements: number;
+  /** Each logged statement's parameters, in `log` order, kept only when asked for (tests that EXPLAIN what ran). */
+  readonly parameters?: unknown[][];
   /** The statements themselves, kept only when asked for (tests). */
   readonly log?: string[];
 }
@@ -25,10 +27,11 @@ export function currentRequestScope(): RequestScope | undefined {
 
 /** The drizzle logger every database handle is created with: it counts statements. */
 export const statementCounter: Logger = {
-  logQuery(query: string): void {
+  logQuery(query: string, params: unknown[]): void {
     const scope = storage.getStore();
     if (scope === undefined) return;
     scope.statements += 1;
     scope.log?.push(query);
+    scope.parameters?.push(params);
   },
 };

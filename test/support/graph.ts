@@ -16,6 +16,8 @@ export interface GraphResult<T> {
   /** SQL statements the operation issued. */
   readonly statements: number;
   readonly sql: readonly string[];
+  /** The parameters of each statement in `sql`. */
+  readonly parameters: readonly (readonly unknown[])[];
 }
 
 export interface TestGraph {
@@ -37,7 +39,7 @@ export async function createTestGraph(database: Database, env: Record<string, st
   await apollo.start();
   return {
     async execute(document, variables, options = {}) {
-      const scope = { requestId: "test", statements: 0, log: [] as string[] };
+      const scope = { requestId: "test", statements: 0, log: [] as string[], parameters: [] as unknown[][] };
       const response = await withRequestScope(scope, () =>
         apollo.executeOperation(
           { query: typeof document === "string" ? document : print(document), variables },
@@ -51,6 +53,7 @@ export async function createTestGraph(database: Database, env: Record<string, st
         errors: result.errors as GraphResult<unknown>["errors"],
         statements: scope.statements,
         sql: scope.log,
+        parameters: scope.parameters,
       };
     },
     stop: () => apollo.stop(),

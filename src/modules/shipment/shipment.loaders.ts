@@ -9,6 +9,7 @@ import {
   findLastEventsByShipmentIds,
   findLatestShipmentsPerParent,
   findShipmentsByIds,
+  type ShipmentParentColumn,
 } from "./shipment.repository.js";
 import type { ShipmentRow } from "./shipment.sql.js";
 
@@ -24,7 +25,7 @@ export interface ChildPageKey<P> {
  * Latest-first shipment pages of many parents in one statement per distinct (limit, cursor) in a tick:
  * "every pickup location → its 20 latest shipments" is one query, however many locations there are.
  */
-function childPageLoader<P extends number | string>(db: Db, parent: "pickup_location_id" | "destination_pincode", parentOf: (row: ShipmentRow) => P) {
+function childPageLoader<P extends number | string>(db: Db, parent: ShipmentParentColumn, parentOf: (row: ShipmentRow) => P) {
   return new DataLoader<ChildPageKey<P>, ShipmentRow[], string>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey<P>[]>();

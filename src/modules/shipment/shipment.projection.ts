@@ -2,6 +2,7 @@ import { columnFields, DECLINE, globalIdSql, type TypeProjection } from "../../l
 import { pageSize } from "../../lib/pagination.js";
 import { hasAnyRole, Role } from "../access/access.roles.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
+import { latestOfParentSql } from "./shipment.repository.js";
 
 /** Milliseconds since the epoch, truncated as a JavaScript Date holds an instant read from PostgreSQL. */
 const epochMs = (expression: string) => `floor(extract(epoch from ${expression}) * 1000)`;
@@ -44,7 +45,8 @@ export const shipmentProjections: readonly TypeProjection[] = [
               return DECLINE;
             }
           });
-          return `(select * from shipment p where p.pickup_location_id = ${row}.id order by p.booked_at desc, p.id desc limit ${first}) ${as}`;
+          const page = latestOfParentSql("p", "pickup_location_id", `${row}.id`);
+          return `(select * from shipment p where ${page.where} order by ${page.orderBy} limit ${first}) ${as}`;
         },
         order: (as) => `${as}.booked_at desc, ${as}.id desc`,
       },

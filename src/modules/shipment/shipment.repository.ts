@@ -297,6 +297,26 @@ export async function countShipments(db: Db, filter: ShipmentFilterValues): Prom
   return rows[0]?.n ?? 0;
 }
 
+/** A column shipments are paged by parent on: each leads an index of (parent, booked_at, id). */
+export type ShipmentParentColumn = "pickup_location_id" | "destination_pincode";
+
+/**
+ * One parent's shipments newest first, as the WHERE condition and ORDER BY of a "latest N" subquery on `alias`
+ * (`parent`: the outer value), shared by the resolvers' loader and the single-statement projection.
+ *
+ * Written so that only the (parent, booked_at, id) index gives the order. Matched with `=`, PostgreSQL takes the
+ * parent column for a constant, drops it from the order, and may walk the (booked_at, id) index backwards keeping
+ * the parent's rows, betting that they are spread evenly over time: for a parent with no recent shipments (a new or
+ * closed pickup location, a quiet PIN) that walk reads the whole table. `= any(array[…])` makes no such constant,
+ * so the parent stays at the head of the ORDER BY, which the (booked_at, id) index cannot give; and it is estimated
+ * as `=` is, so sorting all of a parent's rows never looks cheaper than the first N of its index (a range such as
+ * `>= x and <= x` is estimated far smaller, and then a sort does). test/dashboard-plan.test.ts holds the plans to it.
+ */
+export function latestOfParentSql(alias: string, column: ShipmentParentColumn, parent: string): { readonly where: string; readonly orderBy: string } {
+  const key = `${alias}.${column}`;
+  return { where: `${key} = any(array[${parent}])`, orderBy: `${key} desc, ${alias}.booked_at desc, ${alias}.id desc` };
+}
+
 /**
  * The latest `limit` shipments (after an optional cursor) of each parent, in one statement for all
  * parents: a LATERAL subquery per parent id walks the (parent, booked_at, id) index backwards. With
@@ -304,7 +324,7 @@ export async function countShipments(db: Db, filter: ShipmentFilterValues): Prom
  */
 export async function findLatestShipmentsPerParent(
   db: Db,
-  parent: "pickup_location_id" | "destination_pincode",
+  parent: ShipmentParentColumn,
   parentIds: readonly (number | string)[],
   after: readonly [string, number] | null,
   limit: number,
@@ -312,15 +332,15 @@ export async function findLatestShipmentsPerParent(
 ): Promise<ShipmentRow[]> {
   const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
-  // Each parent's page through the (parent, booked_at, id) index, newest first: a LATERAL "first N per parent".
+  const page = latestOfParentSql("p", parent, "k.pid");
   return selectRows(
     db,
     columns === null ? shipments : shipments.pick(columns),
     sql`/* findLatestShipmentsPerParent */ join (
         select p.id from (select distinct (jsonb_array_elements_text(${JSON.stringify(parentIds)}::jsonb))::${cast} as pid) k
         cross join lateral (
-          select p.id from shipment p where p.${sql.raw(parent)} = k.pid and ${cursor}
-          order by p.booked_at desc, p.id desc limit ${limit}
+          select p.id from shipment p where ${sql.raw(page.where)} and ${cursor}
+          order by ${sql.raw(page.orderBy)} limit ${limit}
         ) p) page on page.id = s.id
       order by s.${sql.raw(parent)}, s.booked_at desc, s.id desc`,
   );
