@@ -29,6 +29,8 @@ interface BadCase {
   /** The first error's extensions.code, or OK: no errors at all. */
   readonly expect: string;
   readonly status?: number;
+  /** The first error's extensions.field, where the case checks which input is named. */
+  readonly field?: string;
 }
 
 const q = (query: string, variables?: Record<string, unknown>) => (variables === undefined ? { query } : { query, variables });
@@ -357,16 +359,16 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
   nesting: () => {
     const raw = (variables: string, query = "{ circles { name } }") => `{"query":${JSON.stringify(query)},"variables":${variables}}`;
     return [
-      { name: "an undeclared variable nested 5,000 deep (a 10 KB body)", raw: raw(`{"x":${nested(5000)}}`), expect: "BAD_REQUEST", status: 400 },
+      { name: "an undeclared variable nested 5,000 deep (a 10 KB body)", raw: raw(`{"x":${nested(5000)}}`), expect: "BAD_REQUEST", status: 400, field: "variables.x" },
       { name: "an undeclared variable: objects nested 5,000 deep", raw: raw(`{"x":${nested(5000, "object")}}`), expect: "BAD_REQUEST", status: 400 },
-      { name: "a declared variable nested 5,000 deep", raw: raw(`{"filter":${nested(5000, "object")}}`, officeQuery), expect: "BAD_REQUEST", status: 400 },
+      { name: "a declared variable nested 5,000 deep", raw: raw(`{"filter":${nested(5000, "object")}}`, officeQuery), expect: "BAD_REQUEST", status: 400, field: "variables.filter" },
       { name: "a mutation's variable nested 5,000 deep", raw: raw(`{"input":${nested(5000)}}`, upsert), expect: "BAD_REQUEST", status: 400 },
       { name: "an operation name unknown, with a variable nested 5,000 deep", raw: `{"query":"query A { circles { name } }","operationName":"B","variables":{"x":${nested(5000)}}}`, expect: "BAD_REQUEST", status: 400 },
-      { name: "extensions nested 5,000 deep", raw: `{"query":"{ circles { name } }","extensions":{"x":${nested(5000)}}}`, expect: "BAD_REQUEST", status: 400 },
-      { name: "a batch whose second operation nests 5,000 deep", raw: `[{"query":"{ circles { name } }"},${raw(`{"x":${nested(5000)}}`)}]`, expect: "BAD_REQUEST", status: 400 },
+      { name: "extensions nested 5,000 deep", raw: `{"query":"{ circles { name } }","extensions":{"x":${nested(5000)}}}`, expect: "BAD_REQUEST", status: 400, field: "extensions.x" },
+      { name: "a batch whose second operation nests 5,000 deep", raw: `[{"query":"{ circles { name } }"},${raw(`{"x":${nested(5000)}}`)}]`, expect: "BAD_REQUEST", status: 400, field: "[1].variables.x" },
       { name: "variables nested 100,000 deep (200 KB)", raw: raw(`{"x":${nested(100_000)}}`), expect: "BAD_REQUEST", status: 400 },
       // Node refuses request lines over 16 KB (431) before the handler: 1,500 levels fit.
-      { name: "a GET with variables nested 1,500 deep", method: "GET", search: `?query=${encodeURIComponent("{ circles { name } }")}&variables=${encodeURIComponent(`{"x":${nested(1500)}}`)}`, expect: "BAD_REQUEST", status: 400 },
+      { name: "a GET with variables nested 1,500 deep", method: "GET", search: `?query=${encodeURIComponent("{ circles { name } }")}&variables=${encodeURIComponent(`{"x":${nested(1500)}}`)}`, expect: "BAD_REQUEST", status: 400, field: "variables.x" },
       { name: "a variable nested 20 deep (within the limit, unused)", raw: raw(`{"x":${nested(20)}}`), expect: "OK" },
     ];
   },
@@ -378,12 +380,14 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
         name: `node(id: ${type}:${key})`,
         body: q("query ($id: ID!) { node(id: $id) { id } }", { id: toGlobalId(type, key) }),
         expect: "INVALID_ID",
+        field: "id",
       })),
-      { name: `postOffice(id: PostOffice:${key})`, body: q("query ($id: ID!) { postOffice(id: $id) { name } }", { id: toGlobalId("PostOffice", key) }), expect: "INVALID_ID" },
+      { name: `postOffice(id: PostOffice:${key})`, body: q("query ($id: ID!) { postOffice(id: $id) { name } }", { id: toGlobalId("PostOffice", key) }), expect: "INVALID_ID", field: "id" },
       {
         name: `upsertPickupLocation(input.postOfficeId: PostOffice:${key})`,
         body: q(upsert, { input: { code: "BAD-ID", name: "Bad", postOfficeId: toGlobalId("PostOffice", key), city: "Leh", activeFrom: "2024-01-01", dailyCapacity: 10 } }),
         expect: "INVALID_ID",
+        field: "input.postOfficeId",
       },
       {
         name: `recordShipments(deliveryOfficeId: PostOffice:${key})`,
@@ -391,6 +395,7 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
           input: { shipments: [{ trackingNumber: "RR287043775IN", bookedAt: "2024-08-05T10:00:00+05:30", productCode: "SPEED_POST", paymentMode: "PREPAID", weightGrams: 500, pickupLocationCode: "LEH-HO", destinationPincode: "194401", deliveryOfficeId: toGlobalId("PostOffice", key) }] },
         }),
         expect: "INVALID_ID",
+        field: "input.shipments[0].deliveryOfficeId",
       },
       {
         name: `recordScanEvents(officeId: PostOffice:${key})`,
@@ -398,11 +403,13 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
           input: { events: [{ trackingNumber: "EQ949022774IN", occurredAt: "2024-08-06T10:00:00+05:30", event: "Item Bagged", officeId: toGlobalId("PostOffice", key) }] },
         }),
         expect: "INVALID_ID",
+        field: "input.events[0].officeId",
       },
       {
         name: `updateActionItem(id: ReviewActionItem:${key})`,
         body: q("mutation ($input: UpdateActionItemInput!) { updateActionItem(input: $input) { updated } }", { input: { id: toGlobalId("ReviewActionItem", key), status: "DONE" } }),
         expect: "INVALID_ID",
+        field: "input.id",
       },
     ];
     const big = 2 ** 31;
@@ -438,11 +445,11 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
     const location = { code: "BAD-NUL", name: "Bad", postOfficeId: officeId, city: "Leh", activeFrom: "2024-01-01", dailyCapacity: 10 };
     const shipmentFilter = "query ($f: ShipmentFilter) { shipments(filter: $f, first: 3) { totalCount } }";
     return [
-      ...["name", "city", "code"].map((field): BadCase => ({ name: `upsertPickupLocation input.${field} with NUL`, body: q(upsert, { input: { ...location, [field]: NUL } }), expect: "BAD_USER_INPUT", status: 400 })),
-      ...["destinationState", "destinationCircle"].map((field): BadCase => ({ name: `shipments(filter.${field}) with NUL`, body: q(shipmentFilter, { f: { [field]: NUL } }), expect: "BAD_USER_INPUT", status: 400 })),
-      { name: "shipments(filter.destinationState) literal with NUL", body: q('{ shipments(filter: { destinationState: "Leh\\u0000" }, first: 3) { totalCount } }'), expect: "BAD_USER_INPUT", status: 400 },
-      { name: "codRemittance(reference:) literal with NUL", body: q('{ codRemittance(reference: "UTR\\u00001") { reference } }'), expect: "BAD_USER_INPUT", status: 400 },
-      { name: "codRemittance(reference:) variable with NUL", body: q("query ($r: String!) { codRemittance(reference: $r) { reference } }", { r: "UTR\u00001" }), expect: "BAD_USER_INPUT", status: 400 },
+      ...["name", "city", "code"].map((field): BadCase => ({ name: `upsertPickupLocation input.${field} with NUL`, body: q(upsert, { input: { ...location, [field]: NUL } }), expect: "BAD_USER_INPUT", status: 400, field: `variables.input.${field}` })),
+      ...["destinationState", "destinationCircle"].map((field): BadCase => ({ name: `shipments(filter.${field}) with NUL`, body: q(shipmentFilter, { f: { [field]: NUL } }), expect: "BAD_USER_INPUT", status: 400, field: `variables.f.${field}` })),
+      { name: "shipments(filter.destinationState) literal with NUL", body: q('{ shipments(filter: { destinationState: "Leh\\u0000" }, first: 3) { totalCount } }'), expect: "BAD_USER_INPUT", status: 400, field: "filter.destinationState" },
+      { name: "codRemittance(reference:) literal with NUL", body: q('{ codRemittance(reference: "UTR\\u00001") { reference } }'), expect: "BAD_USER_INPUT", status: 400, field: "reference" },
+      { name: "codRemittance(reference:) variable with NUL", body: q("query ($r: String!) { codRemittance(reference: $r) { reference } }", { r: "UTR\u00001" }), expect: "BAD_USER_INPUT", status: 400, field: "variables.r" },
       { name: "pickupLocation(code:) with NUL", body: q("query ($c: String!) { pickupLocation(code: $c) { code } }", { c: NUL }), expect: "BAD_USER_INPUT", status: 400 },
       { name: "postOffices(filter.division) with NUL", body: q(officeQuery, { filter: { division: NUL } }), expect: "BAD_USER_INPUT", status: 400 },
       {
@@ -465,8 +472,8 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
       },
       { name: "an unused variable with NUL", body: q("{ circles { name } }", { x: NUL }), expect: "BAD_USER_INPUT", status: 400 },
       { name: "a variable's key with NUL", body: q(officeQuery, { filter: { ["st\u0000ate"]: "Delhi" } }), expect: "BAD_USER_INPUT", status: 400 },
-      { name: "a variable's default value with NUL", body: q('query ($s: String = "a\\u0000") { postOffices(filter: { state: $s }, first: 1) { totalCount } }'), expect: "BAD_USER_INPUT", status: 400 },
-      { name: "a NUL inside an upsert literal", body: q('mutation { upsertPickupLocation(input: { code: "BAD-NUL", name: "a\\u0000", postOfficeId: "x", city: "c", activeFrom: "2024-01-01", dailyCapacity: 1 }) { created } }'), expect: "BAD_USER_INPUT", status: 400 },
+      { name: "a variable's default value with NUL", body: q('query ($s: String = "a\\u0000") { postOffices(filter: { state: $s }, first: 1) { totalCount } }'), expect: "BAD_USER_INPUT", status: 400, field: "$s" },
+      { name: "a NUL inside an upsert literal", body: q('mutation { upsertPickupLocation(input: { code: "BAD-NUL", name: "a\\u0000", postOfficeId: "x", city: "c", activeFrom: "2024-01-01", dailyCapacity: 1 }) { created } }'), expect: "BAD_USER_INPUT", status: 400, field: "input.name" },
     ];
   },
 };
@@ -568,6 +575,7 @@ describe.each(MATRIX)("the bad-input corpus over HTTP on $engine with the $setti
     const errors = Array.isArray(result.body) ? result.body.flatMap((r: { errors?: unknown[] }) => r.errors ?? []) : (result.body.errors ?? []);
     const outcome = errors.length === 0 ? "OK" : errors[0].extensions?.code;
     expect(outcome, JSON.stringify(result.body).slice(0, 400)).toBe(badCase.expect);
+    if (badCase.field !== undefined) expect(errors[0].extensions.field).toBe(badCase.field);
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     expect(JSON.stringify(result.body)).not.toMatch(/\bat .*\.(ts|js):\d+|stacktrace|select .* from /i);
     expect(await databaseFingerprint(db.database)).toEqual(before);

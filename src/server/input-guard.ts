@@ -64,8 +64,9 @@ export function nulPath(value: unknown, root: string): string | null {
   return null;
 }
 
-export function nulError(field: string): BadUserInputError {
-  return new BadUserInputError(`${field} contains a NUL character (U+0000), which no text field accepts.`, { field, http: { status: 400 } });
+/** `field` is the path at fault (`variables.input.name`, `input.name`); `place` says where it sits when that helps. */
+export function nulError(field: string, place = field): BadUserInputError {
+  return new BadUserInputError(`${place} contains a NUL character (U+0000), which no text field accepts.`, { field, http: { status: 400 } });
 }
 
 /** The refusal of a variable value holding NUL (see nulPath), or undefined. */
@@ -75,26 +76,31 @@ export function variablesNulError(variables: Record<string, unknown> | null | un
   return path === null ? undefined : nulError(path);
 }
 
-/** Where a literal sits, as the field at fault: `codRemittance(reference:)`, `shipments(filter.destinationState:)`. */
-function literalPath(ancestors: readonly (ASTNode | readonly ASTNode[])[]): string {
-  let field = "";
+/**
+ * Where a literal sits: the argument path as resolvers name input fields (`input.name`, `reference`), and the place
+ * with its field (`upsertPickupLocation(input.name:)`); a variable's default value is named by the variable.
+ */
+function literalPlace(ancestors: readonly (ASTNode | readonly ASTNode[])[]): { field: string; place: string } {
+  let owner = "";
   const argument: string[] = [];
   for (const node of ancestors) {
     if (Array.isArray(node)) continue;
     const ast = node as ASTNode;
     if (ast.kind === Kind.FIELD) {
-      field = ast.name.value;
+      owner = ast.name.value;
       argument.length = 0;
     } else if (ast.kind === Kind.ARGUMENT || ast.kind === Kind.OBJECT_FIELD) {
       argument.push(ast.name.value);
     } else if (ast.kind === Kind.DIRECTIVE) {
-      field = `@${ast.name.value}`;
+      owner = `@${ast.name.value}`;
       argument.length = 0;
     } else if (ast.kind === Kind.VARIABLE_DEFINITION) {
-      field = `$${ast.variable.name.value} (default value)`;
+      const variable = `$${ast.variable.name.value}`;
+      return { field: variable, place: `the default value of ${variable}` };
     }
   }
-  return argument.length === 0 ? field : `${field}(${argument.join(".")}:)`;
+  const field = argument.join(".");
+  return { field, place: `${owner}(${field}:)` };
 }
 
 /** Refuses string literals holding NUL in the document, naming the argument: BAD_USER_INPUT, as for variables. */
@@ -102,7 +108,8 @@ export const NoNulTextRule: ValidationRule = (context) => ({
   StringValue(node, _key, parent, _path, ancestors) {
     if (!node.value.includes("\u0000")) return;
     // graphql-js's ancestors stop before the parent.
-    const error = nulError(literalPath(parent === undefined ? ancestors : [...ancestors, parent]));
+    const { field, place } = literalPlace(parent === undefined ? ancestors : [...ancestors, parent]);
+    const error = nulError(field, place);
     context.reportError(new GraphQLError(error.message, { nodes: [node], originalError: error }));
   },
 });
