@@ -132,13 +132,22 @@ export function knownOperationsSuite(engine: "pglite" | "postgres", database: ()
     expect(fast.known.answered - before).toBe(3);
   });
 
-  it("leaves variables that do not coerce to Apollo's error", async () => {
+  it("leaves variables that do not coerce, or hold NUL, to Apollo's error: 200 for application/json, 400 for graphql-response+json", async () => {
     await both({ query: TRACK, variables: bookings[0] }, admin);
     const before = fast.known.answered;
-    for (const variables of [{ trackingNumber: "EE123456788IN" }, { trackingNumber: 12 }, {}, { trackingNumber: bookings[0]!.trackingNumber, bookingDate: "2026-02-30" }]) {
-      const reply = await both({ query: TRACK, variables }, admin);
-      expect(reply.status).toBe(400);
-      expect(JSON.parse(reply.body).errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    const refused = [
+      { trackingNumber: "EE123456788IN" },
+      { trackingNumber: 12 },
+      {},
+      { trackingNumber: bookings[0]!.trackingNumber, bookingDate: "2026-02-30" },
+      { trackingNumber: bookings[0]!.trackingNumber, bookingDate: bookings[0]!.bookingDate, note: "a\u0000" },
+    ];
+    for (const variables of refused) {
+      for (const [accept, status] of [["application/json", 200], ["application/graphql-response+json", 400]] as const) {
+        const reply = await both({ query: TRACK, variables }, { ...admin, accept });
+        expect(reply.status).toBe(status);
+        expect(JSON.parse(reply.body).errors[0].extensions.code).toBe("BAD_USER_INPUT");
+      }
     }
     expect(fast.known.answered).toBe(before);
   });

@@ -20,9 +20,16 @@ export function fromGlobalId(id: string, field = "id"): DecodedGlobalId {
   return { typeName: match[1]!, key: match[2]! };
 }
 
-/** Decodes an id that must name `typeName` and carry an integer key. */
+/** The largest key a serial column holds (PostgreSQL's integer); every integer key is a serial. */
+export const MAX_INTEGER_KEY = 2_147_483_647;
+
+/**
+ * Decodes an id that must name `typeName` and carry an integer key from 1 to MAX_INTEGER_KEY: anything else names
+ * nothing, and would otherwise reach PostgreSQL as an integer out of range.
+ */
 export function integerKeyOf(id: string, typeName: string, field = "id"): number {
   const { typeName: actual, key } = fromGlobalId(id, field);
-  if (actual !== typeName || !/^\d{1,10}$/.test(key)) throw new InvalidIdError(field, id, typeName);
-  return Number(key);
+  const value = /^\d{1,10}$/.test(key) ? Number(key) : 0;
+  if (actual !== typeName || value < 1 || value > MAX_INTEGER_KEY) throw new InvalidIdError(field, id, typeName);
+  return value;
 }

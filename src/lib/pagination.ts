@@ -1,6 +1,7 @@
 import type { ClassType } from "type-graphql";
 import { ArgsType, Field, Int, ObjectType } from "type-graphql";
 import { BadUserInputError, InvalidCursorError, PageSizeExceededError } from "./errors.js";
+import { MAX_INTEGER_KEY } from "./global-id.js";
 import { Lazy } from "./plain-fields.js";
 
 @ObjectType({ description: "Where a page sits in its connection (Relay cursor connections)." })
@@ -53,7 +54,29 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
 }
 
-/** Decodes a cursor made by encodeCursor and checks its shape against `shape` ("s" string, "n" number). */
+/** An instant as Date.toISOString writes it, which is how cursors carry timestamps. */
+function isIsoInstant(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+}
+
+function isCalendarDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isIsoInstant(`${value}T00:00:00.000Z`);
+}
+
+/**
+ * Whether one item of a decoded cursor has its kind: "s" text, "n" a row key (an integer a serial column holds),
+ * "d" a calendar day, "t" an instant. Every item reaches a SQL statement, so anything PostgreSQL would refuse (a key
+ * beyond its integer, NUL in text, a day that does not exist) is refused here as a cursor this connection never made.
+ */
+function hasKind(item: unknown, kind: string): boolean {
+  if (kind === "n") return Number.isSafeInteger(item) && (item as number) >= 0 && (item as number) <= MAX_INTEGER_KEY;
+  if (typeof item !== "string" || item.includes("\u0000")) return false;
+  if (kind === "d") return isCalendarDay(item);
+  if (kind === "t") return isIsoInstant(item);
+  return kind === "s";
+}
+
+/** Decodes a cursor made by encodeCursor and checks its shape against `shape`, one kind (see hasKind) per item. */
 export function decodeCursor(cursor: string, shape: string, field = "after"): (string | number)[] {
   let value: unknown;
   try {
@@ -61,10 +84,7 @@ export function decodeCursor(cursor: string, shape: string, field = "after"): (s
   } catch {
     value = null;
   }
-  const ok =
-    Array.isArray(value) &&
-    value.length === shape.length &&
-    value.every((item, i) => (shape[i] === "n" ? Number.isSafeInteger(item) : typeof item === "string"));
+  const ok = Array.isArray(value) && value.length === shape.length && value.every((item, i) => hasKind(item, shape[i]!));
   if (!ok) throw new InvalidCursorError(field, cursor);
   return value as (string | number)[];
 }

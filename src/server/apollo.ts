@@ -6,6 +6,7 @@ import type { Context } from "../context.js";
 import { PROJECTIONS } from "../schema.js";
 import { compiledExecutor } from "./executor.js";
 import { createFormatError } from "./format-error.js";
+import { NoNulTextRule } from "./input-guard.js";
 import { logger } from "./logger.js";
 import { KnownOperations } from "./known-operations.js";
 import { loadOperationRegistry, type RegisteredOperation } from "./operation-registry.js";
@@ -13,6 +14,8 @@ import { aliasLimitPlugin } from "./plugins/alias-limit.js";
 import { auditLogPlugin } from "./plugins/audit-log.js";
 import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
+import { httpStatusPlugin } from "./plugins/http-status.js";
+import { noNulTextPlugin } from "./plugins/no-nul-text.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { ResponseCache, responseCachePlugin } from "./response-cache.js";
@@ -69,7 +72,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
     persistedQueries: { cache: registeredOperationsCache(registry) },
     // Bounds validation's own work on fragment bombs before the limit plugins see the document.
     maxRecursiveSelections: 100_000,
-    validationRules: [NoSubscriptionsRule],
+    validationRules: [NoSubscriptionsRule, NoNulTextRule],
     includeStacktraceInErrorResponses,
     formatError,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first and stops Apollo after; Apollo's own handler would
@@ -80,6 +83,9 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the plugin's per-field hooks cost more CPU than execution on large responses.
       ApolloServerPluginCacheControlDisabled(),
+      // First: no other plugin reads variables holding a NUL character.
+      noNulTextPlugin(),
+      httpStatusPlugin(),
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),
       depthLimitPlugin(config.maxDepth),
       aliasLimitPlugin(config.maxAliases),

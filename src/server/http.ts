@@ -11,6 +11,7 @@ import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 import { withRequestScope } from "../lib/request-scope.js";
 import { type Authenticate, createAuthenticator } from "../modules/access/access.viewer.js";
 import { knownOperationsOf } from "./apollo.js";
+import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
 import { plainOperation } from "./known-operations.js";
 import { RESPONSE_CACHE_HEADER } from "./response-cache.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
@@ -103,6 +104,43 @@ function operationCount(body: unknown): number {
   return Array.isArray(body) ? body.length : 1;
 }
 
+/** A GET request's `variables` or `extensions` search parameter as JSON; undefined when absent or not JSON (Apollo refuses those). */
+function searchJson(url: URL, name: string): unknown {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses variables or extensions nested deeper than MAX_INPUT_DEPTH before anything that recurses reads them
+ * (src/server/input-guard.ts): the known-operations shortcut, the response cache key, the audit log, coercion.
+ */
+function checkInputDepth(req: IncomingMessage, url: URL, body: unknown): void {
+  const operations: { prefix: string; operation: unknown }[] =
+    req.method === "GET"
+      ? [{ prefix: "", operation: { variables: searchJson(url, "variables"), extensions: searchJson(url, "extensions") } }]
+      : Array.isArray(body)
+        ? body.map((operation, i) => ({ prefix: `[${i}].`, operation }))
+        : [{ prefix: "", operation: body }];
+  for (const { prefix, operation } of operations) {
+    if (typeof operation !== "object" || operation === null) continue;
+    for (const part of ["variables", "extensions"] as const) {
+      const entry = tooDeepEntry((operation as Record<string, unknown>)[part], `${prefix}${part}`);
+      if (entry !== null) {
+        throw new HttpError(400, "BAD_REQUEST", `${entry} nests objects or lists more than ${MAX_INPUT_DEPTH} levels deep.`, {
+          field: entry,
+          limit: "maxInputDepth",
+          max: MAX_INPUT_DEPTH,
+        });
+      }
+    }
+  }
+}
+
 /**
  * CORS for the configured origins only; without DAKGRAPH_CORS_ORIGINS browsers get same-origin access only.
  * A listed origin is echoed with credentials allowed; `*` admits every other origin as `*`, which browsers
@@ -153,6 +191,7 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
       max: config.maxBatch,
     });
   }
+  checkInputDepth(req, url, parsed);
   let viewer;
   try {
     // The key lookup is the request's work: it runs inside the scope and shows in x-sql-statements.

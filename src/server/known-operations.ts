@@ -5,6 +5,7 @@ import { LruMap } from "../lib/lru.js";
 import { circleScope } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
 import type { KnownCosts } from "./plugins/cost-limit.js";
+import { variablesNulError } from "./input-guard.js";
 import { readsViewer, type ResponseCache, responseCacheKey } from "./response-cache.js";
 import { planAudience, type SingleStatementPlans } from "./single-statement.js";
 
@@ -23,7 +24,7 @@ import { planAudience, type SingleStatementPlans } from "./single-statement.js";
  *   the document or the roles has passed for that key; a viewer limited to a circle never takes it;
  * - the one check that depends on variables, the cost (through the `first` arguments), is remembered per
  *   value of those variables: a page size not yet seen goes through Apollo;
- * - variables that do not coerce, a page size the projection refuses, a body with `extensions`
+ * - variables that do not coerce or hold a NUL character, a page size the projection refuses, a body with `extensions`
  *   (persisted queries), a batch, an `accept` header Apollo would answer otherwise: all go through Apollo,
  *   whose error or answer is then the only one;
  * - the response is written as Apollo writes it (`{"data":…}` and a newline, its content type); a failed
@@ -58,11 +59,21 @@ export interface KnownAnswer {
 }
 
 /** Apollo Server's media types for a single result (its MEDIA_TYPES). */
-const APPLICATION_JSON = "application/json; charset=utf-8";
+export const APPLICATION_JSON = "application/json; charset=utf-8";
 const GRAPHQL_RESPONSE_JSON = "application/graphql-response+json; charset=utf-8";
 const CALLBACK_JSON = "application/json; callbackSpec=1.0; charset=utf-8";
 
 const MAX_COST_KEYS = 64;
+
+/**
+ * The content type Apollo answers a single result with for this Accept header (its chooseContentTypeForSingleResultResponse),
+ * or null where Apollo does something else (a 406, or the callback media type).
+ */
+export function singleResultContentType(accept: string | undefined): string | null {
+  if (accept === undefined || accept === "") return APPLICATION_JSON;
+  const preferred = new Negotiator({ headers: { accept } }).mediaType([APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, CALLBACK_JSON]);
+  return preferred === APPLICATION_JSON || preferred === GRAPHQL_RESPONSE_JSON ? preferred : null;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -137,11 +148,11 @@ export class KnownOperations {
     const variables = body.variables ?? {};
     if (!entry.acceptedCosts.has(this.costs.key(entry.document, entry.operation, variables))) return undefined;
     const coerced = getVariableValues(this.schema, entry.operation.variableDefinitions ?? [], variables);
-    if (coerced.errors !== undefined) return undefined;
-    const cached = this.cache === undefined || readsViewer(entry.document) ? undefined : this.cache;
-    const cacheKey = cached === undefined ? "" : responseCacheKey(entry.queryHash, entry.operation.name?.value, variables, viewer);
+    if (coerced.errors !== undefined || variablesNulError(variables) !== undefined) return undefined;
+    const cacheKey = this.cache === undefined || readsViewer(entry.document) ? null : responseCacheKey(entry.queryHash, entry.operation.name?.value, variables, viewer);
+    const cached = cacheKey === null ? undefined : this.cache;
     const epoch = cached?.epoch ?? 0;
-    const hit = cached?.get(cacheKey);
+    const hit = cacheKey === null ? undefined : cached?.get(cacheKey);
     if (hit !== undefined) {
       this.answered += 1;
       return { contentType, body: `${JSON.stringify({ data: hit })}\n`, cache: "hit" };
@@ -151,7 +162,7 @@ export class KnownOperations {
     this.answered += 1;
     const cache = this.cache === undefined ? {} : { cache: cached === undefined ? ("bypass" as const) : ("miss" as const) };
     if (result.errors === undefined) {
-      if (cached !== undefined && result.data != null) cached.set(cacheKey, epoch, result.data);
+      if (cached !== undefined && cacheKey !== null && result.data != null) cached.set(cacheKey, epoch, result.data);
       return { contentType, body: `${JSON.stringify({ data: result.data })}\n`, ...cache };
     }
     // Formatted as Apollo formats an execution error (its normalizeAndFormatErrors): a code added where the
@@ -168,15 +179,9 @@ export class KnownOperations {
     return `${operationName ?? ""}\u0000${planAudience(viewer)}\u0000${query}`;
   }
 
-  /**
-   * The content type Apollo would answer with for this Accept header (its chooseContentTypeForSingleResultResponse),
-   * or null where Apollo does something else (a 406, or the callback media type).
-   */
+  /** singleResultContentType, remembered per Accept header. */
   private contentType(accept: string | undefined): string | null {
     if (accept === undefined || accept === "") return APPLICATION_JSON;
-    return this.contentTypes.getOrCompute(accept, () => {
-      const preferred = new Negotiator({ headers: { accept } }).mediaType([APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, CALLBACK_JSON]);
-      return preferred === APPLICATION_JSON || preferred === GRAPHQL_RESPONSE_JSON ? preferred : null;
-    });
+    return this.contentTypes.getOrCompute(accept, () => singleResultContentType(accept));
   }
 }

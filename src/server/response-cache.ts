@@ -136,13 +136,28 @@ function findsViewer(document: DocumentNode): boolean {
   return found;
 }
 
-/** The key of an answer: Apollo's hash of the operation text, the resolved operation name, the variables as sent, the access scope. */
-export function responseCacheKey(queryHash: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, viewer: Viewer): string {
-  const parts = [queryHash, operationName ?? "", JSON.stringify(variables ?? {}), accessScopeOf(viewer)];
+/**
+ * The key of an answer: Apollo's hash of the operation text, the resolved operation name, the variables as sent, the
+ * access scope. Null when the variables cannot be written as JSON (nested past the stack, which the HTTP handler
+ * refuses first): such an answer is neither looked up nor stored.
+ */
+export function responseCacheKey(
+  queryHash: string,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  viewer: Viewer,
+): string | null {
+  let json: string;
+  try {
+    json = JSON.stringify(variables ?? {});
+  } catch {
+    return null;
+  }
+  const parts = [queryHash, operationName ?? "", json, accessScopeOf(viewer)];
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url");
 }
 
-function cacheKey(request: GraphQLRequestContext<Context>): string {
+function cacheKey(request: GraphQLRequestContext<Context>): string | null {
   return responseCacheKey(request.queryHash ?? "", request.operationName, request.request.variables, request.contextValue.viewer);
 }
 
@@ -217,8 +232,10 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Co
       let state: "hit" | "miss" | "bypass" = "bypass";
       return {
         async responseForOperation(request) {
-          if (request.operation.operation !== "query" || readsViewer(request.document)) return null;
+          // Apollo calls this hook even when no operation resolved (an unknown operationName): execution reports that.
+          if (request.operation?.operation !== "query" || readsViewer(request.document)) return null;
           key = cacheKey(request);
+          if (key === null) return null;
           const data = cache.get(key);
           state = data === undefined ? "miss" : "hit";
           if (data === undefined) return null;

@@ -4,6 +4,7 @@ import { ErrorCode } from "../../src/lib/errors.js";
 import { fromGlobalId, integerKeyOf, toGlobalId } from "../../src/lib/global-id.js";
 import { decodeCursor, encodeCursor, pageSize } from "../../src/lib/pagination.js";
 import { parsePin } from "../../src/lib/scalars.js";
+import { nulPath, tooDeepEntry } from "../../src/server/input-guard.js";
 
 describe("PIN scalar", () => {
   it("accepts six digits not starting with 0", () => {
@@ -28,6 +29,14 @@ describe("global ids", () => {
     expect(() => integerKeyOf(toGlobalId("Circle", 1), "PostOffice")).toThrow(/PostOffice/);
     for (const bad of ["", "!!!", "bm9wZQ", "a".repeat(500)]) expect(() => fromGlobalId(bad)).toThrow();
   });
+  it("refuse integer keys no serial column holds, as INVALID_ID", () => {
+    expect(integerKeyOf(toGlobalId("PostOffice", 2 ** 31 - 1), "PostOffice")).toBe(2 ** 31 - 1);
+    for (const key of ["2147483648", "9999999999", "-1", "0", "1.5", "1e3", " 7"]) {
+      expect(() => integerKeyOf(toGlobalId("PostOffice", key), "PostOffice", "input.postOfficeId")).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: ErrorCode.INVALID_ID, field: "input.postOfficeId" }) }),
+      );
+    }
+  });
 });
 
 describe("paging", () => {
@@ -42,6 +51,42 @@ describe("paging", () => {
     expect(decodeCursor(cursor, "ssn")).toEqual(["NAME_ASC", "Diskit", 7]);
     expect(() => decodeCursor(cursor, "s")).toThrow();
     expect(() => decodeCursor("%%%", "s")).toThrow();
+  });
+  it("cursors refuse items PostgreSQL would refuse: keys out of range, NUL, days and instants that do not exist", () => {
+    expect(decodeCursor(encodeCursor(["2024-08-05T04:30:00.000Z", 2 ** 31 - 1]), "tn")).toEqual(["2024-08-05T04:30:00.000Z", 2 ** 31 - 1]);
+    expect(decodeCursor(encodeCursor(["2024-02-29", 1]), "dn")).toEqual(["2024-02-29", 1]);
+    const refused: [unknown[], string][] = [
+      [["2024-08-05T04:30:00.000Z", 2 ** 31], "tn"],
+      [["2024-08-05T04:30:00.000Z", -1], "tn"],
+      [["2024-08-05T04:30:00.000Z", 1.5], "tn"],
+      [["1", 1], "tn"],
+      [["2024-02-30T00:00:00.000Z", 1], "tn"],
+      [["2024-08-05", 1], "tn"],
+      [["2023-02-29", 1], "dn"],
+      [["yesterday", 1], "dn"],
+      [["NAME_ASC", "a\u0000", 1], "ssn"],
+    ];
+    for (const [items, shape] of refused) {
+      expect(() => decodeCursor(Buffer.from(JSON.stringify(items)).toString("base64url"), shape), JSON.stringify(items)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: ErrorCode.INVALID_CURSOR }) }),
+      );
+    }
+  });
+});
+
+describe("request input guard", () => {
+  it("finds the entry nested too deep, without recursion, far past the stack", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i += 1) deep = [deep];
+    expect(tooDeepEntry({ ok: [[1]], x: deep }, "variables")).toBe("variables.x");
+    expect(tooDeepEntry({ x: JSON.parse(`${"[".repeat(31)}1${"]".repeat(31)}`) }, "variables")).toBeNull();
+    expect(tooDeepEntry({ x: JSON.parse(`${"[".repeat(32)}1${"]".repeat(32)}`) }, "variables")).toBe("variables.x");
+    expect(tooDeepEntry("text", "variables")).toBeNull();
+  });
+  it("finds a NUL in any string or key, naming its path", () => {
+    expect(nulPath({ input: { shipments: [{ a: "x" }, { name: "Le\u0000h" }] } }, "variables")).toBe("variables.input.shipments[1].name");
+    expect(nulPath({ filter: { ["st\u0000ate"]: "Delhi" } }, "variables")).toBe("variables.filter.st\u0000ate");
+    expect(nulPath({ input: { name: "Leh", codes: ["A", "B"], n: 1, none: null } }, "variables")).toBeNull();
   });
 });
 

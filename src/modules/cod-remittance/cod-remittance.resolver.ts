@@ -38,7 +38,7 @@ export class CodRemittanceResolver {
   @Query(() => CodRemittanceConnection, { description: "COD remittance batches, latest remittance day first." })
   async codRemittances(@Args(() => CodRemittancesArgs) args: CodRemittancesArgs, @Ctx() ctx: Context) {
     const size = pageSize(args.first, ctx.config.maxPageSize);
-    const after = args.after ? (decodeCursor(args.after, "sn") as [string, number]) : null;
+    const after = args.after ? (decodeCursor(args.after, "dn") as [string, number]) : null;
     const from = args.remittedFrom ?? null;
     const to = args.remittedTo ?? null;
     const db = ctx.database.db;

@@ -55,6 +55,20 @@ export async function insertPickupLocation(db: Db, values: PickupLocationValues,
   return rows[0]!;
 }
 
+/**
+ * Inserts the location unless one with its code exists; undefined when one does. Concurrent upserts of one new code
+ * all get past this: the unique index makes the second wait for the first's transaction, then do nothing, where a
+ * plain insert would fail on the unique violation.
+ */
+export async function insertPickupLocationIfAbsent(db: Db, values: PickupLocationValues): Promise<PickupLocationRow | undefined> {
+  const rows = await db
+    .insert(t)
+    .values({ ...values, synthetic: false })
+    .onConflictDoNothing({ target: t.code })
+    .returning();
+  return rows[0];
+}
+
 export async function updatePickupLocation(db: Db, id: number, values: PickupLocationValues): Promise<PickupLocationRow> {
   const rows = await db
     .update(t)

@@ -11,7 +11,7 @@ import { UpsertPickupLocationInput } from "./pickup-location.input.js";
 import {
   findPickupLocationByCode,
   findPickupLocations,
-  insertPickupLocation,
+  insertPickupLocationIfAbsent,
   type PickupLocationValues,
   updatePickupLocation,
 } from "./pickup-location.repository.js";
@@ -159,11 +159,10 @@ export class PickupLocationResolver {
         });
       }
       const values: PickupLocationValues = { ...partial, state: office.state };
-      const existing = await findPickupLocationByCode(db, values.code);
-      if (existing === undefined) {
-        const pickupLocation = await insertPickupLocation(db, values);
-        return { created: 1, updated: 0, unchanged: 0, pickupLocation };
-      }
+      const inserted = await insertPickupLocationIfAbsent(db, values);
+      if (inserted !== undefined) return { created: 1, updated: 0, unchanged: 0, pickupLocation: inserted };
+      // Read in a statement of its own: under READ COMMITTED it sees the row a concurrent upsert has just committed.
+      const existing = (await findPickupLocationByCode(db, values.code))!;
       if (sameValues(existing, values)) {
         return { created: 0, updated: 0, unchanged: 1, pickupLocation: existing };
       }

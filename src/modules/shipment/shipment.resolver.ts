@@ -99,8 +99,7 @@ function shipmentCursor(row: ShipmentRow): string {
 
 function decodeShipmentCursor(after: string | null | undefined): [string, number] | null {
   if (after === null || after === undefined) return null;
-  const [at, id] = decodeCursor(after, "sn");
-  if (Number.isNaN(Date.parse(at as string))) throw new BadUserInputError(`after is not a cursor of this connection.`, { field: "after", value: after });
+  const [at, id] = decodeCursor(after, "tn");
   return [at as string, id as number];
 }
 

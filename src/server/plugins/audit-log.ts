@@ -7,6 +7,18 @@ import { logger } from "../logger.js";
 import { coerceVariables } from "../variables.js";
 
 /**
+ * The variables' size as JSON; 0 when they cannot be written as JSON (nested past the stack: the HTTP handler refuses
+ * those first, so only a caller of executeOperation could send them), rather than failing the mutation.
+ */
+function variablesBytes(variables: Record<string, unknown> | undefined): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(variables ?? {}), "utf8");
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * Every mutation request that reaches execution leaves an audit_log row: who, when, which
  * operation and root fields, how many bytes of input, and the outcome (OK, or the first error's
  * code: FORBIDDEN, BAD_USER_INPUT…). Requests refused before execution (limits, allowlist,
@@ -28,7 +40,7 @@ export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Contex
           if (operation?.operation !== "mutation") return null;
           if (coerceVariables(schema, operation, request.variables).errors !== undefined) return null;
           const fields = operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
-          const inputBytes = Buffer.byteLength(source, "utf8") + Buffer.byteLength(JSON.stringify(request.variables ?? {}), "utf8");
+          const inputBytes = Buffer.byteLength(source, "utf8") + variablesBytes(request.variables);
           try {
             entry = await startAuditEntry(contextValue.database.db, {
               requestId: contextValue.requestId,
