@@ -69,7 +69,14 @@ export interface Config {
    * Only with the single-statement executor.
    */
   readonly knownOperations: boolean;
+  /**
+   * Who may introspect the schema (and see "did you mean" suggestions in errors): "all", "authenticated"
+   * callers only, or nobody ("off").
+   */
+  readonly introspection: IntrospectionMode;
 }
+
+export type IntrospectionMode = "all" | "authenticated" | "off";
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, readonly value: string, expected: string) {
@@ -159,6 +166,13 @@ function origins(env: Env): string[] {
   return list;
 }
 
+function introspection(env: Env): IntrospectionMode {
+  // Production keeps the schema from anonymous callers; development and tests show it to everyone.
+  const raw = optionalText(env, "DAKGRAPH_INTROSPECTION") ?? (environment(env) === "production" ? "authenticated" : "all");
+  if (raw === "all" || raw === "authenticated" || raw === "off") return raw;
+  throw new ConfigError("DAKGRAPH_INTROSPECTION", raw, "all, authenticated or off");
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST?.trim() || "127.0.0.1";
   return Object.freeze({
@@ -193,5 +207,6 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
     executor: executor(env),
     knownOperations: boolean(env, "DAKGRAPH_KNOWN_OPERATIONS", true),
+    introspection: introspection(env),
   });
 }

@@ -90,7 +90,7 @@ describe("the access rules in the schema", () => {
         for (const [viewerName, viewer] of Object.entries(VIEWERS)) {
           // No database: a denied field must fail before any work, an allowed one is only checked, not resolved.
           const context = createContext(config, { db: undefined } as never, viewer);
-          const info = { parentType: { name: type }, fieldName: field.name, path: { key: field.name, prev: undefined } } as unknown as GraphQLResolveInfo;
+          const info = { parentType: schema.getType(type), fieldName: field.name, path: { key: field.name, prev: undefined } } as unknown as GraphQLResolveInfo;
           const anonymous = viewer.kind === "anonymous";
           const expected = roles.includes(PUBLIC)
             ? publicDirectory || !anonymous

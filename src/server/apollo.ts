@@ -13,6 +13,7 @@ import { aliasLimitPlugin } from "./plugins/alias-limit.js";
 import { auditLogPlugin } from "./plugins/audit-log.js";
 import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
+import { introspectionPlugin } from "./plugins/introspection.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { ResponseCache, responseCachePlugin } from "./response-cache.js";
@@ -62,6 +63,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
     ...(config.executor === "graphql-js"
       ? { schema }
       : { gateway: compiledExecutor(schema, { ...(singleStatement === undefined ? {} : { singleStatement }), ...(knownOperations === undefined ? {} : { knownOperations }) }) }),
+    // Who may introspect is the introspection plugin's decision, per caller (DAKGRAPH_INTROSPECTION).
     introspection: true,
     csrfPrevention: true,
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.
@@ -77,6 +79,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the plugin's per-field hooks cost more CPU than execution on large responses.
       ApolloServerPluginCacheControlDisabled(),
+      ...(config.introspection === "all" ? [] : [introspectionPlugin(config.introspection)]),
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),
       depthLimitPlugin(config.maxDepth),
       aliasLimitPlugin(config.maxAliases),
