@@ -11,6 +11,9 @@ import {
   parse,
   type OperationDefinitionNode,
 } from "graphql";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
@@ -328,10 +331,33 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
   });
 
   it("refuses an Army PIN's shipments and serviceability through the PIN itself to viewers without ARMY_POSTAL", async () => {
-    const refused = await graph.execute(`{ serviceability(pincode: "${ARMY_PIN}") { validFrom } }`, {}, { viewer: testViewer([Role.OPERATOR]) });
-    expect(refused.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Query.serviceability(pincode:)", requiredRoles: ["ARMY_POSTAL", "ADMIN"] });
-    const civilian = await graph.execute(`{ serviceability(pincode: "${CIVILIAN_PIN}") { validFrom } }`, {}, { viewer: testViewer([Role.VIEWER]) });
-    expect(civilian.errors).toBeUndefined();
+    // 900099 (2 CBPO, Kolkata) is one of the few Army Postal PINs in open directory data.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dakgraph-inputs-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "aps.csv"),
+        "circlename,regionname,divisionname,officename,pincode,officetype,delivery,district,statename,latitude,longitude\n" +
+          "Base Circle,APS Region,APS Division,2 CBPO S.O,900099,PO,Delivery,KOLKATA,WEST BENGAL,NA,NA\n",
+      );
+      await importPostOfficeCsv(db.database, path.join(dir, "aps.csv"), {});
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const kolkata = s10(71000004);
+    expect((await graph.execute(recordShipments, { input: { shipments: [booking(kolkata, "900099", { armyPostOffice: "APO_99" })] } })).errors).toBeUndefined();
+    const byPin = '{ pincode(code: "900099") { code shipments { totalCount nodes { trackingNumber } } } }';
+    const refused = await graph.execute(byPin, {}, { viewer: testViewer([Role.OPERATOR]) });
+    expect(refused.data).toEqual({ pincode: { code: "900099", shipments: null } });
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Pincode.shipments", requiredRoles: ["ARMY_POSTAL", "ADMIN"], viewerRoles: ["OPERATOR"] });
+    const holder = await graph.execute(byPin, {}, { viewer: testViewer([Role.OPERATOR, Role.ARMY_POSTAL]) });
+    expect(holder.data).toEqual({ pincode: { code: "900099", shipments: { totalCount: 1, nodes: [{ trackingNumber: kolkata }] } } });
+    const civilian = await graph.execute(`{ pincode(code: "${CIVILIAN_PIN}") { shipments { totalCount } } }`, {}, { viewer: testViewer([Role.OPERATOR]) });
+    expect(civilian.data).toEqual({ pincode: { shipments: { totalCount: 1 } } });
+
+    const periods = await graph.execute(`{ serviceability(pincode: "${ARMY_PIN}") { validFrom } }`, {}, { viewer: testViewer([Role.OPERATOR]) });
+    expect(periods.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Query.serviceability(pincode:)", requiredRoles: ["ARMY_POSTAL", "ADMIN"] });
+    const civilianPeriods = await graph.execute(`{ serviceability(pincode: "${CIVILIAN_PIN}") { validFrom } }`, {}, { viewer: testViewer([Role.VIEWER]) });
+    expect(civilianPeriods.errors).toBeUndefined();
   });
 
   it("declines in the single statement, whatever path reached it, so the resolvers refuse", async () => {
@@ -344,8 +370,8 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
           kind: "connection",
           type: "Shipment",
           connectionType: "ShipmentConnection",
-          count: () => "(select count(*)::int from shipment where destination_kind = 'ARMY_POSTAL')",
-          source: (_row, as) => `(select * from shipment where destination_kind = 'ARMY_POSTAL') ${as}`,
+          count: () => `(select count(*)::int from shipment where destination_pincode = '${ARMY_PIN}')`,
+          source: (_row, as) => `(select * from shipment where destination_pincode = '${ARMY_PIN}') ${as}`,
           order: (as) => `${as}.booked_at desc, ${as}.id desc`,
         },
       },
