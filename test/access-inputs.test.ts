@@ -351,6 +351,11 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
     expect(refused.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Pincode.shipments", requiredRoles: ["ARMY_POSTAL", "ADMIN"], viewerRoles: ["OPERATOR"] });
     const holder = await graph.execute(byPin, {}, { viewer: testViewer([Role.OPERATOR, Role.ARMY_POSTAL]) });
     expect(holder.data).toEqual({ pincode: { code: "900099", shipments: { totalCount: 1, nodes: [{ trackingNumber: kolkata }] } } });
+    const coverage = '{ pincode(code: "900099") { coverage(asOf: "2024-09-30") { serviceable shipmentsDelivered } } }';
+    const hiddenCoverage = await graph.execute(coverage, {}, { viewer: testViewer([Role.ANALYST]) });
+    expect(hiddenCoverage.data).toEqual({ pincode: { coverage: null } });
+    expect(hiddenCoverage.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Pincode.coverage", requiredRoles: ["ARMY_POSTAL", "ADMIN"] });
+    expect((await graph.execute(coverage, {}, { viewer: testViewer([Role.ARMY_POSTAL]) })).errors).toBeUndefined();
     const civilian = await graph.execute(`{ pincode(code: "${CIVILIAN_PIN}") { shipments { totalCount } } }`, {}, { viewer: testViewer([Role.OPERATOR]) });
     expect(civilian.data).toEqual({ pincode: { shipments: { totalCount: 1 } } });
 

@@ -429,7 +429,7 @@ export type ShipmentFilter = {
   bookedTo?: string | null | undefined;
   /** Going to PINs whose primary postal circle is this (exact name, any case). Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
   destinationCircle?: string | null | undefined;
-  /** Going to this PIN. Usable by: OPERATOR, ADMIN; for Army Postal rows, also ARMY_POSTAL or ADMIN. It selects by Shipment.destinationPincode. */
+  /** Going to this PIN. Usable by: OPERATOR, ADMIN; for Army Postal values (zone-9 PINs), also ARMY_POSTAL or ADMIN. It selects by Shipment.destinationPincode. */
   destinationPincode?: string | null | undefined;
   /** Going to PINs whose primary state is this (exact name, any case). Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
   destinationState?: string | null | undefined;

@@ -149,7 +149,7 @@ export function applyInputAccess(schema: GraphQLSchema, modules: readonly InputD
     const rule = resolveDeclaration(schema, input.coordinate, declaration);
     (input.element as { extensions: Record<string, unknown> }).extensions = { ...input.element.extensions, [INPUT_ACCESS_EXTENSION]: rule };
     if (isRestricted(rule)) {
-      const text = `${visibleTo(rule.access!, "Usable by")} It selects by ${rule.mirrors}.`;
+      const text = `${visibleTo(rule.access!, "Usable by", "Army Postal values (zone-9 PINs)")} It selects by ${rule.mirrors}.`;
       input.element.description = input.element.description ? `${input.element.description} ${text}` : text;
     }
   }

@@ -138,8 +138,8 @@ function rolesText(roles: readonly Audience[]): string {
   return [...new Set([...roles, Role.ADMIN])].join(", ");
 }
 
-export function visibleTo(access: AccessExtension, what = "Visible to"): string {
-  const army = access.armyPostal === undefined ? "" : `; for Army Postal rows, also ${[...new Set([...access.armyPostal, Role.ADMIN])].join(" or ")}`;
+export function visibleTo(access: AccessExtension, what = "Visible to", armyPostalOf = "Army Postal rows"): string {
+  const army = access.armyPostal === undefined ? "" : `; for ${armyPostalOf}, also ${[...new Set([...access.armyPostal, Role.ADMIN])].join(" or ")}`;
   return `${what}: ${rolesText(access.roles)}${army}.`;
 }
 

@@ -204,7 +204,8 @@ export class ServiceabilityResolver {
 
 @Resolver(() => Pincode)
 export class PincodeCoverageResolver {
-  @Restricted()
+  // An Army Postal location's periods and deliveries are its details, as through Query.serviceability.
+  @RestrictedArmyPostal([], [Role.ARMY_POSTAL])
   @FieldResolver(() => PinCoverage, {
     nullable: true,
     description: "This PIN's serviceability on a day and deliveries in a quarter; null outside the viewer's postal circle.",
@@ -214,7 +215,9 @@ export class PincodeCoverageResolver {
     @Arg("asOf", () => DateScalar, { nullable: true, description: "The day serviceability is read on; default today (IST)." }) asOf: string | null,
     @Arg("quarter", () => FiscalQuarterScalar, { nullable: true, description: "The quarter; default that of `asOf`." }) quarter: FiscalQuarter | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<PinCoverage | null> {
+    if (isArmyPostal(pincode.code)) requireArmyPostal(ctx.viewer, info);
     const scope = circleScope(ctx.viewer);
     if (scope !== null) {
       const circle = pincode.primaryCircleId === null ? null : await ctx.loaders.circleById.load(pincode.primaryCircleId);
