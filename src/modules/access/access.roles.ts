@@ -51,7 +51,7 @@ import type { Viewer } from "./access.viewer.js";
  *   in the single-statement plans (which decline to the resolvers), and a test enumerates the schema's
  *   inputs against the declarations.
  * - Errors never echo a stored value the caller could not read through the graph (CONFLICT errors
- *   say the input "differs from the stored value" without it; see mayReadStored).
+ *   say the input "differs from the stored value" without it; see storedValueReader).
  *
  * Denials: an anonymous caller on a restricted field gets UNAUTHENTICATED (sending a key would help);
  * a known viewer without the role gets FORBIDDEN, with `field` (Type.field), `requiredRoles` and
