@@ -92,6 +92,16 @@ describe("every input declares the output field it selects by", () => {
     expect(inputs.filter(restricted).length).toBeGreaterThan(0);
   });
 
+  it("names every field with an Army Postal clause; each is tried with an Army row below", () => {
+    const clauses = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, access: field.extensions[ACCESS_EXTENSION] as { armyPostal?: unknown } | undefined })))
+      .filter((f) => f.access?.armyPostal !== undefined)
+      .map((f) => f.name)
+      .sort();
+    expect(clauses).toEqual(["Pincode.coverage", "Pincode.shipments", "Serviceability.pincode", "Shipment.destinationPincode"]);
+  });
+
   it("treats every grouping argument value by value", () => {
     const grouping = inputs.filter((i) => i.kind !== "enumValue" && /^(groupBy|by|level|kind)$/.test(i.coordinate.replace(/^.*[.(]|:\)$/g, "")));
     expect(grouping.map((i) => i.coordinate).sort()).toEqual(
@@ -294,6 +304,12 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
     expect(denied.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "ShipmentFilter.armyPostal", requiredRoles: ["OPERATOR", "ADMIN"], viewerRoles: ["VIEWER"] });
     const listed = await graph.execute(shipmentsQuery, { f: { armyPostal: true } }, { viewer: testViewer([Role.OPERATOR]) });
     expect(listed.data).toEqual({ shipments: { totalCount: 1, nodes: [{ trackingNumber: ARMY }] } });
+    const pins = "query ($f: ShipmentFilter) { shipments(filter: $f) { nodes { destinationPincode } } }";
+    const noPin = await graph.execute(pins, { f: { armyPostal: true } }, { viewer: testViewer([Role.OPERATOR]) });
+    expect(noPin.data).toEqual({ shipments: { nodes: [{ destinationPincode: null }] } });
+    expect(noPin.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Shipment.destinationPincode", requiredRoles: ["ARMY_POSTAL", "ADMIN"] });
+    const pin = await graph.execute(pins, { f: { armyPostal: true } }, { viewer: testViewer([Role.OPERATOR, Role.ARMY_POSTAL]) });
+    expect(pin.data).toEqual({ shipments: { nodes: [{ destinationPincode: ARMY_PIN }] } });
     const kind = await graph.execute("{ shipments(first: 5) { nodes { trackingNumber destinationKind } } }", {}, { viewer: testViewer([Role.VIEWER]) });
     expect(kind.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Shipment.destinationKind" });
     expect(JSON.stringify(kind.data)).not.toContain("ARMY_POSTAL");
@@ -451,6 +467,11 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
       expect(JSON.stringify(hidden.errors)).not.toContain("2024-03-31");
       const shown = await graph.execute(set, overlapping, { viewer: testViewer([Role.OPERATOR, Role.ARMY_POSTAL]) });
       expect(JSON.stringify(shown.errors![0]!.extensions)).toContain("2024-03-31");
+      // The payload's periods are Serviceability rows: an Army location's PIN is ARMY_POSTAL's to read there too.
+      const payload = "mutation ($input: SetServiceabilityInput!) { setServiceability(input: $input) { entries { pincode validFrom } } }";
+      const added = await graph.execute(payload, { input: { entries: [{ pincode: ARMY_PIN, validFrom: "2025-01-01", validTo: "2025-01-31" }] } }, { viewer: testViewer([Role.OPERATOR]) });
+      expect(added.data).toEqual({ setServiceability: { entries: [{ pincode: null, validFrom: "2025-01-01" }] } });
+      expect(added.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Serviceability.pincode", requiredRoles: ["ARMY_POSTAL", "ADMIN"] });
     });
   });
 });
