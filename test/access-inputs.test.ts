@@ -92,16 +92,6 @@ describe("every input declares the output field it selects by", () => {
     expect(inputs.filter(restricted).length).toBeGreaterThan(0);
   });
 
-  it("names every field with an Army Postal clause; each is tried with an Army row below", () => {
-    const clauses = Object.values(schema.getTypeMap())
-      .filter(isObjectType)
-      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, access: field.extensions[ACCESS_EXTENSION] as { armyPostal?: unknown } | undefined })))
-      .filter((f) => f.access?.armyPostal !== undefined)
-      .map((f) => f.name)
-      .sort();
-    expect(clauses).toEqual(["Pincode.coverage", "Pincode.shipments", "Serviceability.pincode", "Shipment.destinationPincode"]);
-  });
-
   it("treats every grouping argument value by value", () => {
     const grouping = inputs.filter((i) => i.kind !== "enumValue" && /^(groupBy|by|level|kind)$/.test(i.coordinate.replace(/^.*[.(]|:\)$/g, "")));
     expect(grouping.map((i) => i.coordinate).sort()).toEqual(

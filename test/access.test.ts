@@ -78,6 +78,20 @@ describe("the access rules in the schema", () => {
       "Query.circles": [PUBLIC],
       "Query.products": [PUBLIC],
       "Query.viewer": [PUBLIC],
+      "Shipment.destinationKind": [Role.OPERATOR],
+      "Shipment.destinationPincode": [Role.OPERATOR],
+    });
+    const army = Object.fromEntries(
+      [...restrictedFields(schema)].flatMap(([name, { field }]) => {
+        const clause = (field.extensions[ACCESS_EXTENSION] as AccessExtension).armyPostal;
+        return clause === undefined ? [] : [[name, [...clause]]];
+      }),
+    );
+    expect(army).toEqual({
+      "Pincode.coverage": [Role.ARMY_POSTAL],
+      "Pincode.shipments": [Role.ARMY_POSTAL],
+      "Serviceability.pincode": [Role.ARMY_POSTAL],
+      "Shipment.destinationPincode": [Role.ARMY_POSTAL],
     });
   });
 
