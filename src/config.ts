@@ -87,6 +87,11 @@ export interface Config {
    * Only with the single-statement executor.
    */
   readonly knownOperations: boolean;
+  /**
+   * Who may introspect the schema (and see "did you mean" suggestions in errors): "all", "authenticated"
+   * callers only, or nobody ("off").
+   */
+  readonly introspection: IntrospectionMode;
 }
 
 /**
@@ -98,6 +103,8 @@ export type TrustProxy =
   | { readonly kind: "none" }
   | { readonly kind: "hops"; readonly hops: number }
   | { readonly kind: "addresses"; readonly subnets: readonly { readonly address: string; readonly prefix: number; readonly family: "ipv4" | "ipv6" }[] };
+
+export type IntrospectionMode = "all" | "authenticated" | "off";
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, readonly value: string, expected: string) {
@@ -223,6 +230,13 @@ function jwtAlgorithms(env: Env, usesSecret: boolean): string[] {
   return list;
 }
 
+function introspection(env: Env): IntrospectionMode {
+  // Production keeps the schema from anonymous callers; development and tests show it to everyone.
+  const raw = optionalText(env, "DAKGRAPH_INTROSPECTION") ?? (environment(env) === "production" ? "authenticated" : "all");
+  if (raw === "all" || raw === "authenticated" || raw === "off") return raw;
+  throw new ConfigError("DAKGRAPH_INTROSPECTION", raw, "all, authenticated or off");
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST?.trim() || "127.0.0.1";
   const database = databaseUrl(env);
@@ -263,5 +277,6 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
     executor: executor(env),
     knownOperations: boolean(env, "DAKGRAPH_KNOWN_OPERATIONS", true),
+    introspection: introspection(env),
   });
 }

@@ -2,21 +2,27 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ViewerResolver } from "./modules/access/access.resolver.js";
+import { applyInputAccess, type InputDeclarations } from "./modules/access/access.inputs.js";
 import { applyAccessDescriptions, authChecker } from "./modules/access/access.roles.js";
+import { shipmentInputAccess } from "./modules/shipment/shipment.args.js";
+import { pincodeInputAccess } from "./modules/pincode/pincode.args.js";
+import { postOfficeInputAccess } from "./modules/post-office/post-office.args.js";
 import { CodRemittanceCycleResolver } from "./modules/cod-remittance/cod-remittance-cycle.resolver.js";
-import { CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
+import { codRemittanceInputAccess, CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
 import { ServiceNormResolver } from "./modules/service-norm/service-norm.resolver.js";
 import {
   CoverageResolver,
   NearbyOfficeResolver,
   PickupLocationNearbyResolver,
   PincodeCoverageResolver,
+  ServiceabilityResolver,
   ShipmentDistanceResolver,
+  coverageInputAccess,
 } from "./modules/coverage/coverage.resolver.js";
-import { KpiResolver, MetricGrowthResolver } from "./modules/kpi/kpi.resolver.js";
-import { NodeResolver } from "./modules/node/node.resolver.js";
-import { PickupLocationResolver, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
-import { ProductResolver } from "./modules/product/product.resolver.js";
+import { KpiResolver, kpiInputAccess, MetricGrowthResolver } from "./modules/kpi/kpi.resolver.js";
+import { NodeResolver, nodeInputAccess } from "./modules/node/node.resolver.js";
+import { PickupLocationResolver, pickupLocationInputAccess, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
+import { ProductResolver, productInputAccess } from "./modules/product/product.resolver.js";
 import { ProvenanceResolver } from "./modules/provenance/provenance.resolver.js";
 import {
   MetricTargetResolver,
@@ -24,6 +30,7 @@ import {
   QuarterlyReviewResolver,
   ReviewActionItemResolver,
   ReviewResolver,
+  reviewInputAccess,
 } from "./modules/review/review.resolver.js";
 import {
   PickupLocationShipmentsResolver,
@@ -62,6 +69,7 @@ export const RESOLVERS = [
   CodRemittanceResolver,
   CoverageResolver,
   PincodeCoverageResolver,
+  ServiceabilityResolver,
   NearbyOfficeResolver,
   PickupLocationNearbyResolver,
   ShipmentDistanceResolver,
@@ -77,6 +85,20 @@ export const RESOLVERS = [
   MetricTargetResolver,
 ] as const;
 
+/** The one list of input access declarations: what each argument, input field and group-by value selects rows by. */
+export const INPUT_ACCESS: readonly InputDeclarations[] = [
+  shipmentInputAccess,
+  pincodeInputAccess,
+  postOfficeInputAccess,
+  pickupLocationInputAccess,
+  productInputAccess,
+  nodeInputAccess,
+  codRemittanceInputAccess,
+  coverageInputAccess,
+  kpiInputAccess,
+  reviewInputAccess,
+];
+
 /** The one list of SQL projections: the fields the single-statement executor answers (src/lib/projection.ts). */
 export const PROJECTIONS: readonly TypeProjection[] = [...pickupLocationProjections, ...postOfficeProjections, ...pincodeProjections, ...shipmentProjections];
 
@@ -89,6 +111,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
     authChecker,
   });
   applyAccessDescriptions(schema);
+  applyInputAccess(schema, INPUT_ACCESS);
   usePlainPropertyReads(schema);
   useSyncTypeResolution(schema);
   // type-graphql offers no option for the root types' descriptions.

@@ -78,6 +78,20 @@ describe("the access rules in the schema", () => {
       "Query.circles": [PUBLIC],
       "Query.products": [PUBLIC],
       "Query.viewer": [PUBLIC],
+      "Shipment.destinationKind": [Role.OPERATOR],
+      "Shipment.destinationPincode": [Role.OPERATOR],
+    });
+    const army = Object.fromEntries(
+      [...restrictedFields(schema)].flatMap(([name, { field }]) => {
+        const clause = (field.extensions[ACCESS_EXTENSION] as AccessExtension).armyPostal;
+        return clause === undefined ? [] : [[name, [...clause]]];
+      }),
+    );
+    expect(army).toEqual({
+      "Pincode.coverage": [Role.ARMY_POSTAL],
+      "Pincode.shipments": [Role.ARMY_POSTAL],
+      "Serviceability.pincode": [Role.ARMY_POSTAL],
+      "Shipment.destinationPincode": [Role.ARMY_POSTAL],
     });
   });
 
@@ -90,7 +104,7 @@ describe("the access rules in the schema", () => {
         for (const [viewerName, viewer] of Object.entries(VIEWERS)) {
           // No database: a denied field must fail before any work, an allowed one is only checked, not resolved.
           const context = createContext(config, { db: undefined } as never, viewer);
-          const info = { parentType: { name: type }, fieldName: field.name, path: { key: field.name, prev: undefined } } as unknown as GraphQLResolveInfo;
+          const info = { parentType: schema.getType(type), fieldName: field.name, path: { key: field.name, prev: undefined } } as unknown as GraphQLResolveInfo;
           const anonymous = viewer.kind === "anonymous";
           const expected = roles.includes(PUBLIC)
             ? publicDirectory || !anonymous

@@ -17,6 +17,8 @@ import { s10CheckDigit } from "../src/lib/s10.js";
 import { importServiceabilityCsv } from "../src/modules/coverage/coverage.import.js";
 import { diffPinDeliveryRollup, refreshPinDeliveryRollup } from "../src/modules/coverage/coverage.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
+import { Role } from "../src/modules/access/access.roles.js";
+import { testViewer } from "../src/modules/access/access.viewer.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
 
@@ -140,6 +142,28 @@ describe.each(engines)("coverage on %s", (engine) => {
     expect(await diffPinDeliveryRollup(db.database.db)).toEqual([]);
     await refreshPinDeliveryRollup(db.database.db);
     expect(await diffPinDeliveryRollup(db.database.db)).toEqual([]);
+  });
+
+  it("shows a key limited to a postal circle that circle's coverage only: no other circle's deliveries, no Army locations", async () => {
+    const args = { asOf: "2024-09-30", quarter: "Q2 FY25" };
+    const delhi = testViewer([Role.ANALYST], { organisation: "INDIA_POST", circle: "Delhi" });
+    const everyone = (await graph.execute(CoverageDocument, { level: "CIRCLE", ...args })).data!.coverage.areas;
+    expect(everyone.length).toBeGreaterThan(2);
+    expect(everyone.reduce((sum, a) => sum + a.shipmentsDelivered, 0)).toBe(3);
+    const circles = await graph.execute(CoverageDocument, { level: "CIRCLE", ...args }, { viewer: delhi });
+    expect(circles.errors).toBeUndefined();
+    expect(circles.data!.coverage.areas.map((a) => a.area)).toEqual(["Delhi"]);
+    expect(circles.data!.coverage.areas[0]).toEqual(everyone.find((a) => a.area === "Delhi"));
+    const [india] = (await graph.execute(CoverageDocument, { level: "NATIONAL", ...args }, { viewer: delhi })).data!.coverage.areas;
+    // The three deliveries went to Ladakh, an Army location and Port Blair: none in Delhi.
+    expect(india).toMatchObject({ area: "India", shipmentsDelivered: 0, armyLocationsServed: 0, armyLocationsActive: 0, pinsServiceable: 1 });
+    const trend = await graph.execute(CoverageTrendDocument, { level: "CIRCLE", from: "FY2024-25-Q2", to: "FY2024-25-Q2" }, { viewer: delhi });
+    expect(trend.data!.coverageTrend.flatMap((r) => r.areas.map((a) => a.area))).toEqual(["Delhi"]);
+    const outside = await graph.execute(PincodeCoverageDocument, { code: "194401", ...args, quarter: "FY2024-25-Q2" }, { viewer: delhi });
+    expect(outside.errors).toBeUndefined();
+    expect(outside.data!.pincode!.coverage).toBeNull();
+    const inside = await graph.execute(PincodeCoverageDocument, { code: "110001", ...args, quarter: "FY2024-25-Q2" }, { viewer: delhi });
+    expect(inside.data!.pincode!.coverage).toMatchObject({ serviceable: true });
   });
 
   it("gives distances: pickup to destination, and the delivery offices nearest a pickup location", async () => {

@@ -12,6 +12,8 @@ import {
   type ShipmentInput,
 } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
+import { Role } from "../src/modules/access/access.roles.js";
+import { testViewer } from "../src/modules/access/access.viewer.js";
 import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { setUpDelhiPickup } from "./support/delhi-pickup.js";
@@ -186,6 +188,32 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     expect(result.errors).toBeUndefined();
     const booked = result.data!.quarterlyKpis[0]!.metrics.find((m) => m.key === "BOOKED_VOLUME")!;
     expect(booked.growth).toMatchObject({ baseQuarter: "FY2024-25-Q2", baseValue: 5, ratio: 0.2 });
+  });
+
+  it("keeps COD money and remittance KPIs to FINANCE, at every scope: an ANALYST reads them as null", async () => {
+    const COD_KPIS = ["COD_COLLECTED", "COD_REMITTED", "COD_OUTSTANDING", "REMITTANCE_DAYS_MEAN", "REMITTANCE_DAYS_P90", "REMITTANCE_WITHIN_CYCLE"];
+    const analyst = testViewer([Role.ANALYST]);
+    const finance = testViewer([Role.ANALYST, Role.FINANCE]);
+    for (const scope of [undefined, { kind: "PICKUP_LOCATION", key: "DEL-GPO" }, { kind: "PAYMENT_MODE", key: "COD" }]) {
+      const read = async (viewer: typeof analyst) => {
+        const result = await graph.execute(QuarterlyKpisDocument, { from: "FY2024-25-Q2", to: "FY2024-25-Q2", scope: scope as never }, { viewer });
+        expect(result.errors).toBeUndefined();
+        return result.data!.quarterlyKpis[0]!;
+      };
+      const hidden = await read(analyst);
+      for (const key of COD_KPIS) {
+        const m = metric(hidden, key);
+        expect([m.value, m.numerator, m.denominator], `${key} ${JSON.stringify(scope)}`).toEqual([null, null, null]);
+        expect(m.quarterOnQuarter).toMatchObject({ baseValue: null, ratio: null });
+      }
+      expect(metric(hidden, "BOOKED_VOLUME").value).toBeGreaterThan(0);
+      const shown = await read(finance);
+      expect(metric(shown, "COD_COLLECTED").value).toBe(1700);
+      expect(metric(shown, "REMITTANCE_DAYS_MEAN").value).toBe(7);
+    }
+    const perLocation = await graph.execute(KpiBreakdownDocument, { quarter: "FY2024-25-Q2", by: "PICKUP_LOCATION" }, { viewer: analyst });
+    expect(perLocation.errors).toBeUndefined();
+    for (const row of perLocation.data!.kpiBreakdown) expect(row.metrics.find((m) => m.key === "COD_COLLECTED")!.value).toBeNull();
   });
 
   it("narrows to a scope: payment mode, pickup location, destination circle", async () => {

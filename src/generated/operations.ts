@@ -86,11 +86,11 @@ export type KpiKey =
   | 'ACTIVE_PINS'
   /** Booked volume: Shipments booked in the quarter (IST booking time), whatever became of them, cancellations included. */
   | 'BOOKED_VOLUME'
-  /** COD collected: Cash-on-delivery amounts of COD shipments delivered in the quarter (collected by the postman at delivery). */
+  /** COD collected: Cash-on-delivery amounts of COD shipments delivered in the quarter (collected by the postman at delivery). Figures visible to: FINANCE, ADMIN. */
   | 'COD_COLLECTED'
-  /** COD outstanding: Collected but not yet remitted at the end of the quarter: cumulative COD collected − cumulative COD remitted, over every quarter up to this one. */
+  /** COD outstanding: Collected but not yet remitted at the end of the quarter: cumulative COD collected − cumulative COD remitted, over every quarter up to this one. Figures visible to: FINANCE, ADMIN. */
   | 'COD_OUTSTANDING'
-  /** COD remitted: COD amounts of shipments covered by remittances whose value day falls in the quarter. */
+  /** COD remitted: COD amounts of shipments covered by remittances whose value day falls in the quarter. Figures visible to: FINANCE, ADMIN. */
   | 'COD_REMITTED'
   /** Delivered volume: Shipments delivered to the addressee in the quarter (IST time of the delivery scan). Returns delivered back to the sender are not deliveries. */
   | 'DELIVERED_VOLUME'
@@ -102,11 +102,11 @@ export type KpiKey =
   | 'ON_TIME_DELIVERY'
   /** Pickup-point utilisation: Parcels handed over (booked) at the pickup locations in the quarter ÷ their committed capacity (daily capacity × the days of the quarter each location was open, up to today for the quarter in progress). National: all locations together. Defined for the national and pickup-location scopes only. */
   | 'PICKUP_UTILISATION'
-  /** Remittance days (mean): Mean of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Numerator: total days; denominator: shipments remitted. */
+  /** Remittance days (mean): Mean of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Numerator: total days; denominator: shipments remitted. Figures visible to: FINANCE, ADMIN. */
   | 'REMITTANCE_DAYS_MEAN'
-  /** Remittance days (p90): The nearest-rank 90th percentile of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Denominator: shipments remitted; no numerator. */
+  /** Remittance days (p90): The nearest-rank 90th percentile of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Denominator: shipments remitted; no numerator. Figures visible to: FINANCE, ADMIN. */
   | 'REMITTANCE_DAYS_P90'
-  /** Remitted within the contract cycle: COD shipments remitted at most the contract's remittance cycle days after delivery ÷ COD shipments remitted in the quarter; the cycle is the one in force on the quarter's last day (codRemittanceCycles). Null while no cycle is recorded. */
+  /** Remitted within the contract cycle: COD shipments remitted at most the contract's remittance cycle days after delivery ÷ COD shipments remitted in the quarter; the cycle is the one in force on the quarter's last day (codRemittanceCycles). Null while no cycle is recorded. Figures visible to: FINANCE, ADMIN. */
   | 'REMITTANCE_WITHIN_CYCLE'
   /** Return to origin (RTO): Shipments whose return reached the sender (RTO_DELIVERED) ÷ shipments that reached a final state (delivered, returned, lost or cancelled), by booking quarter: a quarter's figure settles as its shipments finish. */
   | 'RETURN_TO_ORIGIN'
@@ -404,9 +404,9 @@ export type SetServiceabilityInput = {
 export type ShipmentDimension =
   /** The fiscal quarter of booking (IST). */
   | 'BOOKING_QUARTER'
-  /** The destination PIN's primary postal circle; Army Postal destinations group under null. */
+  /** The destination PIN's primary postal circle; Army Postal destinations group under null. Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
   | 'DESTINATION_CIRCLE'
-  /** The destination PIN's derived primary state; Army Postal destinations group under null. */
+  /** The destination PIN's derived primary state; Army Postal destinations group under null. Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
   | 'DESTINATION_STATE'
   /** PREPAID or COD. */
   | 'PAYMENT_MODE'
@@ -419,7 +419,7 @@ export type ShipmentDimension =
 
 /** Conditions on shipments; all given conditions must hold. Destination state and circle are the destination PIN's derived primary state and circle (Pincode.primaryState / primaryCircle). Dates are IST calendar days. */
 export type ShipmentFilter = {
-  /** true: only Army Postal destinations; false: only civilian PINs. */
+  /** true: only Army Postal destinations; false: only civilian PINs. Usable by: OPERATOR, ADMIN. It selects by Shipment.destinationKind. */
   armyPostal?: boolean | null | undefined;
   /** Booked on or after this IST day. */
   bookedFrom?: string | null | undefined;
@@ -427,11 +427,11 @@ export type ShipmentFilter = {
   bookedInQuarter?: string | null | undefined;
   /** Booked on or before this IST day (inclusive). */
   bookedTo?: string | null | undefined;
-  /** Going to PINs whose primary postal circle is this (exact name, any case). */
+  /** Going to PINs whose primary postal circle is this (exact name, any case). Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
   destinationCircle?: string | null | undefined;
-  /** Going to this PIN. */
+  /** Going to this PIN. Usable by: OPERATOR, ADMIN; for Army Postal values (zone-9 PINs), also ARMY_POSTAL or ADMIN. It selects by Shipment.destinationPincode. */
   destinationPincode?: string | null | undefined;
-  /** Going to PINs whose primary state is this (exact name, any case). */
+  /** Going to PINs whose primary state is this (exact name, any case). Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
   destinationState?: string | null | undefined;
   /** Only prepaid, or only COD. */
   paymentMode?: PaymentMode | null | undefined;
@@ -575,7 +575,7 @@ export type SetServiceabilityMutationVariables = Exact<{
 }>;
 
 
-export type SetServiceabilityMutation = { setServiceability: { created: number, updated: number, unchanged: number, entries: Array<{ pincode: string, channel: ServiceabilityChannel, validFrom: string, validTo: string | null }> } };
+export type SetServiceabilityMutation = { setServiceability: { created: number, updated: number, unchanged: number, entries: Array<{ pincode: string | null, channel: ServiceabilityChannel, validFrom: string, validTo: string | null }> } };
 
 export type PincodeOfficesQueryVariables = Exact<{
   code: string;
@@ -785,7 +785,7 @@ export type TrackShipmentQueryVariables = Exact<{
 }>;
 
 
-export type TrackShipmentQuery = { shipment: { id: string, trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationKind: DestinationKind, destinationPincode: string | null, routeClass: RouteClass, serviceNormDays: number, promisedDate: string, status: ShipmentStatus, deliveredAt: string | null, attempts: number, transitDays: number | null, onTime: boolean | null, synthetic: boolean, pickupLocation: { code: string }, deliveryOffice: { name: string, officeType: OfficeType | null } | null, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null }> } | null };
+export type TrackShipmentQuery = { shipment: { id: string, trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationKind: DestinationKind | null, destinationPincode: string | null, routeClass: RouteClass, serviceNormDays: number, promisedDate: string, status: ShipmentStatus, deliveredAt: string | null, attempts: number, transitDays: number | null, onTime: boolean | null, synthetic: boolean, pickupLocation: { code: string }, deliveryOffice: { name: string, officeType: OfficeType | null } | null, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null }> } | null };
 
 export type ShipmentsQueryVariables = Exact<{
   filter?: ShipmentFilter | null | undefined;

@@ -1,6 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { Viewer } from "../modules/access/access.viewer.js";
 
 /*
  * How a module's GraphQL fields read as SQL, for the single-statement executor (src/server/single-statement.ts):
@@ -34,7 +33,7 @@ export interface ProjectionLimits {
 
 export type FieldProjection =
   /** A leaf: one SQL expression over the parent row, already in the field's serialized JSON form. */
-  | { readonly kind: "value"; readonly sql: (row: string) => string; readonly viewer?: (viewer: Viewer) => boolean }
+  | { readonly kind: "value"; readonly sql: (row: string) => string }
   /** One row of another type, or null: `source` is a FROM clause (with its WHERE) naming that row `as`. */
   | { readonly kind: "object"; readonly type: string; readonly source: (row: string, as: string, args: ArgBinder) => string }
   /** A list of rows of another type, in `order`. */

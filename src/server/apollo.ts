@@ -16,6 +16,7 @@ import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { httpStatusPlugin } from "./plugins/http-status.js";
 import { noNulTextPlugin } from "./plugins/no-nul-text.js";
+import { introspectionPlugin } from "./plugins/introspection.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { ResponseCache, responseCachePlugin } from "./response-cache.js";
@@ -65,6 +66,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
     ...(config.executor === "graphql-js"
       ? { schema }
       : { gateway: compiledExecutor(schema, { ...(singleStatement === undefined ? {} : { singleStatement }), ...(knownOperations === undefined ? {} : { knownOperations }) }) }),
+    // Who may introspect is the introspection plugin's decision, per caller (DAKGRAPH_INTROSPECTION).
     introspection: true,
     csrfPrevention: true,
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.
@@ -86,6 +88,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       // First: no other plugin reads variables holding a NUL character.
       noNulTextPlugin(),
       httpStatusPlugin(),
+      ...(config.introspection === "all" ? [] : [introspectionPlugin(config.introspection)]),
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),
       depthLimitPlugin(config.maxDepth),
       aliasLimitPlugin(config.maxAliases),

@@ -22,8 +22,10 @@ import { planAudience, type SingleStatementPlans } from "./single-statement.js";
  * - an entry is learnt only from an answer Apollo's pipeline produced, keyed by the exact text, the
  *   operation name and the access scope (authenticated or not, roles), so every check that depends on
  *   the document or the roles has passed for that key; a viewer limited to a circle never takes it;
- * - the one check that depends on variables, the cost (through the `first` arguments), is remembered per
- *   value of those variables: a page size not yet seen goes through Apollo;
+ * - the one pipeline check that depends on variables, the cost (through the `first` arguments), is
+ *   remembered per value of those variables: a page size not yet seen goes through Apollo; the access
+ *   check on argument values (access.inputs.ts) runs in the single statement's own binding on every
+ *   request, and a refused value goes to Apollo, whose resolvers give the error;
  * - variables that do not coerce or hold a NUL character, a page size the projection refuses, a body with `extensions`
  *   (persisted queries), a batch, an `accept` header Apollo would answer otherwise: all go through Apollo,
  *   whose error or answer is then the only one;

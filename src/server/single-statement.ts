@@ -16,7 +16,8 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { type Db, queryText } from "../db/client.js";
-import { ACCESS_EXTENSION, type AccessExtension, circleScope, hasAnyRole, isAuthenticated, PUBLIC, type Role } from "../modules/access/access.roles.js";
+import { hasRestrictedInputs, inputsAllowed } from "../modules/access/access.inputs.js";
+import { ACCESS_EXTENSION, type AccessExtension, circleScope, isAuthenticated, mayRead } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
 import { LruMap } from "../lib/lru.js";
 import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, type TypeProjection } from "../lib/projection.js";
@@ -31,8 +32,10 @@ import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, t
  * It answers only what it can answer exactly as the resolvers would; anything else is theirs (the
  * operation is "declined" and runs as before):
  * - queries only, every field with a projection, no @skip/@include, no abstract types;
- * - a field the viewer may not read (its @Restricted roles) is declined, so the resolvers give the
- *   FORBIDDEN/UNAUTHENTICATED error; a viewer limited to a postal circle is always declined (row scope);
+ * - a field the viewer may not read (its @Restricted roles, its Army Postal clause) is declined, so the
+ *   resolvers give the FORBIDDEN/UNAUTHENTICATED error; so is, at run time, an argument value that
+ *   selects rows by a value the viewer may not read (access.inputs.ts), whatever path the operation
+ *   came by; a viewer limited to a postal circle is always declined (row scope);
  * - an argument value the resolvers would refuse (a page size over the limit, a cursor) is declined at
  *   run time by the projection's own check.
  *
@@ -75,7 +78,7 @@ export class SingleStatementPlans {
     if (operation.operation !== "query" || circleScope(viewer) !== null) return undefined;
     const plan = this.plan(queryHash, document, operation, viewer);
     if (plan === null) return undefined;
-    const params = plan.bind(variables, this.limits);
+    const params = plan.bind(variables, this.limits, viewer);
     if (params === DECLINE) return undefined;
     try {
       const [row] = await queryText<{ data: Record<string, unknown> }>(db, plan.text, params);
@@ -112,6 +115,12 @@ interface Slot {
   readonly prepare: ((value: unknown, limits: ProjectionLimits) => unknown) | undefined;
 }
 
+/** A field occurrence whose argument values are checked against the viewer (access.inputs.ts) before the plan runs. */
+interface Guard {
+  readonly field: GraphQLField<unknown, unknown>;
+  readonly node: FieldNode;
+}
+
 /** Marks a slot in the statement text: \u0001<index>\u0001. */
 const SLOT = /\u0001(\d+)\u0001/;
 
@@ -124,6 +133,8 @@ class Plan {
   constructor(
     text: string,
     private readonly slots: readonly Slot[],
+    private readonly guards: readonly Guard[],
+    private readonly publicDirectory: boolean,
   ) {
     const pieces = text.split(SLOT);
     const parameters: number[] = [];
@@ -131,9 +142,17 @@ class Plan {
     this.parameters = parameters;
   }
 
-  /** The statement's parameters, or DECLINE when a check refuses a slot's value (every slot is checked, used or not). */
-  bind(variables: Record<string, unknown>, limits: ProjectionLimits): unknown[] | typeof DECLINE {
+  /**
+   * The statement's parameters, or DECLINE when a check refuses a slot's value (every slot is checked, used
+   * or not) or an argument selects by a value the viewer may not read.
+   */
+  bind(variables: Record<string, unknown>, limits: ProjectionLimits, viewer: Viewer): unknown[] | typeof DECLINE {
     const argumentsOf = new Map<FieldNode, Record<string, unknown>>();
+    for (const guard of this.guards) {
+      const args = getArgumentValues(guard.field, guard.node, variables);
+      argumentsOf.set(guard.node, args);
+      if (!inputsAllowed(viewer, this.publicDirectory, guard.field, args)) return DECLINE;
+    }
     const values: unknown[] = [];
     for (const slot of this.slots) {
       let args = argumentsOf.get(slot.node);
@@ -166,6 +185,7 @@ type Collected = Map<string, FieldNode[]>;
 class PlanBuilder {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
   private readonly slots: Slot[] = [];
+  private readonly guards: Guard[] = [];
   private aliases = 0;
 
   constructor(
@@ -185,7 +205,7 @@ class PlanBuilder {
     if (query === null || query === undefined) return null;
     try {
       const text = `/* singleStatement ${operation.name?.value ?? ""} */ select ${this.object(query, [operation.selectionSet], "")} as data`;
-      return new Plan(text, this.slots);
+      return new Plan(text, this.slots, this.guards, this.publicDirectory);
     } catch (error) {
       if (error instanceof Declined) return null;
       throw error;
@@ -233,11 +253,12 @@ class PlanBuilder {
     const definition = type.getFields()[name];
     const projection = this.projections.get(type.name)?.get(name);
     if (definition === undefined || projection === undefined || !this.mayRead(definition)) throw new Declined();
+    if (hasRestrictedInputs(definition)) for (const node of nodes) this.guards.push({ field: definition, node });
     const binder = this.binder(definition, nodes[0]!);
     const sets = selectionSets(nodes);
     switch (projection.kind) {
       case "value":
-        if (!isLeafType(getNamedType(definition.type)) || (projection.viewer !== undefined && !projection.viewer(this.viewer))) throw new Declined();
+        if (!isLeafType(getNamedType(definition.type))) throw new Declined();
         return projection.sql(row);
       case "object": {
         const as = this.alias();
@@ -270,12 +291,10 @@ class PlanBuilder {
     }
   }
 
-  /** The @Restricted / @Public rule of the field, for this viewer. */
+  /** The @Restricted / @Public rule of the field, for this viewer: Army Postal clauses included, as the plan cannot tell rows apart. */
   private mayRead(field: GraphQLField<unknown, unknown>): boolean {
     const access = field.extensions[ACCESS_EXTENSION] as AccessExtension | undefined;
-    if (access === undefined) return true;
-    if (access.roles.includes(PUBLIC)) return this.publicDirectory || isAuthenticated(this.viewer);
-    return hasAnyRole(this.viewer, access.roles as Role[]);
+    return access === undefined || mayRead(this.viewer, access, this.publicDirectory, true);
   }
 
   private binder(field: GraphQLField<unknown, unknown>, node: FieldNode): ArgBinder {

@@ -4,6 +4,7 @@ import { withKpiDelta } from "../kpi/kpi.rollup.js";
 import { BadUserInputError, ConflictError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { formatIndianRupees, rupeesToPaise } from "../../lib/money.js";
+import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
 import { problemCollector } from "../shipment/shipment.ingest.js";
 import { findShipmentsByTrackingNumbers } from "../shipment/shipment.repository.js";
 import { type ShipmentRow, shipmentTable } from "../shipment/shipment.sql.js";
@@ -30,7 +31,12 @@ export interface CodRemittanceOutcome {
  * reference format; day not in the future; every shipment exists, is COD, is delivered on or before the
  * remittance day, appears once, and is not in another batch; amount = Σ COD amounts (both figures given).
  */
-export async function recordCodRemittance(db: Db, input: CodRemittanceSource, now = new Date()): Promise<CodRemittanceOutcome> {
+export async function recordCodRemittance(
+  db: Db,
+  input: CodRemittanceSource,
+  readable: StoredValueReader = READS_ALL_STORED,
+  now = new Date(),
+): Promise<CodRemittanceOutcome> {
   const reference = input.reference.trim().toUpperCase();
   if (!/^[A-Z0-9][A-Z0-9-]{3,34}$/.test(reference)) {
     throw new BadUserInputError(`input.reference must be 4-35 letters, digits or hyphens (a UTR); got ${JSON.stringify(input.reference)}.`, {
@@ -83,6 +89,14 @@ export async function recordCodRemittance(db: Db, input: CodRemittanceSource, no
   throwIfAny();
 
   const sumPaise = covered.reduce((sum, s) => sum + (s.codAmountPaise ?? 0), 0);
+  if (sumPaise !== amountPaise && !readable("Shipment.codAmount", false)) {
+    // The sum of one shipment's batch is its COD amount: FINANCE's to read.
+    throw new BadUserInputError(
+      `input.amount is ${formatIndianRupees(amountPaise)} but differs from the sum of the ${count} shipments' COD amounts (not visible to this viewer): ` +
+        "a batch must remit exactly what it covers.",
+      { field: "input.amount", value: input.amount, amountPaise },
+    );
+  }
   if (sumPaise !== amountPaise) {
     throw new BadUserInputError(
       `input.amount is ${formatIndianRupees(amountPaise)} but the ${count} shipments' COD amounts add up to ${formatIndianRupees(sumPaise)}: ` +

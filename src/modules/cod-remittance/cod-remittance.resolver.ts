@@ -1,5 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Restricted, Role } from "../access/access.roles.js";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Restricted, Role, storedValueReader } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { toGlobalId } from "../../lib/global-id.js";
 import { Money, toMoney } from "../../lib/money.js";
@@ -11,6 +12,7 @@ import { CodRemittance, RecordCodRemittancePayload, Shipment } from "../shipment
 import { recordCodRemittance } from "./cod-remittance.ingest.js";
 import { countRemittances, findRemittanceByReference, findRemittancesPage } from "./cod-remittance.repository.js";
 import type { CodRemittanceRow } from "./cod-remittance.sql.js";
+import { type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
 const CodRemittanceConnection = ConnectionType(CodRemittance, "CodRemittance", "COD remittance batches");
 
@@ -49,15 +51,18 @@ export class CodRemittanceResolver {
   @Restricted(Role.OPERATOR)
   @Mutation(() => RecordCodRemittancePayload, {
     description:
-      "Records a COD remittance batch, all or nothing. Refused with both figures when its amount differs from the sum of its " +
+      "Records a COD remittance batch, all or nothing. Refused when its amount differs from the sum of its shipments' COD amounts " +
+      "(with both figures for viewers with FINANCE, who may read COD amounts); " +
       "shipments' COD amounts; each shipment must be a delivered COD shipment not in another batch. The same batch again is " +
       "reported unchanged.",
   })
   recordCodRemittance(
     @Arg("input", () => RecordCodRemittanceInput, { description: "The batch." }) input: RecordCodRemittanceInput,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return ctx.database.transaction(({ db }) => recordCodRemittance(db, input));
+    const readable = storedValueReader(ctx.viewer, info.schema);
+    return ctx.database.transaction(({ db }) => recordCodRemittance(db, input, readable));
   }
 
   @FieldResolver(() => ID, { description: "Global id of the batch." })
@@ -75,3 +80,12 @@ export class CodRemittanceResolver {
     return ctx.loaders.shipmentsByRemittanceId.load(r.id);
   }
 }
+
+/** What each remittance input selects rows by (access.inputs.ts). */
+export const codRemittanceInputAccess: InputDeclarations = {
+  "Query.codRemittance(reference:)": "CodRemittance.reference",
+  "Query.codRemittances(remittedFrom:)": "CodRemittance.remittedOn",
+  "Query.codRemittances(remittedTo:)": "CodRemittance.remittedOn",
+  "Query.codRemittances(first:)": UNSELECTIVE,
+  "Query.codRemittances(after:)": UNSELECTIVE,
+};

@@ -7,6 +7,8 @@ import { parseCalendarDate, parsePin } from "../../lib/scalars.js";
 import { batchError, problemCollector } from "../shipment/shipment.ingest.js";
 import { findServiceabilityByPincodes, insertServiceability, setServiceabilityEnds } from "./coverage.repository.js";
 import type { ServiceabilityChannelValue, ServiceabilityRow } from "./coverage.sql.js";
+import { isArmyPostal } from "../pincode/pincode.zone.js";
+import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
 
 /*
  * Setting serviceability, shared by the setServiceability mutation and `dakgraph import serviceability`.
@@ -80,7 +82,7 @@ export async function setServiceabilityBatch(
   db: Db,
   sources: readonly ServiceabilitySource[],
   prefixOf: (index: number) => string,
-  options: { readonly skipInvalid?: boolean; readonly synthetic?: boolean } = {},
+  options: { readonly skipInvalid?: boolean; readonly synthetic?: boolean; readonly readable?: StoredValueReader } = {},
 ): Promise<ServiceabilityOutcome> {
   const { capture, problems } = problemCollector(sources.length);
   const drafts: (Period | null)[] = sources.map(() => null);
@@ -121,6 +123,13 @@ export async function setServiceabilityBatch(
       const clash = periods.find((p) => p !== same && overlaps(p, draft));
       if (clash !== undefined) {
         const where = clash.id === undefined ? `entry ${clash.index} of this batch` : "a stored period";
+        // An Army Postal location's stored periods are for ARMY_POSTAL viewers only (Serviceability.pincode).
+        if (clash.id !== undefined && !(options.readable ?? READS_ALL_STORED)("Serviceability.pincode", isArmyPostal(draft.pincode))) {
+          throw new ConflictError(`${prefix}: ${draft.pincode} ${show(draft)} overlaps a stored period (not visible to this viewer); periods of one PIN must not overlap.`, {
+            field: `${prefix}.validFrom`,
+            value: show(draft),
+          });
+        }
         throw new ConflictError(
           `${prefix}: ${draft.pincode} ${show(draft)} overlaps ${where}, ${show(clash)}; periods of one PIN must not overlap.`,
           { field: `${prefix}.validFrom`, value: show(draft), stored: show(clash) },

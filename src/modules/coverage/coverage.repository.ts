@@ -71,8 +71,11 @@ export interface CoverageAreaRow {
 
 const n = (v: unknown) => Number(v ?? 0);
 
-/** Coverage per area of `level` on day `asOf` (serviceability) and in `quarter` (deliveries): one statement. */
-export async function findCoverage(db: Db, level: CoverageLevelValue, asOf: string, quarter: string): Promise<CoverageAreaRow[]> {
+/**
+ * Coverage per area of `level` on day `asOf` (serviceability) and in `quarter` (deliveries): one statement.
+ * With `circle` (a viewer's circle scope), only PINs whose primary circle it is, and no Army Postal locations.
+ */
+export async function findCoverage(db: Db, level: CoverageLevelValue, asOf: string, quarter: string, circle: string | null = null): Promise<CoverageAreaRow[]> {
   const key = LEVEL_KEY[level];
   const armyKey = level === "NATIONAL" ? sql`'India'` : level === "ZONE" ? sql`'9'` : sql`'Army Postal Service'`;
   const active = sql`s.valid_from <= ${asOf}::date and (s.valid_to is null or s.valid_to >= ${asOf}::date)`;
@@ -93,10 +96,11 @@ export async function findCoverage(db: Db, level: CoverageLevelValue, asOf: stri
         left join pin_delivery_quarter d on d.pincode = p.code and d.quarter = ${quarter}
         left join serviceable sv on sv.pincode = p.code
         left join remote rm on rm.code = p.code
+        ${circle === null ? sql`` : sql`where lower(c.name) = ${circle.toLowerCase()}`}
       ), army as (
         select s.pincode, coalesce(d.delivered, 0) as delivered
         from serviceability s left join pin_delivery_quarter d on d.pincode = s.pincode and d.quarter = ${quarter}
-        where s.channel = 'ARMY_POSTAL_SERVICE' and ${active}
+        where s.channel = 'ARMY_POSTAL_SERVICE' and ${active} ${circle === null ? sql`` : sql`and false`}
       ), areas as (
         select key, count(*) as pins_total,
           count(*) filter (where deliverable) as pins_deliverable,

@@ -1,5 +1,7 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Public, requireRoles, Restricted, Role } from "../access/access.roles.js";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, Info, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { circleScope, Public, requireArmyPostal, Restricted, RestrictedArmyPostal, Role, storedValueReader } from "../access/access.roles.js";
+import { isArmyPostal } from "../pincode/pincode.zone.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import {
@@ -37,6 +39,7 @@ import {
   ServiceabilityChannel,
   SetServiceabilityPayload,
 } from "./coverage.type.js";
+import { BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
 @InputType("ServiceabilityInput", { description: "One serviceability period of a PIN or Army Postal location." })
 class ServiceabilityInput {
@@ -106,7 +109,8 @@ function toArea(row: CoverageAreaRow): CoverageArea {
 }
 
 async function report(ctx: Context, level: CoverageLevel, asOf: string, quarter: string): Promise<CoverageReport> {
-  const rows = await findCoverage(ctx.database.db, level as CoverageLevelValue, asOf, quarter);
+  // A viewer limited to a postal circle sees its circle's PINs only, as for shipments and KPIs.
+  const rows = await findCoverage(ctx.database.db, level as CoverageLevelValue, asOf, quarter, circleScope(ctx.viewer));
   return Object.assign(new CoverageReport(), { level, asOf, quarter, areas: rows.map(toArea) });
 }
 
@@ -118,7 +122,8 @@ export class CoverageResolver {
       "Where Amazon can deliver through India Post, where it does and where it does not yet, per area: PINs total, deliverable, " +
       "serviceable on `asOf`, active in `quarter`, offices in serviceable PINs, Army locations, remote PINs served, with shares " +
       "as numerator and denominator. Answered from the directory, the serviceability periods and the per-PIN delivery rollup, " +
-      "in one statement whatever the number of shipments.",
+      "in one statement whatever the number of shipments. A viewer limited to a postal circle gets its circle's PINs only (no Army " +
+      "Postal locations).",
   })
   coverage(@Args(() => CoverageArgs) args: CoverageArgs, @Ctx() ctx: Context): Promise<CoverageReport> {
     const asOf = args.asOf ?? istDateOf(new Date());
@@ -149,11 +154,9 @@ export class CoverageResolver {
   @Restricted()
   @Query(() => [Serviceability], { description: "The serviceability periods of a PIN or Army Postal location, oldest first (history kept)." })
   serviceability(
-    @Arg("pincode", () => PinScalar, { description: "The PIN; a zone-9 Army Postal PIN needs the ARMY_POSTAL role." }) pincode: string,
+    @Arg("pincode", () => PinScalar, { description: "The PIN or zone-9 Army Postal PIN." }) pincode: string,
     @Ctx() ctx: Context,
   ): Promise<ServiceabilityRow[]> {
-    // Army Postal locations are restricted: their periods are details of a named location.
-    if (pincode.startsWith("9")) requireRoles(ctx.viewer, [Role.ARMY_POSTAL], "Query.serviceability(Army Postal PIN)");
     return findServiceabilityByPincodes(ctx.database.db, [pincode]);
   }
 
@@ -173,6 +176,7 @@ export class CoverageResolver {
   async setServiceability(
     @Arg("input", () => SetServiceabilityInput, { description: "The periods." }) input: SetServiceabilityInput,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const count = input.entries.length;
     if (count < 1 || count > MAX_SERVICEABILITY_PER_BATCH) {
@@ -182,20 +186,43 @@ export class CoverageResolver {
         max: MAX_SERVICEABILITY_PER_BATCH,
       });
     }
-    return ctx.database.transaction(({ db }) => setServiceabilityBatch(db, input.entries, (i) => `input.entries[${i}]`));
+    const readable = storedValueReader(ctx.viewer, info.schema);
+    return ctx.database.transaction(({ db }) => setServiceabilityBatch(db, input.entries, (i) => `input.entries[${i}]`, { readable }));
+  }
+}
+
+@Resolver(() => Serviceability)
+export class ServiceabilityResolver {
+  // Army Postal locations are restricted: their periods are details of a named location.
+  @RestrictedArmyPostal([], [Role.ARMY_POSTAL])
+  @FieldResolver(() => String, { nullable: true, description: "The PIN, or the zone-9 PIN of an Army Postal location." })
+  pincode(@Root() row: ServiceabilityRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): string {
+    if (isArmyPostal(row.pincode)) requireArmyPostal(ctx.viewer, info);
+    return row.pincode;
   }
 }
 
 @Resolver(() => Pincode)
 export class PincodeCoverageResolver {
-  @Restricted()
-  @FieldResolver(() => PinCoverage, { nullable: true, description: "This PIN's serviceability on a day and deliveries in a quarter." })
+  // An Army Postal location's periods and deliveries are its details, as through Query.serviceability.
+  @RestrictedArmyPostal([], [Role.ARMY_POSTAL])
+  @FieldResolver(() => PinCoverage, {
+    nullable: true,
+    description: "This PIN's serviceability on a day and deliveries in a quarter; null outside the viewer's postal circle.",
+  })
   async coverage(
     @Root() pincode: PincodeRow,
     @Arg("asOf", () => DateScalar, { nullable: true, description: "The day serviceability is read on; default today (IST)." }) asOf: string | null,
     @Arg("quarter", () => FiscalQuarterScalar, { nullable: true, description: "The quarter; default that of `asOf`." }) quarter: FiscalQuarter | null,
     @Ctx() ctx: Context,
-  ): Promise<PinCoverage> {
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PinCoverage | null> {
+    if (isArmyPostal(pincode.code)) requireArmyPostal(ctx.viewer, info);
+    const scope = circleScope(ctx.viewer);
+    if (scope !== null) {
+      const circle = pincode.primaryCircleId === null ? null : await ctx.loaders.circleById.load(pincode.primaryCircleId);
+      if (circle?.name.toLowerCase() !== scope.toLowerCase()) return null;
+    }
     const day = asOf ?? istDateOf(new Date());
     const q = formatFiscalQuarter(quarter ?? quarterOf(new Date(`${day}T12:00:00+05:30`)));
     const row = await ctx.loaders.pinCoverage.load({ pincode: pincode.code, asOf: day, quarter: q });
@@ -281,3 +308,23 @@ export class PickupLocationNearbyResolver {
     return out;
   }
 }
+
+/** What each coverage input selects or splits rows by (access.inputs.ts). */
+export const coverageInputAccess: InputDeclarations = {
+  "Query.coverage(level:)": BY_VALUE,
+  "Query.coverage(asOf:)": "CoverageReport.asOf",
+  "Query.coverage(quarter:)": "CoverageReport.quarter",
+  "Query.coverageTrend(level:)": BY_VALUE,
+  "Query.coverageTrend(from:)": "CoverageReport.quarter",
+  "Query.coverageTrend(to:)": "CoverageReport.quarter",
+  "CoverageLevel.NATIONAL": "CoverageArea.area",
+  "CoverageLevel.ZONE": "CoverageArea.area",
+  "CoverageLevel.CIRCLE": "CoverageArea.area",
+  "CoverageLevel.STATE": "CoverageArea.area",
+  "CoverageLevel.DISTRICT": "CoverageArea.area",
+  "Query.serviceability(pincode:)": { mirrors: "Serviceability.pincode", armyPostal: (pin) => isArmyPostal(String(pin)) },
+  "Pincode.coverage(asOf:)": "PinCoverage.serviceable",
+  "Pincode.coverage(quarter:)": "PinCoverage.quarter",
+  "PickupLocation.nearestDeliveryOffices(first:)": UNSELECTIVE,
+  "PickupLocation.nearestDeliveryOffices(radiusKm:)": UNSELECTIVE,
+};

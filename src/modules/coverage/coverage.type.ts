@@ -130,8 +130,6 @@ export class CoverageReport {
 
 @ObjectType("Serviceability", { description: "One period in which Amazon marks a PIN (or Army location) serviceable through India Post." })
 export class Serviceability {
-  @Field(() => String, { description: "The PIN, or the zone-9 PIN of an Army Postal location." })
-  pincode!: string;
 
   @Field(() => ServiceabilityChannel, { description: "The delivering network." })
   channel!: string;

@@ -1,3 +1,5 @@
+import { Role } from "../access/access.roles.js";
+
 /*
  * The KPIs of the quarterly review (DOMAIN.md §6), as data: the one place their names, units, direction
  * and definitions are written. The schema's enum descriptions, every Metric's `definition`, and the
@@ -58,6 +60,11 @@ export interface KpiDefinition {
   readonly definition: string;
   /** Scope kinds the KPI is defined for; others answer null with the reason in the definition. */
   readonly scopes: "ALL" | readonly string[];
+  /**
+   * Roles whose viewers may read its figures (ADMIN always); absent: whoever may read KPIs. For other
+   * viewers value, numerator and denominator are null, at every scope (kpi.service.ts readableKpis).
+   */
+  readonly roles?: readonly Role[];
 }
 
 const AREA_SCOPES = ["NATIONAL", "CIRCLE", "STATE"] as const;
@@ -72,6 +79,13 @@ const D = (
 ): KpiDefinition => ({ key, name, unit, direction, definition, scopes });
 
 const { HIGHER_IS_BETTER: UP, LOWER_IS_BETTER: DOWN } = MetricDirection;
+
+/**
+ * COD money and remittance timing are FINANCE's (the role that reads COD amounts and remittances), at
+ * every scope: a national figure barely differs from the sum of a few pickup locations', and a location
+ * or product with one COD shipment in a quarter would show that shipment's amount.
+ */
+const finance = (definition: KpiDefinition): KpiDefinition => ({ ...definition, roles: [Role.FINANCE] });
 
 /** In the order the review presents them. */
 export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
@@ -115,17 +129,19 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     DOWN,
     "Shipments whose return reached the sender (RTO_DELIVERED) ÷ shipments that reached a final state (delivered, returned, lost or cancelled), by booking quarter: a quarter's figure settles as its shipments finish.",
   ),
-  D(KpiKey.COD_COLLECTED, "COD collected", MetricUnit.RUPEES, UP, "Cash-on-delivery amounts of COD shipments delivered in the quarter (collected by the postman at delivery)."),
-  D(KpiKey.COD_REMITTED, "COD remitted", MetricUnit.RUPEES, UP, "COD amounts of shipments covered by remittances whose value day falls in the quarter."),
-  D(KpiKey.COD_OUTSTANDING, "COD outstanding", MetricUnit.RUPEES, DOWN, "Collected but not yet remitted at the end of the quarter: cumulative COD collected − cumulative COD remitted, over every quarter up to this one."),
-  D(KpiKey.REMITTANCE_DAYS_MEAN, "Remittance days (mean)", MetricUnit.DAYS, DOWN, "Mean of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Numerator: total days; denominator: shipments remitted."),
-  D(KpiKey.REMITTANCE_DAYS_P90, "Remittance days (p90)", MetricUnit.DAYS, DOWN, "The nearest-rank 90th percentile of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Denominator: shipments remitted; no numerator."),
-  D(
-    KpiKey.REMITTANCE_WITHIN_CYCLE,
-    "Remitted within the contract cycle",
-    MetricUnit.PERCENT,
-    UP,
-    "COD shipments remitted at most the contract's remittance cycle days after delivery ÷ COD shipments remitted in the quarter; the cycle is the one in force on the quarter's last day (codRemittanceCycles). Null while no cycle is recorded.",
+  finance(D(KpiKey.COD_COLLECTED, "COD collected", MetricUnit.RUPEES, UP, "Cash-on-delivery amounts of COD shipments delivered in the quarter (collected by the postman at delivery).")),
+  finance(D(KpiKey.COD_REMITTED, "COD remitted", MetricUnit.RUPEES, UP, "COD amounts of shipments covered by remittances whose value day falls in the quarter.")),
+  finance(D(KpiKey.COD_OUTSTANDING, "COD outstanding", MetricUnit.RUPEES, DOWN, "Collected but not yet remitted at the end of the quarter: cumulative COD collected − cumulative COD remitted, over every quarter up to this one.")),
+  finance(D(KpiKey.REMITTANCE_DAYS_MEAN, "Remittance days (mean)", MetricUnit.DAYS, DOWN, "Mean of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Numerator: total days; denominator: shipments remitted.")),
+  finance(D(KpiKey.REMITTANCE_DAYS_P90, "Remittance days (p90)", MetricUnit.DAYS, DOWN, "The nearest-rank 90th percentile of remittance day − IST delivery day (whole days) over COD shipments remitted in the quarter. Denominator: shipments remitted; no numerator.")),
+  finance(
+    D(
+      KpiKey.REMITTANCE_WITHIN_CYCLE,
+      "Remitted within the contract cycle",
+      MetricUnit.PERCENT,
+      UP,
+      "COD shipments remitted at most the contract's remittance cycle days after delivery ÷ COD shipments remitted in the quarter; the cycle is the one in force on the quarter's last day (codRemittanceCycles). Null while no cycle is recorded.",
+    ),
   ),
   D(
     KpiKey.PICKUP_UTILISATION,

@@ -16,6 +16,7 @@ import { KPI_DEFINITIONS, MetricUnit } from "./kpi.definitions.js";
 import { loadQuarterlyKpis, requireQuarterOrder, resolveKpiScope } from "./kpi.service.js";
 import { findScopesWithData } from "./kpi.repository.js";
 import { KpiDefinitionType, KpiScope, KpiScopeInput, KpiScopeKind, Metric, MetricChange, QuarterlyKpis } from "./kpi.type.js";
+import { BY_FIELD, BY_VALUE, type InputDeclarations } from "../access/access.inputs.js";
 
 /** The longest range quarterlyKpis answers: ten years. */
 export const MAX_KPI_QUARTERS = 40;
@@ -140,3 +141,16 @@ export class MetricGrowthResolver {
     return compare(ctx, metric, base);
   }
 }
+
+/** What each KPI input selects or splits by (access.inputs.ts): quarters and scopes of rollups, never single shipments. */
+export const kpiInputAccess: InputDeclarations = {
+  "Query.quarterlyKpis(from:)": "QuarterlyKpis.quarter",
+  "Query.quarterlyKpis(to:)": "QuarterlyKpis.quarter",
+  "Query.quarterlyKpis(scope:)": BY_FIELD,
+  "KpiScopeInput.kind": BY_VALUE,
+  "KpiScopeInput.key": "KpiScope.key",
+  "Query.kpiBreakdown(by:)": BY_VALUE,
+  "Query.kpiBreakdown(quarter:)": "QuarterlyKpis.quarter",
+  "Metric.growth(base:)": "MetricChange.baseQuarter",
+  ...Object.fromEntries(Object.values(KpiScopeKind).map((kind) => [`KpiScopeKind.${kind}`, "KpiScope.kind"])),
+};

@@ -12,9 +12,10 @@ import {
   quarterEndDate,
   quarterStartDate,
 } from "../../lib/fiscal-quarter.js";
-import { circleScope } from "../access/access.roles.js";
+import { circleScope, hasAnyRole } from "../access/access.roles.js";
+import type { Viewer } from "../access/access.viewer.js";
 import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type QuarterInputs } from "./kpi.compute.js";
-import { kpiDefinition } from "./kpi.definitions.js";
+import { KPI_DEFINITIONS, kpiDefinition } from "./kpi.definitions.js";
 import {
   findPickupCapacities,
   findRemittanceCycles,
@@ -157,8 +158,27 @@ export async function resolveKpiScope(ctx: Context, input: KpiScopeInput | null 
 }
 
 /** The KPIs of `scope` for each quarter (in the order given), batched with every other KPI read of the request. */
-export function loadQuarterlyKpis(ctx: Context, scope: KpiScope, quarters: readonly FiscalQuarter[]): Promise<QuarterlyKpis[]> {
-  return Promise.all(quarters.map((quarter) => ctx.loaders.quarterlyKpis.load({ scope, quarter })));
+export async function loadQuarterlyKpis(ctx: Context, scope: KpiScope, quarters: readonly FiscalQuarter[]): Promise<QuarterlyKpis[]> {
+  const kpis = await Promise.all(quarters.map((quarter) => ctx.loaders.quarterlyKpis.load({ scope, quarter })));
+  return readableKpis(ctx.viewer, kpis);
+}
+
+const ROLE_BOUND_KPIS = KPI_DEFINITIONS.filter((d) => d.roles !== undefined);
+
+/**
+ * The KPIs as the viewer may read them: a KPI whose definition names roles the viewer lacks keeps its key,
+ * name and definition, with value, numerator and denominator null. Everything computed from them (growth,
+ * attainment) reads the nulls.
+ */
+function readableKpis(viewer: Viewer, kpis: QuarterlyKpis[]): QuarterlyKpis[] {
+  const hidden = new Set(ROLE_BOUND_KPIS.filter((d) => !hasAnyRole(viewer, d.roles!)).map((d) => d.key));
+  if (hidden.size === 0) return kpis;
+  return kpis.map((q) =>
+    Object.assign(new QuarterlyKpis(), {
+      ...q,
+      metrics: q.metrics.map((m) => (hidden.has(m.key) ? { ...m, value: null, numerator: null, denominator: null } : m)),
+    }),
+  );
 }
 
 /** Refuses a from/to pair whose from is after its to, naming the argument at fault. */

@@ -1,5 +1,6 @@
 import { Field, Float, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { enumOf } from "../../lib/enum.js";
+import { visibleTo } from "../access/access.roles.js";
 import { KPI_SCOPE_KINDS, type KpiScopeKindValue } from "./kpi.sql.js";
 import { type FiscalQuarter, FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
 import { DateScalar } from "../../lib/scalars.js";
@@ -10,7 +11,9 @@ import { KPI_DEFINITIONS, KpiKey, METRIC_UNIT_DESCRIPTIONS, MetricDirection, Met
 registerEnumType(KpiKey, {
   name: "KpiKey",
   description: "The KPIs of the partnership's quarterly review (DOMAIN.md §6). Each value's description is its definition.",
-  valuesConfig: Object.fromEntries(KPI_DEFINITIONS.map((d) => [d.key, { description: `${d.name}: ${d.definition}` }])),
+  valuesConfig: Object.fromEntries(
+    KPI_DEFINITIONS.map((d) => [d.key, { description: `${d.name}: ${d.definition}${d.roles === undefined ? "" : ` Figures ${visibleTo({ roles: d.roles }).replace(/^V/, "v")}`}` }]),
+  ),
 });
 
 registerEnumType(MetricUnit, {
@@ -126,7 +129,12 @@ export class Metric implements MetricFigures {
   @Field(() => KpiScope, { description: "The scope the figure covers." })
   scope!: KpiScope;
 
-  @Field(() => Float, { nullable: true, description: "The figure, in `unit`; null where undefined (a denominator of 0, or a KPI not defined for the scope)." })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "The figure, in `unit`; null where undefined (a denominator of 0, or a KPI not defined for the scope), and, with numerator and " +
+      "denominator, for a KPI whose figures the viewer's roles may not read (COD money and remittance KPIs: FINANCE; see KpiKey).",
+  })
   value!: number | null;
 
   @Field(() => Float, { nullable: true, description: "The count or amount on top (see the type's description)." })

@@ -7,6 +7,7 @@ import { parsePin } from "../../lib/scalars.js";
 import { findScopedPickupLocation } from "../pickup-location/pickup-location.resolver.js";
 import { withinCircleScope } from "../shipment/shipment.resolver.js";
 import { Node, type TypedRow } from "./node.type.js";
+import type { InputDeclarations } from "../access/access.inputs.js";
 
 type Fetch = (key: string, id: string, ctx: Context) => Promise<object | null>;
 
@@ -70,3 +71,8 @@ export class NodeResolver {
     return row === null ? null : ({ ...row, __typename: typeName } satisfies TypedRow);
   }
 }
+
+/** node(id:) selects by id; the type an id names brings its own rule (above). */
+export const nodeInputAccess: InputDeclarations = {
+  "Query.node(id:)": "Node.id",
+};

@@ -17,6 +17,7 @@ import {
 } from "./pickup-location.repository.js";
 import type { PickupLocationRow } from "./pickup-location.sql.js";
 import { PickupLocation, UpsertPickupLocationPayload } from "./pickup-location.type.js";
+import type { InputDeclarations } from "../access/access.inputs.js";
 
 const MAX_CAPACITY = 1_000_000;
 
@@ -196,3 +197,9 @@ export class PostOfficePickupLocationsResolver {
     return ctx.loaders.pickupLocationsByPostOfficeId.load(office.id);
   }
 }
+
+/** What each pickup-location input selects rows by (access.inputs.ts). */
+export const pickupLocationInputAccess: InputDeclarations = {
+  "Query.pickupLocation(code:)": "PickupLocation.code",
+  "Query.pickupLocations(activeOn:)": "PickupLocation.activeFrom",
+};

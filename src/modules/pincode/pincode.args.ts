@@ -1,5 +1,6 @@
 import { ArgsType, Field, InputType, Int } from "type-graphql";
 import { PageArgs } from "../../lib/pagination.js";
+import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
 @InputType("PincodeFilter", { description: "Conditions on PIN areas; all given conditions must hold. Text matches ignore case." })
 export class PincodeFilter {
@@ -30,3 +31,23 @@ export class PincodesArgs extends PageArgs {
   @Field(() => PincodeFilter, { nullable: true, description: "Which PINs; omitted: all. PINs are listed in code order." })
   filter?: PincodeFilter | null;
 }
+
+/** What each PIN-directory input selects rows by (access.inputs.ts). */
+export const pincodeInputAccess: InputDeclarations = {
+  "Query.pincode(code:)": "Pincode.code",
+  "Query.pincodes(filter:)": BY_FIELD,
+  "Query.pincodes(first:)": UNSELECTIVE,
+  "Query.pincodes(after:)": UNSELECTIVE,
+  "Query.pincodesNear(latitude:)": "Pincode.location",
+  "Query.pincodesNear(longitude:)": "Pincode.location",
+  "Query.pincodesNear(radiusKm:)": "Pincode.location",
+  "Query.pincodesNear(first:)": UNSELECTIVE,
+  "Pincode.postOffices(first:)": UNSELECTIVE,
+  "Pincode.postOffices(after:)": UNSELECTIVE,
+  "PincodeFilter.codePrefix": "Pincode.code",
+  "PincodeFilter.zone": "Pincode.zone",
+  "PincodeFilter.state": "Pincode.primaryState",
+  "PincodeFilter.district": "Pincode.primaryDistrict",
+  "PincodeFilter.circle": "Pincode.primaryCircle",
+  "PincodeFilter.isArmyPostal": "Pincode.isArmyPostal",
+};

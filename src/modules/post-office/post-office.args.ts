@@ -2,6 +2,7 @@ import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
 import { PageArgs } from "../../lib/pagination.js";
 import { PinScalar } from "../../lib/scalars.js";
 import { OfficeType } from "./post-office.type.js";
+import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
 export enum PostOfficeOrder {
   NAME_ASC = "NAME_ASC",
@@ -70,3 +71,22 @@ export class PostOfficesArgs extends PageArgs {
   @Field(() => PostOfficeOrder, { defaultValue: PostOfficeOrder.NAME_ASC, description: "Sort order; default NAME_ASC." })
   orderBy!: PostOfficeOrder;
 }
+
+/** What each post-office input selects rows by (access.inputs.ts). */
+export const postOfficeInputAccess: InputDeclarations = {
+  "Query.postOffice(id:)": "PostOffice.id",
+  "Query.postOffices(filter:)": BY_FIELD,
+  "Query.postOffices(orderBy:)": "PostOffice.name",
+  "Query.postOffices(first:)": UNSELECTIVE,
+  "Query.postOffices(after:)": UNSELECTIVE,
+  "PostOfficeFilter.nameContains": "PostOffice.name",
+  "PostOfficeFilter.nameStartsWith": "PostOffice.name",
+  "PostOfficeFilter.pincode": "PostOffice.pincode",
+  "PostOfficeFilter.state": "PostOffice.state",
+  "PostOfficeFilter.district": "PostOffice.district",
+  "PostOfficeFilter.circle": "PostOffice.circle",
+  "PostOfficeFilter.region": "PostOffice.region",
+  "PostOfficeFilter.division": "PostOffice.division",
+  "PostOfficeFilter.officeType": "PostOffice.officeType",
+  "PostOfficeFilter.delivery": "PostOffice.delivery",
+};

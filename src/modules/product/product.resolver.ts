@@ -5,6 +5,7 @@ import { DateScalar } from "../../lib/scalars.js";
 import { findProducts } from "./product.repository.js";
 import type { ProductRow } from "./product.sql.js";
 import { Product } from "./product.type.js";
+import type { InputDeclarations } from "../access/access.inputs.js";
 
 @Resolver(() => Product)
 export class ProductResolver {
@@ -18,3 +19,8 @@ export class ProductResolver {
     return findProducts(ctx.database.db, activeOn ?? null);
   }
 }
+
+/** What each product input selects rows by (access.inputs.ts). */
+export const productInputAccess: InputDeclarations = {
+  "Query.products(activeOn:)": "Product.effectiveFrom",
+};

@@ -37,6 +37,7 @@ import {
   UpdateActionItemInput,
   UpdateActionItemPayload,
 } from "./review.type.js";
+import type { InputDeclarations } from "../access/access.inputs.js";
 
 export const REVIEW_TYPE = "QuarterlyReview";
 
@@ -269,3 +270,8 @@ export class MetricTargetResolver {
     return targetMet(metric.direction, metric.value, await targetOf(metric, ctx));
   }
 }
+
+/** What each review input selects by (access.inputs.ts). */
+export const reviewInputAccess: InputDeclarations = {
+  "Query.quarterlyReview(quarter:)": "QuarterlyReviewReport.quarter",
+};

@@ -2,6 +2,8 @@ import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
 import { FiscalQuarterScalar, type FiscalQuarter } from "../../lib/fiscal-quarter.js";
 import { PageArgs } from "../../lib/pagination.js";
 import { DateScalar, PinScalar } from "../../lib/scalars.js";
+import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
+import { isArmyPostal } from "../pincode/pincode.zone.js";
 import { PaymentMode, ShipmentStatus } from "./shipment.type.js";
 
 @InputType("ShipmentFilter", {
@@ -100,3 +102,42 @@ export class ShipmentStatsArgs {
   @Field(() => [ShipmentDimension], { nullable: true, description: "Dimensions to group by (each at most once); omitted or empty: one group of everything." })
   groupBy?: ShipmentDimension[] | null;
 }
+
+/**
+ * What each shipment input selects rows by: the Shipment field showing that value, whose roles it needs
+ * (access.inputs.ts). shipments and shipmentStats alike: a filter can narrow an aggregate to one shipment.
+ */
+export const shipmentInputAccess: InputDeclarations = {
+  "Query.shipment(trackingNumber:)": "Shipment.trackingNumber",
+  "Query.shipment(bookingDate:)": "Shipment.bookingDate",
+  "Query.shipments(filter:)": BY_FIELD,
+  "Query.shipments(orderBy:)": "Shipment.bookedAt",
+  "Query.shipments(first:)": UNSELECTIVE,
+  "Query.shipments(after:)": UNSELECTIVE,
+  "Query.shipmentStats(filter:)": BY_FIELD,
+  "Query.shipmentStats(groupBy:)": BY_VALUE,
+  "PickupLocation.shipments(first:)": UNSELECTIVE,
+  "PickupLocation.shipments(after:)": UNSELECTIVE,
+  "Pincode.shipments(first:)": UNSELECTIVE,
+  "Pincode.shipments(after:)": UNSELECTIVE,
+  "ShipmentFilter.status": "Shipment.status",
+  "ShipmentFilter.productCode": "Shipment.productCode",
+  "ShipmentFilter.paymentMode": "Shipment.paymentMode",
+  "ShipmentFilter.pickupLocationCode": "Shipment.pickupLocation",
+  "ShipmentFilter.destinationPincode": { mirrors: "Shipment.destinationPincode", armyPostal: (pin) => isArmyPostal(String(pin)) },
+  // A state or circle of destination is read from the destination PIN area (Shipment.destination).
+  "ShipmentFilter.destinationState": "Shipment.destination",
+  "ShipmentFilter.destinationCircle": "Shipment.destination",
+  "ShipmentFilter.bookedFrom": "Shipment.bookedAt",
+  "ShipmentFilter.bookedTo": "Shipment.bookedAt",
+  "ShipmentFilter.bookedInQuarter": "Shipment.bookingQuarter",
+  "ShipmentFilter.armyPostal": "Shipment.destinationKind",
+  "ShipmentFilter.synthetic": "Shipment.synthetic",
+  "ShipmentDimension.STATUS": "Shipment.status",
+  "ShipmentDimension.PRODUCT": "Shipment.productCode",
+  "ShipmentDimension.PAYMENT_MODE": "Shipment.paymentMode",
+  "ShipmentDimension.PICKUP_LOCATION": "Shipment.pickupLocation",
+  "ShipmentDimension.DESTINATION_STATE": "Shipment.destination",
+  "ShipmentDimension.DESTINATION_CIRCLE": "Shipment.destination",
+  "ShipmentDimension.BOOKING_QUARTER": "Shipment.bookingQuarter",
+};

@@ -14,6 +14,7 @@ import { findPublicHolidays } from "../service-norm/service-norm.repository.js";
 import { promisedDateOf, routeClassOf } from "../service-norm/service-norm.rules.js";
 import type { ArmyPostOfficeValue, PaymentModeValue, ShipmentInsert, ShipmentRow } from "./shipment.sql.js";
 import { findShipmentsByKeys, insertShipments, lockBookingReferences, updateShipmentFacts } from "./shipment.repository.js";
+import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
 
 /*
  * Recording shipments, shared by the recordShipments mutation and `dakgraph import shipments`.
@@ -403,22 +404,22 @@ export function resolveShipment(draft: ShipmentDraft, refs: ShipmentReferences, 
   };
 }
 
-/** Facts fixed at booking: a difference from the stored row is a conflict. */
+/** Facts fixed at booking: a difference from the stored row is a conflict. With the output field that shows each. */
 const FIXED_FIELDS = [
-  ["bookedAt", "bookedAt"],
-  ["productCode", "productCode"],
-  ["paymentMode", "paymentMode"],
-  ["codAmountPaise", "codAmount"],
-  ["weightGrams", "weightGrams"],
-  ["pickupLocationId", "pickupLocationCode"],
-  ["destinationPincode", "destinationPincode"],
-  ["armyPostOffice", "armyPostOffice"],
+  ["bookedAt", "bookedAt", "Shipment.bookedAt"],
+  ["productCode", "productCode", "Shipment.productCode"],
+  ["paymentMode", "paymentMode", "Shipment.paymentMode"],
+  ["codAmountPaise", "codAmount", "Shipment.codAmount"],
+  ["weightGrams", "weightGrams", "Shipment.weightGrams"],
+  ["pickupLocationId", "pickupLocationCode", "Shipment.pickupLocation"],
+  ["destinationPincode", "destinationPincode", "Shipment.destinationPincode"],
+  ["armyPostOffice", "armyPostOffice", "Shipment.armyPostOffice"],
 ] as const;
 
 /** Facts that may arrive after booking: they fill a stored null, and otherwise must agree. */
 const LEARNT_FIELDS = [
-  ["declaredValuePaise", "declaredValue"],
-  ["deliveryOfficeId", "deliveryOfficeId"],
+  ["declaredValuePaise", "declaredValue", "Shipment.declaredValue"],
+  ["deliveryOfficeId", "deliveryOfficeId", "Shipment.deliveryOffice"],
 ] as const;
 
 function same(a: unknown, b: unknown): boolean {
@@ -436,28 +437,46 @@ export type ShipmentPlan =
   | { readonly kind: "update"; readonly stored: ShipmentRow; readonly changes: Partial<ShipmentInsert> }
   | { readonly kind: "unchanged"; readonly stored: ShipmentRow };
 
+/**
+ * A conflict with the stored shipment: the stored value is echoed (message and `extensions.stored`) only
+ * when the caller could read it through `output`; otherwise the error says the input differs from it.
+ */
+function storedConflict(
+  values: ShipmentInsert,
+  stored: ShipmentRow,
+  column: keyof ShipmentRow & keyof ShipmentInsert,
+  path: string,
+  output: string,
+  readable: StoredValueReader,
+  tail: string,
+): ConflictError {
+  const booking = `shipment ${values.trackingNumber} booked ${values.bookingDate}`;
+  if (!readable(output, stored.destinationKind === "ARMY_POSTAL")) {
+    return new ConflictError(`${path}: ${show(values[column])} differs from the stored value of ${booking} (${output} is not visible to this viewer).${tail}`, {
+      field: path,
+      value: values[column],
+    });
+  }
+  return new ConflictError(`${path}: ${booking} is stored with ${column} ${show(stored[column])}, not ${show(values[column])}.${tail}`, {
+    field: path,
+    value: values[column],
+    stored: stored[column],
+  });
+}
+
 /** What to do with one resolved shipment given the stored one (if any); throws ConflictError naming the field. */
-export function planShipment(values: ShipmentInsert, stored: ShipmentRow | undefined, prefix: string): ShipmentPlan {
+export function planShipment(values: ShipmentInsert, stored: ShipmentRow | undefined, prefix: string, readable = READS_ALL_STORED): ShipmentPlan {
   if (stored === undefined) return { kind: "create", values };
-  for (const [column, field] of FIXED_FIELDS) {
+  for (const [column, field, output] of FIXED_FIELDS) {
     if (!same(stored[column], values[column])) {
-      throw new ConflictError(
-        `${prefix}.${field}: shipment ${values.trackingNumber} booked ${values.bookingDate} is stored with ${column} ${show(stored[column])}, ` +
-          `not ${show(values[column])}. A booking is not edited by re-sending it.`,
-        { field: `${prefix}.${field}`, value: values[column], stored: stored[column] },
-      );
+      throw storedConflict(values, stored, column, `${prefix}.${field}`, output, readable, " A booking is not edited by re-sending it.");
     }
   }
   const changes: Partial<ShipmentInsert> = {};
-  for (const [column, field] of LEARNT_FIELDS) {
+  for (const [column, field, output] of LEARNT_FIELDS) {
     const given = values[column];
     if (given === null || given === undefined || same(stored[column], given)) continue;
-    if (stored[column] !== null) {
-      throw new ConflictError(
-        `${prefix}.${field}: shipment ${values.trackingNumber} booked ${values.bookingDate} is stored with ${column} ${show(stored[column])}, not ${show(given)}.`,
-        { field: `${prefix}.${field}`, value: given, stored: stored[column] },
-      );
-    }
+    if (stored[column] !== null) throw storedConflict(values, stored, column, `${prefix}.${field}`, output, readable, "");
     Object.assign(changes, { [column]: given });
   }
   if (changes.deliveryOfficeId !== undefined) changes.promisedDate = values.promisedDate;
@@ -536,6 +555,7 @@ export async function planShipmentBatch(
   now = new Date(),
   landed: Promise<unknown> = Promise.resolve(),
   references: ReferenceLoader = loadShipmentReferences,
+  readable: StoredValueReader = READS_ALL_STORED,
 ): Promise<ShipmentBatchPlan> {
   const { capture, problems } = problemCollector(sources.length);
   const drafts: (ShipmentDraft | null)[] = sources.map(() => null);
@@ -565,7 +585,7 @@ export async function planShipmentBatch(
       // An item repeated within the batch must agree with its first occurrence, as a retry would.
       if (earlier !== undefined) planShipment(value, { ...(earlier as ShipmentRow) }, prefixOf(i));
       else firstInBatch.set(key, value);
-      plans[i] = earlier !== undefined ? null : planShipment(value, stored.get(key), prefixOf(i));
+      plans[i] = earlier !== undefined ? null : planShipment(value, stored.get(key), prefixOf(i), readable);
     });
   });
   // A repeat that conflicts with its first occurrence leaves that first occurrence valid: drop its value too.
@@ -592,8 +612,14 @@ async function insertCreates(db: Db, creates: readonly ShipmentInsert[]): Promis
  * (naming the first item and field, listing the others) before anything is written. Run it inside a
  * transaction so concurrent writers cannot interleave between the check and the insert.
  */
-export async function recordShipmentBatch(db: Db, sources: readonly ShipmentSource[], prefix: string, now = new Date()): Promise<ShipmentBatchOutcome> {
-  const { plans, values, stored, problems } = await planShipmentBatch(db, sources, (i) => `${prefix}[${i}]`, now);
+export async function recordShipmentBatch(
+  db: Db,
+  sources: readonly ShipmentSource[],
+  prefix: string,
+  readable: StoredValueReader = READS_ALL_STORED,
+  now = new Date(),
+): Promise<ShipmentBatchOutcome> {
+  const { plans, values, stored, problems } = await planShipmentBatch(db, sources, (i) => `${prefix}[${i}]`, now, undefined, undefined, readable);
   if (problems.length > 0) throw batchError(problems, sources.length);
   const creates = plans.filter((p): p is Extract<ShipmentPlan, { kind: "create" }> => p?.kind === "create");
   const inserted = new Map((await insertCreates(db, creates.map((p) => p.values))).map((row) => [keyOf(row), row]));

@@ -1,6 +1,5 @@
 import { columnFields, DECLINE, globalIdSql, type TypeProjection } from "../../lib/projection.js";
 import { pageSize } from "../../lib/pagination.js";
-import { hasAnyRole, Role } from "../access/access.roles.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
 import { latestOfParentSql } from "./shipment.repository.js";
 
@@ -77,8 +76,8 @@ export const shipmentProjections: readonly TypeProjection[] = [
         "synthetic",
       ]),
       id: { kind: "value", sql: (row) => globalIdSql("Shipment", `${row}.id`) },
-      // An Army Postal destination's PIN needs ARMY_POSTAL as well: others are left to the resolver, which checks per row.
-      destinationPincode: { kind: "value", sql: (row) => `${row}.destination_pincode`, viewer: (viewer) => hasAnyRole(viewer, [Role.ARMY_POSTAL]) },
+      // Its Army Postal clause makes the plan decline viewers without ARMY_POSTAL: the resolver checks per row.
+      destinationPincode: { kind: "value", sql: (row) => `${row}.destination_pincode` },
       // Math.round(ms / DAY_MS * 1000) / 1000 in the same double arithmetic.
       transitDays: {
         kind: "value",

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { getTableColumns } from "drizzle-orm";
 import { type FieldNode, type GraphQLResolveInfo, isObjectType, responsePathAsArray, type SelectionSetNode } from "graphql";
-import { circleScope, requireRoles, Restricted, Role } from "../access/access.roles.js";
+import { circleScope, requireArmyPostal, Restricted, RestrictedArmyPostal, Role, storedValueReader } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { codFeePaise } from "../../lib/cod.js";
 import { BadUserInputError } from "../../lib/errors.js";
@@ -18,6 +18,7 @@ import { findPickupLocations } from "../pickup-location/pickup-location.reposito
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Pincode } from "../pincode/pincode.type.js";
+import { isArmyPostal } from "../pincode/pincode.zone.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
 import { asksOnlyOfficeSummary, officeById } from "../post-office/post-office.loaders.js";
 import { PostOffice } from "../post-office/post-office.type.js";
@@ -270,12 +271,14 @@ export class ShipmentResolver {
   @Mutation(() => RecordShipmentsPayload, {
     description:
       "Records up to 1,000 shipments, all or nothing. Sending the same shipment again is reported unchanged; a conflicting " +
-      "booking fact is a CONFLICT error naming the item (extensions.index) and field; every invalid item is listed in " +
-      "extensions.problems, and after any error nothing was written.",
+      "booking fact is a CONFLICT error naming the item (extensions.index) and field (with the stored value in extensions.stored " +
+      "when the viewer may read it, e.g. a COD amount only with FINANCE); every invalid item is listed in extensions.problems, and " +
+      "after any error nothing was written.",
   })
   async recordShipments(
     @Arg("input", () => RecordShipmentsInput, { description: "The shipments." }) input: RecordShipmentsInput,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const items = input.shipments;
     if (items.length < 1 || items.length > MAX_SHIPMENTS_PER_BATCH) {
@@ -292,7 +295,8 @@ export class ShipmentResolver {
           ? null
           : integerKeyOf(item.deliveryOfficeId, "PostOffice", `input.shipments[${i}].deliveryOfficeId`),
     }));
-    return ctx.database.transaction(({ db }) => recordShipmentBatch(db, sources, "input.shipments"));
+    const readable = storedValueReader(ctx.viewer, info.schema);
+    return ctx.database.transaction(({ db }) => recordShipmentBatch(db, sources, "input.shipments", readable));
   }
 
   @Restricted(Role.OPERATOR)
@@ -378,15 +382,13 @@ export class ShipmentResolver {
     return (await ctx.loaders.pickupLocationById.load(s.pickupLocationId))!;
   }
 
-  @Restricted(Role.OPERATOR)
+  @RestrictedArmyPostal([Role.OPERATOR], [Role.ARMY_POSTAL])
   @FieldResolver(() => String, {
     nullable: true,
-    description:
-      "The destination PIN (6 digits): a directory PIN, or a zone-9 Army Postal PIN for ARMY_POSTAL destinations (those only to " +
-      "ARMY_POSTAL as well).",
+    description: "The destination PIN (6 digits): a directory PIN, or a zone-9 Army Postal PIN for ARMY_POSTAL destinations.",
   })
   destinationPincode(@Root() s: ShipmentRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): string {
-    if (s.destinationKind === "ARMY_POSTAL") requireRoles(ctx.viewer, [Role.ARMY_POSTAL], "Shipment.destinationPincode", responsePathAsArray(info.path));
+    if (s.destinationKind === "ARMY_POSTAL") requireArmyPostal(ctx.viewer, info);
     return s.destinationPincode;
   }
 
@@ -484,9 +486,11 @@ export class PickupLocationShipmentsResolver {
 
 @Resolver(() => Pincode)
 export class PincodeShipmentsResolver {
-  @Restricted(Role.OPERATOR)
-  @FieldResolver(() => ShipmentConnection, { description: "Shipments going to this PIN, latest booking first." })
+  // Selects shipments by their destination PIN: the rule of Shipment.destinationPincode.
+  @RestrictedArmyPostal([Role.OPERATOR], [Role.ARMY_POSTAL])
+  @FieldResolver(() => ShipmentConnection, { nullable: true, description: "Shipments going to this PIN, latest booking first." })
   shipments(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    if (isArmyPostal(pincode.code)) requireArmyPostal(ctx.viewer, info);
     return childConnection(pincode.code, page, ctx, info, ctx.loaders.shipmentPageByPincode, () => ctx.loaders.shipmentCountByPincode.load(pincode.code));
   }
 }

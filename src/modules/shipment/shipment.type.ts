@@ -145,8 +145,10 @@ export class Shipment extends Node {
   @Field(() => Int, { description: "Weight as booked, in grams." })
   weightGrams!: number;
 
-  @Field(() => DestinationKind, { description: "A civilian PIN, or an Army Postal location." })
-  destinationKind!: DestinationKind;
+  // Which shipments go to the Army is a per-shipment destination detail, as the PIN is.
+  @Restricted(Role.OPERATOR)
+  @Field(() => DestinationKind, { nullable: true, description: "A civilian PIN, or an Army Postal location." })
+  destinationKind!: DestinationKind | null;
 
   @Field(() => RouteClass, { description: "The service-norm route class from the pickup location to the destination, fixed at booking." })
   routeClass!: string;
