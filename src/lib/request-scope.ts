@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "drizzle-orm/logger";
+import { DakgraphError, ErrorCode } from "./errors.js";
 
 /**
  * What belongs to one unit of work (a GraphQL request, a test): its id, for
@@ -11,6 +12,11 @@ export interface RequestScope {
   statements: number;
   /** The statements themselves, kept only when asked for (tests). */
   readonly log?: string[];
+  /**
+   * Set when the request's deadline passed and it was answered (src/server/http.ts): it starts no further
+   * statement, so a mutation still running stops at its next one and its transaction rolls back.
+   */
+  expired?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
@@ -28,6 +34,9 @@ export const statementCounter: Logger = {
   logQuery(query: string): void {
     const scope = storage.getStore();
     if (scope === undefined) return;
+    if (scope.expired === true) {
+      throw new DakgraphError(ErrorCode.REQUEST_TIMEOUT, "The request's deadline (DAKGRAPH_REQUEST_TIMEOUT_MS) passed before this statement: it was not run.");
+    }
     scope.statements += 1;
     scope.log?.push(query);
   },

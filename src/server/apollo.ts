@@ -12,6 +12,7 @@ import { loadOperationRegistry, type RegisteredOperation } from "./operation-reg
 import { aliasLimitPlugin } from "./plugins/alias-limit.js";
 import { auditLogPlugin } from "./plugins/audit-log.js";
 import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
+import { databaseUnavailablePlugin } from "./plugins/database-unavailable.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
@@ -82,6 +83,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       aliasLimitPlugin(config.maxAliases),
       costLimitPlugin(schema, config.maxCost, config.maxPageSize, costs),
       auditLogPlugin(schema),
+      databaseUnavailablePlugin(),
       ...(responseCache === undefined ? [] : [responseCachePlugin(responseCache)]),
     ],
   });
