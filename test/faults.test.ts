@@ -24,7 +24,8 @@ const CLIENTS = 6;
 const BATCH = 5;
 const CONNECT_TIMEOUT_MS = 1000;
 const REQUEST_TIMEOUT_MS = 4000;
-const STATEMENT_TIMEOUT_MS = 3000;
+/** Above the request deadline here (not in production), so a statement held by a lock outlives the deadline. */
+const STATEMENT_TIMEOUT_MS = 6000;
 /** A request's bound: the request deadline, and slack for a loaded machine's timers. */
 const REQUEST_BOUND_MS = REQUEST_TIMEOUT_MS + 1500;
 /** The issue's bar: serving again within 5 s of PostgreSQL accepting connections. */
@@ -128,7 +129,7 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
     }
   }
 
-  async function writeBatch(): Promise<void> {
+  async function writeBatch(): Promise<{ batch: Batch; outcome: Outcome }> {
     const numbers = Array.from({ length: BATCH }, () => trackingNumber((serial += 1)));
     const batch: Batch = { numbers, acknowledged: false };
     batches.push(batch);
@@ -144,6 +145,7 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
     const { outcome, json } = await post({ query: RECORD, variables: { input: { shipments } } }, "write");
     const result = json?.data?.recordShipments as { created: number } | undefined;
     batch.acknowledged = outcome.status === 200 && outcome.code === "OK" && result?.created === BATCH;
+    return { batch, outcome };
   }
 
   async function client(index: number, running: () => boolean): Promise<void> {
@@ -291,6 +293,30 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
       expect(Date.now() - since).toBeLessThan(10_000);
       await sleep(200);
     }
+  });
+
+  it("answers a mutation held past the request deadline 503 REQUEST_TIMEOUT with Retry-After, and it commits nothing after", async () => {
+    const locker = await sql.reserve();
+    let held: Awaited<ReturnType<typeof writeBatch>>;
+    try {
+      await locker`begin`;
+      // Writes to shipment wait for this lock; reads do not.
+      await locker`lock table shipment in exclusive mode`;
+      held = await writeBatch();
+    } finally {
+      await locker`rollback`;
+      locker.release();
+    }
+    expect(held.outcome).toMatchObject({ status: 503, code: "REQUEST_TIMEOUT", retryAfter: "2" });
+    // The lock is gone: the mutation's insert runs now, and its transaction must roll back instead of committing.
+    const [{ id }] = (await sql<{ id: string }[]>`select max(id)::text as id from audit_log`) as unknown as [{ id: string }];
+    let outcome = "PENDING";
+    for (let waited = 0; outcome === "PENDING" && waited < 10_000; waited += 100) {
+      await sleep(100);
+      outcome = (await sql<{ outcome: string }[]>`select outcome from audit_log where id = ${id}`)[0]!.outcome;
+    }
+    expect(outcome).toBe("REQUEST_TIMEOUT");
+    expect(await sql`select 1 from shipment where tracking_number = any(${held.batch.numbers as string[]})`).toHaveLength(0);
   });
 
   it("closes the audit entry of a mutation whose process was killed, at the next start, as ABANDONED", async () => {

@@ -6,7 +6,7 @@ import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/p
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { statementCounter } from "../lib/request-scope.js";
+import { assertBeforeDeadline, statementCounter } from "../lib/request-scope.js";
 import * as schema from "./schema.js";
 import { type ConnectionAttempts, ConnectionMonitor, withNoDelaySocket } from "./socket.js";
 
@@ -103,10 +103,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     return {
       ...session(client, fixedStatements),
       async transaction(work) {
-        return (await client.begin((tx) => {
+        return (await client.begin(async (tx) => {
           // drizzle reads type parsers from `options`, which a postgres.js transaction handle lacks.
           const handle = Object.assign(tx, { options: client.options }) as unknown as postgres.Sql;
-          return work(session(handle));
+          const result = await work(session(handle));
+          // A request answered 503 at its deadline must not commit afterwards: throwing here rolls back.
+          assertBeforeDeadline();
+          return result;
         })) as Awaited<ReturnType<typeof work>>;
       },
       connectionAttempts: () => monitor.attempts,
@@ -134,7 +137,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return {
     ...session(client),
     transaction(work) {
-      return client.transaction((tx) => work(session(tx as unknown as Queryable)));
+      return client.transaction(async (tx) => {
+        const result = await work(session(tx as unknown as Queryable));
+        assertBeforeDeadline();
+        return result;
+      });
     },
     connectionAttempts: () => null,
     async close() {

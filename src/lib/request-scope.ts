@@ -29,14 +29,22 @@ export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
 }
 
+/**
+ * Throws REQUEST_TIMEOUT when the current request's deadline has passed: checked before every statement
+ * and before a transaction commits, so a request answered 503 changes nothing after its answer.
+ */
+export function assertBeforeDeadline(): void {
+  if (storage.getStore()?.expired === true) {
+    throw new DakgraphError(ErrorCode.REQUEST_TIMEOUT, "The request's deadline (DAKGRAPH_REQUEST_TIMEOUT_MS) passed: the rest of its work was not done.");
+  }
+}
+
 /** The drizzle logger every database handle is created with: it counts statements. */
 export const statementCounter: Logger = {
   logQuery(query: string): void {
     const scope = storage.getStore();
     if (scope === undefined) return;
-    if (scope.expired === true) {
-      throw new DakgraphError(ErrorCode.REQUEST_TIMEOUT, "The request's deadline (DAKGRAPH_REQUEST_TIMEOUT_MS) passed before this statement: it was not run.");
-    }
+    assertBeforeDeadline();
     scope.statements += 1;
     scope.log?.push(query);
   },

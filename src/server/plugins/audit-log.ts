@@ -18,7 +18,8 @@ import { coerceVariables } from "../variables.js";
  * written the mutation is refused (AUDIT_LOG_UNAVAILABLE, HTTP 503) and nothing changes. The row is
  * outside the mutation's transaction, so failed mutations are logged too. Completing the row is
  * best effort (logged when it fails): the change has happened by then and the PENDING row already
- * says who asked for it.
+ * says who asked for it; rows left PENDING are closed as ABANDONED later (access.audit.ts,
+ * scheduleAbandonedAuditSweep).
  */
 export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
   return {
