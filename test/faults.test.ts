@@ -28,6 +28,8 @@ const REQUEST_TIMEOUT_MS = 4000;
 const STATEMENT_TIMEOUT_MS = 6000;
 /** A request's bound: the request deadline, and slack for a loaded machine's timers. */
 const REQUEST_BOUND_MS = REQUEST_TIMEOUT_MS + 1500;
+/** How long PostgreSQL stays stopped in the third fault (the issue asks for up to 30 s; CI keeps 8). */
+const STOP_MS = Number(process.env.DAKGRAPH_FAULT_STOP_SECONDS ?? "8") * 1000;
 /** The issue's bar: serving again within 5 s of PostgreSQL accepting connections. */
 const RECOVERY_BOUND_MS = 5000;
 
@@ -216,7 +218,7 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
     await pg?.dispose();
   });
 
-  it("keeps serving through fast and immediate restarts and an 8 s stop, answering 503 meanwhile, losing no acknowledged write", async () => {
+  it(`keeps serving through fast and immediate restarts and a ${STOP_MS / 1000} s stop, answering 503 meanwhile, losing no acknowledged write`, async () => {
     const stop = load();
     let readyDuringOutage: { status: number; ms: number } | null = null;
     let healthDuringOutage = 0;
@@ -224,14 +226,14 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
       await sleep(2000);
       await survive("restart -m fast", () => pg.restart("fast"));
       await survive("restart -m immediate", () => pg.restart("immediate"));
-      await survive("stop 8 s, start", async () => {
+      await survive(`stop ${STOP_MS / 1000} s, start`, async () => {
         await pg.stop("fast");
         await sleep(3000);
         const asked = Date.now();
         const ready = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(10_000) });
         readyDuringOutage = { status: ready.status, ms: Date.now() - asked };
         healthDuringOutage = (await fetch(`${origin}/healthz`)).status;
-        await sleep(5000);
+        await sleep(STOP_MS - 3000 - (Date.now() - asked));
         await pg.start();
       });
     } finally {
