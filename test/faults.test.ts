@@ -61,6 +61,11 @@ function trackingNumber(serial: number): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `work`, or a failure naming it when it has neither answered nor failed within 10 s. */
+function settles<T>(work: Promise<T>, what: string): Promise<T> {
+  return Promise.race([work, sleep(10_000).then(() => Promise.reject(new Error(`${what} neither answered nor failed within 10 s`)))]);
+}
+
 describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restarts and stops", () => {
   let pg: PostgresServer;
   /** The test's own handles on the server: raw SQL, and the repositories'. */
@@ -218,7 +223,32 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
     await pg?.dispose();
   });
 
-  it(`keeps serving through fast and immediate restarts and a ${STOP_MS / 1000} s stop, answering 503 meanwhile, losing no acknowledged write`, async () => {
+  // What patches/postgres+3.4.9.patch fixes, on the driver alone (porsager/postgres#1208, #1216): without it
+  // the transaction's ROLLBACK, written after its backend died, crashed the process from a timer.
+  it("postgres.js: a transaction whose backend dies rejects, leaves the pool usable, and runs nothing after", async () => {
+    const pool = postgres(pg.url, { max: 1, onnotice: () => {}, fetch_types: false });
+    try {
+      await pool`create table driver_probe (n int)`;
+      let handle: postgres.TransactionSql | undefined;
+      const transaction = pool.begin(async (tx) => {
+        handle = tx;
+        const [{ pid }] = (await tx`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+        await sql`select pg_terminate_backend(${pid})`;
+        await tx`insert into driver_probe values (1)`;
+      });
+      await expect(settles(transaction, "the transaction")).rejects.toMatchObject({ code: expect.stringMatching(/^(57P01|CONNECTION_CLOSED|ECONNRESET)$/) });
+      // The pool's one connection reopens; its first query gets its own answer, not the dead backend's error.
+      expect(await settles(pool`select 1 as one`, "the next query")).toEqual([{ one: 1 }]);
+      // A late statement through the dead transaction is refused rather than run, outside it, on the new session.
+      await expect(settles(handle!`insert into driver_probe values (2)`, "a late statement")).rejects.toMatchObject({ code: "CONNECTION_CLOSED" });
+      expect(await pool`select n from driver_probe`).toEqual([]);
+    } finally {
+      await settles(sql`drop table if exists driver_probe`, "dropping the probe table");
+      await pool.end({ timeout: 1 });
+    }
+  });
+
+  it(`keeps serving through fast and immediate restarts and a stop of ${STOP_MS / 1000} s, answering 503 meanwhile, losing no acknowledged write`, async () => {
     const stop = load();
     let readyDuringOutage: { status: number; ms: number } | null = null;
     let healthDuringOutage = 0;
