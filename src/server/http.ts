@@ -152,12 +152,13 @@ function databaseUnavailable(): HttpError {
 }
 
 /**
- * The answer of a request whose deadline passed. When the database failed a connection attempt during the
- * request, or is still being connected to, it is the database that kept the request waiting.
+ * The answer of a request whose deadline passed. When a connection attempt to the database failed during
+ * the request (each fails within the connect timeout, well inside the deadline), it is the database that
+ * kept the request waiting.
  */
 function deadlinePassed(deps: HttpDependencies, started: number): HttpError {
-  const attempts = deps.database.connectionAttempts();
-  if (attempts !== null && (attempts.connecting > 0 || (attempts.lastFailure !== null && attempts.lastFailure.at >= started))) return databaseUnavailable();
+  const failure = deps.database.connectionAttempts()?.lastFailure;
+  if (failure != null && failure.at >= started) return databaseUnavailable();
   return new HttpError(
     503,
     ErrorCode.REQUEST_TIMEOUT,
