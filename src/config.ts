@@ -58,6 +58,10 @@ export interface Config {
   readonly rateLimitBurst: number;
   /** PostgreSQL statement_timeout for every connection, in ms (PGlite cannot enforce one). */
   readonly statementTimeoutMs: number;
+  /** Longest a new PostgreSQL connection may take to open, in ms; a database that is away fails requests this fast. */
+  readonly dbConnectTimeoutMs: number;
+  /** Longest a GraphQL request may take, in ms: then it answers 503 and starts no further statement. */
+  readonly requestTimeoutMs: number;
   /** "allowlist": only the operations in src/operations/*.graphql run for non-ADMIN viewers. */
   readonly operations: "all" | "allowlist";
   /**
@@ -267,6 +271,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer(env, "DAKGRAPH_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
     rateLimitBurst: integer(env, "DAKGRAPH_RATE_LIMIT_BURST", 60, 1, 1_000_000),
     statementTimeoutMs: integer(env, "DAKGRAPH_STATEMENT_TIMEOUT_MS", 15_000, 0, 3_600_000),
+    dbConnectTimeoutMs: integer(env, "DAKGRAPH_DB_CONNECT_TIMEOUT_MS", 3000, 100, 120_000),
+    // Above the statement timeout, so a statement that runs its full course still answers with its own error.
+    requestTimeoutMs: integer(env, "DAKGRAPH_REQUEST_TIMEOUT_MS", 20_000, 100, 3_600_000),
     operations: operationsMode(env),
     corsOrigins: origins(env),
     trustProxy: trustProxy(env),

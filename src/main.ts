@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
 import { migrate } from "./db/migrate.js";
+import { abandonedAfterMs, scheduleAbandonedAuditSweep } from "./modules/access/access.audit.js";
 import { createFirstAdminKey } from "./modules/access/access.keys.js";
 import { istDateOf } from "./lib/fiscal-quarter.js";
 import { progressBar } from "./lib/progress.js";
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl === null ? config.dataDir : null,
     statementTimeoutMs: config.statementTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
   });
   await migrate(database);
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
@@ -39,6 +41,12 @@ async function main(): Promise<void> {
   await apollo.start();
   const server = await listen({ config, database, apollo });
   if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);
+  scheduleAbandonedAuditSweep(
+    database.db,
+    abandonedAfterMs(config),
+    (closed) => console.error(`audit log: ${closed} mutation(s) left PENDING by a process that ended before finishing them closed as ABANDONED`),
+    (error) => console.error("audit log: closing abandoned entries failed; the next start retries", error),
+  );
   const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)";
   console.error(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

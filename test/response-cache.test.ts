@@ -54,6 +54,23 @@ describe("ResponseCache", () => {
     expect(cache.get("b")).toBeUndefined();
   });
 
+  it("serves and stores nothing while suspended, and starts empty when resumed", () => {
+    const cache = new ResponseCache({ maxBytes: 10_000, ttlMs: 60_000 });
+    cache.set("a", cache.epoch, data(10));
+    const before = cache.epoch;
+    cache.suspend();
+    expect(cache.serving).toBe(false);
+    expect(cache.get("a")).toBeUndefined();
+    cache.set("b", cache.epoch, data(10));
+    expect(cache.size).toEqual({ entries: 0, bytes: 0 });
+    cache.resume();
+    expect(cache.serving).toBe(true);
+    expect(cache.epoch).toBeGreaterThan(before);
+    expect(cache.get("b")).toBeUndefined();
+    cache.set("c", cache.epoch, data(10));
+    expect(cache.get("c")).toEqual(data(10));
+  });
+
   it("keys by roles and circle, never by who the caller is", () => {
     expect(accessScopeOf(testViewer([Role.VIEWER], { name: "one" }))).toBe(accessScopeOf(testViewer([Role.VIEWER], { name: "two" })));
     expect(accessScopeOf(testViewer([Role.ANALYST, Role.VIEWER]))).toBe(accessScopeOf(testViewer([Role.VIEWER, Role.ANALYST])));

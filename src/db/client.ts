@@ -6,10 +6,10 @@ import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/p
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { statementCounter } from "../lib/request-scope.js";
+import { assertBeforeDeadline, statementCounter } from "../lib/request-scope.js";
 import { lockDataDirectory } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
-import { withNoDelaySocket } from "./socket.js";
+import { type ConnectionAttempts, ConnectionMonitor, withNoDelaySocket } from "./socket.js";
 
 export type Schema = typeof schema;
 /** The one database type: PGlite and postgres.js handles (and their transactions) both satisfy it. */
@@ -28,6 +28,8 @@ export interface Session {
 export interface Database extends Session {
   /** Runs `work` in one transaction on one connection, COPY included: all of it lands or none. */
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /** What the server pool's connection attempts are doing (null on PGlite, which has no connections). */
+  connectionAttempts(): ConnectionAttempts | null;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,17 @@ export interface OpenOptions {
    * accepts `SET statement_timeout` but never cancels a statement (no timer signal in WASM).
    */
   readonly statementTimeoutMs?: number;
+  /** Longest a PostgreSQL connection may take to open (TCP connect and startup), in ms; postgres.js's default is 30 s. */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * Seconds postgres.js waits before reopening a connection after a failed one, by the pool's count of
+ * failures in a row. Its default grows to 10–20 s, which held requests that long after PostgreSQL was back
+ * from a restart; a refused connect costs nothing, so the wait stays under a second.
+ */
+function reconnectBackoff(failures: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** failures, 1);
 }
 
 function quoteIdent(name: string): string {
@@ -58,13 +71,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // Startup parameters, so every pooled connection has them without an extra round trip.
     // JIT off: the graph's statements are index lookups and small aggregates, for which PostgreSQL's JIT
     // compilation cost 30+ ms each when the planner's row estimates (from JSON parameters) ran high.
+    const monitor = new ConnectionMonitor();
     const pool = (connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
       postgres(options.databaseUrl!, withNoDelaySocket({
         max: options.maxConnections ?? 10,
         onnotice: () => {},
+        connect_timeout: (options.connectTimeoutMs ?? 5000) / 1000,
+        backoff: reconnectBackoff,
         connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", ...connection },
         ...extra,
-      }));
+      }, monitor));
     // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
     // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
     const client = pool({ plan_cache_mode: "force_custom_plan" });
@@ -88,12 +104,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     return {
       ...session(client, fixedStatements),
       async transaction(work) {
-        return (await client.begin((tx) => {
+        return (await client.begin(async (tx) => {
           // drizzle reads type parsers from `options`, which a postgres.js transaction handle lacks.
           const handle = Object.assign(tx, { options: client.options }) as unknown as postgres.Sql;
-          return work(session(handle));
+          const result = await work(session(handle));
+          // A request answered 503 at its deadline must not commit afterwards: throwing here rolls back.
+          assertBeforeDeadline();
+          return result;
         })) as Awaited<ReturnType<typeof work>>;
       },
+      connectionAttempts: () => monitor.attempts,
       async close() {
         await Promise.all([client.end({ timeout: 5 }), fixedStatements.end({ timeout: 5 })]);
       },
@@ -125,8 +145,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return {
     ...session(client),
     transaction(work) {
-      return client.transaction((tx) => work(session(tx as unknown as Queryable)));
+      return client.transaction(async (tx) => {
+        const result = await work(session(tx as unknown as Queryable));
+        assertBeforeDeadline();
+        return result;
+      });
     },
+    connectionAttempts: () => null,
     async close() {
       try {
         await client.close();

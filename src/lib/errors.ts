@@ -27,6 +27,17 @@ export enum ErrorCode {
   RATE_LIMITED = "RATE_LIMITED",
   /** A database statement ran longer than the configured statement timeout and was cancelled. */
   QUERY_TIMEOUT = "QUERY_TIMEOUT",
+  /**
+   * The database cannot be reached (restarting, stopped, connection lost): HTTP 503 with `Retry-After`
+   * (`retryAfterSeconds`). A mutation answered so was not acknowledged; its transaction rolled back
+   * unless the connection was lost while its COMMIT was under way: mutations are idempotent, retry it.
+   */
+  DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE",
+  /**
+   * The request did not finish within the request deadline (DAKGRAPH_REQUEST_TIMEOUT_MS): HTTP 503 with
+   * `Retry-After`. It issued no statement after the deadline; a mutation is not acknowledged: retry it.
+   */
+  REQUEST_TIMEOUT = "REQUEST_TIMEOUT",
   /** The audit log could not record a mutation, so the mutation was refused (audit fails closed). */
   AUDIT_LOG_UNAVAILABLE = "AUDIT_LOG_UNAVAILABLE",
   /** A requested page is larger than the configured maximum page size. */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Logger } from "drizzle-orm/logger";
+import { DakgraphError, ErrorCode } from "./errors.js";
 
 /**
  * What belongs to one unit of work (a GraphQL request, a test): its id, for
@@ -13,6 +14,11 @@ export interface RequestScope {
   readonly parameters?: unknown[][];
   /** The statements themselves, kept only when asked for (tests). */
   readonly log?: string[];
+  /**
+   * Set when the request's deadline passed and it was answered (src/server/http.ts): it starts no further
+   * statement, so a mutation still running stops at its next one and its transaction rolls back.
+   */
+  expired?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
@@ -25,11 +31,22 @@ export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
 }
 
+/**
+ * Throws REQUEST_TIMEOUT when the current request's deadline has passed: checked before every statement
+ * and before a transaction commits, so a request answered 503 changes nothing after its answer.
+ */
+export function assertBeforeDeadline(): void {
+  if (storage.getStore()?.expired === true) {
+    throw new DakgraphError(ErrorCode.REQUEST_TIMEOUT, "The request's deadline (DAKGRAPH_REQUEST_TIMEOUT_MS) passed: the rest of its work was not done.");
+  }
+}
+
 /** The drizzle logger every database handle is created with: it counts statements. */
 export const statementCounter: Logger = {
   logQuery(query: string, params: unknown[]): void {
     const scope = storage.getStore();
     if (scope === undefined) return;
+    assertBeforeDeadline();
     scope.statements += 1;
     scope.log?.push(query);
     scope.parameters?.push(params);

@@ -13,6 +13,7 @@ import { loadOperationRegistry, type RegisteredOperation } from "./operation-reg
 import { aliasLimitPlugin } from "./plugins/alias-limit.js";
 import { auditLogPlugin } from "./plugins/audit-log.js";
 import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
+import { databaseUnavailablePlugin } from "./plugins/database-unavailable.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { httpStatusPlugin } from "./plugins/http-status.js";
 import { noNulTextPlugin } from "./plugins/no-nul-text.js";
@@ -94,6 +95,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       aliasLimitPlugin(config.maxAliases),
       costLimitPlugin(schema, config.maxCost, config.maxPageSize, costs),
       auditLogPlugin(schema),
+      databaseUnavailablePlugin(),
       ...(responseCache === undefined ? [] : [responseCachePlugin(responseCache)]),
     ],
   });

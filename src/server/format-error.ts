@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.js";
 import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 
 // Codes whose messages are safe to show as they are: they describe the request, not the server.
@@ -56,6 +57,13 @@ export function createFormatError(options: FormatErrorOptions) {
         message: "A database statement ran longer than the statement timeout (DAKGRAPH_STATEMENT_TIMEOUT_MS) and was cancelled.",
         ...(formatted.path === undefined ? {} : { path: formatted.path }),
         extensions: { code: ErrorCode.QUERY_TIMEOUT },
+      };
+    }
+    if (isDatabaseUnavailable(unwrapResolverError(error))) {
+      return {
+        message: `The database cannot be reached right now; nothing was acknowledged. Retry after ${RETRY_AFTER_SECONDS} s.`,
+        ...(formatted.path === undefined ? {} : { path: formatted.path }),
+        extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS },
       };
     }
     const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);

@@ -7,15 +7,18 @@ import { type Context, createContext } from "../context.js";
 import type { Database } from "../db/client.js";
 import { ping } from "../db/client.js";
 import { migrationStatus } from "../db/migrate.js";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.js";
 import { ErrorCode, findDakgraphError } from "../lib/errors.js";
-import { withRequestScope } from "../lib/request-scope.js";
+import { type RequestScope, withRequestScope } from "../lib/request-scope.js";
 import { type Authenticate, createAuthenticator } from "../modules/access/access.viewer.js";
 import { knownOperationsOf } from "./apollo.js";
 import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
 import { plainOperation } from "./known-operations.js";
 import { RESPONSE_CACHE_HEADER } from "./response-cache.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
+import { type HealthState, processHealth } from "./health.js";
 import { logger } from "./logger.js";
+import { RETRY_RESPONSE } from "./plugins/database-unavailable.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { createClientAddress } from "./client-address.js";
 
@@ -177,10 +180,63 @@ interface Guards {
   readonly clientAddress: (req: IncomingMessage) => string;
 }
 
-async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, requestId: string) {
+function databaseUnavailable(): HttpError {
+  return new HttpError(
+    503,
+    ErrorCode.DATABASE_UNAVAILABLE,
+    `The database cannot be reached right now; nothing was acknowledged. Retry after ${RETRY_AFTER_SECONDS} s.`,
+    { retryAfterSeconds: RETRY_AFTER_SECONDS },
+    RETRY_RESPONSE.headers,
+  );
+}
+
+/**
+ * The answer of a request whose deadline passed. When a connection attempt to the database failed during
+ * the request (each fails within the connect timeout, well inside the deadline), it is the database that
+ * kept the request waiting.
+ */
+function deadlinePassed(deps: HttpDependencies, started: number): HttpError {
+  const failure = deps.database.connectionAttempts()?.lastFailure;
+  if (failure != null && failure.at >= started) return databaseUnavailable();
+  return new HttpError(
+    503,
+    ErrorCode.REQUEST_TIMEOUT,
+    `The request did not finish within ${deps.config.requestTimeoutMs} ms (DAKGRAPH_REQUEST_TIMEOUT_MS) and was abandoned; nothing was acknowledged. Retry after ${RETRY_AFTER_SECONDS} s.`,
+    { retryAfterSeconds: RETRY_AFTER_SECONDS },
+    RETRY_RESPONSE.headers,
+  );
+}
+
+/**
+ * Runs a GraphQL request under the request deadline. Past it the client gets a 503 at once, and the
+ * request's scope is marked expired: it starts no further statement (src/lib/request-scope.ts) and writes
+ * nothing more to the response.
+ */
+async function executeWithDeadline(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, requestId: string) {
+  const scope: RequestScope = { requestId, statements: 0 };
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"deadline">((resolve) => {
+    timer = setTimeout(() => resolve("deadline"), deps.config.requestTimeoutMs);
+  });
+  const work = executeGraphql(req, res, url, deps, guards, scope);
+  try {
+    if ((await Promise.race([work, deadline])) !== "deadline") return;
+  } finally {
+    clearTimeout(timer);
+  }
+  scope.expired = true;
+  work.catch((error: unknown) => {
+    if (!(error instanceof HttpError) && !isDatabaseUnavailable(error) && findDakgraphError(error) === undefined) {
+      withRequestScope(scope, () => logger.error("request failed after its deadline", error, { path: url.pathname }));
+    }
+  });
+  throw deadlinePassed(deps, started);
+}
+
+async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, scope: RequestScope) {
   const { config } = deps;
-  const scope = { requestId, statements: 0 };
-  res.setHeader("x-request-id", requestId);
+  res.setHeader("x-request-id", scope.requestId);
   const raw = req.method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
   const parsed = parseBody(raw, req.headers["content-type"]);
   const operations = operationCount(parsed);
@@ -215,8 +271,10 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
   const plain = known === undefined || !isJsonContent(req.headers["content-type"]) ? null : plainOperation(parsed);
   if (plain !== null) {
     const answer = await withRequestScope(scope, () => known!.answer(plain, req.headers.accept, viewer, deps.database.db));
+    if (scope.expired === true) return;
     if (answer !== undefined) {
-      res.writeHead(200, {
+      res.writeHead(answer.retry ? RETRY_RESPONSE.status : 200, {
+        ...(answer.retry ? RETRY_RESPONSE.headers : {}),
         "content-type": answer.contentType,
         ...(answer.cache === undefined ? {} : { [RESPONSE_CACHE_HEADER]: answer.cache }),
         "x-sql-statements": String(scope.statements),
@@ -234,9 +292,10 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
   const response = await withRequestScope(scope, () =>
     deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
-      context: async () => createContext(config, deps.database, viewer, requestId),
+      context: async () => createContext(config, deps.database, viewer, scope.requestId),
     }),
   );
+  if (scope.expired === true) return;
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.setHeader("x-sql-statements", String(scope.statements));
   res.statusCode = response.status ?? 200;
@@ -248,10 +307,25 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
   res.end();
 }
 
+/** /readyz answers within this, whatever the database does (orchestrators time probes out at 1–2 s). */
+const READINESS_TIMEOUT_MS = 1500;
+
+function within<T>(ms: number, work: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  work.catch(() => {});
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function readiness(deps: HttpDependencies): Promise<{ ready: boolean; body: Record<string, unknown> }> {
   try {
-    await ping(deps.database.db);
-    const migrations = await migrationStatus(deps.database);
+    const check = (async () => {
+      await ping(deps.database.db);
+      return migrationStatus(deps.database);
+    })();
+    const migrations = await within(READINESS_TIMEOUT_MS, check, `no answer from the database within ${READINESS_TIMEOUT_MS} ms`);
     const ready = migrations.applied >= migrations.expected;
     return { ready, body: { status: ready ? "ready" : "migrations pending", engine: deps.database.engine, migrations } };
   } catch (error) {
@@ -305,6 +379,7 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
     rateLimiter: createRateLimiter(deps.config.rateLimitPerMinute, deps.config.rateLimitBurst),
     clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
   };
+  const healthState: HealthState = {};
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -331,7 +406,17 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
         });
         res.end();
       } else if (url.pathname === "/healthz") {
-        sendJson(res, 200, { status: "ok" });
+        if (healthState.probeSentAt == null) {
+          healthState.probeSentAt = Date.now();
+          ping(deps.database.db)
+            .catch(() => {})
+            .finally(() => (healthState.probeSentAt = null));
+        }
+        const health = processHealth(healthState, deps.database.connectionAttempts(), Date.now(), {
+          connectTimeoutMs: deps.config.dbConnectTimeoutMs,
+          statementTimeoutMs: deps.config.statementTimeoutMs,
+        });
+        sendJson(res, health.healthy ? 200 : 503, health.body);
       } else if (url.pathname === "/readyz") {
         const { ready, body } = await readiness(deps);
         sendJson(res, ready ? 200 : 503, body);
@@ -344,14 +429,16 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
         } else if (url.pathname === "/") {
           res.writeHead(302, { location: GRAPHQL_PATH }).end();
         } else {
-          await executeGraphql(req, res, url, deps, guards, requestId);
+          await executeWithDeadline(req, res, url, deps, guards, requestId);
         }
       } else {
         sendJson(res, 404, { error: `No route for ${url.pathname}. The graph is at ${GRAPHQL_PATH}.` });
       }
-    } catch (error) {
+    } catch (caught) {
+      const error = isDatabaseUnavailable(caught) ? databaseUnavailable() : caught;
       if (error instanceof HttpError) {
-        sendError(res, error, requestId);
+        if (res.headersSent) res.destroy();
+        else sendError(res, error, requestId);
         return;
       }
       withRequestScope({ requestId, statements: 0 }, () => logger.error("request failed", error, { path: url.pathname, client: guards.clientAddress(req) }));

@@ -6,6 +6,7 @@ import { circleScope } from "../modules/access/access.roles.js";
 import type { Viewer } from "../modules/access/access.viewer.js";
 import type { KnownCosts } from "./plugins/cost-limit.js";
 import { variablesNulError } from "./input-guard.js";
+import { asksForRetry } from "./plugins/database-unavailable.js";
 import { readsViewer, type ResponseCache, responseCacheKey } from "./response-cache.js";
 import { planAudience, type SingleStatementPlans } from "./single-statement.js";
 
@@ -58,6 +59,8 @@ export interface KnownAnswer {
   readonly body: string;
   /** The response cache's x-response-cache value, when the server has the cache. */
   readonly cache?: "hit" | "miss" | "bypass";
+  /** The answer asks the client to retry (DATABASE_UNAVAILABLE): HTTP 503 with Retry-After, as Apollo's plugin sends it. */
+  readonly retry?: boolean;
 }
 
 /** Apollo Server's media types for a single result (its MEDIA_TYPES). */
@@ -174,7 +177,7 @@ export class KnownOperations {
       if (this.includeStacktrace) extensions.stacktrace = error.stack?.split("\n");
       return this.formatError({ ...error.toJSON(), extensions }, error);
     });
-    return { contentType, body: `${JSON.stringify({ errors, data: result.data })}\n`, ...cache };
+    return { contentType, body: `${JSON.stringify({ errors, data: result.data })}\n`, ...cache, retry: asksForRetry(errors) };
   }
 
   private key(query: string, operationName: string | undefined | null, viewer: Viewer): string {

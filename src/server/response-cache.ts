@@ -29,6 +29,9 @@ import { logger } from "./logger.js";
  *   commit, so such a write shows within about 2 s. PGlite has a single process: no one else writes.
  * - Every entry expires after DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS regardless, for what statistics do not
  *   count (a TRUNCATE alone, statistics switched off).
+ * - While the statistics cannot be read (the database is away, or restarting), another process's write
+ *   would go unseen: the cache is emptied and serves and stores nothing until a poll succeeds again. Polls
+ *   continue meanwhile, backing off from 1 s to at most DATA_VERSION_MAX_BACKOFF_MS.
  *
  * Memory: least recently used entries are dropped beyond DAKGRAPH_RESPONSE_CACHE_MB of stored JSON.
  */
@@ -38,6 +41,7 @@ export const RESPONSE_CACHE_HEADER = "x-response-cache";
 /** Most of the budget one answer may take, so a single huge answer cannot flush everything else. */
 const MAX_ENTRY_SHARE = 0.25;
 const DATA_VERSION_POLL_MS = 1000;
+const DATA_VERSION_MAX_BACKOFF_MS = 10_000;
 
 interface Entry {
   readonly data: Record<string, unknown>;
@@ -56,6 +60,7 @@ export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private currentEpoch = 0;
+  private suspended = false;
   private readonly now: () => number;
 
   constructor(private readonly options: ResponseCacheOptions) {
@@ -71,7 +76,13 @@ export class ResponseCache {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
+  /** False while writes by other processes cannot be seen (src/server/response-cache.ts, the watcher). */
+  get serving(): boolean {
+    return !this.suspended;
+  }
+
   get(key: string): Record<string, unknown> | undefined {
+    if (this.suspended) return undefined;
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);
@@ -85,7 +96,7 @@ export class ResponseCache {
 
   /** Stores an answer computed in `epoch`; ignored when the epoch has moved since or the answer is too large. */
   set(key: string, epoch: number, data: Record<string, unknown>): void {
-    if (epoch !== this.currentEpoch) return;
+    if (epoch !== this.currentEpoch || this.suspended) return;
     const bytes = Buffer.byteLength(JSON.stringify(data)) + key.length;
     if (bytes > this.options.maxBytes * MAX_ENTRY_SHARE) return;
     const previous = this.entries.get(key);
@@ -106,6 +117,18 @@ export class ResponseCache {
     this.currentEpoch += 1;
     this.entries.clear();
     this.bytes = 0;
+  }
+
+  /** Empties the cache and stops serving and storing answers until resume(). */
+  suspend(): void {
+    this.invalidate();
+    this.suspended = true;
+  }
+
+  resume(): void {
+    if (!this.suspended) return;
+    this.invalidate();
+    this.suspended = false;
   }
 }
 
@@ -177,39 +200,47 @@ async function dataVersion(database: Database): Promise<string | null> {
 /**
  * Polls dataVersion and invalidates the cache when it moves. Started from a request (the first one that
  * brings the database), but run in the context the plugin was created in: its statements belong to no
- * request, so they never show in a response's x-sql-statements.
+ * request, so they never show in a response's x-sql-statements. A failed poll suspends the cache and the
+ * next poll waits twice as long as the last, up to DATA_VERSION_MAX_BACKOFF_MS; a successful one resumes it.
  */
-function dataVersionWatcher(cache: ResponseCache) {
+export function dataVersionWatcher(cache: ResponseCache, pollMs = DATA_VERSION_POLL_MS, maxBackoffMs = DATA_VERSION_MAX_BACKOFF_MS) {
   const outsideRequests = new AsyncResource("dakgraph.responseCache");
   let timer: NodeJS.Timeout | undefined;
+  let started = false;
+  let stopped = false;
   let last: string | null = null;
-  let polling = false;
+  let delay = pollMs;
+  const schedule = (database: Database) => {
+    if (stopped) return;
+    timer = setTimeout(() => poll(database), delay);
+    timer.unref();
+  };
+  const poll = (database: Database) => {
+    dataVersion(database)
+      .then((version) => {
+        if (!cache.serving) logger.info("response cache: the data version is readable again; serving from the cache");
+        cache.resume();
+        if (last !== null && version !== last) cache.invalidate();
+        last = version;
+        delay = pollMs;
+      })
+      .catch((error: unknown) => {
+        // Writes by other processes cannot be seen now: serving a stored answer could serve one they changed.
+        if (cache.serving) logger.warn("response cache: cannot read the data version; not serving from the cache until it can", { error: (error as Error).message });
+        cache.suspend();
+        delay = Math.min(delay * 2, maxBackoffMs);
+      })
+      .finally(() => schedule(database));
+  };
   return {
     start(database: Database): void {
-      if (timer !== undefined || database.engine !== "postgres") return;
-      outsideRequests.runInAsyncScope(() => {
-        timer = setInterval(() => {
-          if (polling) return;
-          polling = true;
-          dataVersion(database)
-            .then((version) => {
-              if (last !== null && version !== last) cache.invalidate();
-              last = version;
-            })
-            .catch((error: unknown) => {
-              // Without the version, the TTL alone bounds staleness after writes by other processes.
-              logger.warn("response cache: cannot read the data version; relying on the TTL", { error: (error as Error).message });
-              clearInterval(timer);
-            })
-            .finally(() => {
-              polling = false;
-            });
-        }, DATA_VERSION_POLL_MS);
-        timer.unref();
-      });
+      if (started || database.engine !== "postgres") return;
+      started = true;
+      outsideRequests.runInAsyncScope(() => schedule(database));
     },
     stop(): void {
-      clearInterval(timer);
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { type GraphQLSchema, Kind } from "graphql";
 import type { Context } from "../../context.js";
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../db/unavailable.js";
 import { ErrorCode } from "../../lib/errors.js";
+import { currentRequestScope, withRequestScope } from "../../lib/request-scope.js";
 import { finishAuditEntry, startAuditEntry } from "../../modules/access/access.audit.js";
 import { logger } from "../logger.js";
 import { coerceVariables } from "../variables.js";
@@ -28,7 +30,8 @@ function variablesBytes(variables: Record<string, unknown> | undefined): number 
  * written the mutation is refused (AUDIT_LOG_UNAVAILABLE, HTTP 503) and nothing changes. The row is
  * outside the mutation's transaction, so failed mutations are logged too. Completing the row is
  * best effort (logged when it fails): the change has happened by then and the PENDING row already
- * says who asked for it.
+ * says who asked for it; rows left PENDING are closed as ABANDONED later (access.audit.ts,
+ * scheduleAbandonedAuditSweep).
  */
 export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Context> {
   return {
@@ -52,10 +55,15 @@ export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Contex
             return null;
           } catch (error) {
             logger.error("audit log write failed: mutation refused", error);
-            const message = "The audit log could not record this mutation, so it was not run. Retry later.";
+            // With the database away the mutation could not have run either: the client is told to retry.
+            const unavailable = isDatabaseUnavailable(error);
+            const message = unavailable
+              ? `The database cannot be reached right now, so this mutation was not run. Retry after ${RETRY_AFTER_SECONDS} s.`
+              : "The audit log could not record this mutation, so it was not run. Retry later.";
+            const extensions = unavailable ? { code: ErrorCode.DATABASE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS } : { code: ErrorCode.AUDIT_LOG_UNAVAILABLE };
             return {
               http: { status: 503, headers: new HeaderMap() },
-              body: { kind: "single", singleResult: { errors: [{ message, extensions: { code: ErrorCode.AUDIT_LOG_UNAVAILABLE } }] } },
+              body: { kind: "single", singleResult: { errors: [{ message, extensions }] } },
             };
           }
         },
@@ -64,7 +72,11 @@ export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Contex
           const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
           const outcome = errors === undefined || errors.length === 0 ? "OK" : String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
           const id = entry;
-          await finishAuditEntry(contextValue.database.db, id, outcome).catch((error: unknown) => logger.error("audit log completion failed", error, { auditId: id }));
+          const finish = () => finishAuditEntry(contextValue.database.db, id, outcome);
+          // Past the request's deadline no statement may start in its scope; recording the outcome still must.
+          const scope = currentRequestScope();
+          const recorded = scope?.expired === true ? withRequestScope({ requestId: scope.requestId, statements: 0 }, finish) : finish();
+          await recorded.catch((error: unknown) => logger.error("audit log completion failed", error, { auditId: id }));
         },
       };
     },
