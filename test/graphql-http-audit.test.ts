@@ -1,5 +1,6 @@
 import { type AuditResult, serverAudits } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../src/modules/access/access.keys.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/http.js";
 
@@ -8,6 +9,9 @@ import { startTestServer, type TestServer } from "./support/http.js";
  * server with the production defaults (NODE_ENV=production: response cache and known-operations shortcut on):
  * no MUST may fail and no SHOULD may warn. MAY audits that fail are notices: GET requests without a preflight header
  * are refused on purpose (CSRF prevention), which some MAY audits try.
+ *
+ * The audits send their requests as a VIEWER key: some of them introspect (`__type`), which production keeps from
+ * anonymous callers (DAKGRAPH_INTROSPECTION=authenticated, tested in access-inputs.test.ts).
  */
 describe.each(engines)("GraphQL over HTTP audits on %s", (engine) => {
   let db: TestDatabase;
@@ -17,9 +21,15 @@ describe.each(engines)("GraphQL over HTTP audits on %s", (engine) => {
   beforeAll(async () => {
     db = await createTestDatabase(engine);
     server = await startTestServer(db.database, { NODE_ENV: "production", DAKGRAPH_RATE_LIMIT_BURST: "100000" });
+    const { key } = await createApiKey(db.database.db, { name: "graphql-http audits", organisation: "PARTNERSHIP", roles: ["VIEWER"] });
+    const fetchFn = (input: string | URL | Request, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set("authorization", `Bearer ${key}`);
+      return fetch(input, { ...init, headers });
+    };
     results = [];
     // One after another, as a client would: the audits share one server.
-    for (const audit of serverAudits({ url: server.url })) results.push(await audit.fn());
+    for (const audit of serverAudits({ url: server.url, fetchFn })) results.push(await audit.fn());
   });
   afterAll(async () => {
     await server?.close();
