@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -11,5 +12,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     setupFiles: ["reflect-metadata"],
+    // One worker per core, not vitest's default of one fewer: most files wait on PostgreSQL, a child server
+    // process or Chromium rather than compute, and on a 2-core machine the default runs them one at a time.
+    maxWorkers: Math.max(2, os.availableParallelism()),
   },
 });
