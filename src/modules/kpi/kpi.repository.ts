@@ -173,15 +173,6 @@ export async function findPickupCapacities(db: Db): Promise<PickupCapacityRow[]>
   return rows.map((r) => ({ id: Number(r.id), activeFrom: r.active_from, activeTo: r.active_to, dailyCapacity: Number(r.daily_capacity) }));
 }
 
-/** The COD remittance cycles, oldest first. */
-export async function findRemittanceCycles(db: Db): Promise<{ validFrom: string; days: number; synthetic: boolean }[]> {
-  const rows = await queryRows<{ valid_from: string; days: number; synthetic: boolean }>(
-    db,
-    sql`/* findRemittanceCycles */ select valid_from::text, days, synthetic from cod_remittance_cycle order by valid_from`,
-  );
-  return rows.map((r) => ({ validFrom: r.valid_from, days: Number(r.days), synthetic: r.synthetic }));
-}
-
 /** A scope key as the caller wrote it, resolved to the stored key and a display name; null when unknown. */
 export async function resolveScopeKey(db: Db, kind: KpiScopeKindValue, key: string): Promise<{ key: string; storedKey: string; name: string } | null> {
   const k = key.trim();

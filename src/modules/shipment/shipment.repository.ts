@@ -493,3 +493,25 @@ export function findEventsByIds(db: Db, ids: readonly number[]): Promise<ScanEve
   if (ids.length === 0) return Promise.resolve([]);
   return selectRows(db, events, sql`where e.id = any(${intArray(ids)})`);
 }
+
+/** What the promised day of shipments booked in [from, to] (IST days) is computed from. */
+export function findSchedulesBookedBetween(
+  db: Db,
+  from: string,
+  to: string,
+): Promise<{ id: number; booking_date: string; service_norm_days: number; promised_date: string; branch: boolean }[]> {
+  return queryRows<{ id: number; booking_date: string; service_norm_days: number; promised_date: string; branch: boolean }>(
+    db,
+    sql`/* rescheduleShipments */ select s.id, s.booking_date::text, s.service_norm_days, s.promised_date::text,
+        coalesce(o.office_type = 'BRANCH', false) as branch
+      from shipment s left join post_office o on o.id = s.delivery_office_id
+      where s.booking_date between ${from}::date and ${to}::date`,
+  );
+}
+
+/** Sets new promised days; the caller moves the KPI rollups (withKpiDelta). */
+export async function updatePromisedDates(db: Db, moves: readonly { id: number; promisedDate: string }[]): Promise<void> {
+  const json = JSON.stringify(moves.map((m) => ({ id: m.id, d: m.promisedDate })));
+  await db.execute(sql`/* rescheduleShipments */ update shipment s set promised_date = x.d, updated_at = now()
+    from jsonb_to_recordset(${json}::jsonb) as x(id int, d date) where s.id = x.id`);
+}
