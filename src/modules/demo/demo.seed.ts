@@ -426,7 +426,6 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     await setSequence(db, "shipment", id - 1);
     await setSequence(db, "scan_event", nextEventId - 1);
     await setSequence(db, "cod_remittance", firstRemittanceId + plan.remittances.length - 1);
-    // Fresh statistics, or the planner guesses from an empty table on the first queries after a load.
     // Coverage reads serviceability and the per-PIN delivery rollup: make both agree with what was generated.
     await seedServiceabilityFromShipments(db);
     // A remittance cycle for the REMITTANCE_WITHIN_CYCLE KPI: invented, as the batches are (the generator
@@ -438,6 +437,8 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     await refreshPinDeliveryRollup(db);
     await rebuildKpiRollups(db);
     await seedDemoReviews(db, options.until);
+    // Statistics for the tables just loaded: until autovacuum's analyze reaches them the planner has no distinct counts or
+    // histograms and falls back to default selectivities, which choose badly on the first queries after a load.
     await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter, kpi_rollup, kpi_histogram`);
   });
 
