@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { withKpiDelta } from "../kpi/kpi.rollup.js";
+import { withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { BadUserInputError, ConflictError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { formatIndianRupees, rupeesToPaise } from "../../lib/money.js";

@@ -1,5 +1,5 @@
 import { inArray, sql, type SQL } from "drizzle-orm";
-import { withKpiPinDelta } from "../kpi/kpi.pins.js";
+import { withKpiPinDelta } from "../kpi/kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";

@@ -4,7 +4,7 @@ import { queryRows } from "../../db/client.js";
 import type { TransitHistogram } from "../../lib/transit-histogram.js";
 import { FAILED_ATTEMPT_REASONS, type FailedAttemptReason } from "../shipment/scan-event.rules.js";
 import type { RollupFigures } from "./kpi.compute.js";
-import { ARMY_POSTAL_AREA } from "./kpi.pins.js";
+import { ARMY_POSTAL_AREA } from "./kpi-pins.repository.js";
 import type { KpiScopeKindValue } from "./kpi.sql.js";
 
 /*

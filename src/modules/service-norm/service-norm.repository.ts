@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import type { RouteClassValue } from "./service-norm.sql.js";
+import { type RouteClassValue, serviceNormTable } from "./service-norm.sql.js";
 
 /** Every public holiday, as a set of YYYY-MM-DD days (a few dozen rows a year). */
 export async function findPublicHolidays(db: Db): Promise<ReadonlySet<string>> {
@@ -33,4 +33,14 @@ export async function upsertPublicHolidays(db: Db, holidays: readonly { day: str
 /** Removes the days (YYYY-MM-DD). */
 export async function deletePublicHolidays(db: Db, days: readonly string[]): Promise<void> {
   await db.execute(sql`/* deletePublicHolidays */ delete from public_holiday where day in (select (jsonb_array_elements_text(${JSON.stringify(days)}::jsonb))::date)`);
+}
+
+/** The norm's days by `product/routeClass`. */
+export function findServiceNormDays(db: Db): Promise<{ key: string; days: number }[]> {
+  return queryRows<{ key: string; days: number }>(db, sql`select product_code || '/' || route_class as key, days from service_norm`);
+}
+
+/** Every service norm row, by product and route class. */
+export function findServiceNormRows(db: Db) {
+  return db.select().from(serviceNormTable).orderBy(asc(serviceNormTable.productCode), asc(serviceNormTable.routeClass));
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { withKpiDelta } from "../kpi/kpi.rollup.js";
+import { withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { parseCalendarDate } from "../../lib/scalars.js";

@@ -5,7 +5,7 @@ import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
 import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
 import { canDeferKeyChecks, withKeyChecksDeferred } from "../../db/key-checks.js";
-import { insertWithKpiContribution } from "../kpi/kpi.rollup.js";
+import { insertWithKpiContribution } from "../kpi/kpi-rollup.repository.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";

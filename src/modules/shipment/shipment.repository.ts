@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
-import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
+import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { pickupLocationRows } from "../pickup-location/pickup-location.repository.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
 import { officeSummaryRows } from "../post-office/post-office.repository.js";

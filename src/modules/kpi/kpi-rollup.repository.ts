@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi.pins.js";
+import { diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { withContributionMoved } from "../../lib/contribution.js";

@@ -5,7 +5,7 @@ import { withContributionMoved } from "../../lib/contribution.js";
 import { fiscalQuarterOfDaySql } from "../../db/calendar-sql.js";
 
 /*
- * Keeping kpi_pin_quarter current (kpi.sql.ts says what it counts), the same way kpi.rollup.ts keeps the
+ * Keeping kpi_pin_quarter current (kpi.sql.ts says what it counts), the same way kpi-rollup.repository.ts keeps the
  * shipment rollups: one SQL definition of a PIN's contribution, subtracted before and added after a write
  * that touches the PIN (serviceability periods, deliveries), recomputed whole after bulk loads, and
  * compared with a recomputation by `dakgraph verify kpis`.
