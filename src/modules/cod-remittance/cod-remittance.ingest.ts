@@ -5,7 +5,7 @@ import { BadUserInputError, ConflictError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { formatIndianRupees, rupeesToPaise } from "../../lib/money.js";
 import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
-import { problemCollector } from "../shipment/shipment.ingest.js";
+import { problemCollector } from "../../lib/batch-errors.js";
 import { findShipmentsByTrackingNumbers } from "../shipment/shipment.repository.js";
 import { type ShipmentRow, shipmentTable } from "../shipment/shipment.sql.js";
 import { type CodRemittanceRow, codRemittanceTable } from "./cod-remittance.sql.js";

@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { parseCalendarDate, parsePin } from "../../lib/scalars.js";
-import { batchError, problemCollector } from "../shipment/shipment.ingest.js";
+import { batchError, problemCollector } from "../../lib/batch-errors.js";
 import { findServiceabilityByPincodes, insertServiceability, setServiceabilityEnds } from "./coverage.repository.js";
 import type { ServiceabilityChannelValue, ServiceabilityRow } from "./coverage.sql.js";
 import { isArmyPostal } from "../pincode/pincode.zone.js";

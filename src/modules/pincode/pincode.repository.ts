@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
 import { pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
 /** Whole PIN rows as `p`, for the loader (see db/rows.ts). */
@@ -163,4 +164,21 @@ export async function countPincodesWithoutCoordinates(db: Db): Promise<number> {
     .from(pincodeTable)
     .where(notInArray(pincodeTable.coordinateQuality, [...USABLE_COORDINATE_QUALITIES]));
   return rows[0]?.n ?? 0;
+}
+
+/** What validating a booking needs of its destination PIN. */
+export interface PincodeRef {
+  readonly code: string;
+  readonly primary_state: string | null;
+  readonly primary_circle_id: number | null;
+  readonly delivery_office_count: number | null;
+}
+
+/** The PINs of `codes` that the directory holds, as booking validation reads them. */
+export function findPincodeRefs(db: Db, codes: readonly string[]): Promise<PincodeRef[]> {
+  return queryRows<PincodeRef>(
+    db,
+    sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
+        where code = any(${pinArray(codes)})`,
+  );
 }

@@ -227,3 +227,20 @@ export async function upsertPostOffices(db: Db, rows: readonly PostOfficeUpsert[
   );
   return rowsOut.map((r) => ({ pincode: r.pincode, inserted: r.inserted }));
 }
+
+/** What validating a booking needs of its delivering office. */
+export interface OfficeRef {
+  readonly id: number;
+  readonly pincode: string;
+  readonly office_type: string | null;
+  readonly delivery: boolean | null;
+}
+
+/** The offices of `ids` that exist, as booking validation reads them. */
+export function findOfficeRefs(db: Db, ids: readonly number[]): Promise<OfficeRef[]> {
+  return queryRows<OfficeRef>(
+    db,
+    sql`select id, pincode, office_type, delivery from post_office
+        where id = any(${intArray(ids)})`,
+  );
+}

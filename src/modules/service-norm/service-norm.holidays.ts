@@ -2,7 +2,7 @@ import { addDays } from "../../lib/days.js";
 import type { Db } from "../../db/client.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { withKpiDelta } from "../kpi/kpi-rollup.repository.js";
-import { fieldError, problemCollector } from "../shipment/shipment.ingest.js";
+import { fieldError, problemCollector } from "../../lib/batch-errors.js";
 import { findSchedulesBookedBetween, updatePromisedDates } from "../shipment/shipment.repository.js";
 import { deletePublicHolidays, findPublicHolidayList, findPublicHolidays, upsertPublicHolidays } from "./service-norm.repository.js";
 import { promisedDateOf } from "./service-norm.rules.js";

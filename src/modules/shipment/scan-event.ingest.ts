@@ -19,7 +19,7 @@ import {
   type ScanEventType,
   type ShipmentState,
 } from "./scan-event.rules.js";
-import { fieldError, problemCollector, withField } from "./shipment.ingest.js";
+import { fieldError, problemCollector, withField } from "../../lib/batch-errors.js";
 import { findEventsByShipmentIds, findShipmentsByIds, findShipmentsByTrackingNumbers } from "./shipment.repository.js";
 import { type ScanEventRow, scanEventTable, type ShipmentRow } from "./shipment.sql.js";
 

@@ -11,7 +11,9 @@ import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";
 import { parseDateTime } from "../../lib/scalars.js";
 import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
-import { cachedReferenceLoader, planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
+import type { ShipmentSource } from "./shipment.draft.js";
+import { planShipmentBatch, type ShipmentPlan } from "./shipment.plan.js";
+import { cachedReferenceLoader } from "./shipment.references.js";
 import { BOOKING_COLUMN_NAMES, bookingValues, lockBookingReferences, updateShipmentFacts } from "./shipment.repository.js";
 import type { ShipmentInsert } from "./shipment.sql.js";
 

@@ -27,7 +27,7 @@ import { Product } from "../product/product.type.js";
 import { MAX_EVENTS_PER_BATCH, recordScanEventBatch } from "./scan-event.ingest.js";
 import { type ShipmentFilter, ShipmentsArgs, ShipmentStatsArgs } from "./shipment.args.js";
 import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js";
-import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.ingest.js";
+import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.record.js";
 import {
   countShipments,
   findShipmentsPage,
