@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { type ServiceabilityRow, serviceabilityTable } from "./coverage.sql.js";
+import type { RemoteClass } from "./coverage.type.js";
 
 /*
  * Coverage reads: per-PIN facts (directory counts, serviceability on a day, deliveries in a quarter from
@@ -260,4 +261,14 @@ export async function seedServiceabilityFromShipments(db: Db): Promise<number> {
       select count(*)::int as n from ins`,
   );
   return rows[0]?.n ?? 0;
+}
+
+/** The remote classes with their rules (`kind:value`), by code. */
+export function findRemoteClassList(db: Db): Promise<RemoteClass[]> {
+  return queryRows<RemoteClass>(
+    db,
+    sql`/* findRemoteClassList */ select c.code, c.name, c.description,
+          coalesce(array_agg(r.kind || ':' || r.value order by r.kind, r.value) filter (where r.kind is not null), '{}') as rules
+        from remote_class c left join remote_class_rule r on r.class_code = c.code group by c.code order by c.code`,
+  );
 }

@@ -123,6 +123,18 @@ export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: numb
 }
 
 /**
+ * The great-circle distance in km from a point to the `pincode` row's coordinates, as SQL (haversineKm's
+ * formula). Degrees per km of latitude: ~111, which is what the searches' latitude band prefilter uses.
+ */
+export function distanceFromPincodeSql(lat: SQL, lng: SQL): SQL<number> {
+  // least(1, …) guards asin against rounding just above 1 for antipodal points.
+  return sql<number>`(2 * ${EARTH_RADIUS_KM}::float8 * asin(least(1, sqrt(
+      power(sin(radians(${pincodeTable.latitude} - ${lat}) / 2), 2)
+      + cos(radians(${lat})) * cos(radians(${pincodeTable.latitude}))
+        * power(sin(radians(${pincodeTable.longitude} - ${lng}) / 2), 2)))))`;
+}
+
+/**
  * PINs whose usable coordinates lie within `radiusKm` of a point, nearest
  * first (great-circle distance on a sphere of the mean Earth radius). A
  * latitude band prefilters before the haversine formula.
@@ -135,13 +147,7 @@ export async function findPincodesNear(
   limit: number,
 ): Promise<PincodeDistanceRow[]> {
   const band = radiusKm / 111.0;
-  const lat = sql`${latitude}::float8`;
-  const lng = sql`${longitude}::float8`;
-  // least(1, …) guards asin against rounding just above 1 for antipodal points.
-  const distance = sql<number>`(2 * ${EARTH_RADIUS_KM}::float8 * asin(least(1, sqrt(
-      power(sin(radians(${pincodeTable.latitude} - ${lat}) / 2), 2)
-      + cos(radians(${lat})) * cos(radians(${pincodeTable.latitude}))
-        * power(sin(radians(${pincodeTable.longitude} - ${lng}) / 2), 2)))))`;
+  const distance = distanceFromPincodeSql(sql`${latitude}::float8`, sql`${longitude}::float8`);
   const rows = await db
     .select({ pincode: pincodeTable, distanceKm: distance })
     .from(pincodeTable)

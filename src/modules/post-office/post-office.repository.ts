@@ -2,6 +2,8 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader } from "../../db/rows.js";
+import { distanceFromPincodeSql } from "../pincode/pincode.repository.js";
+import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
 import { type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
 
 /** Whole office rows as `o`, for the loaders (see db/rows.ts). */
@@ -243,4 +245,55 @@ export function findOfficeRefs(db: Db, ids: readonly number[]): Promise<OfficeRe
     sql`select id, pincode, office_type, delivery from post_office
         where id = any(${intArray(ids)})`,
   );
+}
+
+/** One nearest-offices question: a pickup location, how many offices, within how many km. */
+export interface NearestOfficesKey {
+  readonly locationId: number;
+  readonly first: number;
+  readonly radiusKm: number;
+}
+
+/** PINs a nearest-offices search looks through, nearest first, before taking their delivery offices. */
+const NEAREST_PIN_LIMIT = 200;
+
+/**
+ * For each key, up to `first` delivery offices (delivery status true or unknown) nearest the location's PIN,
+ * by PIN distance, in one statement for all keys: the 200 nearest PINs with usable coordinates within
+ * `radiusKm` (findPincodesNear's search), then their offices by distance, PIN code, name and id. Keys whose
+ * location's PIN has no usable coordinates get none. Distances are in km, unrounded.
+ */
+export async function findNearestDeliveryOffices(
+  db: Db,
+  keys: readonly NearestOfficesKey[],
+): Promise<{ key: number; distanceKm: number; office: PostOfficeRow }[]> {
+  if (keys.length === 0) return [];
+  const json = JSON.stringify(keys.map((k, i) => ({ key: i, location_id: k.locationId, first: k.first, radius: k.radiusKm })));
+  const usable = sql.join(USABLE_COORDINATE_QUALITIES.map((q) => sql`${q}`), sql`, `);
+  const distance = distanceFromPincodeSql(sql`origin.lat`, sql`origin.lng`);
+  const raw = await queryRows<Record<string, unknown>>(
+    db,
+    sql`/* findNearestDeliveryOffices */ with k as (
+        select * from jsonb_to_recordset(${json}::jsonb) as k(key int, location_id int, first int, radius float8)
+      ), origin as (
+        select k.key, k.first, k.radius, p.latitude as lat, p.longitude as lng
+        from k join pickup_location l on l.id = k.location_id join post_office po on po.id = l.post_office_id join pincode p on p.code = po.pincode
+        where p.coordinate_quality in (${usable}) and p.latitude is not null and p.longitude is not null
+      ), ranked as (
+        select origin.key as near_key, origin.first as near_first, near.distance_km as near_distance_km, o.id as near_office_id,
+          row_number() over (partition by origin.key order by near.distance_km, near.code, o.name collate "C", o.id) as near_rank
+        from origin
+        cross join lateral (
+          select pincode.code, ${distance} as distance_km from pincode
+          where pincode.coordinate_quality in (${usable})
+            and pincode.latitude between origin.lat - origin.radius / 111.0 and origin.lat + origin.radius / 111.0
+            and ${distance} <= origin.radius
+          order by 2, 1 limit ${NEAREST_PIN_LIMIT}
+        ) near
+        join post_office o on o.pincode = near.code and o.delivery is not false
+      )
+      select r.near_key, r.near_distance_km, ${offices.columns} from ranked r join ${offices.from} on o.id = r.near_office_id
+      where r.near_rank <= r.near_first order by r.near_key, r.near_rank`,
+  );
+  return raw.map((r) => ({ key: Number(r.near_key), distanceKm: Number(r.near_distance_km), office: offices.read(r) }));
 }
