@@ -15,6 +15,12 @@ export async function findRemittanceByReference(db: Db, reference: string): Prom
   return rows[0];
 }
 
+/** A new remittance batch, as stored. */
+export async function insertRemittance(db: Db, values: typeof codRemittanceTable.$inferInsert): Promise<CodRemittanceRow> {
+  const [row] = await db.insert(t).values(values).returning();
+  return row!;
+}
+
 /** Batches remitted in [from, to] (IST days, both optional), latest first, `limit` after the cursor (remitted_on, id). */
 export function findRemittancesPage(
   db: Db,

@@ -188,3 +188,11 @@ export function findPincodeRefs(db: Db, codes: readonly string[]): Promise<Pinco
         where code = any(${pinArray(codes)})`,
   );
 }
+
+/** The delivery office count of each PIN of `codes` the directory holds (null: delivery status unknown). */
+export function findDeliveryOfficeCounts(db: Db, codes: readonly string[]): Promise<{ code: string; delivery_office_count: number | null }[]> {
+  return queryRows<{ code: string; delivery_office_count: number | null }>(
+    db,
+    sql`select code::text as code, delivery_office_count from pincode where code = any(${pinArray(codes)})`,
+  );
+}

@@ -4,7 +4,7 @@ import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { distanceFromPincodeSql } from "../pincode/pincode.repository.js";
 import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
-import { type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
+import { directoryImportTable, type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
 
 /** Whole office rows as `o`, for the loaders (see db/rows.ts). */
 const offices = tableReader(postOfficeTable, "o");
@@ -296,4 +296,28 @@ export async function findNearestDeliveryOffices(
       where r.near_rank <= r.near_first order by r.near_key, r.near_rank`,
   );
   return raw.map((r) => ({ key: Number(r.near_key), distanceKm: Number(r.near_distance_km), office: offices.read(r) }));
+}
+
+/** The office type of each office of `ids` that exists (a branch office's deliveries take a day longer). */
+export function findOfficeTypes(db: Db, ids: readonly number[]): Promise<{ id: number; office_type: string | null }[]> {
+  return queryRows<{ id: number; office_type: string | null }>(db, sql`select id, office_type from post_office where id = any(${intArray(ids)})`);
+}
+
+/** True when the database holds offices. */
+export async function hasPostOffices(db: Db): Promise<boolean> {
+  const rows = await queryRows<{ loaded: boolean }>(db, sql`select exists (select 1 from post_office) as loaded`);
+  return rows[0]?.loaded === true;
+}
+
+/** Records a directory load or import in the directory's provenance. */
+export async function recordDirectoryImport(db: Db, values: typeof directoryImportTable.$inferInsert): Promise<void> {
+  await db.insert(directoryImportTable).values(values);
+}
+
+/** Vacuums and analyses what a bulk directory load wrote. */
+export async function vacuumDirectory(db: Db): Promise<void> {
+  // Freshly written pages are not yet marked all-visible, so until autovacuum reaches them an index-only scan (the
+  // name search counts its matches from post_office_name_prefix) still visits every heap row, several times slower
+  // on the bench. A bulk load vacuums what it wrote, as pg_restore users do.
+  await db.execute(sql`vacuum (analyze) post_office, pincode`);
 }

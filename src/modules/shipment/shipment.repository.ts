@@ -515,3 +515,58 @@ export async function updatePromisedDates(db: Db, moves: readonly { id: number; 
   await db.execute(sql`/* rescheduleShipments */ update shipment s set promised_date = x.d, updated_at = now()
     from jsonb_to_recordset(${json}::jsonb) as x(id int, d date) where s.id = x.id`);
 }
+
+/** New scan events, as stored. */
+export function insertScanEvents(db: Db, rows: readonly (typeof scanEventTable.$inferInsert)[]): Promise<ScanEventRow[]> {
+  return db.insert(scanEventTable).values([...rows]).returning();
+}
+
+/** Fills office and raw text that stored scan events lacked (the caller keeps what they had). */
+export async function fillScanEvents(
+  db: Db,
+  updates: readonly { id: number; officeId: number | null; officeName: string | null; rawText: string | null }[],
+): Promise<void> {
+  const json = JSON.stringify(updates.map((u) => ({ id: u.id, office_id: u.officeId, office_name: u.officeName, raw_text: u.rawText })));
+  await db.execute(sql`/* fillScanEvents */ update scan_event e set office_id = x.office_id, office_name = x.office_name, raw_text = x.raw_text
+    from jsonb_to_recordset(${json}::jsonb) as x(id int, office_id int, office_name text, raw_text text)
+    where e.id = x.id`);
+}
+
+/** Stores state re-derived from scan events (rows keyed by column name); the caller moves the KPI rollups (withKpiDelta). */
+export async function updateDerivedShipments(db: Db, changed: readonly Record<string, unknown>[]): Promise<void> {
+  await db.execute(sql`/* rederiveShipments */ update shipment s set
+      status = x.status, delivered_at = x.delivered_at, attempts = x.attempts, failed_reasons = x.failed_reasons,
+      out_for_delivery_count = x.out_for_delivery_count, first_attempt_at = x.first_attempt_at,
+      returned_at = x.returned_at, rto_delivered_at = x.rto_delivered_at, last_event_at = x.last_event_at,
+      delivery_office_id = x.delivery_office_id, promised_date = x.promised_date, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(
+      id int, status text, delivered_at timestamptz, attempts int, failed_reasons text[], out_for_delivery_count int,
+      first_attempt_at timestamptz, returned_at timestamptz, rto_delivered_at timestamptz,
+      last_event_at timestamptz, delivery_office_id int, promised_date date)
+    where s.id = x.id`);
+}
+
+/** Marks shipments as remitted in a COD batch. */
+export async function setCodRemittance(db: Db, ids: readonly number[], remittanceId: number): Promise<void> {
+  await db.update(shipmentTable).set({ codRemittanceId: remittanceId, updatedAt: sql`now()` }).where(inArray(shipmentTable.id, [...ids]));
+}
+
+/** A transaction's staging table for COPYing bookings (shipment_stage: the booking columns, dropped at commit). */
+export async function createShipmentStage(db: Db): Promise<void> {
+  // The booking columns only: no defaults, so staging a row draws no id from shipment's sequence.
+  await db.execute(sql.raw(`create temp table shipment_stage on commit drop as select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment with no data`));
+}
+
+/** Inserts the staged bookings with their KPI contribution (a booking already stored is skipped), then empties the stage; returns how many were new. */
+export async function insertStagedShipments(db: Db): Promise<number> {
+  const [inserted] = await insertWithKpiContribution<{ n: number }>(
+    db,
+    sql.raw(
+      `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
+        "on conflict (tracking_number, booking_date) do nothing",
+    ),
+    sql`count(*)::int as n`,
+  );
+  await db.execute(sql.raw("truncate shipment_stage"));
+  return inserted!.n;
+}
