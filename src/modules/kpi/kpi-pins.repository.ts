@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { pinArray } from "../../db/rows.js";
 import { withContributionMoved } from "../../lib/contribution.js";
 import { fiscalQuarterOfDaySql } from "../../db/calendar-sql.js";
 
@@ -18,7 +19,7 @@ export type PinSet = readonly string[] | "ALL";
 
 function pinFilter(column: SQL, set: PinSet): SQL {
   if (set === "ALL") return sql`true`;
-  return sql`${column} in (select (jsonb_array_elements_text(${JSON.stringify(set)}::jsonb))::char(6))`;
+  return sql`${column} in (select unnest(${pinArray(set)}))`;
 }
 
 const MEASURES = ["serviceable_started", "serviceable_ended", "active_pins"] as const;

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { textArray } from "../../db/rows.js";
 import type { TransitHistogram } from "../../lib/transit-histogram.js";
 import { FAILED_ATTEMPT_REASONS, type FailedAttemptReason } from "../shipment/scan-event.rules.js";
 import type { RollupFigures } from "./kpi.compute.js";
@@ -46,7 +47,7 @@ export async function findQuarterTotals(db: Db, scopes: readonly StoredScope[], 
     sql`/* findKpiQuarterTotals */ select s.k as scope_kind, s.v as scope_key, q.quarter, to_jsonb(r) as r,
         c.collected, c.remitted, p.serviceable, a.active_pins
       from jsonb_to_recordset(${list}::jsonb) as s(k text, v text)
-      cross join (select jsonb_array_elements_text(${JSON.stringify(quarters)}::jsonb) as quarter) q
+      cross join unnest(${textArray(quarters)}) as q(quarter)
       left join lateral (select * from kpi_rollup r where r.scope_kind = s.k and r.scope_key = s.v and r.quarter = q.quarter) r on true
       cross join lateral (select coalesce(sum(cod_collected_paise), 0) as collected, coalesce(sum(remitted_paise), 0) as remitted
         from kpi_rollup c where c.scope_kind = s.k and c.scope_key = s.v and c.quarter <= q.quarter) c

@@ -1,6 +1,7 @@
 import { asc, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { textArray } from "../../db/rows.js";
 import { type RouteClassValue, serviceNormTable } from "./service-norm.sql.js";
 
 /** Every public holiday, as a set of YYYY-MM-DD days (a few dozen rows a year). */
@@ -32,7 +33,7 @@ export async function upsertPublicHolidays(db: Db, holidays: readonly { day: str
 
 /** Removes the days (YYYY-MM-DD). */
 export async function deletePublicHolidays(db: Db, days: readonly string[]): Promise<void> {
-  await db.execute(sql`/* deletePublicHolidays */ delete from public_holiday where day in (select (jsonb_array_elements_text(${JSON.stringify(days)}::jsonb))::date)`);
+  await db.execute(sql`/* deletePublicHolidays */ delete from public_holiday where day in (select unnest(${textArray(days)})::date)`);
 }
 
 /** The norm's days by `product/routeClass`. */

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { intArray, selectRows, tableReader, textArray } from "../../db/rows.js";
+import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { pickupLocationRows } from "../pickup-location/pickup-location.repository.js";
@@ -330,14 +330,14 @@ export async function findLatestShipmentsPerParent(
   limit: number,
   columns: readonly (keyof ShipmentRow)[] | null = null,
 ): Promise<ShipmentRow[]> {
-  const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
+  const keys = parent === "pickup_location_id" ? intArray(parentIds.map(Number)) : pinArray(parentIds.map(String));
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
   const page = latestOfParentSql("p", parent, "k.pid");
   return selectRows(
     db,
     columns === null ? shipments : shipments.pick(columns),
     sql`/* findLatestShipmentsPerParent */ join (
-        select p.id from (select distinct (jsonb_array_elements_text(${JSON.stringify(parentIds)}::jsonb))::${cast} as pid) k
+        select p.id from (select distinct unnest(${keys}) as pid) k
         cross join lateral (
           select p.id from shipment p where ${sql.raw(page.where)} and ${cursor}
           order by ${sql.raw(page.orderBy)} limit ${limit}
@@ -356,7 +356,7 @@ export async function countShipmentsPerPickupLocation(db: Db, ids: readonly numb
   const rows = await queryRows<{ pid: string; n: number }>(
     db,
     sql`/* countShipmentsPerPickupLocation */ select scope_key as pid, sum(booked)::int as n from kpi_rollup
-        where scope_kind = 'PICKUP_LOCATION' and scope_key in (select jsonb_array_elements_text(${JSON.stringify(ids.map(String))}::jsonb))
+        where scope_kind = 'PICKUP_LOCATION' and scope_key in (select unnest(${textArray(ids.map(String))}))
         group by scope_key`,
   );
   return new Map(rows.map((r) => [r.pid, Number(r.n)]));
@@ -368,7 +368,7 @@ export async function countShipmentsPerPincode(db: Db, codes: readonly string[])
   const rows = await queryRows<{ pid: string; n: number }>(
     db,
     sql`/* countShipmentsPerPincode */ select destination_pincode::text as pid, count(*)::int as n from shipment
-        where destination_pincode in (select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))
+        where destination_pincode in (select unnest(${pinArray(codes)}))
         group by destination_pincode`,
   );
   return new Map(rows.map((r) => [r.pid.trim(), Number(r.n)]));
