@@ -10,7 +10,7 @@ import {
   FiscalQuarterScalar,
   istDateOf,
   quarterEndDate,
-  quarterOf,
+  quarterOfDay,
   quartersBetween,
 } from "../../lib/fiscal-quarter.js";
 import { DateScalar, PinScalar } from "../../lib/scalars.js";
@@ -18,7 +18,7 @@ import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.j
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Pincode } from "../pincode/pincode.type.js";
-import { haversineKm } from "../pincode/pincode.repository.js";
+import { haversineKm } from "../../lib/geo.js";
 import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
 import { PostOffice } from "../post-office/post-office.type.js";
@@ -127,7 +127,7 @@ export class CoverageResolver {
   })
   coverage(@Args(() => CoverageArgs) args: CoverageArgs, @Ctx() ctx: Context): Promise<CoverageReport> {
     const asOf = args.asOf ?? istDateOf(new Date());
-    const quarter = formatFiscalQuarter(args.quarter ?? quarterOf(new Date(`${asOf}T12:00:00+05:30`)));
+    const quarter = formatFiscalQuarter(args.quarter ?? quarterOfDay(asOf));
     return report(ctx, args.level, asOf, quarter);
   }
 
@@ -224,7 +224,7 @@ export class PincodeCoverageResolver {
       if (circle?.name.toLowerCase() !== scope.toLowerCase()) return null;
     }
     const day = asOf ?? istDateOf(new Date());
-    const q = formatFiscalQuarter(quarter ?? quarterOf(new Date(`${day}T12:00:00+05:30`)));
+    const q = formatFiscalQuarter(quarter ?? quarterOfDay(day));
     const row = await ctx.loaders.pinCoverage.load({ pincode: pincode.code, asOf: day, quarter: q });
     return Object.assign(new PinCoverage(), {
       serviceable: row.serviceableSince !== null,

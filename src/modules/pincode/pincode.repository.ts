@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { EARTH_RADIUS_KM } from "../../lib/geo.js";
 import { queryRows } from "../../db/client.js";
 import { pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
@@ -111,15 +112,6 @@ export async function ensurePincodes(db: Db, codes: readonly string[]): Promise<
 export interface PincodeDistanceRow {
   readonly pincode: PincodeRow;
   readonly distanceKm: number;
-}
-
-export const EARTH_RADIUS_KM = 6371.0088;
-
-/** Great-circle distance in km between two points (haversine, on a sphere of the mean Earth radius). */
-export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 /**
