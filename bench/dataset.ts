@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { subtractKpiContribution } from "../src/modules/kpi/kpi.rollup.js";
+import { subtractKpiContribution } from "../src/modules/kpi/kpi-rollup.repository.js";
 import postgres from "postgres";
 import { type Database, queryRows } from "../src/db/client.js";
 import { formatFiscalQuarter, quarterOf } from "../src/lib/fiscal-quarter.js";

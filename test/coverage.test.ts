@@ -16,6 +16,9 @@ import {
 import { s10CheckDigit } from "../src/lib/s10.js";
 import { importServiceabilityCsv } from "../src/modules/coverage/coverage.import.js";
 import { diffPinDeliveryRollup, refreshPinDeliveryRollup } from "../src/modules/coverage/coverage.repository.js";
+import { queryRows } from "../src/db/client.js";
+import { findPincodesNear } from "../src/modules/pincode/pincode.repository.js";
+import { findPostOfficesByPincodes } from "../src/modules/post-office/post-office.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer } from "../src/modules/access/access.viewer.js";
@@ -195,5 +198,62 @@ describe.each(engines)("coverage on %s", (engine) => {
     expect(four.statements).toBe(4);
     const national = await graph.execute(CoverageDocument, { level: "CIRCLE", asOf: "2024-09-30" });
     expect(national.statements).toBe(1);
+  });
+
+  it("answers nearestDeliveryOffices for every pickup location in one statement, as the per-location search does", async () => {
+    const points: Record<string, [number, number]> = {
+      "110001": [28.6328, 77.2197],
+      "110099": [28.61, 77.21],
+      "194401": [34.5497, 77.5563],
+      "194101": [34.1526, 77.5771],
+      "744101": [11.6234, 92.7265],
+      "794102": [25.5138, 90.2036],
+    };
+    for (const [code, [lat, lng]] of Object.entries(points)) {
+      await db.database.db.execute(sql`update pincode set latitude = ${lat}, longitude = ${lng}, coordinate_quality = 'IN_INDIA' where code = ${code}`);
+    }
+    // Opened later than DEL-GPO, so that a day before lists DEL-GPO alone.
+    for (const [code, pin] of [["DEL-NIR", "110099"], ["LEH-HO", "194101"], ["NUB-DSK", "194401"], ["PBL-HO", "744101"], ["MEG-BGM", "794102"]] as const) {
+      const office = (await graph.execute(SearchPostOfficesDocument, { filter: { pincode: pin } })).data!.postOffices.nodes[0]!;
+      const made = await graph.execute(UpsertPickupLocationDocument, {
+        input: { code, name: code, postOfficeId: office.id, city: "Test", activeFrom: "2022-01-01", dailyCapacity: 100 },
+      });
+      expect(made.errors).toBeUndefined();
+    }
+    const selection = "code nearestDeliveryOffices(first: 4, radiusKm: 200) { distanceKm office { name pincode { code } } }";
+    type Answer = { code: string; nearestDeliveryOffices: { distanceKm: number; office: { name: string; pincode: { code: string } } }[] };
+    const nearest = (sqlText: readonly string[]) => sqlText.filter((text) => text.includes("/* findNearestDeliveryOffices */")).length;
+    const all = await graph.execute<{ pickupLocations: Answer[] }, Record<string, never>>(`{ pickupLocations { ${selection} } }`);
+    expect(all.errors).toBeUndefined();
+    const locations = all.data!.pickupLocations;
+    expect(locations).toHaveLength(6);
+    expect(nearest(all.sql)).toBe(1);
+    const one = await graph.execute<{ pickupLocations: Answer[] }, Record<string, never>>(`{ pickupLocations(activeOn: "2021-06-01") { ${selection} } }`);
+    expect(one.data!.pickupLocations.map((l) => l.code)).toEqual(["DEL-GPO"]);
+    expect(nearest(one.sql)).toBe(1);
+    expect(all.statements).toBe(one.statements);
+
+    // Each location alone, through the graph and through the per-location search the field ran before it was batched.
+    for (const location of locations) {
+      const alone = await graph.execute<{ pickupLocation: Answer }, Record<string, never>>(`{ pickupLocation(code: "${location.code}") { ${selection} } }`);
+      expect(alone.data!.pickupLocation).toEqual(location);
+      const [origin] = await queryRows<{ latitude: number; longitude: number }>(
+        db.database.db,
+        sql`select p.latitude, p.longitude from pickup_location l join post_office o on o.id = l.post_office_id
+          join pincode p on p.code = o.pincode where l.code = ${location.code}`,
+      );
+      const near = await findPincodesNear(db.database.db, Number(origin!.latitude), Number(origin!.longitude), 200, 200);
+      const offices = await findPostOfficesByPincodes(db.database.db, near.map((n) => n.pincode.code));
+      const expected = near
+        .flatMap((n) => offices.filter((o) => o.pincode === n.pincode.code && o.delivery !== false).map((o) => ({ distanceKm: Math.round(n.distanceKm * 100) / 100, office: { name: o.name, pincode: { code: o.pincode } } })))
+        .slice(0, 4);
+      expect(location.nearestDeliveryOffices).toEqual(expected);
+    }
+    const byCode = new Map(locations.map((l) => [l.code, l.nearestDeliveryOffices]));
+    // 110001's two delivering offices; 110099's only office does not deliver.
+    expect(byCode.get("DEL-GPO")!.map((n) => n.office.pincode.code)).toEqual(["110001", "110001"]);
+    expect(byCode.get("DEL-NIR")!.map((n) => n.office.name)).toEqual(byCode.get("DEL-GPO")!.map((n) => n.office.name));
+    expect(byCode.get("LEH-HO")!.map((n) => n.office.pincode.code)).toContain("194401"); // Diskit, about 45 km from Leh
+    expect(byCode.get("PBL-HO")!.every((n) => n.office.pincode.code === "744101")).toBe(true);
   });
 });

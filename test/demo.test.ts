@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { asc, desc, getTableColumns, sql } from "drizzle-orm";
-import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
+import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { selectRows, tableReader } from "../src/db/rows.js";

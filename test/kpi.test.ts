@@ -14,7 +14,7 @@ import {
 import { s10CheckDigit } from "../src/lib/s10.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer } from "../src/modules/access/access.viewer.js";
-import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
+import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { setUpDelhiPickup } from "./support/delhi-pickup.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";

@@ -9,7 +9,7 @@ import { canDeferKeyChecks } from "../src/db/key-checks.js";
 import { SearchPostOfficesDocument, TrackShipmentDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
 import { withRequestScope } from "../src/lib/request-scope.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
-import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
+import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { importShipmentsFile, ShipmentImportError } from "../src/modules/shipment/shipment.import.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";

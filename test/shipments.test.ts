@@ -15,7 +15,7 @@ import {
   UpsertPickupLocationDocument,
 } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
-import { diffKpiRollups } from "../src/modules/kpi/kpi.rollup.js";
+import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { createSchema } from "../src/schema.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";

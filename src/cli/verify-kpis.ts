@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { allowLargeAggregation, diffKpiRollups, rebuildKpiRollups } from "../modules/kpi/kpi.rollup.js";
+import { allowLargeAggregation, diffKpiRollups, rebuildKpiRollups } from "../modules/kpi/kpi-rollup.repository.js";
 import { openConfiguredDatabase } from "./database.js";
 
 /**

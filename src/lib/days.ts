@@ -3,7 +3,8 @@
  * through UTC midnights so no time zone or daylight rule can shift them.
  */
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a day: IST has no daylight saving, so every IST day is this long too. */
+export const DAY_MS = 86_400_000;
 
 /** The day `n` days after `day` (before, for a negative n). */
 export function addDays(day: string, n: number): string {

@@ -22,7 +22,7 @@ export const MAX_FISCAL_YEAR_START = 2098;
 export const MAX_QUARTERS_BETWEEN = 200;
 
 // IST has had no daylight saving since 1945, so a fixed offset is exact for every supported year.
-const IST_OFFSET_MS = (5 * 60 + 30) * 60 * 1000;
+export const IST_OFFSET_MS = (5 * 60 + 30) * 60 * 1000;
 
 const MONTH_SPANS = ["Apr–Jun", "Jul–Sep", "Oct–Dec", "Jan–Mar"] as const;
 
@@ -136,6 +136,16 @@ function requireValidDate(instant: Date): number {
 /** The IST calendar date of an instant, "YYYY-MM-DD": the day an Indian post office would stamp. */
 export function istDateOf(instant: Date): string {
   return new Date(requireValidDate(instant) + IST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant an IST calendar day "YYYY-MM-DD" begins (istDateOf's inverse): 2024-10-01 → 2024-09-30T18:30:00Z. */
+export function istDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - IST_OFFSET_MS);
+}
+
+/** The fiscal quarter an IST calendar day "YYYY-MM-DD" is in. */
+export function quarterOfDay(day: string): FiscalQuarter {
+  return quarterOf(istDayStart(day));
 }
 
 /** The fiscal quarter an instant falls in, judged by the IST calendar, not UTC. */

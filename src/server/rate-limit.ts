@@ -15,7 +15,8 @@ export function createRateLimiter(perMinute: number, burst: number, maxBuckets =
     take(key, cost, now = Date.now()) {
       let bucket = buckets.get(key);
       if (bucket === undefined) {
-        // Full buckets are indistinguishable from absent ones, so dropping them all loses nothing but memory.
+        // Bounds memory against a spray of keys. Dropping every bucket also forgets partly drained ones: each of those
+        // callers starts again with a full burst, so at most `burst` extra requests per caller each time the map fills.
         if (buckets.size >= maxBuckets) buckets.clear();
         bucket = { tokens: burst, at: now };
         buckets.set(key, bucket);

@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { BadUserInputError } from "../../lib/errors.js";
-import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { Role } from "./access.roles.js";
-import { apiKeyTable } from "./access.sql.js";
+import { findApiKeySummaries, findCircleIdByName, hasAnyApiKey, insertApiKey, revokeActiveApiKey } from "./access.repository.js";
 
 /** The partners a viewer can belong to (also the GraphQL enum Organisation). */
 export const Organisation = { AMAZON: "AMAZON", INDIA_POST: "INDIA_POST", PARTNERSHIP: "PARTNERSHIP" } as const;
@@ -76,17 +74,14 @@ function parseOrganisation(value: string): Organisation {
 }
 
 async function circleIdOf(db: Db, name: string): Promise<number> {
-  const rows = await db
-    .select({ id: circleTable.id })
-    .from(circleTable)
-    .where(sql`lower(${circleTable.name}) = lower(${name.trim()})`);
-  if (rows[0] === undefined) {
+  const id = await findCircleIdByName(db, name.trim());
+  if (id === undefined) {
     throw new BadUserInputError(`circle names no postal circle in the database: ${JSON.stringify(name)} (see the circles query).`, {
       field: "circle",
       value: name,
     });
   }
-  return rows[0].id;
+  return id;
 }
 
 /** Stores a new key and returns it: the only time the key itself is available. */
@@ -103,68 +98,22 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<{ key: str
   }
   const circleId = circle === null ? null : await circleIdOf(db, circle);
   const { key, prefix } = generateApiKey();
-  const [row] = await db
-    .insert(apiKeyTable)
-    .values({ prefix, keyHash: hashApiKey(key), name, organisation, roles, circleId })
-    .returning({ id: apiKeyTable.id });
-  const [summary] = await listApiKeys(db, row!.id);
+  const id = await insertApiKey(db, { prefix, keyHash: hashApiKey(key), name, organisation, roles, circleId });
+  const [summary] = await listApiKeys(db, id);
   return { key, summary: summary! };
 }
 
-const summaryColumns = {
-  id: apiKeyTable.id,
-  prefix: apiKeyTable.prefix,
-  name: apiKeyTable.name,
-  organisation: apiKeyTable.organisation,
-  roles: apiKeyTable.roles,
-  circle: circleTable.name,
-  createdAt: apiKeyTable.createdAt,
-  revokedAt: apiKeyTable.revokedAt,
-  lastUsedAt: apiKeyTable.lastUsedAt,
-};
-
 /** Every key (revoked ones too), oldest first; or the one with `id`. */
 export async function listApiKeys(db: Db, id?: number): Promise<ApiKeySummary[]> {
-  const query = db.select(summaryColumns).from(apiKeyTable).leftJoin(circleTable, eq(circleTable.id, apiKeyTable.circleId));
-  const rows = await (id === undefined ? query : query.where(eq(apiKeyTable.id, id))).orderBy(asc(apiKeyTable.id));
-  return rows as ApiKeySummary[];
+  return (await findApiKeySummaries(db, id)) as ApiKeySummary[];
 }
 
 /** Revokes the key with this prefix (`dak_xxxxxxxx`) or numeric id; returns it, or undefined when none is active. */
 export async function revokeApiKey(db: Db, prefixOrId: string): Promise<ApiKeySummary | undefined> {
   const value = prefixOrId.trim();
-  const match = /^\d+$/.test(value) ? eq(apiKeyTable.id, Number(value)) : eq(apiKeyTable.prefix, value.slice(0, 12));
-  const rows = await db
-    .update(apiKeyTable)
-    .set({ revokedAt: sql`now()` })
-    .where(and(match, isNull(apiKeyTable.revokedAt)))
-    .returning({ id: apiKeyTable.id });
-  if (rows[0] === undefined) return undefined;
-  return (await listApiKeys(db, rows[0].id))[0];
-}
-
-export interface ActiveKey {
-  readonly id: number;
-  readonly name: string;
-  readonly organisation: string;
-  readonly roles: readonly string[];
-  readonly circle: string | null;
-}
-
-/** The active key with this digest, marking it used (one statement). */
-export async function useApiKey(db: Db, keyHash: string): Promise<ActiveKey | undefined> {
-  const rows = await db
-    .update(apiKeyTable)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiKeyTable.keyHash, keyHash), isNull(apiKeyTable.revokedAt)))
-    .returning({
-      id: apiKeyTable.id,
-      name: apiKeyTable.name,
-      organisation: apiKeyTable.organisation,
-      roles: apiKeyTable.roles,
-      circle: sql<string | null>`(select ${circleTable.name} from ${circleTable} where ${circleTable.id} = ${apiKeyTable.circleId})`,
-    });
-  return rows[0] as ActiveKey | undefined;
+  const id = await revokeActiveApiKey(db, /^\d+$/.test(value) ? { id: Number(value) } : { prefix: value.slice(0, 12) });
+  if (id === undefined) return undefined;
+  return (await listApiKeys(db, id))[0];
 }
 
 /**
@@ -172,8 +121,7 @@ export async function useApiKey(db: Db, keyHash: string): Promise<ActiveKey | un
  * restricted fields: make one ADMIN key and return it, once. Null when any key (even revoked) exists.
  */
 export async function createFirstAdminKey(db: Db): Promise<string | null> {
-  const existing = await db.select({ id: apiKeyTable.id }).from(apiKeyTable).limit(1);
-  if (existing.length > 0) return null;
+  if (await hasAnyApiKey(db)) return null;
   const { key } = await createApiKey(db, { name: "local admin (first start)", organisation: "PARTNERSHIP", roles: [Role.ADMIN] });
   return key;
 }

@@ -2,7 +2,8 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/client.js";
 import { UnauthenticatedError } from "../../lib/errors.js";
-import { hashApiKey, looksLikeApiKey, ORGANISATIONS, type Organisation, useApiKey } from "./access.keys.js";
+import { hashApiKey, looksLikeApiKey, ORGANISATIONS, type Organisation } from "./access.keys.js";
+import { useApiKey } from "./access.repository.js";
 import { Role } from "./access.roles.js";
 
 /** Who is asking: resolved once per HTTP request from its Authorization header. */

@@ -1,11 +1,9 @@
 import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from "type-graphql";
-import { sql } from "drizzle-orm";
 import type { Context } from "../../context.js";
-import { queryRows } from "../../db/client.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { Restricted, Role } from "../access/access.roles.js";
-import { findRemittanceCycles } from "../kpi/kpi.repository.js";
+import { findRemittanceCycles, upsertRemittanceCycle } from "./cod-remittance.repository.js";
 
 @ObjectType("CodRemittanceCycle", {
   description:
@@ -60,14 +58,8 @@ export class CodRemittanceCycleResolver {
     if (!Number.isInteger(input.days) || input.days < 1 || input.days > 90) {
       throw new BadUserInputError(`input.days must be a whole number of days from 1 to 90; got ${input.days}.`, { field: "input.days", value: input.days });
     }
-    const changed = await queryRows<{ valid_from: string }>(
-      ctx.database.db,
-      sql`insert into cod_remittance_cycle (valid_from, days) values (${input.validFrom}::date, ${input.days})
-        on conflict (valid_from) do update set days = excluded.days, synthetic = false
-        where cod_remittance_cycle.days is distinct from excluded.days or cod_remittance_cycle.synthetic
-        returning valid_from::text`,
-    );
+    const changed = await upsertRemittanceCycle(ctx.database.db, input.validFrom, input.days);
     const cycles = (await findRemittanceCycles(ctx.database.db)).map((c) => Object.assign(new CodRemittanceCycle(), c));
-    return Object.assign(new SetCodRemittanceCyclePayload(), { changed: changed.length > 0, cycles });
+    return Object.assign(new SetCodRemittanceCyclePayload(), { changed, cycles });
   }
 }

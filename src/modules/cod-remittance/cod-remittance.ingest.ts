@@ -1,14 +1,14 @@
-import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { withKpiDelta } from "../kpi/kpi.rollup.js";
+import { withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { BadUserInputError, ConflictError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { formatIndianRupees, rupeesToPaise } from "../../lib/money.js";
 import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
-import { problemCollector } from "../shipment/shipment.ingest.js";
-import { findShipmentsByTrackingNumbers } from "../shipment/shipment.repository.js";
-import { type ShipmentRow, shipmentTable } from "../shipment/shipment.sql.js";
-import { type CodRemittanceRow, codRemittanceTable } from "./cod-remittance.sql.js";
+import { problemCollector } from "../../lib/batch-errors.js";
+import { findShipmentsByTrackingNumbers, setCodRemittance } from "../shipment/shipment.repository.js";
+import type { ShipmentRow } from "../shipment/shipment.sql.js";
+import { findRemittanceByReference, insertRemittance } from "./cod-remittance.repository.js";
+import type { CodRemittanceRow } from "./cod-remittance.sql.js";
 
 /** Most shipments one remittance batch may cover. */
 export const MAX_SHIPMENTS_PER_REMITTANCE = 5000;
@@ -58,7 +58,7 @@ export async function recordCodRemittance(
     });
   }
 
-  const [existing] = await db.select().from(codRemittanceTable).where(eq(codRemittanceTable.reference, reference));
+  const existing = await findRemittanceByReference(db, reference);
   const bookings = await findShipmentsByTrackingNumbers(db, [...new Set(input.shipments.map((s) => s.trackingNumber))]);
   const { capture, throwIfAny } = problemCollector(count);
   const seen = new Set<number>();
@@ -118,16 +118,8 @@ export async function recordCodRemittance(
     return { created: 0, unchanged: 1, remittance: existing };
   }
 
-  const [remittance] = await db
-    .insert(codRemittanceTable)
-    .values({ reference, remittedOn: input.remittedOn, amountPaise, shipmentCount: count })
-    .returning();
+  const remittance = await insertRemittance(db, { reference, remittedOn: input.remittedOn, amountPaise, shipmentCount: count });
   const coveredIds = covered.map((s) => s.id);
-  await withKpiDelta(db, coveredIds, () =>
-    db
-      .update(shipmentTable)
-      .set({ codRemittanceId: remittance!.id, updatedAt: sql`now()` })
-      .where(inArray(shipmentTable.id, coveredIds)),
-  );
+  await withKpiDelta(db, coveredIds, () => setCodRemittance(db, coveredIds, remittance!.id));
   return { created: 1, unchanged: 0, remittance: remittance! };
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
 import { shipmentTable, type ShipmentRow } from "../shipment/shipment.sql.js";
 import { type CodRemittanceRow, codRemittanceTable } from "./cod-remittance.sql.js";
 
@@ -12,6 +13,12 @@ export function findRemittancesByIds(db: Db, ids: readonly number[]): Promise<Co
 export async function findRemittanceByReference(db: Db, reference: string): Promise<CodRemittanceRow | undefined> {
   const rows = await db.select().from(t).where(eq(t.reference, reference));
   return rows[0];
+}
+
+/** A new remittance batch, as stored. */
+export async function insertRemittance(db: Db, values: typeof codRemittanceTable.$inferInsert): Promise<CodRemittanceRow> {
+  const [row] = await db.insert(t).values(values).returning();
+  return row!;
 }
 
 /** Batches remitted in [from, to] (IST days, both optional), latest first, `limit` after the cursor (remitted_on, id). */
@@ -52,4 +59,28 @@ export function findShipmentsByRemittanceIds(db: Db, ids: readonly number[]): Pr
     .from(shipmentTable)
     .where(inArray(shipmentTable.codRemittanceId, [...ids]))
     .orderBy(shipmentTable.bookedAt, shipmentTable.id);
+}
+
+/** The COD remittance cycles, oldest first. */
+export async function findRemittanceCycles(db: Db): Promise<{ validFrom: string; days: number; synthetic: boolean }[]> {
+  const rows = await queryRows<{ valid_from: string; days: number; synthetic: boolean }>(
+    db,
+    sql`/* findRemittanceCycles */ select valid_from::text, days, synthetic from cod_remittance_cycle order by valid_from`,
+  );
+  return rows.map((r) => ({ validFrom: r.valid_from, days: Number(r.days), synthetic: r.synthetic }));
+}
+
+/**
+ * Records the cycle from `validFrom` on, clearing the synthetic mark; returns false when it was already so (the same call
+ * again changes nothing).
+ */
+export async function upsertRemittanceCycle(db: Db, validFrom: string, days: number): Promise<boolean> {
+  const changed = await queryRows<{ valid_from: string }>(
+    db,
+    sql`/* upsertRemittanceCycle */ insert into cod_remittance_cycle (valid_from, days) values (${validFrom}::date, ${days})
+      on conflict (valid_from) do update set days = excluded.days, synthetic = false
+      where cod_remittance_cycle.days is distinct from excluded.days or cod_remittance_cycle.synthetic
+      returning valid_from::text`,
+  );
+  return changed.length > 0;
 }

@@ -1,12 +1,11 @@
-import { sql } from "drizzle-orm";
-import { withKpiPinDelta } from "../kpi/kpi.pins.js";
+import { withKpiPinDelta } from "../kpi/kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
-import { queryRows } from "../../db/client.js";
 import { BadUserInputError, ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { parseCalendarDate, parsePin } from "../../lib/scalars.js";
-import { batchError, problemCollector } from "../shipment/shipment.ingest.js";
+import { batchError, problemCollector } from "../../lib/batch-errors.js";
 import { findServiceabilityByPincodes, insertServiceability, setServiceabilityEnds } from "./coverage.repository.js";
 import type { ServiceabilityChannelValue, ServiceabilityRow } from "./coverage.sql.js";
+import { findDeliveryOfficeCounts } from "../pincode/pincode.repository.js";
 import { isArmyPostal } from "../pincode/pincode.zone.js";
 import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
 
@@ -90,10 +89,7 @@ export async function setServiceabilityBatch(
   const pins = [...new Set(drafts.filter((d): d is Period => d !== null).map((d) => d.pincode))];
   const directory = new Map(
     (
-      await queryRows<{ code: string; delivery_office_count: number | null }>(
-        db,
-        sql`select code::text as code, delivery_office_count from pincode where code in (select (jsonb_array_elements_text(${JSON.stringify(pins)}::jsonb))::char(6))`,
-      )
+      await findDeliveryOfficeCounts(db, pins)
     ).map((r) => [r.code.trim(), r.delivery_office_count]),
   );
   const stored = await findServiceabilityByPincodes(db, pins);

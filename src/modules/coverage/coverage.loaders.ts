@@ -1,9 +1,9 @@
 import DataLoader from "dataloader";
-import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { queryRows } from "../../db/client.js";
 import { valueLoader } from "../../lib/loaders.js";
-import { findPinCoverage, findRemoteClassesByPincodes, type PinCoverageRow } from "./coverage.repository.js";
+import { findNearestDeliveryOffices, type NearestOfficesKey } from "../post-office/post-office.repository.js";
+import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { findPinCoverage, findRemoteClassList, findRemoteClassesByPincodes, type PinCoverageRow } from "./coverage.repository.js";
 import type { RemoteClass } from "./coverage.type.js";
 
 export interface PinCoverageKey {
@@ -31,14 +31,18 @@ export function createCoverageLoaders(db: Db) {
       },
       { cacheKeyFn: (k) => `${k.pincode}|${k.asOf}|${k.quarter}` },
     ),
+    /** PickupLocation.nearestDeliveryOffices: one statement for every location (and first / radiusKm) asked in a tick. */
+    nearestDeliveryOffices: new DataLoader<NearestOfficesKey, { office: PostOfficeRow; distanceKm: number }[], string>(
+      async (keys) => {
+        const found: { office: PostOfficeRow; distanceKm: number }[][] = keys.map(() => []);
+        for (const row of await findNearestDeliveryOffices(db, keys)) found[row.key]!.push({ office: row.office, distanceKm: row.distanceKm });
+        return found;
+      },
+      { cacheKeyFn: (k) => `${k.locationId}|${k.first}|${k.radiusKm}` },
+    ),
     /** The remote classes with their rules: read once per request. */
     remoteClassList(): Promise<RemoteClass[]> {
-      remoteClasses ??= queryRows<RemoteClass>(
-        db,
-        sql`select c.code, c.name, c.description,
-              coalesce(array_agg(r.kind || ':' || r.value order by r.kind, r.value) filter (where r.kind is not null), '{}') as rules
-            from remote_class c left join remote_class_rule r on r.class_code = c.code group by c.code order by c.code`,
-      );
+      remoteClasses ??= findRemoteClassList(db);
       return remoteClasses;
     },
   };

@@ -1,9 +1,11 @@
 import { inArray, sql, type SQL } from "drizzle-orm";
-import { withKpiPinDelta } from "../kpi/kpi.pins.js";
+import { withKpiPinDelta } from "../kpi/kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { pinArray } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { type ServiceabilityRow, serviceabilityTable } from "./coverage.sql.js";
+import type { RemoteClass } from "./coverage.type.js";
 
 /*
  * Coverage reads: per-PIN facts (directory counts, serviceability on a day, deliveries in a quarter from
@@ -34,7 +36,7 @@ export async function findRemoteClassesByPincodes(db: Db, codes: readonly string
     db,
     sql`/* findRemoteClassesByPincodes */ with asked as (
         select k.code, p.primary_state, p.primary_district
-        from (select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6) as code) k
+        from unnest(${pinArray(codes)}) as k(code)
         left join pincode p on p.code = k.code)
       select m.code::text as code, array_agg(m.class_code order by m.class_code) as classes
       from (${remoteMembershipSql(sql`asked`)}) m group by m.code`,
@@ -158,7 +160,7 @@ export async function findPinCoverage(db: Db, codes: readonly string[], asOf: st
           coalesce((select d.delivered from pin_delivery_quarter d where d.pincode = k.code and d.quarter = ${quarter}), 0) as delivered,
           (select min(d.first_delivered_at) from pin_delivery_quarter d where d.pincode = k.code) as first_at,
           (select max(d.last_delivered_at) from pin_delivery_quarter d where d.pincode = k.code) as last_at
-        from (select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6) as code) k
+        from unnest(${pinArray(codes)}) as k(code)
         left join serviceability s on s.pincode = k.code and s.valid_from <= ${asOf}::date and (s.valid_to is null or s.valid_to >= ${asOf}::date)`,
   );
   const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
@@ -178,7 +180,7 @@ export function findServiceabilityByPincodes(db: Db, codes: readonly string[]): 
   return db
     .select()
     .from(serviceabilityTable)
-    .where(sql`${serviceabilityTable.pincode} in (select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))`)
+    .where(sql`${serviceabilityTable.pincode} in (select unnest(${pinArray(codes)}))`)
     .orderBy(serviceabilityTable.pincode, serviceabilityTable.validFrom);
 }
 
@@ -260,4 +262,14 @@ export async function seedServiceabilityFromShipments(db: Db): Promise<number> {
       select count(*)::int as n from ins`,
   );
   return rows[0]?.n ?? 0;
+}
+
+/** The remote classes with their rules (`kind:value`), by code. */
+export function findRemoteClassList(db: Db): Promise<RemoteClass[]> {
+  return queryRows<RemoteClass>(
+    db,
+    sql`/* findRemoteClassList */ select c.code, c.name, c.description,
+          coalesce(array_agg(r.kind || ':' || r.value order by r.kind, r.value) filter (where r.kind is not null), '{}') as rules
+        from remote_class c left join remote_class_rule r on r.class_code = c.code group by c.code order by c.code`,
+  );
 }

@@ -10,7 +10,7 @@ import {
   FiscalQuarterScalar,
   istDateOf,
   quarterEndDate,
-  quarterOf,
+  quarterOfDay,
   quartersBetween,
 } from "../../lib/fiscal-quarter.js";
 import { DateScalar, PinScalar } from "../../lib/scalars.js";
@@ -18,7 +18,7 @@ import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.j
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Pincode } from "../pincode/pincode.type.js";
-import { findPincodesNear, haversineKm } from "../pincode/pincode.repository.js";
+import { haversineKm } from "../../lib/geo.js";
 import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
 import { PostOffice } from "../post-office/post-office.type.js";
@@ -127,7 +127,7 @@ export class CoverageResolver {
   })
   coverage(@Args(() => CoverageArgs) args: CoverageArgs, @Ctx() ctx: Context): Promise<CoverageReport> {
     const asOf = args.asOf ?? istDateOf(new Date());
-    const quarter = formatFiscalQuarter(args.quarter ?? quarterOf(new Date(`${asOf}T12:00:00+05:30`)));
+    const quarter = formatFiscalQuarter(args.quarter ?? quarterOfDay(asOf));
     return report(ctx, args.level, asOf, quarter);
   }
 
@@ -224,7 +224,7 @@ export class PincodeCoverageResolver {
       if (circle?.name.toLowerCase() !== scope.toLowerCase()) return null;
     }
     const day = asOf ?? istDateOf(new Date());
-    const q = formatFiscalQuarter(quarter ?? quarterOf(new Date(`${day}T12:00:00+05:30`)));
+    const q = formatFiscalQuarter(quarter ?? quarterOfDay(day));
     const row = await ctx.loaders.pinCoverage.load({ pincode: pincode.code, asOf: day, quarter: q });
     return Object.assign(new PinCoverage(), {
       serviceable: row.serviceableSince !== null,
@@ -294,18 +294,8 @@ export class PickupLocationNearbyResolver {
   ): Promise<{ office: PostOfficeRow; distanceKm: number }[]> {
     if (first < 1 || first > 50) throw new BadUserInputError(`first must be 1 to 50; got ${first}.`, { field: "first", value: first });
     if (!(radiusKm > 0 && radiusKm <= 200)) throw new BadUserInputError(`radiusKm must be more than 0 and at most 200; got ${radiusKm}.`, { field: "radiusKm", value: radiusKm });
-    const office = await ctx.loaders.postOfficeById.load(location.postOfficeId);
-    const origin = office === null ? null : await ctx.loaders.pincodeByCode.load(office.pincode);
-    if (!usable(origin)) return [];
-    const near = await findPincodesNear(ctx.database.db, origin.latitude, origin.longitude, radiusKm, 200);
-    const offices = await ctx.loaders.postOfficesByPincode.loadMany(near.map((n) => n.pincode.code));
-    const out: { office: PostOfficeRow; distanceKm: number }[] = [];
-    near.forEach((n, i) => {
-      const list = offices[i];
-      if (!Array.isArray(list)) return;
-      for (const o of list) if (o.delivery !== false && out.length < first) out.push({ office: o, distanceKm: Math.round(n.distanceKm * 100) / 100 });
-    });
-    return out;
+    const near = await ctx.loaders.nearestDeliveryOffices.load({ locationId: location.id, first, radiusKm });
+    return near.map((n) => ({ office: n.office, distanceKm: Math.round(n.distanceKm * 100) / 100 }));
   }
 }
 

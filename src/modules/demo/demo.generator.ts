@@ -1,4 +1,6 @@
-import { istDateOf, quarterEndDate, quarterOf, quarterStartDate, previousQuarter, type FiscalQuarter, fiscalQuarter } from "../../lib/fiscal-quarter.js";
+import { DAY_MS } from "../../lib/days.js";
+import { IST_OFFSET_MS, istDateOf, quarterEndDate, quarterOf, quarterStartDate, previousQuarter, type FiscalQuarter, fiscalQuarter } from "../../lib/fiscal-quarter.js";
+import { haversineKm } from "../../lib/geo.js";
 import { s10CheckDigit } from "../../lib/s10.js";
 import { MAX_COD_RUPEES } from "../../lib/cod.js";
 import type { OfficeTypeValue } from "../post-office/post-office.sql.js";
@@ -101,8 +103,6 @@ export const GROWTH_TARGET_QUARTER: FiscalQuarter = fiscalQuarter(2024, 2);
 export const TARGET_GROWTH = 3.0;
 export const REMITTANCE_CYCLE_DAYS = 5;
 
-const DAY_MS = 86_400_000;
-const IST_OFFSET_MS = 19_800_000;
 
 /** A head office a pickup location sits at, and the invented facility facts around it. */
 export interface PickupSite {
@@ -715,13 +715,6 @@ function pickWeighted<T>(table: readonly (readonly [T, number])[], r: Random): T
   return table[table.length - 1]![0];
 }
 
-function haversineKm(aLat: number, aLng: number, bLat: number, bLng: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (bLat - aLat) * rad;
-  const dLng = (bLng - aLng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * rad) * Math.cos(bLat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(h));
-}
 
 function officeLabel(office: DemoOffice): string {
   const suffix = office.officeType === "HEAD" ? " H.O" : office.officeType === "SUB" ? " S.O" : office.officeType === "BRANCH" ? " B.O" : "";

@@ -1,20 +1,34 @@
 import { refreshPinDeliveryRollup, seedServiceabilityFromShipments } from "../coverage/coverage.repository.js";
-import { rebuildKpiRollups } from "../kpi/kpi.rollup.js";
+import { rebuildKpiRollups } from "../kpi/kpi-rollup.repository.js";
 import { seedDemoReviews } from "../review/review.seed.js";
-import { asc, getTableColumns, sql, type Table } from "drizzle-orm";
-import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
+import {
+  analyzeDemoTables,
+  countDemoRows,
+  deleteSyntheticRows,
+  findDeliverablePincodes,
+  findDeliveringOffices,
+  findHeadOfficesAt,
+  finishRemittances,
+  hasShipments,
+  insertSyntheticRemittanceCycle,
+  maxId,
+  prepareBulkLoad,
+  setForeignKeyTriggers,
+  setSequence,
+  verifyForeignKeys,
+} from "./demo.repository.js";
+import { getTableColumns, type Table } from "drizzle-orm";
+import { type Database, type Db, type Session } from "../../db/client.js";
 import { canDeferKeyChecks } from "../../db/key-checks.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { formatFiscalQuarter } from "../../lib/fiscal-quarter.js";
 import type { Progress } from "../../lib/progress.js";
-import { REMOTE_PINCODES_SQL } from "../coverage/coverage.repository.js";
 import { insertPickupLocation } from "../pickup-location/pickup-location.repository.js";
-import { USABLE_COORDINATE_QUALITIES, type CoordinateQualityValue } from "../pincode/pincode.sql.js";
+import { findProducts } from "../product/product.repository.js";
+import { findServiceNormRows } from "../service-norm/service-norm.repository.js";
+import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
 import { isDirectoryLoaded } from "../post-office/post-office.directory.js";
 import { normaliseOfficeName } from "../post-office/post-office.normalise.js";
-import type { OfficeTypeValue } from "../post-office/post-office.sql.js";
-import { productTable } from "../product/product.sql.js";
-import { serviceNormTable } from "../service-norm/service-norm.sql.js";
 import type { ShipmentStatus } from "../shipment/scan-event.rules.js";
 import { scanEventTable, shipmentTable } from "../shipment/shipment.sql.js";
 import {
@@ -90,23 +104,9 @@ export class DemoSeedRefusedError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Reading the directory.
 
-interface OfficeRow {
-  id: number;
-  pincode: string;
-  name: string;
-  name_key: string;
-  office_type: OfficeTypeValue | null;
-  state: string | null;
-  circle_id: number | null;
-}
-
 async function readPickupOffices(db: Db): Promise<DemoPickupOffice[]> {
   const pins = PICKUP_SITES.map((s) => s.pincode);
-  const rows = await queryRows<OfficeRow>(
-    db,
-    sql`/* readPickupOffices */ select id, pincode, name, name_key, office_type, state, circle_id
-        from post_office where pincode in ${pins} and office_type = 'HEAD' order by id`,
-  );
+  const rows = await findHeadOfficesAt(db, pins);
   const missing: string[] = [];
   const offices = PICKUP_SITES.map((site) => {
     const keys = site.officeNames.map(normaliseOfficeName);
@@ -126,32 +126,12 @@ async function readPickupOffices(db: Db): Promise<DemoPickupOffice[]> {
   return offices.filter((o) => o !== null);
 }
 
-interface PincodeRow {
-  code: string;
-  latitude: number | null;
-  longitude: number | null;
-  coordinate_quality: CoordinateQualityValue;
-  primary_circle_id: number | null;
-  remote: boolean;
-}
-
 /**
  * Deliverable PINs and their delivering offices. Delivery status is unknown (null) after a load from
  * the npm packages; an unknown office is taken as delivering, as most Indian post offices are.
  */
 async function readDeliverablePincodes(db: Db): Promise<DemoPincode[]> {
-  const pins = await queryRows<PincodeRow>(
-    db,
-    sql`/* readDeliverablePincodes */ select code, latitude, longitude, coordinate_quality, primary_circle_id,
-          code in (${REMOTE_PINCODES_SQL}) as remote
-        from pincode
-        where delivery_office_count > 0 or (delivery_office_count is null and office_count > 0)
-        order by code`,
-  );
-  const offices = await queryRows<{ id: number; pincode: string; name: string; office_type: OfficeTypeValue | null }>(
-    db,
-    sql`/* readDeliveringOffices */ select id, pincode, name, office_type from post_office where coalesce(delivery, true) order by pincode, id`,
-  );
+  const [pins, offices] = await Promise.all([findDeliverablePincodes(db), findDeliveringOffices(db)]);
   const byPin = new Map<string, DemoOffice[]>();
   for (const o of offices) {
     const list = byPin.get(o.pincode) ?? [];
@@ -175,8 +155,8 @@ export async function readDemoDirectory(db: Db): Promise<DemoDirectory> {
   const [pickupOffices, pincodes, products, serviceNorms] = await Promise.all([
     readPickupOffices(db),
     readDeliverablePincodes(db),
-    db.select().from(productTable).orderBy(asc(productTable.code)),
-    db.select().from(serviceNormTable).orderBy(asc(serviceNormTable.productCode), asc(serviceNormTable.routeClass)),
+    findProducts(db, null),
+    findServiceNormRows(db),
   ]);
   return { pickupOffices, pincodes, products, serviceNorms };
 }
@@ -250,85 +230,12 @@ function eventValues(e: DemoScan, id: number, shipmentId: number): CopyValues<ty
   };
 }
 
-async function countRows(db: Db): Promise<{ shipments: number; synthetic: number }> {
-  const rows = await queryRows<{ shipments: number; synthetic: number }>(
-    db,
-    sql`/* countDemoRows */ select (select count(*) from shipment)::int as shipments,
-        (select count(*) from shipment where synthetic)::int
-          + (select count(*) from pickup_location where synthetic)::int
-          + (select count(*) from cod_remittance where synthetic)::int as synthetic`,
-  );
-  return rows[0]!;
-}
 
-export async function hasShipments(db: Db): Promise<boolean> {
-  const rows = await queryRows<{ any: boolean }>(db, sql`/* hasShipments */ select exists (select 1 from shipment) as any`);
-  return rows[0]!.any;
-}
 
-async function deleteSyntheticRows(db: Db): Promise<void> {
-  const rows = await queryRows<{ real: boolean }>(
-    db,
-    sql`/* deleteSyntheticRows */ select exists (select 1 from shipment where not synthetic)
-        or exists (select 1 from cod_remittance where not synthetic) as real`,
-  );
-  if (!rows[0]!.real) {
-    // Deleting 10M shipments and 50M events row by row takes many minutes; TRUNCATE is instant and,
-    // in PostgreSQL, transactional. Only taken when every row of the three tables is synthetic.
-    await db.execute(sql`truncate scan_event, shipment, cod_remittance`);
-  } else {
-    await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and s.synthetic`);
-    await db.execute(sql`delete from shipment where synthetic`);
-    await db.execute(sql`delete from cod_remittance where synthetic`);
-  }
-  await db.execute(sql`delete from pickup_location where synthetic`);
-}
 
-/*
- * Per-row foreign-key triggers cost more than everything else in the load (4x on PGlite: each is a
- * lookup per row per key; 10M shipments and their events run ~150M of them). When src/db/key-checks.ts
- * allows it they are off for the load and the keys are checked once, set-wise, afterwards
- * (verifyForeignKeys); the tables are locked, so no concurrent delete can race the check.
- */
-/** The foreign keys of the rows written with triggers off, checked in one pass each. */
-async function verifyForeignKeys(db: Db, firstShipmentId: number, firstEventId: number): Promise<void> {
-  const rows = await queryRows<{ broken: number }>(
-    db,
-    sql`/* verifyForeignKeys */ select
-      (select count(*) from shipment s where s.id >= ${firstShipmentId} and (
-         not exists (select 1 from product p where p.code = s.product_code)
-         or not exists (select 1 from pickup_location l where l.id = s.pickup_location_id)
-         or (s.delivery_office_id is not null and not exists (select 1 from post_office o where o.id = s.delivery_office_id))
-         or (s.cod_remittance_id is not null and not exists (select 1 from cod_remittance r where r.id = s.cod_remittance_id))))
-      + (select count(*) from scan_event e where e.id >= ${firstEventId} and (
-         not exists (select 1 from shipment s where s.id = e.shipment_id)
-         or (e.office_id is not null and not exists (select 1 from post_office o where o.id = e.office_id))))
-      as broken`,
-  );
-  const broken = Number(rows[0]!.broken);
-  if (broken > 0) throw new Error(`The demo load wrote ${broken} rows with a dangling foreign key: rolled back.`);
-}
 
-async function maxId(db: Db, table: "shipment" | "scan_event" | "cod_remittance"): Promise<number> {
-  const rows = await queryRows<{ max: number }>(db, sql`select coalesce(max(id), 0)::int as max from ${sql.identifier(table)}`);
-  return rows[0]!.max;
-}
 
-async function setSequence(db: Db, table: string, last: number): Promise<void> {
-  await db.execute(sql`select setval(pg_get_serial_sequence(${table}, 'id'), ${Math.max(last, 1)}, ${last > 0})`);
-}
 
-async function finishRemittances(db: Db, firstId: number, totals: ReadonlyMap<number, { amount: number; count: number }>): Promise<void> {
-  const entries = [...totals].sort(([a], [b]) => a - b);
-  for (let i = 0; i < entries.length; i += 1000) {
-    const values = entries
-      .slice(i, i + 1000)
-      .map(([index, t]) => sql`(${firstId + index}::int, ${t.amount}::bigint, ${t.count}::int)`);
-    await db.execute(sql`/* finishRemittances */ update cod_remittance r set amount_paise = v.amount, shipment_count = v.n
-      from (values ${sql.join(values, sql`, `)}) as v(id, amount, n) where r.id = v.id`);
-  }
-  await db.execute(sql`delete from cod_remittance where id >= ${firstId} and synthetic and amount_paise = ${PLACEHOLDER_PAISE}`);
-}
 
 /**
  * Generates and writes the demo data. Refuses (DemoSeedRefusedError) when the database already holds
@@ -337,7 +244,7 @@ async function finishRemittances(db: Db, firstId: number, totals: ReadonlyMap<nu
  */
 export async function seedDemo(database: Database, options: DemoSeedOptions, progress: Progress): Promise<DemoSeedReport> {
   const started = performance.now();
-  const existing = await countRows(database.db);
+  const existing = await countDemoRows(database.db);
   if ((existing.shipments > 0 || existing.synthetic > 0) && !options.replace) {
     throw new DemoSeedRefusedError(
       `The database already holds ${existing.shipments.toLocaleString("en-IN")} shipments ` +
@@ -352,10 +259,7 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
 
   await database.transaction(async (session: Session) => {
     const db = session.db;
-    // A bulk load's statements may outlast the limit the server sets for API queries.
-    await db.execute(sql`set local statement_timeout = 0`);
-    // Explicit ids are taken from max(id): nobody may insert through the sequences meanwhile.
-    await db.execute(sql`lock table shipment, scan_event, cod_remittance, pickup_location in exclusive mode`);
+    await prepareBulkLoad(db);
     const deferKeyChecks = await canDeferKeyChecks(db, ["shipment", "scan_event", "cod_remittance"]);
     if (options.replace) await deleteSyntheticRows(db);
 
@@ -375,7 +279,7 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
       toCsv(plan.remittances.map((r, i) => [firstRemittanceId + i, r.reference, r.remittedOn, PLACEHOLDER_PAISE, 1, true])),
     );
 
-    if (deferKeyChecks) await db.execute(sql`set local session_replication_role = replica`);
+    if (deferKeyChecks) await setForeignKeyTriggers(db, false);
     const totals = new Map<number, { amount: number; count: number }>();
     progress.phase("Demo shipments", options.shipments);
     let shipmentRows: unknown[][] = [];
@@ -417,28 +321,24 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     await inFlight;
     progress.stop();
 
-    await finishRemittances(db, firstRemittanceId, totals);
+    await finishRemittances(db, firstRemittanceId, PLACEHOLDER_PAISE, totals);
     if (deferKeyChecks) {
-      await db.execute(sql`set local session_replication_role = origin`);
+      await setForeignKeyTriggers(db, true);
       await verifyForeignKeys(db, firstShipmentId, firstEventId);
     }
     remittances = totals.size;
     await setSequence(db, "shipment", id - 1);
     await setSequence(db, "scan_event", nextEventId - 1);
     await setSequence(db, "cod_remittance", firstRemittanceId + plan.remittances.length - 1);
-    // Fresh statistics, or the planner guesses from an empty table on the first queries after a load.
     // Coverage reads serviceability and the per-PIN delivery rollup: make both agree with what was generated.
     await seedServiceabilityFromShipments(db);
     // A remittance cycle for the REMITTANCE_WITHIN_CYCLE KPI: invented, as the batches are (the generator
     // remits 5–14 days after delivery), and never written over a cycle someone recorded for real.
-    await db.execute(sql`insert into cod_remittance_cycle (valid_from, days, synthetic)
-      select ${DEMO_START_DAY}::date, ${DEMO_REMITTANCE_CYCLE_DAYS}, true
-      where not exists (select 1 from cod_remittance_cycle where not synthetic)
-      on conflict (valid_from) do nothing`);
+    await insertSyntheticRemittanceCycle(db, DEMO_START_DAY, DEMO_REMITTANCE_CYCLE_DAYS);
     await refreshPinDeliveryRollup(db);
     await rebuildKpiRollups(db);
     await seedDemoReviews(db, options.until);
-    await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter, kpi_rollup, kpi_histogram`);
+    await analyzeDemoTables(db);
   });
 
   return {

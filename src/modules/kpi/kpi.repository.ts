@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { textArray } from "../../db/rows.js";
 import type { TransitHistogram } from "../../lib/transit-histogram.js";
 import { FAILED_ATTEMPT_REASONS, type FailedAttemptReason } from "../shipment/scan-event.rules.js";
 import type { RollupFigures } from "./kpi.compute.js";
-import { ARMY_POSTAL_AREA } from "./kpi.pins.js";
+import { ARMY_POSTAL_AREA } from "./kpi-pins.repository.js";
 import type { KpiScopeKindValue } from "./kpi.sql.js";
 
 /*
@@ -46,7 +47,7 @@ export async function findQuarterTotals(db: Db, scopes: readonly StoredScope[], 
     sql`/* findKpiQuarterTotals */ select s.k as scope_kind, s.v as scope_key, q.quarter, to_jsonb(r) as r,
         c.collected, c.remitted, p.serviceable, a.active_pins
       from jsonb_to_recordset(${list}::jsonb) as s(k text, v text)
-      cross join (select jsonb_array_elements_text(${JSON.stringify(quarters)}::jsonb) as quarter) q
+      cross join unnest(${textArray(quarters)}) as q(quarter)
       left join lateral (select * from kpi_rollup r where r.scope_kind = s.k and r.scope_key = s.v and r.quarter = q.quarter) r on true
       cross join lateral (select coalesce(sum(cod_collected_paise), 0) as collected, coalesce(sum(remitted_paise), 0) as remitted
         from kpi_rollup c where c.scope_kind = s.k and c.scope_key = s.v and c.quarter <= q.quarter) c
@@ -171,15 +172,6 @@ export async function findPickupCapacities(db: Db): Promise<PickupCapacityRow[]>
     sql`/* findPickupCapacities */ select id, active_from::text, active_to::text, daily_capacity from pickup_location`,
   );
   return rows.map((r) => ({ id: Number(r.id), activeFrom: r.active_from, activeTo: r.active_to, dailyCapacity: Number(r.daily_capacity) }));
-}
-
-/** The COD remittance cycles, oldest first. */
-export async function findRemittanceCycles(db: Db): Promise<{ validFrom: string; days: number; synthetic: boolean }[]> {
-  const rows = await queryRows<{ valid_from: string; days: number; synthetic: boolean }>(
-    db,
-    sql`/* findRemittanceCycles */ select valid_from::text, days, synthetic from cod_remittance_cycle order by valid_from`,
-  );
-  return rows.map((r) => ({ validFrom: r.valid_from, days: Number(r.days), synthetic: r.synthetic }));
 }
 
 /** A scope key as the caller wrote it, resolved to the stored key and a display name; null when unknown. */

@@ -13,12 +13,12 @@ import {
   quarterStartDate,
 } from "../../lib/fiscal-quarter.js";
 import { circleScope, hasAnyRole } from "../access/access.roles.js";
+import { findRemittanceCycles } from "../cod-remittance/cod-remittance.repository.js";
 import type { Viewer } from "../access/access.viewer.js";
 import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type QuarterInputs } from "./kpi.compute.js";
 import { KPI_DEFINITIONS, kpiDefinition } from "./kpi.definitions.js";
 import {
   findPickupCapacities,
-  findRemittanceCycles,
   findScopeHistograms,
   findQuarterTotals,
   type PickupCapacityRow,

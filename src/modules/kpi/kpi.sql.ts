@@ -2,7 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { bigint, check, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 /*
- * The quarterly KPI rollups (DOMAIN.md §6), kept current on every write (kpi.rollup.ts) and checked
+ * The quarterly KPI rollups (DOMAIN.md §6), kept current on every write (kpi-rollup.repository.ts) and checked
  * against a recomputation from the raw rows (`dakgraph verify kpis`).
  *
  * One row per fiscal quarter × scope: the marginal totals a dashboard asks for, so a 12-quarter read is
@@ -94,7 +94,7 @@ export const kpiHistogramTable = pgTable(
  *   serviceable on a quarter's last day = the sum of started − ended over every quarter up to it (periods
  *   of one PIN never overlap, so periods count PINs);
  * - active_pins: PINs with at least one delivery in the quarter (pin_delivery_quarter).
- * Kept current by serviceability writes and deliveries (kpi.pins.ts).
+ * Kept current by serviceability writes and deliveries (kpi-pins.repository.ts).
  */
 export const kpiPinQuarterTable = pgTable(
   "kpi_pin_quarter",

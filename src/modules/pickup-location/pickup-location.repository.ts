@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { queryRows } from "../../db/client.js";
 import { intArray, selectRows, tableReader } from "../../db/rows.js";
 import { postOfficeTable } from "../post-office/post-office.sql.js";
 import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
@@ -76,4 +77,23 @@ export async function updatePickupLocation(db: Db, id: number, values: PickupLoc
     .where(eq(t.id, id))
     .returning();
   return rows[0]!;
+}
+
+/** What validating a booking needs of a pickup location: its code, opening days and office's PIN and circle. */
+export interface PickupRef {
+  readonly id: number;
+  readonly code: string;
+  readonly active_from: string;
+  readonly active_to: string | null;
+  readonly pincode: string;
+  readonly circle_id: number | null;
+}
+
+/** Every pickup location, as booking validation reads it. */
+export function findPickupLocationRefs(db: Db): Promise<PickupRef[]> {
+  return queryRows<PickupRef>(
+    db,
+    sql`/* loadShipmentReferences */ select p.id, p.code, p.active_from::text, p.active_to::text, o.pincode, o.circle_id
+        from pickup_location p join post_office o on o.id = p.post_office_id`,
+  );
 }

@@ -1,5 +1,7 @@
 import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { EARTH_RADIUS_KM } from "../../lib/geo.js";
+import { queryRows } from "../../db/client.js";
 import { pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
 /** Whole PIN rows as `p`, for the loader (see db/rows.ts). */
@@ -112,13 +114,16 @@ export interface PincodeDistanceRow {
   readonly distanceKm: number;
 }
 
-export const EARTH_RADIUS_KM = 6371.0088;
-
-/** Great-circle distance in km between two points (haversine, on a sphere of the mean Earth radius). */
-export function haversineKm(lat1: number, lng1: number, lat2: number, lng2: number): number {
-  const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+/**
+ * The great-circle distance in km from a point to the `pincode` row's coordinates, as SQL (haversineKm's
+ * formula). Degrees per km of latitude: ~111, which is what the searches' latitude band prefilter uses.
+ */
+export function distanceFromPincodeSql(lat: SQL, lng: SQL): SQL<number> {
+  // least(1, …) guards asin against rounding just above 1 for antipodal points.
+  return sql<number>`(2 * ${EARTH_RADIUS_KM}::float8 * asin(least(1, sqrt(
+      power(sin(radians(${pincodeTable.latitude} - ${lat}) / 2), 2)
+      + cos(radians(${lat})) * cos(radians(${pincodeTable.latitude}))
+        * power(sin(radians(${pincodeTable.longitude} - ${lng}) / 2), 2)))))`;
 }
 
 /**
@@ -134,13 +139,7 @@ export async function findPincodesNear(
   limit: number,
 ): Promise<PincodeDistanceRow[]> {
   const band = radiusKm / 111.0;
-  const lat = sql`${latitude}::float8`;
-  const lng = sql`${longitude}::float8`;
-  // least(1, …) guards asin against rounding just above 1 for antipodal points.
-  const distance = sql<number>`(2 * ${EARTH_RADIUS_KM}::float8 * asin(least(1, sqrt(
-      power(sin(radians(${pincodeTable.latitude} - ${lat}) / 2), 2)
-      + cos(radians(${lat})) * cos(radians(${pincodeTable.latitude}))
-        * power(sin(radians(${pincodeTable.longitude} - ${lng}) / 2), 2)))))`;
+  const distance = distanceFromPincodeSql(sql`${latitude}::float8`, sql`${longitude}::float8`);
   const rows = await db
     .select({ pincode: pincodeTable, distanceKm: distance })
     .from(pincodeTable)
@@ -163,4 +162,29 @@ export async function countPincodesWithoutCoordinates(db: Db): Promise<number> {
     .from(pincodeTable)
     .where(notInArray(pincodeTable.coordinateQuality, [...USABLE_COORDINATE_QUALITIES]));
   return rows[0]?.n ?? 0;
+}
+
+/** What validating a booking needs of its destination PIN. */
+export interface PincodeRef {
+  readonly code: string;
+  readonly primary_state: string | null;
+  readonly primary_circle_id: number | null;
+  readonly delivery_office_count: number | null;
+}
+
+/** The PINs of `codes` that the directory holds, as booking validation reads them. */
+export function findPincodeRefs(db: Db, codes: readonly string[]): Promise<PincodeRef[]> {
+  return queryRows<PincodeRef>(
+    db,
+    sql`select code, primary_state, primary_circle_id, delivery_office_count from pincode
+        where code = any(${pinArray(codes)})`,
+  );
+}
+
+/** The delivery office count of each PIN of `codes` the directory holds (null: delivery status unknown). */
+export function findDeliveryOfficeCounts(db: Db, codes: readonly string[]): Promise<{ code: string; delivery_office_count: number | null }[]> {
+  return queryRows<{ code: string; delivery_office_count: number | null }>(
+    db,
+    sql`select code::text as code, delivery_office_count from pincode where code = any(${pinArray(codes)})`,
+  );
 }

@@ -19,8 +19,8 @@ import {
   parseDeliveryStatus,
   tidyPlaceName,
 } from "./post-office.normalise.js";
-import { type PostOfficeUpsert, upsertPostOffices } from "./post-office.repository.js";
-import { directoryImportTable, type OfficeTypeValue } from "./post-office.sql.js";
+import { type PostOfficeUpsert, recordDirectoryImport, upsertPostOffices } from "./post-office.repository.js";
+import type { OfficeTypeValue } from "./post-office.sql.js";
 
 /**
  * Imports DoP's "All India Pincode Directory" CSV from data.gov.in (DOMAIN.md
@@ -451,7 +451,7 @@ export async function importPostOfficeCsv(
         await refreshPincodes(session.db, [...changedPins].sort());
         progress.increment();
       }
-      await session.db.insert(directoryImportTable).values({
+      await recordDirectoryImport(session.db, {
         source: "DATA_GOV_IN_CSV",
         origin,
         rowsRead,

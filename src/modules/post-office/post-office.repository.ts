@@ -2,7 +2,9 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader } from "../../db/rows.js";
-import { type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
+import { distanceFromPincodeSql } from "../pincode/pincode.repository.js";
+import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
+import { directoryImportTable, type OfficeTypeValue, type PostOfficeRow, postOfficeTable } from "./post-office.sql.js";
 
 /** Whole office rows as `o`, for the loaders (see db/rows.ts). */
 const offices = tableReader(postOfficeTable, "o");
@@ -226,4 +228,96 @@ export async function upsertPostOffices(db: Db, rows: readonly PostOfficeUpsert[
       returning o.pincode, (o.xmax = 0) as inserted`,
   );
   return rowsOut.map((r) => ({ pincode: r.pincode, inserted: r.inserted }));
+}
+
+/** What validating a booking needs of its delivering office. */
+export interface OfficeRef {
+  readonly id: number;
+  readonly pincode: string;
+  readonly office_type: string | null;
+  readonly delivery: boolean | null;
+}
+
+/** The offices of `ids` that exist, as booking validation reads them. */
+export function findOfficeRefs(db: Db, ids: readonly number[]): Promise<OfficeRef[]> {
+  return queryRows<OfficeRef>(
+    db,
+    sql`select id, pincode, office_type, delivery from post_office
+        where id = any(${intArray(ids)})`,
+  );
+}
+
+/** One nearest-offices question: a pickup location, how many offices, within how many km. */
+export interface NearestOfficesKey {
+  readonly locationId: number;
+  readonly first: number;
+  readonly radiusKm: number;
+}
+
+/** PINs a nearest-offices search looks through, nearest first, before taking their delivery offices. */
+const NEAREST_PIN_LIMIT = 200;
+
+/**
+ * For each key, up to `first` delivery offices (delivery status true or unknown) nearest the location's PIN,
+ * by PIN distance, in one statement for all keys: the 200 nearest PINs with usable coordinates within
+ * `radiusKm` (findPincodesNear's search), then their offices by distance, PIN code, name and id. Keys whose
+ * location's PIN has no usable coordinates get none. Distances are in km, unrounded.
+ */
+export async function findNearestDeliveryOffices(
+  db: Db,
+  keys: readonly NearestOfficesKey[],
+): Promise<{ key: number; distanceKm: number; office: PostOfficeRow }[]> {
+  if (keys.length === 0) return [];
+  const json = JSON.stringify(keys.map((k, i) => ({ key: i, location_id: k.locationId, first: k.first, radius: k.radiusKm })));
+  const usable = sql.join(USABLE_COORDINATE_QUALITIES.map((q) => sql`${q}`), sql`, `);
+  const distance = distanceFromPincodeSql(sql`origin.lat`, sql`origin.lng`);
+  const raw = await queryRows<Record<string, unknown>>(
+    db,
+    sql`/* findNearestDeliveryOffices */ with k as (
+        select * from jsonb_to_recordset(${json}::jsonb) as k(key int, location_id int, first int, radius float8)
+      ), origin as (
+        select k.key, k.first, k.radius, p.latitude as lat, p.longitude as lng
+        from k join pickup_location l on l.id = k.location_id join post_office po on po.id = l.post_office_id join pincode p on p.code = po.pincode
+        where p.coordinate_quality in (${usable}) and p.latitude is not null and p.longitude is not null
+      ), ranked as (
+        select origin.key as near_key, origin.first as near_first, near.distance_km as near_distance_km, o.id as near_office_id,
+          row_number() over (partition by origin.key order by near.distance_km, near.code, o.name collate "C", o.id) as near_rank
+        from origin
+        cross join lateral (
+          select pincode.code, ${distance} as distance_km from pincode
+          where pincode.coordinate_quality in (${usable})
+            and pincode.latitude between origin.lat - origin.radius / 111.0 and origin.lat + origin.radius / 111.0
+            and ${distance} <= origin.radius
+          order by 2, 1 limit ${NEAREST_PIN_LIMIT}
+        ) near
+        join post_office o on o.pincode = near.code and o.delivery is not false
+      )
+      select r.near_key, r.near_distance_km, ${offices.columns} from ranked r join ${offices.from} on o.id = r.near_office_id
+      where r.near_rank <= r.near_first order by r.near_key, r.near_rank`,
+  );
+  return raw.map((r) => ({ key: Number(r.near_key), distanceKm: Number(r.near_distance_km), office: offices.read(r) }));
+}
+
+/** The office type of each office of `ids` that exists (a branch office's deliveries take a day longer). */
+export function findOfficeTypes(db: Db, ids: readonly number[]): Promise<{ id: number; office_type: string | null }[]> {
+  return queryRows<{ id: number; office_type: string | null }>(db, sql`select id, office_type from post_office where id = any(${intArray(ids)})`);
+}
+
+/** True when the database holds offices. */
+export async function hasPostOffices(db: Db): Promise<boolean> {
+  const rows = await queryRows<{ loaded: boolean }>(db, sql`select exists (select 1 from post_office) as loaded`);
+  return rows[0]?.loaded === true;
+}
+
+/** Records a directory load or import in the directory's provenance. */
+export async function recordDirectoryImport(db: Db, values: typeof directoryImportTable.$inferInsert): Promise<void> {
+  await db.insert(directoryImportTable).values(values);
+}
+
+/** Vacuums and analyses what a bulk directory load wrote. */
+export async function vacuumDirectory(db: Db): Promise<void> {
+  // Freshly written pages are not yet marked all-visible, so until autovacuum reaches them an index-only scan (the
+  // name search counts its matches from post_office_name_prefix) still visits every heap row, several times slower
+  // on the bench. A bulk load vacuums what it wrote, as pg_restore users do.
+  await db.execute(sql`vacuum (analyze) post_office, pincode`);
 }

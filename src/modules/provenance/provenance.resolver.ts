@@ -1,9 +1,8 @@
-import { sql } from "drizzle-orm";
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context.js";
-import { queryRows } from "../../db/client.js";
 import { ATTRIBUTION_TEXT } from "../../server/attribution.js";
 import { Restricted } from "../access/access.roles.js";
+import { countRowOrigins } from "./provenance.repository.js";
 
 @ObjectType("RowOrigin", { description: "How many rows of one kind of partnership data are real and how many synthetic." })
 class RowOrigin {
@@ -33,26 +32,12 @@ class DataProvenance {
   directoryAttribution!: string;
 }
 
-const KINDS = [
-  ["pickup locations", "pickup_location"],
-  ["shipments", "shipment"],
-  ["COD remittances", "cod_remittance"],
-  ["serviceability periods", "serviceability"],
-  ["KPI targets", "kpi_target"],
-  ["quarterly reviews", "quarterly_review"],
-  ["review action items", "review_action_item"],
-] as const;
-
 @Resolver()
 export class ProvenanceResolver {
   @Restricted()
   @Query(() => DataProvenance, { description: "Real versus synthetic data in the graph, and the directory's attribution. One statement." })
   async dataProvenance(@Ctx() ctx: Context): Promise<DataProvenance> {
-    const parts = KINDS.map(
-      ([kind, table]) =>
-        sql`select ${kind} as kind, count(*) filter (where not synthetic)::int as real, count(*) filter (where synthetic)::int as synthetic from ${sql.identifier(table)}`,
-    );
-    const rows = await queryRows<RowOrigin>(ctx.database.db, sql`/* dataProvenance */ ${sql.join(parts, sql` union all `)}`);
+    const rows = await countRowOrigins(ctx.database.db);
     const origins = rows.map((r) => Object.assign(new RowOrigin(), { kind: r.kind, real: Number(r.real), synthetic: Number(r.synthetic) }));
     return Object.assign(new DataProvenance(), {
       containsSyntheticData: origins.some((o) => o.synthetic > 0),

@@ -7,7 +7,7 @@ import { KPI_DEFINITION, KPI_DEFINITIONS, type KpiDefinition, type KpiKey, Metri
 import type { KpiScopeKindValue } from "../kpi/kpi.sql.js";
 import { KpiScope, KpiScopeKind } from "../kpi/kpi.type.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
-import { fieldError, problemCollector } from "../shipment/shipment.ingest.js";
+import { fieldError, problemCollector } from "../../lib/batch-errors.js";
 import {
   type ActionItemValues,
   findActionItemsByIds,

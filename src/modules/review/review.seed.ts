@@ -4,9 +4,10 @@ import {
   addQuarters,
   type FiscalQuarter,
   formatFiscalQuarter,
+  istDayStart,
   quarterEndDate,
   quarterIndex,
-  quarterOf,
+  quarterOfDay,
   quartersBetween,
   quarterStartDate,
   shortLabel,
@@ -39,7 +40,7 @@ import type { ActionItemStatusValue } from "./review.sql.js";
  */
 
 /** 17:00 IST on `day`: when a synthetic meeting's minutes are taken to be recorded or an item to change. */
-const eveningOf = (day: string) => new Date(`${day}T17:00:00+05:30`);
+const eveningOf = (day: string) => new Date(istDayStart(day).getTime() + 17 * 3_600_000);
 
 /** A target for next quarter from this quarter's value: a small improvement in the KPI's good direction. */
 function nextTarget(metric: Metric): number | null {
@@ -87,7 +88,7 @@ export interface DemoReviewReport {
 /** Writes the synthetic targets and reviews for demo data observed as of `until` (YYYY-MM-DD); replaces earlier synthetic ones. */
 export async function seedDemoReviews(db: Db, until: string): Promise<DemoReviewReport> {
   await deleteSyntheticReviews(db);
-  const first = quarterOf(new Date(`${MOU_DATE}T12:00:00+05:30`));
+  const first = quarterOfDay(MOU_DATE);
   const last = lastCompleteQuarter(until);
   if (quarterIndex(last) < quarterIndex(first)) return { targets: 0, reviews: 0, actionItems: 0 };
   const quarters = quartersBetween(first, last);

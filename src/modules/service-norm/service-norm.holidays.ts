@@ -1,11 +1,10 @@
-import { sql } from "drizzle-orm";
 import { addDays } from "../../lib/days.js";
 import type { Db } from "../../db/client.js";
-import { queryRows } from "../../db/client.js";
 import { BadUserInputError } from "../../lib/errors.js";
-import { withKpiDelta } from "../kpi/kpi.rollup.js";
-import { fieldError, problemCollector } from "../shipment/shipment.ingest.js";
-import { findPublicHolidays } from "./service-norm.repository.js";
+import { withKpiDelta } from "../kpi/kpi-rollup.repository.js";
+import { fieldError, problemCollector } from "../../lib/batch-errors.js";
+import { findSchedulesBookedBetween, updatePromisedDates } from "../shipment/shipment.repository.js";
+import { deletePublicHolidays, findPublicHolidayList, findPublicHolidays, upsertPublicHolidays } from "./service-norm.repository.js";
 import { promisedDateOf } from "./service-norm.rules.js";
 import type { PublicHolidayRow } from "./service-norm.sql.js";
 
@@ -61,24 +60,19 @@ export async function setPublicHolidays(db: Db, add: readonly HolidaySource[], r
   });
   problems.throwIfAny();
 
-  const stored = new Map(
-    (await queryRows<{ day: string; name: string }>(db, sql`select day::text as day, name from public_holiday`)).map((r) => [r.day, r.name]),
-  );
+  const stored = new Map((await findPublicHolidayList(db)).map((r) => [r.day, r.name]));
   const creates = add.filter((h) => !stored.has(h.date));
   const renames = add.filter((h) => stored.has(h.date) && stored.get(h.date) !== h.name.trim());
   const removals = remove.filter((day) => stored.has(day));
   if (creates.length + renames.length > 0) {
-    const json = JSON.stringify([...creates, ...renames].map((h) => ({ day: h.date, name: h.name.trim() })));
-    await db.execute(sql`/* setPublicHolidays */ insert into public_holiday (day, name)
-      select day, name from jsonb_to_recordset(${json}::jsonb) as x(day date, name text)
-      on conflict (day) do update set name = excluded.name`);
+    await upsertPublicHolidays(db, [...creates, ...renames].map((h) => ({ day: h.date, name: h.name.trim() })));
   }
   if (removals.length > 0) {
-    await db.execute(sql`delete from public_holiday where day in (select (jsonb_array_elements_text(${JSON.stringify(removals)}::jsonb))::date)`);
+    await deletePublicHolidays(db, removals);
   }
   const movedDays = [...creates.map((h) => h.date), ...removals].sort();
   const shipmentsRescheduled = movedDays.length === 0 ? 0 : await rescheduleShipments(db, movedDays[0]!, movedDays.at(-1)!);
-  const holidays = await queryRows<{ day: string; name: string }>(db, sql`select day::text as day, name from public_holiday order by day`);
+  const holidays = await findPublicHolidayList(db);
   return {
     created: creates.length,
     updated: renames.length,
@@ -92,25 +86,16 @@ export async function setPublicHolidays(db: Db, add: readonly HolidaySource[], r
 /** Re-computes the promised day of shipments booked in the window before the changed days; returns how many moved. */
 async function rescheduleShipments(db: Db, firstDay: string, lastDay: string): Promise<number> {
   const holidays = await findPublicHolidays(db);
-  const rows = await queryRows<{ id: number; booking_date: string; service_norm_days: number; promised_date: string; branch: boolean }>(
-    db,
-    sql`/* rescheduleShipments */ select s.id, s.booking_date::text, s.service_norm_days, s.promised_date::text,
-        coalesce(o.office_type = 'BRANCH', false) as branch
-      from shipment s left join post_office o on o.id = s.delivery_office_id
-      where s.booking_date between ${addDays(firstDay, -WINDOW_DAYS)}::date and ${lastDay}::date`,
-  );
+  const rows = await findSchedulesBookedBetween(db, addDays(firstDay, -WINDOW_DAYS), lastDay);
   const moves = rows
     .map((r) => ({ id: Number(r.id), promised: promisedDateOf(r.booking_date, r.service_norm_days, r.branch, holidays), stored: r.promised_date }))
     .filter((m) => m.promised !== m.stored);
   for (let start = 0; start < moves.length; start += 10_000) {
     const chunk = moves.slice(start, start + 10_000);
-    const json = JSON.stringify(chunk.map((m) => ({ id: m.id, d: m.promised })));
     await withKpiDelta(
       db,
       chunk.map((m) => m.id),
-      () =>
-        db.execute(sql`/* rescheduleShipments */ update shipment s set promised_date = x.d, updated_at = now()
-          from jsonb_to_recordset(${json}::jsonb) as x(id int, d date) where s.id = x.id`),
+      () => updatePromisedDates(db, chunk.map((m) => ({ id: m.id, promisedDate: m.promised }))),
     );
   }
   return moves.length;

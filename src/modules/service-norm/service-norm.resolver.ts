@@ -1,10 +1,8 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { sql } from "drizzle-orm";
 import type { Context } from "../../context.js";
-import { queryRows } from "../../db/client.js";
 import { Restricted, Role } from "../access/access.roles.js";
 import { requireHolidayCount, setPublicHolidays } from "./service-norm.holidays.js";
-import type { RouteClassValue } from "./service-norm.sql.js";
+import { findPublicHolidayList, findServiceNorms } from "./service-norm.repository.js";
 import { PublicHoliday, ServiceNorm, SetPublicHolidaysInput, SetPublicHolidaysPayload } from "./service-norm.type.js";
 
 @Resolver()
@@ -12,18 +10,13 @@ export class ServiceNormResolver {
   @Restricted()
   @Query(() => [ServiceNorm], { description: "The service norms the on-time KPI measures against, by product and route class." })
   async serviceNorms(@Ctx() ctx: Context): Promise<ServiceNorm[]> {
-    const rows = await queryRows<{ product_code: string; route_class: RouteClassValue; days: number }>(
-      ctx.database.db,
-      sql`select product_code, route_class, days from service_norm order by product_code, days, route_class`,
-    );
-    return rows.map((r) => Object.assign(new ServiceNorm(), { productCode: r.product_code, routeClass: r.route_class, days: Number(r.days) }));
+    return (await findServiceNorms(ctx.database.db)).map((r) => Object.assign(new ServiceNorm(), r));
   }
 
   @Restricted()
   @Query(() => [PublicHoliday], { description: "The public holidays due dates skip, oldest first." })
   async publicHolidays(@Ctx() ctx: Context): Promise<PublicHoliday[]> {
-    const rows = await queryRows<{ day: string; name: string }>(ctx.database.db, sql`select day::text as day, name from public_holiday order by day`);
-    return rows.map((r) => Object.assign(new PublicHoliday(), r));
+    return (await findPublicHolidayList(ctx.database.db)).map((r) => Object.assign(new PublicHoliday(), r));
   }
 
   @Restricted(Role.OPERATOR)

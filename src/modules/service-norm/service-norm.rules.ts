@@ -1,3 +1,4 @@
+import { DAY_MS } from "../../lib/days.js";
 import type { RouteClassValue } from "./service-norm.sql.js";
 
 /*
@@ -41,7 +42,6 @@ export function routeClassOf(route: RouteEnds): RouteClassValue {
   return "REST_OF_INDIA";
 }
 
-const DAY_MS = 86_400_000;
 
 // Bulk loads ask for the same few thousand (day, norm) pairs millions of times: remember the answers, per
 // holiday list (a batch reads the list once, so the same Set object comes back for the whole batch).

@@ -1,7 +1,5 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { queryRows } from "../../db/client.js";
-import { withKpiDelta } from "../kpi/kpi.rollup.js";
+import { withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { ConflictError, type DakgraphError } from "../../lib/errors.js";
 import { istDateOf } from "../../lib/fiscal-quarter.js";
 import { parseCalendarDate } from "../../lib/scalars.js";
@@ -19,8 +17,16 @@ import {
   type ScanEventType,
   type ShipmentState,
 } from "./scan-event.rules.js";
-import { fieldError, problemCollector, withField } from "./shipment.ingest.js";
-import { findEventsByShipmentIds, findShipmentsByIds, findShipmentsByTrackingNumbers } from "./shipment.repository.js";
+import { fieldError, problemCollector, withField } from "../../lib/batch-errors.js";
+import { findOfficeTypes } from "../post-office/post-office.repository.js";
+import {
+  fillScanEvents,
+  findEventsByShipmentIds,
+  findShipmentsByIds,
+  findShipmentsByTrackingNumbers,
+  insertScanEvents,
+  updateDerivedShipments,
+} from "./shipment.repository.js";
 import { type ScanEventRow, scanEventTable, type ShipmentRow } from "./shipment.sql.js";
 
 /*
@@ -139,10 +145,7 @@ export async function recordScanEventBatch(
     officeIds.length === 0
       ? []
       : (
-          await queryRows<{ id: number; office_type: string | null }>(
-            db,
-            sql`select id, office_type from post_office where id in (select (jsonb_array_elements_text(${JSON.stringify(officeIds)}::jsonb))::int)`,
-          )
+          await findOfficeTypes(db, officeIds)
         ).map((o) => [Number(o.id), o]),
   );
 
@@ -223,13 +226,8 @@ export async function recordScanEventBatch(
   });
   if (!options.skipInvalid) throwIfAny();
 
-  const inserted = creates.length === 0 ? [] : await db.insert(scanEventTable).values(creates).returning();
-  if (updates.length > 0) {
-    await db.execute(sql`/* fillScanEvents */ update scan_event e set office_id = x.office_id, office_name = x.office_name, raw_text = x.raw_text
-      from jsonb_to_recordset(${JSON.stringify(updates.map((u) => ({ id: u.id, office_id: u.officeId, office_name: u.officeName, raw_text: u.rawText })))}::jsonb)
-        as x(id int, office_id int, office_name text, raw_text text)
-      where e.id = x.id`);
-  }
+  const inserted = creates.length === 0 ? [] : await insertScanEvents(db, creates);
+  if (updates.length > 0) await fillScanEvents(db, updates);
   const shipments = creates.length === 0 && updates.length === 0 ? await findShipmentsByIds(db, touchedIds) : await rederiveShipments(db, touchedIds, offices);
   const insertedByKey = new Map(inserted.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));
   const rejected = new Set(problems.map((p) => p.index));
@@ -271,10 +269,7 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
     [...(knownOffices ?? new Map())].map(([id, o]) => [id, (o as { office_type: string | null }).office_type]),
   );
   if (deliveryOfficeIds.length > 0) {
-    const rows = await queryRows<{ id: number; office_type: string | null }>(
-      db,
-      sql`select id, office_type from post_office where id in (select (jsonb_array_elements_text(${JSON.stringify(deliveryOfficeIds)}::jsonb))::int)`,
-    );
+    const rows = await findOfficeTypes(db, deliveryOfficeIds);
     for (const row of rows) officeTypes.set(Number(row.id), row.office_type);
   }
   // Due dates move only when the delivering office is learnt (a branch office adds a day): read the
@@ -336,16 +331,7 @@ export async function rederiveShipments(db: Db, ids: readonly number[], knownOff
     result.push(updated);
   }
   if (changed.length > 0) {
-    await withKpiDelta(db, changed.map((c) => c.id as number), () => db.execute(sql`/* rederiveShipments */ update shipment s set
-        status = x.status, delivered_at = x.delivered_at, attempts = x.attempts, failed_reasons = x.failed_reasons,
-        out_for_delivery_count = x.out_for_delivery_count, first_attempt_at = x.first_attempt_at,
-        returned_at = x.returned_at, rto_delivered_at = x.rto_delivered_at, last_event_at = x.last_event_at,
-        delivery_office_id = x.delivery_office_id, promised_date = x.promised_date, updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(
-        id int, status text, delivered_at timestamptz, attempts int, failed_reasons text[], out_for_delivery_count int,
-        first_attempt_at timestamptz, returned_at timestamptz, rto_delivered_at timestamptz,
-        last_event_at timestamptz, delivery_office_id int, promised_date date)
-      where s.id = x.id`));
+    await withKpiDelta(db, changed.map((c) => c.id as number), () => updateDerivedShipments(db, changed));
   }
   // DELIVERED is final, so a delivery is counted once and never taken back out of the rollup.
   await addDeliveriesToRollup(db, newlyDelivered);

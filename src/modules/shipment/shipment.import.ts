@@ -2,17 +2,24 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { parse } from "csv-parse";
-import { sql } from "drizzle-orm";
-import { type Database, type Db, queryRows, type Session } from "../../db/client.js";
+import { type Database, type Db, type Session } from "../../db/client.js";
 import { canDeferKeyChecks, withKeyChecksDeferred } from "../../db/key-checks.js";
-import { insertWithKpiContribution } from "../kpi/kpi.rollup.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";
 import { parseDateTime } from "../../lib/scalars.js";
 import { recordScanEventBatch, type ScanEventSource } from "./scan-event.ingest.js";
-import { cachedReferenceLoader, planShipmentBatch, type ShipmentPlan, type ShipmentSource } from "./shipment.ingest.js";
-import { BOOKING_COLUMN_NAMES, bookingValues, lockBookingReferences, updateShipmentFacts } from "./shipment.repository.js";
+import type { ShipmentSource } from "./shipment.draft.js";
+import { planShipmentBatch, type ShipmentPlan } from "./shipment.plan.js";
+import { cachedReferenceLoader } from "./shipment.references.js";
+import {
+  BOOKING_COLUMN_NAMES,
+  bookingValues,
+  createShipmentStage,
+  insertStagedShipments,
+  lockBookingReferences,
+  updateShipmentFacts,
+} from "./shipment.repository.js";
 import type { ShipmentInsert } from "./shipment.sql.js";
 
 /*
@@ -253,7 +260,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
   await database.transaction(async (session: Session) => {
     const db = session.db;
     // The booking columns only: no defaults, so staging a row draws no id from shipment's sequence.
-    await db.execute(sql.raw(`create temp table shipment_stage on commit drop as select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment with no data`));
+    await createShipmentStage(db);
     // The insert statement also writes the KPI rollups: a trigger on any of the three rules deferral out.
     const deferKeys = await canDeferKeyChecks(db, ["shipment", "kpi_rollup", "kpi_histogram"]);
     const references = cachedReferenceLoader();
@@ -272,18 +279,7 @@ export async function importShipmentsFile(database: Database, filePath: string, 
           `${missing} pickup location(s), product(s) or office(s) the file names were deleted while the import ran: nothing was written.`,
         );
       }
-      const [inserted] = await withKeyChecksDeferred(db, deferKeys, () =>
-        insertWithKpiContribution<{ n: number }>(
-          db,
-          sql.raw(
-            `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
-              "on conflict (tracking_number, booking_date) do nothing",
-          ),
-          sql`count(*)::int as n`,
-        ),
-      );
-      await db.execute(sql.raw("truncate shipment_stage"));
-      return inserted!.n;
+      return withKeyChecksDeferred(db, deferKeys, () => insertStagedShipments(db));
     };
 
     const flushShipments = async () => {

@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { intArray, selectRows, tableReader, textArray } from "../../db/rows.js";
+import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
-import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi.rollup.js";
+import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { pickupLocationRows } from "../pickup-location/pickup-location.repository.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
 import { officeSummaryRows } from "../post-office/post-office.repository.js";
@@ -330,14 +330,14 @@ export async function findLatestShipmentsPerParent(
   limit: number,
   columns: readonly (keyof ShipmentRow)[] | null = null,
 ): Promise<ShipmentRow[]> {
-  const cast = parent === "pickup_location_id" ? sql`int` : sql`char(6)`;
+  const keys = parent === "pickup_location_id" ? intArray(parentIds.map(Number)) : pinArray(parentIds.map(String));
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
   const page = latestOfParentSql("p", parent, "k.pid");
   return selectRows(
     db,
     columns === null ? shipments : shipments.pick(columns),
     sql`/* findLatestShipmentsPerParent */ join (
-        select p.id from (select distinct (jsonb_array_elements_text(${JSON.stringify(parentIds)}::jsonb))::${cast} as pid) k
+        select p.id from (select distinct unnest(${keys}) as pid) k
         cross join lateral (
           select p.id from shipment p where ${sql.raw(page.where)} and ${cursor}
           order by ${sql.raw(page.orderBy)} limit ${limit}
@@ -356,7 +356,7 @@ export async function countShipmentsPerPickupLocation(db: Db, ids: readonly numb
   const rows = await queryRows<{ pid: string; n: number }>(
     db,
     sql`/* countShipmentsPerPickupLocation */ select scope_key as pid, sum(booked)::int as n from kpi_rollup
-        where scope_kind = 'PICKUP_LOCATION' and scope_key in (select jsonb_array_elements_text(${JSON.stringify(ids.map(String))}::jsonb))
+        where scope_kind = 'PICKUP_LOCATION' and scope_key in (select unnest(${textArray(ids.map(String))}))
         group by scope_key`,
   );
   return new Map(rows.map((r) => [r.pid, Number(r.n)]));
@@ -368,7 +368,7 @@ export async function countShipmentsPerPincode(db: Db, codes: readonly string[])
   const rows = await queryRows<{ pid: string; n: number }>(
     db,
     sql`/* countShipmentsPerPincode */ select destination_pincode::text as pid, count(*)::int as n from shipment
-        where destination_pincode in (select (jsonb_array_elements_text(${JSON.stringify(codes)}::jsonb))::char(6))
+        where destination_pincode in (select unnest(${pinArray(codes)}))
         group by destination_pincode`,
   );
   return new Map(rows.map((r) => [r.pid.trim(), Number(r.n)]));
@@ -492,4 +492,81 @@ export async function shipmentStats(db: Db, filter: ShipmentFilterValues, dimens
 export function findEventsByIds(db: Db, ids: readonly number[]): Promise<ScanEventRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return selectRows(db, events, sql`where e.id = any(${intArray(ids)})`);
+}
+
+/** What the promised day of shipments booked in [from, to] (IST days) is computed from. */
+export function findSchedulesBookedBetween(
+  db: Db,
+  from: string,
+  to: string,
+): Promise<{ id: number; booking_date: string; service_norm_days: number; promised_date: string; branch: boolean }[]> {
+  return queryRows<{ id: number; booking_date: string; service_norm_days: number; promised_date: string; branch: boolean }>(
+    db,
+    sql`/* rescheduleShipments */ select s.id, s.booking_date::text, s.service_norm_days, s.promised_date::text,
+        coalesce(o.office_type = 'BRANCH', false) as branch
+      from shipment s left join post_office o on o.id = s.delivery_office_id
+      where s.booking_date between ${from}::date and ${to}::date`,
+  );
+}
+
+/** Sets new promised days; the caller moves the KPI rollups (withKpiDelta). */
+export async function updatePromisedDates(db: Db, moves: readonly { id: number; promisedDate: string }[]): Promise<void> {
+  const json = JSON.stringify(moves.map((m) => ({ id: m.id, d: m.promisedDate })));
+  await db.execute(sql`/* rescheduleShipments */ update shipment s set promised_date = x.d, updated_at = now()
+    from jsonb_to_recordset(${json}::jsonb) as x(id int, d date) where s.id = x.id`);
+}
+
+/** New scan events, as stored. */
+export function insertScanEvents(db: Db, rows: readonly (typeof scanEventTable.$inferInsert)[]): Promise<ScanEventRow[]> {
+  return db.insert(scanEventTable).values([...rows]).returning();
+}
+
+/** Fills office and raw text that stored scan events lacked (the caller keeps what they had). */
+export async function fillScanEvents(
+  db: Db,
+  updates: readonly { id: number; officeId: number | null; officeName: string | null; rawText: string | null }[],
+): Promise<void> {
+  const json = JSON.stringify(updates.map((u) => ({ id: u.id, office_id: u.officeId, office_name: u.officeName, raw_text: u.rawText })));
+  await db.execute(sql`/* fillScanEvents */ update scan_event e set office_id = x.office_id, office_name = x.office_name, raw_text = x.raw_text
+    from jsonb_to_recordset(${json}::jsonb) as x(id int, office_id int, office_name text, raw_text text)
+    where e.id = x.id`);
+}
+
+/** Stores state re-derived from scan events (rows keyed by column name); the caller moves the KPI rollups (withKpiDelta). */
+export async function updateDerivedShipments(db: Db, changed: readonly Record<string, unknown>[]): Promise<void> {
+  await db.execute(sql`/* rederiveShipments */ update shipment s set
+      status = x.status, delivered_at = x.delivered_at, attempts = x.attempts, failed_reasons = x.failed_reasons,
+      out_for_delivery_count = x.out_for_delivery_count, first_attempt_at = x.first_attempt_at,
+      returned_at = x.returned_at, rto_delivered_at = x.rto_delivered_at, last_event_at = x.last_event_at,
+      delivery_office_id = x.delivery_office_id, promised_date = x.promised_date, updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as x(
+      id int, status text, delivered_at timestamptz, attempts int, failed_reasons text[], out_for_delivery_count int,
+      first_attempt_at timestamptz, returned_at timestamptz, rto_delivered_at timestamptz,
+      last_event_at timestamptz, delivery_office_id int, promised_date date)
+    where s.id = x.id`);
+}
+
+/** Marks shipments as remitted in a COD batch. */
+export async function setCodRemittance(db: Db, ids: readonly number[], remittanceId: number): Promise<void> {
+  await db.update(shipmentTable).set({ codRemittanceId: remittanceId, updatedAt: sql`now()` }).where(inArray(shipmentTable.id, [...ids]));
+}
+
+/** A transaction's staging table for COPYing bookings (shipment_stage: the booking columns, dropped at commit). */
+export async function createShipmentStage(db: Db): Promise<void> {
+  // The booking columns only: no defaults, so staging a row draws no id from shipment's sequence.
+  await db.execute(sql.raw(`create temp table shipment_stage on commit drop as select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment with no data`));
+}
+
+/** Inserts the staged bookings with their KPI contribution (a booking already stored is skipped), then empties the stage; returns how many were new. */
+export async function insertStagedShipments(db: Db): Promise<number> {
+  const [inserted] = await insertWithKpiContribution<{ n: number }>(
+    db,
+    sql.raw(
+      `insert into shipment (${BOOKING_COLUMN_NAMES.join(", ")}) select ${BOOKING_COLUMN_NAMES.join(", ")} from shipment_stage ` +
+        "on conflict (tracking_number, booking_date) do nothing",
+    ),
+    sql`count(*)::int as n`,
+  );
+  await db.execute(sql.raw("truncate shipment_stage"));
+  return inserted!.n;
 }

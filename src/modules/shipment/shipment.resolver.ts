@@ -5,7 +5,8 @@ import { circleScope, requireArmyPostal, Restricted, RestrictedArmyPostal, Role,
 import type { Context } from "../../context.js";
 import { codFeePaise } from "../../lib/cod.js";
 import { BadUserInputError } from "../../lib/errors.js";
-import { type FiscalQuarter, formatFiscalQuarter, FiscalQuarterScalar, istDateOf, quarterEnd, quarterOf, quarterStart } from "../../lib/fiscal-quarter.js";
+import { DAY_MS } from "../../lib/days.js";
+import { type FiscalQuarter, formatFiscalQuarter, FiscalQuarterScalar, istDateOf, istDayStart, quarterEnd, quarterOf, quarterStart } from "../../lib/fiscal-quarter.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
 import { Money, toMoney } from "../../lib/money.js";
 import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
@@ -27,7 +28,7 @@ import { Product } from "../product/product.type.js";
 import { MAX_EVENTS_PER_BATCH, recordScanEventBatch } from "./scan-event.ingest.js";
 import { type ShipmentFilter, ShipmentsArgs, ShipmentStatsArgs } from "./shipment.args.js";
 import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js";
-import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.ingest.js";
+import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.record.js";
 import {
   countShipments,
   findShipmentsPage,
@@ -42,12 +43,6 @@ import {
 import type { ChildPageKey } from "./shipment.loaders.js";
 import { type ScanEventRow, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 import { CodCashStatus, CodRemittance, RecordScanEventsPayload, RecordShipmentsPayload, ScanEvent, Shipment, ShipmentConnection, ShipmentStatsGroup } from "./shipment.type.js";
-
-const DAY_MS = 86_400_000;
-
-function istDayStart(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00+05:30`));
-}
 
 /** Filter input → repository values; pickup codes resolve to ids (unknown codes match nothing). */
 export async function shipmentFilterValues(filter: ShipmentFilter | null | undefined, ctx: Context): Promise<ShipmentFilterValues> {

@@ -1,11 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { pinArray } from "../../db/rows.js";
 import { withContributionMoved } from "../../lib/contribution.js";
 import { fiscalQuarterOfDaySql } from "../../db/calendar-sql.js";
 
 /*
- * Keeping kpi_pin_quarter current (kpi.sql.ts says what it counts), the same way kpi.rollup.ts keeps the
+ * Keeping kpi_pin_quarter current (kpi.sql.ts says what it counts), the same way kpi-rollup.repository.ts keeps the
  * shipment rollups: one SQL definition of a PIN's contribution, subtracted before and added after a write
  * that touches the PIN (serviceability periods, deliveries), recomputed whole after bulk loads, and
  * compared with a recomputation by `dakgraph verify kpis`.
@@ -18,7 +19,7 @@ export type PinSet = readonly string[] | "ALL";
 
 function pinFilter(column: SQL, set: PinSet): SQL {
   if (set === "ALL") return sql`true`;
-  return sql`${column} in (select (jsonb_array_elements_text(${JSON.stringify(set)}::jsonb))::char(6))`;
+  return sql`${column} in (select unnest(${pinArray(set)}))`;
 }
 
 const MEASURES = ["serviceable_started", "serviceable_ended", "active_pins"] as const;

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
-import { diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi.pins.js";
+import { diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { intArray } from "../../db/rows.js";
 import { withContributionMoved } from "../../lib/contribution.js";
 import { MAX_TRANSIT_HOURS } from "../../lib/transit-histogram.js";
 import { fiscalQuarterOfDaySql, fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
@@ -26,7 +27,7 @@ export type ShipmentSet = readonly number[] | "ALL";
 
 function shipmentFilter(set: ShipmentSet): SQL {
   if (set === "ALL") return sql`true`;
-  return sql`sh.id in (select (jsonb_array_elements_text(${JSON.stringify(set)}::jsonb))::int)`;
+  return sql`sh.id in (select unnest(${intArray(set)}))`;
 }
 
 const REASON_COLUMNS = FAILED_ATTEMPT_REASONS.map((reason) => ({ reason, column: `failed_${reason.toLowerCase()}` }));
