@@ -51,7 +51,7 @@ interface DashboardRow {
 
 /*
  * Every location (open on activeOn, when given) with its office, its shipment count (its bookings summed
- * over the KPI rollup's quarters, as the graph reads it: counting the index took 29 ms at 100k rows), its latest
+ * over the KPI rollup's quarters, as the graph reads it: counting the index grows with the table), its latest
  * `latest` shipments by (booked_at, id) through the (pickup_location_id, booked_at, id) index, and each
  * shipment's delivering office and last scan: one statement, one row per shipment. The location is matched and
  * ordered as the graph's latestOfParentSql does (src/modules/shipment/shipment.repository.ts), so that no plan

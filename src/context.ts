@@ -32,9 +32,9 @@ export type Loaders = Intersection<ReturnType<(typeof LOADER_MODULES)[number]>>;
 
 /**
  * A request's loaders, each module's built on first use: most operations touch two or three modules,
- * and a response served from the cache none. Building all ten modules' ~60 DataLoaders for every
- * request was 4.5% of the CPU of cached dashboard answers. The getters live on a class prototype, made
- * once, so a request's loaders object stays a plain small object.
+ * and a response served from the cache none. Building every module's DataLoaders for every request
+ * would make even a cached answer pay for loaders it never calls. The getters live on a class prototype,
+ * made once, so a request's loaders object stays a plain small object.
  */
 let LoadersClass: (new (db: Database["db"]) => Loaders) | undefined;
 

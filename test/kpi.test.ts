@@ -24,7 +24,7 @@ import { createTestGraph, type TestGraph } from "./support/graph.js";
  * 5,000 parcels a day since 2021). Speed Post to 110001 is LOCAL (1 working day); to 194401 REMOTE (7).
  *
  *   A  booked 2024-09-30 23:30 IST (Q2), delivered 2024-10-01 10:00 IST (Q3): 10.5 h → 11 h, due Oct 1: on time
- *   B  booked 2024-06-30T20:00Z = 1 Jul 01:30 IST (Q2, the DOMAIN.md edge), COD ₹500; attempt failed (addressee
+ *   B  booked 2024-06-30T20:00Z = 1 Jul 01:30 IST (Q2, the IST quarter edge), COD ₹500; attempt failed (addressee
  *      absent) 2 Jul, delivered 3 Jul 11:00 IST: 57.5 h → 58 h, due Jul 2: late; remitted 10 Jul (7 days, Q2)
  *   C  booked 2024-08-10 (Q2) to 194401; attempt failed (door locked) 16 Aug; returned, back with the sender
  *      30 Aug (RTO_DELIVERED); then a late "dispatched" scan of 12 Aug arrives and changes nothing

@@ -126,7 +126,7 @@ describe.each(engines)("operations on %s", (engine) => {
     expect(await counts()).toEqual(before);
   });
 
-  it("accepts the S10 examples of DOMAIN.md and normalises spaces and case", async () => {
+  it("accepts the UPU S10 examples and normalises spaces and case", async () => {
     const valid = ["RR287043775IN", "EQ949022774IN", "PP116215523IN", "EB126023770IN", "RM019388105IN", "ee 123 456 785 in"];
     const result = await graph.execute(RecordShipmentsDocument, {
       input: { shipments: valid.map((trackingNumber) => ({ ...shipment(0), trackingNumber })) },

@@ -69,8 +69,8 @@ function copyStatement(table: string, columns: readonly string[]): string {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== null) {
     // Startup parameters, so every pooled connection has them without an extra round trip.
-    // JIT off: the graph's statements are index lookups and small aggregates, for which PostgreSQL's JIT
-    // compilation cost 30+ ms each when the planner's row estimates (from JSON parameters) ran high.
+    // JIT off: the graph's statements are index lookups and small aggregates, which PostgreSQL's JIT
+    // compilation slows down many times over when the planner's row estimates (from JSON parameters) run high.
     const monitor = new ConnectionMonitor();
     const pool = (connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
       postgres(options.databaseUrl!, withNoDelaySocket({
@@ -86,7 +86,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const client = pool({ plan_cache_mode: "force_custom_plan" });
     // A second pool, opened on first use, for the single-statement executor's fixed statements (queryText):
     // the session default, plan_cache_mode auto, lets PostgreSQL keep a generic plan once it is as good as
-    // the custom ones. Planning the tracking statement took 0.4 ms, twice its execution, on every run.
+    // the custom ones. For short lookups such as tracking, planning costs more than executing.
     // Their parameters are scalars: no array types to look up when a connection opens.
     const fixedStatements = pool({}, { fetch_types: false });
     const session = (sql: postgres.Sql, fixed: postgres.Sql = sql): Session => ({
@@ -180,8 +180,8 @@ function withPreparedStatements(db: Db, client: postgres.Sql, fixed: postgres.Sq
  * On a server the statement is sent as a named prepared statement, kept per connection by postgres.js:
  * the first run on a connection parses and describes it, every later run is one round trip (bind and
  * execute). drizzle sends its statements unnamed, and postgres.js must then describe a statement with
- * parameters before binding it: two round trips every time, which on the dashboard's six statements was
- * most of the wait and a good part of the CPU (loopback socket writes). Our raw statements are fixed
+ * parameters before binding it: two round trips every time, which for short statements is most of the
+ * wait and a good part of the CPU (loopback socket writes). Our raw statements are fixed
  * texts with parameters, so the per-connection cache stays small; postgres.js retires connections after
  * 30–60 minutes, which bounds it in any case.
  */

@@ -5,7 +5,7 @@ import { type Db, queryRows } from "./client.js";
  * Bulk writes without per-row foreign-key triggers.
  *
  * PostgreSQL checks a foreign key with a trigger per inserted row: one index lookup per row per key.
- * On a bulk load that is a fifth to a half of the statement's time. Like pg_restore
+ * On a bulk load those lookups are a large share of the statement's time. Like pg_restore
  * --disable-triggers, a superuser may switch triggers off for a statement (session_replication_role
  * = replica) and check the keys once, set-wise, instead. Two conditions:
  * - the role is a superuser (the setting is theirs only); otherwise the triggers stay on;

@@ -6,8 +6,8 @@ import { type Db, queryRows } from "./client.js";
  * Whole rows of one table, read through a raw statement and decoded by a mapper built once per table.
  *
  * drizzle's query builder and result mapper walk class hierarchies (`is(…)`) for every parameter and every
- * cell: on the pickup dashboard (about 800 rows) that was 10 CPU-ms a request, more than the rest of the
- * read. The hot loaders read through this instead: the column list is built once, ids travel as one array
+ * cell: on reads of hundreds of rows, such as the pickup dashboard's, that costs more than the rest of
+ * the read. The hot loaders read through this instead: the column list is built once, ids travel as one array
  * parameter (`= any(…)`), and each cell goes through its column's own driver-value decoding
  * (`mapFromDriverValue`, as drizzle's select does) only where that column has one. The rows equal what
  * `db.select().from(table)` returns, on PGlite and on postgres.js alike (test/demo.test.ts).

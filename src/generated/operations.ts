@@ -80,7 +80,7 @@ export type FailedAttemptReason =
   /** The addressee did not collect the item held at the post office. */
   | 'UNCLAIMED';
 
-/** The KPIs of the partnership's quarterly review (DOMAIN.md §6). Each value's description is its definition. */
+/** The KPIs of the partnership's quarterly review, per fiscal quarter (April–March, quarter boundaries at midnight IST). Each value's description is its definition. */
 export type KpiKey =
   /** Active PINs: Directory PINs with at least one delivery in the quarter, as coverage's pinsActive counts them; the Army Postal Service scope counts Army Postal locations. Defined for the national, circle and state scopes only. */
   | 'ACTIVE_PINS'

@@ -29,8 +29,8 @@ export type CodRemittanceRow = typeof codRemittanceTable.$inferSelect;
 
 /**
  * The COD remittance cycle agreed in the contract: the most days from delivery to remittance that count
- * as on time, effective from a day until the next row's day. Contract data, not a constant (DOMAIN.md
- * §5); the "remittance within cycle" KPI of a quarter uses the cycle in force on its last day.
+ * as on time, effective from a day until the next row's day. Contract data, not a constant: the contract
+ * may change it; the "remittance within cycle" KPI of a quarter uses the cycle in force on its last day.
  */
 export const codRemittanceCycleTable = pgTable(
   "cod_remittance_cycle",

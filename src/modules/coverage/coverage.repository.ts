@@ -15,8 +15,8 @@ import type { RemoteClass } from "./coverage.type.js";
 
 /**
  * (code, class_code) for every PIN of `pins` (a relation with code, primary_state, primary_district) in a
- * remote class. One join per rule kind, so each is a hash or prefix join: over the whole directory that is
- * ~30× cheaper than asking remote_class_rule once per PIN.
+ * remote class. One join per rule kind, so each is a hash or prefix join: over the whole directory that
+ * costs a small fraction of asking remote_class_rule once per PIN.
  */
 function remoteMembershipSql(pins: SQL): SQL {
   return sql`select p.code, r.class_code from ${pins} p join remote_class_rule r on r.kind = 'STATE' and lower(r.value) = lower(p.primary_state)

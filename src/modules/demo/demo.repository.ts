@@ -81,8 +81,8 @@ export async function deleteSyntheticRows(db: Db): Promise<void> {
         or exists (select 1 from cod_remittance where not synthetic) as real`,
   );
   if (!rows[0]!.real) {
-    // Deleting 10M shipments and 50M events row by row takes many minutes; TRUNCATE is instant and,
-    // in PostgreSQL, transactional. Only taken when every row of the three tables is synthetic.
+    // Deleting a large demo load row by row writes and later vacuums every row; TRUNCATE drops the files
+    // instead and, in PostgreSQL, is transactional. Only taken when every row of the three tables is synthetic.
     await db.execute(sql`truncate scan_event, shipment, cod_remittance`);
   } else {
     await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and s.synthetic`);
@@ -102,8 +102,8 @@ export async function setSequence(db: Db, table: string, last: number): Promise<
 }
 
 /*
- * Per-row foreign-key triggers cost more than everything else in the load (4x on PGlite: each is a
- * lookup per row per key; 10M shipments and their events run ~150M of them). When src/db/key-checks.ts
+ * Per-row foreign-key triggers cost more than everything else in the load: each is an index lookup per
+ * row per key, several for every shipment and every scan event. When src/db/key-checks.ts
  * allows it they are off for the load and the keys are checked once, set-wise, afterwards
  * (verifyForeignKeys); the tables are locked, so no concurrent delete can race the check.
  */

@@ -1,9 +1,9 @@
 import { Role } from "../access/access.roles.js";
 
 /*
- * The KPIs of the quarterly review (DOMAIN.md §6), as data: the one place their names, units, direction
- * and definitions are written. The schema's enum descriptions, every Metric's `definition`, and the
- * report's definitions section all read from here.
+ * The KPIs of the quarterly review (docs/DOMAIN-NOTES.md, "Fiscal quarters, KPIs and service norms"),
+ * as data: the one place their names, units, direction and definitions are written. The schema's enum
+ * descriptions, every Metric's `definition`, and the report's definitions section all read from here.
  */
 
 export enum KpiKey {

@@ -37,8 +37,8 @@ export interface QuarterTotals {
 /**
  * For each scope × quarter asked: the quarter's rollup row and the running totals the cumulative KPIs
  * need (COD outstanding, serviceable PINs), summed in PostgreSQL through the primary key rather than
- * shipping every earlier quarter's row here (at 10M shipments, per-circle reads spent most of their CPU
- * parsing those rows). Keyed by storedScopeId then quarter; one statement.
+ * shipping every earlier quarter's row here, where parsing them would grow with the data's history and
+ * outweigh the rest of a per-circle read. Keyed by storedScopeId then quarter; one statement.
  */
 export async function findQuarterTotals(db: Db, scopes: readonly StoredScope[], quarters: readonly string[]): Promise<Map<string, Map<string, QuarterTotals>>> {
   const list = JSON.stringify(scopes.map((s) => ({ k: s.kind, v: s.storedKey })));
@@ -111,9 +111,9 @@ export interface ScopeHistograms {
  * For each scope and quarter: the transit percentiles and the remittance-day histogram, keyed by
  * storedScopeId then quarter; one statement. Each scope is its own UNION ALL branch reading a contiguous
  * key range of the primary key (scope, measure, quarter from–to, bucket), grouped as it arrives; each
- * quarter's buckets come as one JSON array of [bucket, shipments] pairs in bucket order. As one row per
- * bucket (about 4,000 for 16 national quarters at 10M shipments) the row decoding was a third of a
- * national KPI request's CPU. The percentiles are read in one pass here with lib/transit-histogram.ts's
+ * quarter's buckets come as one JSON array of [bucket, shipments] pairs in bucket order: a national read
+ * covers thousands of buckets, and decoding each as a row of its own would be a large part of the
+ * request's CPU. The percentiles are read in one pass here with lib/transit-histogram.ts's
  * rule (the smallest bucket whose cumulative count reaches ceil(p × n)).
  */
 export async function findScopeHistograms(db: Db, scopes: readonly StoredScope[], quarters: readonly string[]): Promise<Map<string, ScopeHistograms>> {

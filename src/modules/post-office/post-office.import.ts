@@ -23,10 +23,10 @@ import { type PostOfficeUpsert, recordDirectoryImport, upsertPostOffices } from 
 import type { OfficeTypeValue } from "./post-office.sql.js";
 
 /**
- * Imports DoP's "All India Pincode Directory" CSV from data.gov.in (DOMAIN.md
- * §4), in its current or its legacy layout, as idempotent upserts on the
- * office's natural key (PIN, normalised name). The file is streamed, never held
- * whole; the whole import runs in one transaction.
+ * Imports DoP's "All India Pincode Directory" CSV from data.gov.in
+ * (docs/DOMAIN-NOTES.md), in its current or its legacy layout, as idempotent
+ * upserts on the office's natural key (PIN, normalised name). The file is
+ * streamed, never held whole; the whole import runs in one transaction.
  */
 
 export type CsvLayoutName = "current" | "legacy";

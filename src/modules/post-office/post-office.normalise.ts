@@ -3,7 +3,8 @@ import type { OfficeTypeValue } from "./post-office.sql.js";
 
 /**
  * Pure rules that turn India Post's directory text (npm packages and the
- * data.gov.in CSV alike) into dakgraph's normalised values. See DOMAIN.md §4.
+ * data.gov.in CSV alike) into dakgraph's normalised values. See docs/DOMAIN-NOTES.md,
+ * "India Post's network and its directory".
  */
 
 // A type token at the end of an office name: "Diskit S.O", "Fort Warangal S.O.", "Upleta ND T.S.O",
@@ -236,7 +237,8 @@ export function tidyPlaceName(raw: string | undefined): string | null {
   return cleaned === cleaned.toUpperCase() ? titleCase(cleaned) : cleaned;
 }
 
-// India's bounding box (DOMAIN.md §4): lat 6–37.5, lng 68–97.5.
+// India's bounding box: lat 6–37.5, lng 68–97.5. The directory's coordinates are approximate and some
+// sources swap the pair or give (0, 0): the box is what tells a usable pair from one to fix or drop.
 const LAT_MIN = 6;
 const LAT_MAX = 37.5;
 const LNG_MIN = 68;

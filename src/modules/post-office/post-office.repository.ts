@@ -81,15 +81,15 @@ export function findPostOfficesPage(
     conditions.push(sql`${key} ${compare} ${afterKey}`);
   }
   // With a name filter, sort the matching rows rather than walk the (name, id) index: once PostgreSQL has
-  // statistics on post_office it preferred walking that index from "A" until 51 rows matched a prefix
-  // (150 ms for "Ra" over 1,54,850 offices, against 10 ms to find the ~5,000 matches and keep the first 51).
+  // statistics on post_office it prefers walking that index from "A" until a page of rows matches, which
+  // reads most of the directory for a common prefix where finding the matches and sorting them reads few.
   // `name || ''` orders exactly as name but matches no index, which rules that plan out.
   const nameFilter = Boolean(filter.nameStartsWith || filter.nameContains);
   const byName = nameFilter ? sql`(${t.name} || '') collate "C"` : sql`${t.name} collate "C"`;
   const [first, second] = order.startsWith("NAME") ? [byName, t.id] : [t.pincode, t.id];
   if (nameFilter && order.startsWith("NAME")) {
-    // Pick the page's ids first: for a prefix, post_office_name_prefix holds name and id, so the ~5,000
-    // matches are sorted from the index alone and only the page's rows are read (1.2 ms against 6 ms for "Ra").
+    // Pick the page's ids first: for a prefix, post_office_name_prefix holds name and id, so the matches
+    // are sorted from the index alone and only the page's rows are read from the table.
     const page = db
       .select({ id: t.id })
       .from(t)
@@ -317,7 +317,7 @@ export async function recordDirectoryImport(db: Db, values: typeof directoryImpo
 /** Vacuums and analyses what a bulk directory load wrote. */
 export async function vacuumDirectory(db: Db): Promise<void> {
   // Freshly written pages are not yet marked all-visible, so until autovacuum reaches them an index-only scan (the
-  // name search counts its matches from post_office_name_prefix) still visits every heap row, several times slower
-  // on the bench. A bulk load vacuums what it wrote, as pg_restore users do.
+  // name search counts its matches from post_office_name_prefix) still visits every heap row, which defeats the
+  // point of the index. A bulk load vacuums what it wrote, as pg_restore users do.
   await db.execute(sql`vacuum (analyze) post_office, pincode`);
 }

@@ -3,8 +3,9 @@ import { check, date, integer, pgTable, text } from "drizzle-orm/pg-core";
 
 /**
  * India Post products that carry Amazon parcels: a code list with effective
- * dates, not a hard enum in logic (DOMAIN.md §5). Rows are reference data,
- * written by migrations.
+ * dates, not a hard enum in logic, because India Post renames and merges
+ * products (docs/DOMAIN-NOTES.md). Rows are reference data, written by
+ * migrations.
  */
 export const productTable = pgTable(
   "product",
@@ -17,7 +18,7 @@ export const productTable = pgTable(
     /** Last day (inclusive); null while offered. */
     effectiveTo: date("effective_to", { mode: "string" }),
     minWeightGrams: integer("min_weight_grams"),
-    /** Weight limits in grams where DOMAIN.md states them; null: not recorded. */
+    /** Weight limits in grams where India Post publishes them; null: not recorded. */
     maxWeightGrams: integer("max_weight_grams"),
   },
   (t) => [

@@ -4,7 +4,7 @@ import { updatedAt } from "../../db/columns.js";
 import { type KpiScopeKindValue, scopeKindCheck } from "../kpi/kpi.sql.js";
 
 /*
- * The governance side of the quarterly review (DOMAIN.md §1, "quarterly reviews to monitor progress"):
+ * The governance side of the quarterly review (the MoU's "quarterly reviews to monitor progress"):
  * KPI targets per quarter × scope, and the review meetings with their action items.
  */
 

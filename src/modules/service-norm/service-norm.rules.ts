@@ -2,7 +2,8 @@ import { DAY_MS } from "../../lib/days.js";
 import type { RouteClassValue } from "./service-norm.sql.js";
 
 /*
- * Which service norm applies to a shipment, and the day it is due (DOMAIN.md §6).
+ * Which service norm applies to a shipment, and the day it is due (docs/DOMAIN-NOTES.md, "Fiscal quarters,
+ * KPIs and service norms").
  *
  * - Route class, first match wins: REMOTE (an Army Postal destination, or a destination PIN in any remote
  *   class of the remote_class_rule table: North-East, Ladakh and J&K hills, islands), LOCAL (origin and destination share the 3-digit sorting district), METRO_TO_METRO

@@ -8,7 +8,8 @@ export type RouteClassValue = (typeof ROUTE_CLASSES)[number];
 /**
  * India Post's delivery norms as data: working days from the booking day (D) to delivery, per product
  * and route class. Sundays do not count; a branch office adds one day (service-norm.rules.ts).
- * Seeded by migration from DOMAIN.md §6; partners may correct rows without a code change.
+ * Seeded by migration from India Post's published norms (docs/DOMAIN-NOTES.md); partners may correct rows
+ * without a code change.
  */
 export const serviceNormTable = pgTable(
   "service_norm",

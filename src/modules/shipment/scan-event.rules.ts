@@ -1,7 +1,8 @@
 import { BadUserInputError } from "../../lib/errors.js";
 
 /*
- * India Post scan events and the normalised shipment status they imply (DOMAIN.md §5).
+ * India Post scan events and the normalised shipment status they imply (docs/DOMAIN-NOTES.md, "Products,
+ * cash on delivery and scans").
  *
  * The rules, decided here and relied on by every caller:
  *

@@ -27,8 +27,8 @@ export interface ShipmentBatchOutcome {
 
 /**
  * New bookings, inserted with their KPI contribution. Where src/db/key-checks.ts allows it, without the three
- * per-row foreign-key triggers (about 40 of the 80-120 ms a 1,000-row insert took at 1M shipments): the
- * references are locked and counted set-wise first.
+ * per-row foreign-key triggers, a large part of a batch insert's time: the references are locked and
+ * counted set-wise first.
  */
 async function insertCreates(db: Db, creates: readonly ShipmentInsert[]): Promise<ShipmentRow[]> {
   if (creates.length === 0) return [];

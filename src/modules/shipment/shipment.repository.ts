@@ -70,7 +70,7 @@ const bookingRecordType = sql.raw(BOOKING_COLUMNS.map(([, name, type]) => `${nam
 /**
  * Inserts new bookings and counts them in the KPI rollups, in one statement: the rows travel as one JSON
  * parameter expanded by jsonb_to_recordset, which costs PostgreSQL little and spares the client building a
- * statement with thousands of parameters (that took ~250 ms per 1,000 rows); the stored rows come back
+ * statement with thousands of parameters, which on the client costs more than the insert itself; the stored rows come back
  * from RETURNING.
  */
 export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): Promise<ShipmentRow[]> {
@@ -177,8 +177,9 @@ function jsonValue<T>(value: unknown): T {
  * The shipment with this tracking number (the latest booking of a reused number unless `bookingDate`
  * picks one), with the rows of `extras` read in the same statement as JSON and decoded by the same
  * readers as the loaders' own reads (so the rows are the ones the loaders would return; a
- * test compares them). A tracking lookup was 5 statements (shipment, pickup location, delivery office,
- * scans, the scans' offices); it is 1.
+ * test compares them). One statement instead of one per relation (shipment, pickup location, delivery
+ * office, scans, the scans' offices): a lookup is a few index probes, and each further round trip adds
+ * latency and client CPU of its own.
  */
 export async function findTrackedShipment(db: Db, trackingNumber: string, bookingDate: string | null, extras: TrackingExtras): Promise<TrackedShipment | undefined> {
   const day = bookingDate === null ? sql`` : sql`and s.booking_date = ${bookingDate}::date`;

@@ -158,7 +158,7 @@ const SHIPMENT_COLUMNS = new Set(Object.keys(getTableColumns(shipmentTable)));
 /**
  * The shipment columns a nested page needs for the fields the operation selects on its nodes (through
  * `nodes` or `edges { node }`, fragments included), or null for whole rows. The dashboard's "20 latest
- * per location" reads 8 of the 30 columns: most of the rows' parsing, decoding and garbage.
+ * per location" reads a few of the table's columns, sparing most of the rows' parsing, decoding and garbage.
  */
 function pageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] | null {
   // Every parent of a list (each pickup location of the dashboard) shares its field nodes: worked out once.

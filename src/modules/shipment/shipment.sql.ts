@@ -13,7 +13,10 @@ export type PaymentModeValue = (typeof PAYMENT_MODES)[number];
 export const DESTINATION_KINDS = ["PIN_CODE", "ARMY_POSTAL"] as const;
 export type DestinationKindValue = (typeof DESTINATION_KINDS)[number];
 
-/** The two Army Postal Service base offices civilian mail for Army units is addressed through (DOMAIN.md §3). */
+/**
+ * The two Army Postal Service base offices civilian mail for Army units is addressed through: "c/o 56 APO"
+ * (New Delhi) and "c/o 99 APO" (Kolkata). Zone-9 PINs are almost absent from open data.
+ */
 export const ARMY_POST_OFFICES = ["APO_56", "APO_99"] as const;
 export type ArmyPostOfficeValue = (typeof ARMY_POST_OFFICES)[number];
 
