@@ -19,7 +19,7 @@ import { introspectionPlugin } from "./plugins/introspection.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { singleStatementPlugin } from "./plugins/single-statement.js";
-import { ResponseCache, responseCachePlugin } from "./response-cache.js";
+import { ResponseCache, responseCachePlugin, stringifyResult } from "./response-cache.js";
 import { SingleStatementPlans } from "./single-statement.js";
 
 /**
@@ -66,11 +66,16 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.
     allowBatchedHttpRequests: true,
     persistedQueries: { cache: registeredOperationsCache(registry) },
+    // documentStore stays Apollo's default, an LRU of parsed and validated documents by the text's sha256: an operation
+    // sent again is neither parsed nor validated, and the limit plugins, which keep their results per parsed
+    // operation, find them again.
     // Bounds validation's own work on fragment bombs before the limit plugins see the document.
     maxRecursiveSelections: 100_000,
     validationRules: [NoSubscriptionsRule, NoNulTextRule],
     includeStacktraceInErrorResponses,
     formatError,
+    // A cached answer is sent from the JSON text stored with it (src/server/response-cache.ts).
+    stringifyResult,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first and stops Apollo after; Apollo's own handler would
     // stop it under running requests and re-send the signal, ending the process before the drain.
     stopOnTerminationSignals: false,

@@ -1,4 +1,4 @@
-import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import { type ApolloServerPlugin, type GraphQLRequestListener, HeaderMap } from "@apollo/server";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import type { Context } from "../../context.js";
 import type { SingleStatementPlans } from "../single-statement.js";
@@ -23,9 +23,10 @@ export interface SingleStatementErrorFormat {
  * return null: Apollo executes the operation with the resolvers.
  */
 export function singleStatementPlugin(schema: GraphQLSchema, plans: SingleStatementPlans, format: SingleStatementErrorFormat): ApolloServerPlugin<Context> {
-  const listener: Awaited<ReturnType<NonNullable<ApolloServerPlugin<Context>["requestDidStart"]>>> = {
+  // No per-request state: one listener serves every request.
+  const listener: GraphQLRequestListener<Context> = {
     async responseForOperation({ operation, document, queryHash, request, contextValue }) {
-      // Apollo calls this hook even when no operation resolved (an unknown operationName): execution reports that.
+      // No operation resolved (an unknown operationName): Apollo's execution words that error.
       if (operation?.operation !== "query" || queryHash === undefined) return null;
       const coerced = coerceVariables(schema, operation, request.variables);
       if (coerced.errors !== undefined) return null;
@@ -46,7 +47,6 @@ export function singleStatementPlugin(schema: GraphQLSchema, plans: SingleStatem
     },
   };
   return {
-    // The listener holds no per-request state: one object serves every request.
     async requestDidStart() {
       return listener;
     },
