@@ -80,18 +80,6 @@ export interface Config {
   /** Longest a cached response is served, in seconds, whatever else happens. */
   readonly responseCacheTtlSeconds: number;
   /**
-   * "single-statement": a read whose every field has a SQL projection is answered by one statement
-   * (src/server/single-statement.ts), anything else as "compiled"; "compiled": operations run as graphql-jit
-   * compiled code (src/server/executor.ts); "graphql-js": the reference executor.
-   */
-  readonly executor: Executor;
-  /**
-   * Answer a read operation already answered by one statement for callers of the same scope straight
-   * from the HTTP handler, without Apollo Server's per-request pipeline (src/server/known-operations.ts).
-   * Only with the single-statement executor.
-   */
-  readonly knownOperations: boolean;
-  /**
    * Who may introspect the schema (and see "did you mean" suggestions in errors): "all", "authenticated"
    * callers only, or nobody ("off").
    */
@@ -176,14 +164,6 @@ function operationsMode(env: Env): "all" | "allowlist" {
   const raw = optionalText(env, "DAKGRAPH_OPERATIONS") ?? "all";
   if (raw === "all" || raw === "allowlist") return raw;
   throw new ConfigError("DAKGRAPH_OPERATIONS", raw, "all or allowlist");
-}
-
-export type Executor = "single-statement" | "compiled" | "graphql-js";
-
-function executor(env: Env): Executor {
-  const raw = optionalText(env, "DAKGRAPH_EXECUTOR") ?? "single-statement";
-  if (raw === "single-statement" || raw === "compiled" || raw === "graphql-js") return raw;
-  throw new ConfigError("DAKGRAPH_EXECUTOR", raw, "single-statement, compiled or graphql-js");
 }
 
 function origins(env: Env): string[] {
@@ -282,8 +262,6 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: boolean(env, "DAKGRAPH_RESPONSE_CACHE", environment(env) !== "test"),
     responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
-    executor: executor(env),
-    knownOperations: boolean(env, "DAKGRAPH_KNOWN_OPERATIONS", true),
     introspection: introspection(env),
   });
 }

@@ -46,7 +46,6 @@ import { pincodeProjections } from "./modules/pincode/pincode.projection.js";
 import { postOfficeProjections } from "./modules/post-office/post-office.projection.js";
 import { shipmentProjections } from "./modules/shipment/shipment.projection.js";
 import type { TypeProjection } from "./lib/projection.js";
-import { usePlainPropertyReads, useSyncTypeResolution } from "./lib/plain-fields.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
 
 /** The one list of resolvers. */
@@ -99,7 +98,7 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
   reviewInputAccess,
 ];
 
-/** The one list of SQL projections: the fields the single-statement executor answers (src/lib/projection.ts). */
+/** The one list of SQL projections: the fields the single statement answers (src/lib/projection.ts). */
 export const PROJECTIONS: readonly TypeProjection[] = [...pickupLocationProjections, ...postOfficeProjections, ...pincodeProjections, ...shipmentProjections];
 
 export async function createSchema(): Promise<GraphQLSchema> {
@@ -112,8 +111,6 @@ export async function createSchema(): Promise<GraphQLSchema> {
   });
   applyAccessDescriptions(schema);
   applyInputAccess(schema, INPUT_ACCESS);
-  usePlainPropertyReads(schema);
-  useSyncTypeResolution(schema);
   // type-graphql offers no option for the root types' descriptions.
   const query = schema.getQueryType();
   if (query !== null && query !== undefined) query.description = QUERY_DESCRIPTION;

@@ -273,7 +273,7 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
       keys[roles.join("+")] = (await createApiKey(db.database.db, { name: `inputs ${roles.join("+")}`, organisation: "AMAZON", roles })).key;
     }
     for (const [name, key] of Object.entries(keys)) {
-      // Twice: the second request may be answered by the known-operations shortcut.
+      // Twice: the second request finds its plan and document already cached.
       for (let i = 0; i < 2; i += 1) {
         const result = await server.request({ query: shipmentsQuery, variables: { f: { destinationPincode: ARMY_PIN } } }, { headers: { authorization: `Bearer ${key}` } });
         if (name === "OPERATOR+ARMY_POSTAL") {

@@ -481,7 +481,7 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
 /**
  * The corpus runs against each engine twice: with the test settings (response cache off), as a client of the
  * current media type (application/graphql-response+json), and with the production defaults (NODE_ENV=production:
- * response cache and known-operations shortcut on), as a client that sends no Accept type of its own (application/json).
+ * response cache on), as a client that sends no Accept type of its own (application/json).
  */
 const SETTINGS = [
   { settings: "test settings", env: {}, accept: "application/graphql-response+json" },

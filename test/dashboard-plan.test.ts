@@ -111,7 +111,7 @@ describe.each(engines)("the pickup dashboard's plan on %s", (engine) => {
     db = await createTestDatabase(engine);
     await importPostOfficeCsv(db.database, DIRECTORY_FIXTURE, {});
     single = await createTestGraph(db.database);
-    resolvers = await createTestGraph(db.database, { DAKGRAPH_EXECUTOR: "compiled" });
+    resolvers = await createTestGraph(db.database, {}, { singleStatement: false });
     const offices = await single.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
     const postOfficeId = offices.data!.postOffices.nodes[0]!.id;
     const locations = [

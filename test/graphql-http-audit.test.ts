@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from "./support/http.js";
 
 /**
  * graphql-http's audits of the GraphQL-over-HTTP spec (the `graphql-http` npm package), run against the real HTTP
- * server with the production defaults (NODE_ENV=production: response cache and known-operations shortcut on):
+ * server with the production defaults (NODE_ENV=production: response cache on):
  * no MUST may fail and no SHOULD may warn. MAY audits that fail are notices: GET requests without a preflight header
  * are refused on purpose (CSRF prevention), which some MAY audits try.
  *

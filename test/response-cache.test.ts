@@ -5,7 +5,7 @@ import { createApiKey } from "../src/modules/access/access.keys.js";
 import { anonymousViewer, testViewer } from "../src/modules/access/access.viewer.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
-import { accessScopeOf, RESPONSE_CACHE_HEADER, ResponseCache } from "../src/server/response-cache.js";
+import { accessScopeOf, RESPONSE_CACHE_HEADER, ResponseCache, stringifyResult } from "../src/server/response-cache.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph } from "./support/graph.js";
 import { startTestServer, type TestServer } from "./support/http.js";
@@ -25,6 +25,23 @@ describe("ResponseCache", () => {
     expect(cache.size).toEqual({ entries: 4, bytes: 212 });
     expect(cache.get("b")).toBeUndefined();
     for (const key of ["a", "c", "d", "e"]) expect(cache.get(key)).toEqual(data(40));
+  });
+
+  it("writes a stored answer from its stored text, anything else as Apollo does, byte for byte alike", () => {
+    const cache = new ResponseCache({ maxBytes: 10_000, ttlMs: 60_000 });
+    const answer = { offices: [{ name: "Leh \u2028 H.O", pin: 194101, open: null }] };
+    cache.set("a", cache.epoch, answer);
+    const stored = cache.get("a")!;
+    const written = `${JSON.stringify({ data: answer })}\n`;
+    expect(stringifyResult({ data: stored })).toBe(written);
+    // The text is the one written when the answer was stored: a hit does not serialize the object again.
+    (stored as { seen?: boolean }).seen = true;
+    expect(stringifyResult({ data: stored })).toBe(written);
+    // Not stored, or with errors or extensions: serialized as given.
+    const other = { data: { offices: [] }, extensions: { cost: 1 } };
+    expect(stringifyResult(other)).toBe(`${JSON.stringify(other)}\n`);
+    const failed = { errors: [{ message: "no" }], data: stored };
+    expect(stringifyResult(failed)).toBe(`${JSON.stringify(failed)}\n`);
   });
 
   it("refuses an answer larger than a quarter of the budget", () => {

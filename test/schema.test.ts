@@ -56,34 +56,14 @@ describe("codegen", () => {
   });
 });
 
-describe("resolvers prepared for the compiled executor (src/lib/plain-fields.ts)", () => {
-  const fields = () =>
-    Object.values(schema.getTypeMap())
+describe("restricted fields", () => {
+  it("keep their access check: every field with an access rule has a resolver", () => {
+    const unguarded = Object.values(schema.getTypeMap())
       .filter(isObjectType)
-      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })));
-
-  it("keeps the access check of every restricted field and the resolver of every lazy one", () => {
-    const unguarded = fields()
-      .filter(({ field }) => (field.extensions as Record<string, unknown>)[ACCESS_EXTENSION] !== undefined || field.extensions.lazy === true)
+      .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })))
+      .filter(({ field }) => (field.extensions as Record<string, unknown>)[ACCESS_EXTENSION] !== undefined)
       .filter(({ field }) => field.resolve === undefined)
       .map(({ name }) => name);
     expect(unguarded).toEqual([]);
-  });
-
-  it("reads plain properties without a wrapper, and answers resolver-backed fields through their resolvers", () => {
-    const plain = new Set(fields().filter(({ field }) => field.resolve === undefined).map(({ name }) => name));
-    for (const name of ["Shipment.trackingNumber", "Shipment.status", "ScanEvent.eventType", "PostOffice.name", "PickupLocation.code"]) {
-      expect(plain.has(name), name).toBe(true);
-    }
-    for (const name of ["Shipment.id", "Pincode.id", "Shipment.deliveryOffice", "Shipment.lastEvent", "PickupLocation.shipments", "ShipmentConnection.totalCount"]) {
-      expect(plain.has(name), name).toBe(false);
-    }
-  });
-
-  it("resolves interface types synchronously (graphql-jit does not await resolveType)", () => {
-    for (const type of Object.values(schema.getTypeMap()).filter(isInterfaceType)) {
-      const answer = type.resolveType?.({ __typename: "Pincode" }, {}, {} as never, type);
-      expect(answer, type.name).toBe("Pincode");
-    }
   });
 });

@@ -302,9 +302,9 @@ describe.each(engines)("operations on %s", (engine) => {
       }
       expect(compared, field.name).toBeGreaterThanOrEqual(25);
     }
-    // Through the resolvers (the single-statement executor answers these otherwise): the dashboard's selection
+    // Through the resolvers (the single statement answers these otherwise): the dashboard's selection
     // reads a handful of columns; asking for a field adds its column.
-    const resolvers = await createTestGraph(db.database, { DAKGRAPH_EXECUTOR: "compiled" });
+    const resolvers = await createTestGraph(db.database, {}, { singleStatement: false });
     const page = (sql: readonly string[]) => sql.find((statement) => statement.includes("findLatestShipmentsPerParent"))!;
     const dashboard = await resolvers.execute(PickupDashboardDocument, { latest: 5 });
     expect(page(dashboard.sql)).not.toContain('"weight_grams"');

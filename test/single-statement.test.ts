@@ -2,20 +2,25 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { sql } from "drizzle-orm";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { createContext } from "../src/context.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { PickupDashboardDocument, TrackShipmentDocument } from "../src/generated/operations.js";
 import { progressBar } from "../src/lib/progress.js";
+import { createApiKey } from "../src/modules/access/access.keys.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer, type Viewer } from "../src/modules/access/access.viewer.js";
 import { seedDemo } from "../src/modules/demo/demo.seed.js";
 import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
+import { createSchema } from "../src/schema.js";
+import { createApolloServer } from "../src/server/apollo.js";
+import { listen, type RunningServer } from "../src/server/http.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, type GraphResult, type TestGraph } from "./support/graph.js";
-import { knownOperationsSuite } from "./known-operations.suite.js";
 
 /*
  * The single-statement executor (src/server/single-statement.ts) against the resolvers: every operation
- * here runs through both (the second graph has DAKGRAPH_EXECUTOR=compiled) on the same demo data, and the
+ * here runs through both (the second graph has no single statement: `{ singleStatement: false }`) on the same demo data, and the
  * answers must be identical. What it answers costs 1 statement; what it declines runs through the resolvers.
  */
 
@@ -67,7 +72,7 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     await loadDirectoryFromPackages(db.database, progressBar(false));
     await seedDemo(db.database, { shipments: 6_000, seed: 5, until: "2026-09-30", replace: false }, progressBar(false));
     single = await createTestGraph(db.database);
-    reference = await createTestGraph(db.database, { DAKGRAPH_EXECUTOR: "compiled" });
+    reference = await createTestGraph(db.database, {}, { singleStatement: false });
   });
   afterAll(async () => {
     await single?.stop();
@@ -140,6 +145,27 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     }
   });
 
+  it.runIf(engine === "postgres")("answers 503 DATABASE_UNAVAILABLE with Retry-After when its statement cannot reach the database", async () => {
+    // Nothing listens on port 1: every connection is refused, for real.
+    const away = await openDatabase({ databaseUrl: "postgres://postgres@127.0.0.1:1/dakgraph", dataDir: null, connectTimeoutMs: 1000 });
+    const apollo = createApolloServer(await createSchema(), loadConfig({ NODE_ENV: "test" }));
+    await apollo.start();
+    try {
+      const response = await apollo.executeOperation(
+        { query: print(PickupDashboardDocument), variables: { latest: 2 } },
+        { contextValue: createContext(loadConfig({ NODE_ENV: "test" }), away, testViewer([Role.ADMIN])) },
+      );
+      expect(response.http.status).toBe(503);
+      expect(response.http.headers.get("retry-after")).toBe("2");
+      const body = response.body.kind === "single" ? response.body.singleResult : undefined;
+      expect(body?.data).toBeNull();
+      expect(body?.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([["DATABASE_UNAVAILABLE", ["pickupLocations"]]]);
+    } finally {
+      await apollo.stop();
+      await away.close();
+    }
+  });
+
   it("leaves to the resolvers what it cannot answer exactly, with the same answers and errors", async () => {
     const cases: { document: string; variables?: Record<string, unknown>; viewer?: Viewer }[] = [
       // A field without a projection.
@@ -171,6 +197,177 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     expect(next.single.statements).toBeGreaterThan(1);
   });
 
-  describe("known operations (src/server/known-operations.ts)", () => knownOperationsSuite(engine, () => db));
+  describe("over HTTP, inside Apollo Server's pipeline (its responseForOperation hook)", () => {
+    const TRACK = print(TrackShipmentDocument);
+    const DASHBOARD = print(PickupDashboardDocument);
+    let servers: { server: RunningServer; stop(): Promise<void> }[] = [];
+    let url: string;
+    let admin: Record<string, string>;
+    let viewer: Record<string, string>;
+    let delhi: Record<string, string>;
+    let bookings: { trackingNumber: string; bookingDate: string }[];
+
+    interface Reply {
+      readonly status: number;
+      readonly contentType: string | null;
+      readonly statements: number;
+      readonly cache: string | null;
+      readonly text: string;
+      readonly json: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    }
+
+    async function post(to: string, body: unknown, headers: Record<string, string>): Promise<Reply> {
+      const response = await fetch(to, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      const text = await response.text();
+      return {
+        status: response.status,
+        contentType: response.headers.get("content-type"),
+        statements: Number(response.headers.get("x-sql-statements")),
+        cache: response.headers.get("x-response-cache"),
+        text,
+        json: JSON.parse(text),
+      };
+    }
+
+    async function start(env: Record<string, string>): Promise<string> {
+      const config = loadConfig({ NODE_ENV: "test", PORT: "0", DAKGRAPH_RATE_LIMIT_PER_MINUTE: "1000000", DAKGRAPH_RATE_LIMIT_BURST: "1000000", ...env });
+      const apollo = createApolloServer(await createSchema(), config);
+      await apollo.start();
+      const server = await listen({ config, database: db.database, apollo });
+      servers.push({
+        server,
+        async stop() {
+          await server.close();
+          await apollo.stop();
+        },
+      });
+      return server.url;
+    }
+
+    beforeAll(async () => {
+      url = await start({});
+      const bearer = async (roles: string[], circle?: string) => {
+        const organisation = circle === undefined ? "PARTNERSHIP" : "INDIA_POST";
+        const { key } = await createApiKey(db.database.db, { name: `http ${roles.join(" ")} ${circle ?? ""}`, organisation, roles, ...(circle === undefined ? {} : { circle }) });
+        return { authorization: `Bearer ${key}` };
+      };
+      admin = await bearer(["ADMIN"]);
+      viewer = await bearer(["VIEWER"]);
+      delhi = await bearer(["OPERATOR", "ARMY_POSTAL"], "delhi");
+      bookings = (
+        await queryRows<{ tracking_number: string; booking_date: string }>(
+          db.database.db,
+          sql`select tracking_number, booking_date::text as booking_date from shipment order by id limit 6`,
+        )
+      ).map((r) => ({ trackingNumber: r.tracking_number, bookingDate: r.booking_date }));
+    });
+    afterAll(async () => {
+      for (const server of servers) await server.stop();
+      servers = [];
+    });
+
+    it("answers tracking lookups in 1 statement each, every one through the pipeline", async () => {
+      for (const [i, variables] of bookings.entries()) {
+        const reply = await post(url, { query: TRACK, variables, operationName: "TrackShipment" }, admin);
+        expect(reply.status).toBe(200);
+        expect(reply.contentType).toBe("application/json; charset=utf-8");
+        expect(reply.json.data!.shipment.trackingNumber).toBe(variables.trackingNumber);
+        // The first request also looked the API key up.
+        expect(reply.statements).toBe(i === 0 ? 2 : 1);
+      }
+      const unknown = await post(url, { query: TRACK, variables: { trackingNumber: "EE123456785IN" } }, admin);
+      expect(unknown.json).toEqual({ data: { shipment: null } });
+      expect(unknown.statements).toBe(1);
+    });
+
+    it("runs the limits before it: a refused operation issues no statement", async () => {
+      const strict = await start({ DAKGRAPH_MAX_COST: "10" });
+      await post(strict, { query: "{ circles { name } }" }, admin);
+      const refused = await post(strict, { query: DASHBOARD, variables: { latest: 20 } }, admin);
+      expect(refused.json.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");
+      expect(refused.statements).toBe(0);
+      const tooLarge = await post(url, { query: DASHBOARD, variables: { latest: 100_000 } }, admin);
+      expect(tooLarge.json.errors?.[0]?.extensions?.code).toBe("PAGE_SIZE_EXCEEDED");
+    });
+
+    it("leaves variables that do not coerce, or hold NUL, to Apollo's error: 200 for application/json, 400 for graphql-response+json", async () => {
+      const refused = [
+        { trackingNumber: "EE123456788IN" },
+        { trackingNumber: 12 },
+        {},
+        { trackingNumber: bookings[0]!.trackingNumber, bookingDate: "2026-02-30" },
+        { trackingNumber: bookings[0]!.trackingNumber, bookingDate: bookings[0]!.bookingDate, note: "a\u0000" },
+      ];
+      for (const variables of refused) {
+        for (const [accept, status] of [["application/json", 200], ["application/graphql-response+json", 400]] as const) {
+          const reply = await post(url, { query: TRACK, variables }, { ...admin, accept });
+          expect(reply.status).toBe(status);
+          expect(reply.json.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+          expect(reply.statements).toBe(0);
+        }
+      }
+    });
+
+    it("keeps each caller's access: a VIEWER is refused what an ADMIN reads, a circle-scoped key gets the resolvers", async () => {
+      await post(url, { query: TRACK, variables: bookings[1] }, admin);
+      for (const variables of bookings.slice(1, 3)) {
+        const refused = await post(url, { query: TRACK, variables }, viewer);
+        expect(refused.json.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      }
+      await post(url, { query: TRACK, variables: bookings[0] }, delhi);
+      const scoped = await post(url, { query: DASHBOARD, variables: { latest: 2 } }, delhi);
+      expect(scoped.status).toBe(200);
+      expect(scoped.statements).toBeGreaterThan(1);
+    });
+
+    it("answers with the content type Apollo chooses for the Accept header, and 406 for one it cannot serve", async () => {
+      const types = [];
+      for (const accept of ["*/*", "application/json", "application/graphql-response+json, application/json;q=0.9", "application/graphql-response+json"]) {
+        const reply = await post(url, { query: TRACK, variables: bookings[3] }, { ...admin, accept });
+        expect(reply.statements).toBe(1);
+        types.push(reply.contentType);
+      }
+      expect(types).toEqual([
+        "application/json; charset=utf-8",
+        "application/json; charset=utf-8",
+        "application/graphql-response+json; charset=utf-8",
+        "application/graphql-response+json; charset=utf-8",
+      ]);
+      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept: "text/plain", ...admin }, body: JSON.stringify({ query: TRACK, variables: bookings[3] }) });
+      expect(response.status).toBe(406);
+    });
+
+    it("is asked after the response cache: hits issue no statement, errors are never stored, a mutation empties it", async () => {
+      // Let PostgreSQL publish the setup's table statistics first: the cache empties itself when they move.
+      if (engine === "postgres") await new Promise((resolve) => setTimeout(resolve, 1200));
+      const cached = await start({ DAKGRAPH_RESPONSE_CACHE: "true" });
+      const dashboard = { query: DASHBOARD, variables: { latest: 2 } };
+      const miss = await post(cached, dashboard, admin);
+      expect([miss.cache, miss.statements]).toEqual(["miss", 2]);
+      const hit = await post(cached, dashboard, admin);
+      expect([hit.cache, hit.statements]).toEqual(["hit", 0]);
+      // A hit is written from the text stored with the answer (stringifyResult): the same bytes as Apollo writes.
+      expect(miss.text).toBe(`${JSON.stringify({ data: miss.json.data })}\n`);
+      expect(hit.text).toBe(miss.text);
+      // A VIEWER may not read destinationPincode: an answer with errors, never stored, never the ADMIN's.
+      for (let i = 0; i < 2; i += 1) {
+        const refused = await post(cached, dashboard, viewer);
+        expect(refused.json.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+        expect(refused.cache).toBe("miss");
+      }
+      const first = `{ pickupLocations { code name city activeFrom activeTo dailyCapacity postOffice { id } } }`;
+      const location = (await post(cached, { query: first }, admin)).json.data!.pickupLocations[0];
+      const { postOffice, ...fields } = location;
+      const input = { ...fields, name: `${location.name} (renamed)`, postOfficeId: postOffice.id };
+      const mutation = "mutation ($input: UpsertPickupLocationInput!) { upsertPickupLocation(input: $input) { updated } }";
+      expect((await post(cached, { query: mutation, variables: { input } }, admin)).json).toEqual({ data: { upsertPickupLocation: { updated: 1 } } });
+      const after = await post(cached, dashboard, admin);
+      expect([after.cache, after.statements]).toEqual(["miss", 1]);
+      expect(after.json.data!.pickupLocations[0].name).toBe(input.name);
+      expect((await post(cached, dashboard, admin)).cache).toBe("hit");
+      // Put the name back for the tests that compare with the resolvers.
+      await post(cached, { query: mutation, variables: { input: { ...input, name: location.name } } }, admin);
+    });
+  });
 });
 

@@ -2,7 +2,6 @@ import type { ClassType } from "type-graphql";
 import { ArgsType, Field, Int, ObjectType } from "type-graphql";
 import { BadUserInputError, InvalidCursorError, PageSizeExceededError } from "./errors.js";
 import { MAX_INTEGER_KEY } from "./global-id.js";
-import { Lazy } from "./plain-fields.js";
 
 @ObjectType({ description: "Where a page sits in its connection (Relay cursor connections)." })
 export class PageInfo {
@@ -154,7 +153,6 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     @Field(() => PageInfo, { description: "Paging information." })
     pageInfo!: PageInfo;
 
-    @Lazy()
     @Field(() => Int, { description: `How many ${itemsDescription} match the filter in all pages together.` })
     totalCount!: number;
   }

@@ -2,13 +2,13 @@ import { getTableColumns } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 
 /*
- * How a module's GraphQL fields read as SQL, for the single-statement executor (src/server/single-statement.ts):
+ * How a module's GraphQL fields read as SQL, for the single statement (src/server/single-statement.ts):
  * an operation whose every field has a projection is answered by one statement that builds the whole `data`
  * object as JSON in PostgreSQL. Each module declares the projections of its own fields, beside its resolvers,
  * and they must answer exactly what the resolvers answer: test/single-statement.test.ts runs the same
  * operations through both and compares. A field without a projection is simply answered by the resolvers.
  *
- * SQL is written as text around two names the executor picks: `row`, the alias of the parent's row, and
+ * SQL is written as text around two names the plan builder picks: `row`, the alias of the parent's row, and
  * `as`, the alias to give the field's own rows. Argument values are never written into the text: `arg`
  * returns a placeholder, bound when the operation runs.
  */
@@ -18,7 +18,7 @@ export interface ArgBinder {
   /**
    * The value of argument `name` (as the resolvers receive it: defaults applied, scalars parsed) as `$n::cast`.
    * `prepare` turns it into the bound value, or returns DECLINE when the resolvers must answer (a value they
-   * refuse with an error, say): the executor then runs the operation through them.
+   * refuse with an error, say): Apollo then executes the operation with them.
    */
   arg(name: string, cast: string, prepare?: (value: unknown, limits: ProjectionLimits) => unknown): string;
 }

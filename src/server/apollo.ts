@@ -4,15 +4,13 @@ import type { GraphQLSchema } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { PROJECTIONS } from "../schema.js";
-import { compiledExecutor } from "./executor.js";
 import { createFormatError } from "./format-error.js";
 import { NoNulTextRule } from "./input-guard.js";
 import { logger } from "./logger.js";
-import { KnownOperations } from "./known-operations.js";
 import { loadOperationRegistry, type RegisteredOperation } from "./operation-registry.js";
 import { aliasLimitPlugin } from "./plugins/alias-limit.js";
 import { auditLogPlugin } from "./plugins/audit-log.js";
-import { costLimitPlugin, KnownCosts } from "./plugins/cost-limit.js";
+import { costLimitPlugin } from "./plugins/cost-limit.js";
 import { databaseUnavailablePlugin } from "./plugins/database-unavailable.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { httpStatusPlugin } from "./plugins/http-status.js";
@@ -20,7 +18,8 @@ import { noNulTextPlugin } from "./plugins/no-nul-text.js";
 import { introspectionPlugin } from "./plugins/introspection.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
-import { ResponseCache, responseCachePlugin } from "./response-cache.js";
+import { singleStatementPlugin } from "./plugins/single-statement.js";
+import { ResponseCache, responseCachePlugin, stringifyResult } from "./response-cache.js";
 import { SingleStatementPlans } from "./single-statement.js";
 
 /**
@@ -36,14 +35,15 @@ function registeredOperationsCache(registry: ReadonlyMap<string, RegisteredOpera
   };
 }
 
-/** The known-operations shortcut of each server that has one (see createApolloServer), for the HTTP handler. */
-const knownOperationsByServer = new WeakMap<ApolloServer<Context>, KnownOperations>();
-
-export function knownOperationsOf(apollo: ApolloServer<Context>): KnownOperations | undefined {
-  return knownOperationsByServer.get(apollo);
+export interface ApolloServerOptions {
+  /**
+   * Answer what it can with the single statement (src/server/plugins/single-statement.ts); true unless a
+   * differential test wants the resolvers' own answer to compare it with.
+   */
+  readonly singleStatement?: boolean;
 }
 
-export function createApolloServer(schema: GraphQLSchema, config: Config): ApolloServer<Context> {
+export function createApolloServer(schema: GraphQLSchema, config: Config, options: ApolloServerOptions = {}): ApolloServer<Context> {
   const registry = loadOperationRegistry();
   // Development shows unexpected errors' messages and stacks; production masks them.
   const includeStacktraceInErrorResponses = config.environment === "development";
@@ -51,33 +51,31 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
     exposeInternalErrors: includeStacktraceInErrorResponses,
     log: (message, error) => logger.error(message, error),
   });
-  const costs = new KnownCosts(schema);
   const singleStatement =
-    config.executor === "single-statement"
-      ? new SingleStatementPlans(schema, PROJECTIONS, { maxPageSize: config.maxPageSize, publicDirectory: config.publicDirectory })
-      : undefined;
+    options.singleStatement === false
+      ? undefined
+      : new SingleStatementPlans(schema, PROJECTIONS, { maxPageSize: config.maxPageSize, publicDirectory: config.publicDirectory });
   const responseCache = config.responseCache
     ? new ResponseCache({ maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlSeconds * 1000 })
     : undefined;
-  const knownOperations =
-    singleStatement !== undefined && config.knownOperations
-      ? new KnownOperations(schema, singleStatement, costs, formatError, includeStacktraceInErrorResponses, responseCache)
-      : undefined;
-  const apollo = new ApolloServer<Context>({
-    ...(config.executor === "graphql-js"
-      ? { schema }
-      : { gateway: compiledExecutor(schema, { ...(singleStatement === undefined ? {} : { singleStatement }), ...(knownOperations === undefined ? {} : { knownOperations }) }) }),
+  return new ApolloServer<Context>({
+    schema,
     // Who may introspect is the introspection plugin's decision, per caller (DAKGRAPH_INTROSPECTION).
     introspection: true,
     csrfPrevention: true,
     // Batches (a JSON array of operations) are capped at DAKGRAPH_MAX_BATCH in http.ts.
     allowBatchedHttpRequests: true,
     persistedQueries: { cache: registeredOperationsCache(registry) },
+    // documentStore stays Apollo's default, an LRU of parsed and validated documents by the text's sha256: an operation
+    // sent again is neither parsed nor validated, and the limit plugins, which keep their results per parsed
+    // operation, find them again.
     // Bounds validation's own work on fragment bombs before the limit plugins see the document.
     maxRecursiveSelections: 100_000,
     validationRules: [NoSubscriptionsRule, NoNulTextRule],
     includeStacktraceInErrorResponses,
     formatError,
+    // A cached answer is sent from the JSON text stored with it (src/server/response-cache.ts).
+    stringifyResult,
     // main.ts owns SIGTERM/SIGINT: it drains HTTP first and stops Apollo after; Apollo's own handler would
     // stop it under running requests and re-send the signal, ending the process before the drain.
     stopOnTerminationSignals: false,
@@ -93,12 +91,13 @@ export function createApolloServer(schema: GraphQLSchema, config: Config): Apoll
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),
       depthLimitPlugin(config.maxDepth),
       aliasLimitPlugin(config.maxAliases),
-      costLimitPlugin(schema, config.maxCost, config.maxPageSize, costs),
+      costLimitPlugin(schema, config.maxCost, config.maxPageSize),
       auditLogPlugin(schema),
       databaseUnavailablePlugin(),
+      // The plugins with a responseForOperation hook, in the order Apollo asks them: the audit log (above) first, then a
+      // cached answer, then the single statement; when none answers, graphql-js executes the resolvers.
       ...(responseCache === undefined ? [] : [responseCachePlugin(responseCache)]),
+      ...(singleStatement === undefined ? [] : [singleStatementPlugin(schema, singleStatement, { formatError, includeStacktrace: includeStacktraceInErrorResponses })]),
     ],
   });
-  if (knownOperations !== undefined) knownOperationsByServer.set(apollo, knownOperations);
-  return apollo;
 }

@@ -28,6 +28,12 @@ function isStatementTimeout(error: unknown): boolean {
   return false;
 }
 
+/**
+ * graphql-js's execution stops coercing variables after 50 errors and adds this one, with no code and no node, so
+ * Apollo cannot tell it from a server fault; it is about the request's variables, as the 50 before it are.
+ */
+const VARIABLE_ERROR_LIMIT = "Too many errors processing variables, error limit reached. Execution aborted.";
+
 export interface FormatErrorOptions {
   /** Show unexpected errors' messages (development only); never stacks or SQL in production. */
   readonly exposeInternalErrors: boolean;
@@ -67,6 +73,9 @@ export function createFormatError(options: FormatErrorOptions) {
       };
     }
     const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+    if (formatted.message === VARIABLE_ERROR_LIMIT && code === ErrorCode.INTERNAL_SERVER_ERROR) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
+    }
     if (CLIENT_CODES.has(code)) return formatted;
     options.log("unexpected error", unwrapResolverError(error));
     if (options.exposeInternalErrors) return formatted;

@@ -11,10 +11,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.js
 import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 import { type RequestScope, withRequestScope } from "../lib/request-scope.js";
 import { type Authenticate, createAuthenticator } from "../modules/access/access.viewer.js";
-import { knownOperationsOf } from "./apollo.js";
 import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
-import { plainOperation } from "./known-operations.js";
-import { RESPONSE_CACHE_HEADER } from "./response-cache.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { type HealthState, processHealth } from "./health.js";
 import { logger } from "./logger.js";
@@ -75,11 +72,6 @@ function headerMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** A JSON request body by its content type (Apollo's CSRF prevention lets these through). */
-function isJsonContent(contentType: string | undefined): boolean {
-  return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
-}
-
 function parseBody(raw: string, contentType: string | undefined): unknown {
   if (raw === "") return undefined;
   if (contentType === undefined || !/^application\/(graphql-response\+)?json/i.test(contentType)) return raw;
@@ -120,7 +112,7 @@ function searchJson(url: URL, name: string): unknown {
 
 /**
  * Refuses variables or extensions nested deeper than MAX_INPUT_DEPTH before anything that recurses reads them
- * (src/server/input-guard.ts): the known-operations shortcut, the response cache key, the audit log, coercion.
+ * (src/server/input-guard.ts): the response cache key, the audit log, coercion.
  */
 function checkInputDepth(req: IncomingMessage, url: URL, body: unknown): void {
   const operations: { prefix: string; operation: unknown }[] =
@@ -266,22 +258,6 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
       { limit: "rateLimitPerMinute", max: config.rateLimitPerMinute, retryAfterSeconds: wait },
       { "retry-after": String(wait) },
     );
-  }
-  const known = req.method === "POST" ? knownOperationsOf(deps.apollo) : undefined;
-  const plain = known === undefined || !isJsonContent(req.headers["content-type"]) ? null : plainOperation(parsed);
-  if (plain !== null) {
-    const answer = await withRequestScope(scope, () => known!.answer(plain, req.headers.accept, viewer, deps.database.db));
-    if (scope.expired === true) return;
-    if (answer !== undefined) {
-      res.writeHead(answer.retry ? RETRY_RESPONSE.status : 200, {
-        ...(answer.retry ? RETRY_RESPONSE.headers : {}),
-        "content-type": answer.contentType,
-        ...(answer.cache === undefined ? {} : { [RESPONSE_CACHE_HEADER]: answer.cache }),
-        "x-sql-statements": String(scope.statements),
-      });
-      res.end(answer.body);
-      return;
-    }
   }
   const request: HTTPGraphQLRequest = {
     method: req.method ?? "GET",

@@ -101,9 +101,9 @@ export class SingleStatementPlans {
 
 /**
  * What a plan depends on about the viewer: authenticated or not, and its roles (field access). Circle-scoped
- * viewers never get a plan. The known-operations shortcut keys its entries by the same value.
+ * viewers never get a plan.
  */
-export function planAudience(viewer: Viewer): string {
+function planAudience(viewer: Viewer): string {
   return isAuthenticated(viewer) ? [...viewer.roles].sort().join(",") : "\u0000anonymous";
 }
 

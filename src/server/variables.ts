@@ -7,7 +7,7 @@ const coercions = new WeakMap<object, WeakMap<OperationDefinitionNode, Coerced>>
 
 /**
  * graphql-js's coercion of a request's variables for its operation, worked out once per request: the audit
- * plugin (does the mutation get past coercion?) and the executor both need it, and for a 1,000-shipment
+ * plugin (does the mutation get past coercion?) and the single statement's plugin both need it, and for a 1,000-shipment
  * recordShipments one coercion is about 30 ms. Keyed by the variables object Apollo hands both of them.
  */
 export function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Coerced {

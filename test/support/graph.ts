@@ -8,7 +8,7 @@ import { withRequestScope } from "../../src/lib/request-scope.js";
 import { Role } from "../../src/modules/access/access.roles.js";
 import { testViewer, type Viewer } from "../../src/modules/access/access.viewer.js";
 import { createSchema } from "../../src/schema.js";
-import { createApolloServer } from "../../src/server/apollo.js";
+import { type ApolloServerOptions, createApolloServer } from "../../src/server/apollo.js";
 
 export interface GraphResult<T> {
   readonly data: T | null | undefined;
@@ -32,10 +32,13 @@ export interface TestGraph {
 
 const ADMIN = testViewer([Role.ADMIN], { name: "test admin" });
 
-/** The real schema and Apollo server over a test database, executed without HTTP (executeOperation). */
-export async function createTestGraph(database: Database, env: Record<string, string> = {}): Promise<TestGraph> {
+/**
+ * The real schema and Apollo server over a test database, executed without HTTP (executeOperation).
+ * `{ singleStatement: false }` gives the resolvers' own answers, for tests that compare the two paths.
+ */
+export async function createTestGraph(database: Database, env: Record<string, string> = {}, options: ApolloServerOptions = {}): Promise<TestGraph> {
   const config = loadConfig({ NODE_ENV: "test", ...env });
-  const apollo: ApolloServer<Context> = createApolloServer(await createSchema(), config);
+  const apollo: ApolloServer<Context> = createApolloServer(await createSchema(), config, options);
   await apollo.start();
   return {
     async execute(document, variables, options = {}) {

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, FieldResolver, Float, getMetadataStorage, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import { getTableColumns } from "drizzle-orm";
 import { type FieldNode, type GraphQLResolveInfo, isObjectType, responsePathAsArray, type SelectionSetNode } from "graphql";
 import { circleScope, requireArmyPostal, Restricted, RestrictedArmyPostal, Role, storedValueReader } from "../access/access.roles.js";
@@ -169,6 +169,14 @@ function pageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] |
 
 const pageColumnsByField = new WeakMap<readonly FieldNode[], { columns: readonly (keyof ShipmentRow)[] | null }>();
 
+/** Shipment fields answered by a @FieldResolver of any module: they read what RESOLVED_FIELD_COLUMNS says, or whole rows. */
+let fieldResolverNames: ReadonlySet<string> | undefined;
+
+function hasFieldResolver(name: string): boolean {
+  fieldResolverNames ??= new Set(getMetadataStorage().fieldResolvers.filter((r) => r.getObjectType?.() === Shipment).map((r) => r.schemaName));
+  return fieldResolverNames.has(name);
+}
+
 function selectedPageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] | null {
   const type = info.schema.getType("Shipment");
   if (!isObjectType(type)) return null;
@@ -179,7 +187,7 @@ function selectedPageColumns(info: GraphQLResolveInfo): readonly (keyof Shipment
     forEachField(info, set, (name) => {
       const resolved = RESOLVED_FIELD_COLUMNS[name];
       if (resolved !== undefined) for (const column of resolved) columns.add(column);
-      else if (fields[name]?.resolve === undefined && SHIPMENT_COLUMNS.has(name)) columns.add(name as keyof ShipmentRow);
+      else if (fields[name] !== undefined && !hasFieldResolver(name) && SHIPMENT_COLUMNS.has(name)) columns.add(name as keyof ShipmentRow);
       else whole = true;
     });
   for (const node of info.fieldNodes) {

@@ -1,6 +1,21 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Context } from "../../context.js";
-import { APPLICATION_JSON, singleResultContentType } from "../known-operations.js";
+import Negotiator from "negotiator";
+
+/** Apollo Server's media types for a single result (its MEDIA_TYPES). */
+const APPLICATION_JSON = "application/json; charset=utf-8";
+const GRAPHQL_RESPONSE_JSON = "application/graphql-response+json; charset=utf-8";
+const CALLBACK_JSON = "application/json; callbackSpec=1.0; charset=utf-8";
+
+/**
+ * The content type Apollo answers a single result with for this Accept header (its chooseContentTypeForSingleResultResponse),
+ * or null where Apollo does something else (a 406, or the callback media type).
+ */
+function singleResultContentType(accept: string | undefined): string | null {
+  if (accept === undefined || accept === "") return APPLICATION_JSON;
+  const preferred = new Negotiator({ headers: { accept } }).mediaType([APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, CALLBACK_JSON]);
+  return preferred === APPLICATION_JSON || preferred === GRAPHQL_RESPONSE_JSON ? preferred : null;
+}
 
 /**
  * Codes of GraphQL request errors: the document does not parse or validate, or the variables do not coerce
@@ -20,8 +35,7 @@ const REQUEST_ERROR_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION
  * and the HTTP handler's PAYLOAD_TOO_LARGE, BATCH_TOO_LARGE, nesting), an unknown or ambiguous operationName
  * (OPERATION_RESOLUTION_FAILURE), and requests that are not well-formed GraphQL-over-HTTP requests (BAD_REQUEST).
  * Batches (Apollo's extension, outside the spec) share one status between their operations and are left as Apollo
- * answers them. The known-operations shortcut answers no request error (it leaves them to Apollo), so both paths
- * answer alike.
+ * answers them.
  */
 export function httpStatusPlugin(): ApolloServerPlugin<Context> {
   return {
