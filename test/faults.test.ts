@@ -5,7 +5,7 @@ import { type Database, openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
 import { SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
-import { ABANDONED, closeAbandonedAuditEntries } from "../src/modules/access/access.audit.js";
+import { ABANDONED, closeAbandonedAuditEntries } from "../src/modules/access/access.repository.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";

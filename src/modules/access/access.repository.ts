@@ -1,7 +1,7 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
-import { apiKeyTable } from "./access.sql.js";
+import { apiKeyTable, auditLogTable } from "./access.sql.js";
 
 /* The API-key statements; access.keys.ts holds the rules (key format, hashing, what a key may name). */
 
@@ -77,4 +77,35 @@ export async function useApiKey(db: Db, keyHash: string): Promise<ActiveKey | un
 export async function hasAnyApiKey(db: Db): Promise<boolean> {
   const existing = await db.select({ id: apiKeyTable.id }).from(apiKeyTable).limit(1);
   return existing.length > 0;
+}
+
+/* The audit log's statements; access.audit.ts holds its rules (what an entry records, when one counts as abandoned). */
+
+/** Stores a mutation's audit entry; returns its id. */
+export async function insertAuditEntry(db: Db, values: typeof auditLogTable.$inferInsert): Promise<number> {
+  const [row] = await db.insert(auditLogTable).values(values).returning({ id: auditLogTable.id });
+  return row!.id;
+}
+
+/** OK, or the first error's extensions.code. */
+export async function finishAuditEntry(db: Db, id: number, outcome: string): Promise<void> {
+  await db.update(auditLogTable).set({ outcome, finishedAt: sql`now()` }).where(eq(auditLogTable.id, id));
+}
+
+/** The outcome of a mutation whose process ended (or lost its database) before recording how it went. */
+export const ABANDONED = "ABANDONED";
+
+/**
+ * Closes PENDING entries older than `olderThanMs` as ABANDONED; returns how many. No request of a running
+ * process stays PENDING that long (see abandonedAfterMs in access.audit.ts), so such an entry belongs to a
+ * process that died mid-mutation (kill -9, a crash, a lost host), whichever of the processes sharing the
+ * database runs this. The database's clock decides, so the processes' clocks need not agree.
+ */
+export async function closeAbandonedAuditEntries(db: Db, olderThanMs: number): Promise<number> {
+  const rows = await db
+    .update(auditLogTable)
+    .set({ outcome: ABANDONED, finishedAt: sql`now()` })
+    .where(and(eq(auditLogTable.outcome, "PENDING"), lt(auditLogTable.at, sql`now() - make_interval(secs => ${olderThanMs / 1000})`)))
+    .returning({ id: auditLogTable.id });
+  return rows.length;
 }

@@ -4,7 +4,8 @@ import type { Context } from "../../context.js";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../db/unavailable.js";
 import { ErrorCode } from "../../lib/errors.js";
 import { currentRequestScope, withRequestScope } from "../../lib/request-scope.js";
-import { finishAuditEntry, startAuditEntry } from "../../modules/access/access.audit.js";
+import { startAuditEntry } from "../../modules/access/access.audit.js";
+import { finishAuditEntry } from "../../modules/access/access.repository.js";
 import { logger } from "../logger.js";
 import { coerceVariables } from "../variables.js";
 
