@@ -172,14 +172,14 @@ interface Guards {
   readonly clientAddress: (req: IncomingMessage) => string;
 }
 
+/** A 503 the client should retry after RETRY_AFTER_SECONDS: nothing of the request was acknowledged. */
+function retryLater(code: ErrorCode, reason: string): HttpError {
+  const message = `${reason}; nothing was acknowledged. Retry after ${RETRY_AFTER_SECONDS} s.`;
+  return new HttpError(503, code, message, { retryAfterSeconds: RETRY_AFTER_SECONDS }, RETRY_RESPONSE.headers);
+}
+
 function databaseUnavailable(): HttpError {
-  return new HttpError(
-    503,
-    ErrorCode.DATABASE_UNAVAILABLE,
-    `The database cannot be reached right now; nothing was acknowledged. Retry after ${RETRY_AFTER_SECONDS} s.`,
-    { retryAfterSeconds: RETRY_AFTER_SECONDS },
-    RETRY_RESPONSE.headers,
-  );
+  return retryLater(ErrorCode.DATABASE_UNAVAILABLE, "The database cannot be reached right now");
 }
 
 /**
@@ -190,13 +190,7 @@ function databaseUnavailable(): HttpError {
 function deadlinePassed(deps: HttpDependencies, started: number): HttpError {
   const failure = deps.database.connectionAttempts()?.lastFailure;
   if (failure != null && failure.at >= started) return databaseUnavailable();
-  return new HttpError(
-    503,
-    ErrorCode.REQUEST_TIMEOUT,
-    `The request did not finish within ${deps.config.requestTimeoutMs} ms (DAKGRAPH_REQUEST_TIMEOUT_MS) and was abandoned; nothing was acknowledged. Retry after ${RETRY_AFTER_SECONDS} s.`,
-    { retryAfterSeconds: RETRY_AFTER_SECONDS },
-    RETRY_RESPONSE.headers,
-  );
+  return retryLater(ErrorCode.REQUEST_TIMEOUT, `The request did not finish within ${deps.config.requestTimeoutMs} ms (DAKGRAPH_REQUEST_TIMEOUT_MS) and was abandoned`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { ErrorCode } from "../../lib/errors.js";
 const RETRYABLE = new Set<unknown>([ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.REQUEST_TIMEOUT]);
 
 /** True when any error of an answer (already formatted) is one the client should retry after a pause. */
-export function asksForRetry(errors: readonly GraphQLFormattedError[] | undefined): boolean {
+function asksForRetry(errors: readonly GraphQLFormattedError[] | undefined): boolean {
   return errors !== undefined && errors.some((error) => RETRYABLE.has(error.extensions?.code));
 }
 
