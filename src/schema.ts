@@ -41,6 +41,7 @@ import {
 } from "./modules/shipment/shipment.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
+import { coverageProjections } from "./modules/coverage/coverage.projection.js";
 import { pickupLocationProjections } from "./modules/pickup-location/pickup-location.projection.js";
 import { pincodeProjections } from "./modules/pincode/pincode.projection.js";
 import { postOfficeProjections } from "./modules/post-office/post-office.projection.js";
@@ -99,7 +100,13 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
 ];
 
 /** The one list of SQL projections: the fields the single statement answers (src/lib/projection.ts). */
-export const PROJECTIONS: readonly TypeProjection[] = [...pickupLocationProjections, ...postOfficeProjections, ...pincodeProjections, ...shipmentProjections];
+export const PROJECTIONS: readonly TypeProjection[] = [
+  ...pickupLocationProjections,
+  ...postOfficeProjections,
+  ...pincodeProjections,
+  ...shipmentProjections,
+  ...coverageProjections,
+];
 
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

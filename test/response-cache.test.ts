@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
-import { anonymousViewer, testViewer } from "../src/modules/access/access.viewer.js";
+import { anonymousViewer, audienceOf, testViewer } from "../src/modules/access/access.viewer.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
-import { accessScopeOf, RESPONSE_CACHE_HEADER, ResponseCache, stringifyResult } from "../src/server/response-cache.js";
+import { RESPONSE_CACHE_HEADER, ResponseCache, stringifyResult } from "../src/server/response-cache.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph } from "./support/graph.js";
 import { startTestServer, type TestServer } from "./support/http.js";
@@ -89,15 +89,15 @@ describe("ResponseCache", () => {
   });
 
   it("keys by roles and circle, never by who the caller is", () => {
-    expect(accessScopeOf(testViewer([Role.VIEWER], { name: "one" }))).toBe(accessScopeOf(testViewer([Role.VIEWER], { name: "two" })));
-    expect(accessScopeOf(testViewer([Role.ANALYST, Role.VIEWER]))).toBe(accessScopeOf(testViewer([Role.VIEWER, Role.ANALYST])));
+    expect(audienceOf(testViewer([Role.VIEWER], { name: "one" }))).toBe(audienceOf(testViewer([Role.VIEWER], { name: "two" })));
+    expect(audienceOf(testViewer([Role.ANALYST, Role.VIEWER]))).toBe(audienceOf(testViewer([Role.VIEWER, Role.ANALYST])));
     const scopes = [
       anonymousViewer(),
       testViewer([Role.VIEWER]),
       testViewer([Role.ADMIN]),
       testViewer([Role.VIEWER], { organisation: "INDIA_POST", circle: "Delhi" }),
       testViewer([Role.VIEWER], { organisation: "INDIA_POST", circle: "Jammu & Kashmir" }),
-    ].map(accessScopeOf);
+    ].map(audienceOf);
     expect(new Set(scopes).size).toBe(scopes.length);
   });
 });

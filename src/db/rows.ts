@@ -21,42 +21,26 @@ export interface TableReader<Row> {
   read(raw: Record<string, unknown>): Row;
 }
 
-export interface TableReaderWithSubsets<Row> extends TableReader<Row> {
-  /**
-   * A reader of only the columns `keys` (property names), for reads whose callers use no other column. Its
-   * rows lack the other properties: callers must never hand them to code that may read one.
-   */
-  pick(keys: readonly string[]): TableReader<Row>;
+/** Computed fields a reader adds to its rows (lib/projection.ts' ComputedFields). */
+export interface ComputedColumns {
+  columns(alias: string): SQL;
+  read<Row extends object>(raw: Record<string, unknown>, row: Row): Row;
 }
 
-export function tableReader<T extends PgTable>(table: T, alias: string): TableReaderWithSubsets<T["$inferSelect"]> {
-  const columns = getTableColumns(table) as Record<string, Column>;
-  const all = readerOf<T["$inferSelect"]>(table, alias, Object.entries(columns));
-  const subsets = new Map<string, TableReader<T["$inferSelect"]>>();
-  return {
-    ...all,
-    pick(keys) {
-      const id = keys.join(",");
-      let reader = subsets.get(id);
-      if (reader === undefined) {
-        const entries = Object.entries(columns).filter(([key]) => keys.includes(key));
-        if (entries.length !== new Set(keys).size) throw new Error(`${getTableName(table)} has no column ${keys.filter((k) => !(k in columns)).join(", ")}`);
-        reader = readerOf(table, alias, entries);
-        subsets.set(id, reader);
-      }
-      return reader;
-    },
-  };
-}
-
-function readerOf<Row>(table: PgTable, alias: string, entries: readonly [string, Column][]): TableReader<Row> {
+/**
+ * Whole rows of `table` as `alias`; with `computed`, each row also carries the type's computed fields, read by
+ * their SQL definitions in the same SELECT.
+ */
+export function tableReader<T extends PgTable>(table: T, alias: string, computed?: ComputedColumns): TableReader<T["$inferSelect"]> {
+  const entries = Object.entries(getTableColumns(table) as Record<string, Column>);
   const names = entries.map(([, column]) => column.name);
   const keys = entries.map(([key]) => key);
   const identity = Column.prototype.mapFromDriverValue;
   const decoders = entries.map(([, column]) => (column.mapFromDriverValue === identity ? null : column));
   const quotedAlias = `"${alias}"`;
+  const plain = sql.raw(names.map((name) => `${quotedAlias}."${name}"`).join(", "));
   return {
-    columns: sql.raw(names.map((name) => `${quotedAlias}."${name}"`).join(", ")),
+    columns: computed === undefined ? plain : sql`${plain}, ${computed.columns(quotedAlias)}`,
     from: sql.raw(`"${getTableName(table)}" ${quotedAlias}`),
     read(raw) {
       const row: Record<string, unknown> = {};
@@ -65,7 +49,7 @@ function readerOf<Row>(table: PgTable, alias: string, entries: readonly [string,
         const decoder = decoders[i];
         row[keys[i]!] = value === null || value === undefined ? null : decoder === null || decoder === undefined ? value : decoder.mapFromDriverValue(value);
       }
-      return row as Row;
+      return (computed === undefined ? row : computed.read(raw, row)) as T["$inferSelect"];
     },
   };
 }

@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import type { ApolloServerPlugin, GraphQLRequestContext } from "@apollo/server";
 import { HeaderMap } from "@apollo/server";
 import { BREAK, type DocumentNode, type FormattedExecutionResult, visit } from "graphql";
-import { sql } from "drizzle-orm";
 import type { Context } from "../context.js";
-import { type Database, queryRows } from "../db/client.js";
-import type { Viewer } from "../modules/access/access.viewer.js";
+import type { Database } from "../db/client.js";
+import { dataVersion } from "../db/data-version.repository.js";
+import { audienceOf, type Viewer } from "../modules/access/access.viewer.js";
 import { logger } from "./logger.js";
 
 /*
@@ -150,12 +150,6 @@ export class ResponseCache {
   }
 }
 
-/** What a caller's answers may depend on: authenticated or not, roles, circle. Never its identity. */
-export function accessScopeOf(viewer: Viewer): string {
-  if (viewer.kind === "anonymous") return "anonymous";
-  return `${[...viewer.roles].sort().join("+")}@${(viewer.circle ?? "").toLowerCase()}`;
-}
-
 /** readsViewer per parsed document: Apollo hands the same DocumentNode to every request of an operation. */
 const viewerReaders = new WeakMap<DocumentNode, boolean>();
 
@@ -194,25 +188,12 @@ export function responseCacheKey(
   } catch {
     return null;
   }
-  const parts = [queryHash, operationName ?? "", json, accessScopeOf(viewer)];
+  const parts = [queryHash, operationName ?? "", json, audienceOf(viewer)];
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url");
 }
 
 function cacheKey(request: GraphQLRequestContext<Context>): string | null {
   return responseCacheKey(request.queryHash ?? "", request.operationName, request.request.variables, request.contextValue.viewer);
-}
-
-/**
- * The database's count of row changes outside the access tables (API key use and the audit log are
- * written by reads and mutations themselves); null where it cannot be read.
- */
-async function dataVersion(database: Database): Promise<string | null> {
-  const [row] = await queryRows<{ version: string | null }>(
-    database.db,
-    sql`/* responseCacheDataVersion */ select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text as version
-        from pg_stat_user_tables where relname not in ('api_key', 'audit_log')`,
-  );
-  return row?.version ?? null;
 }
 
 /**

@@ -17,8 +17,8 @@ import {
 } from "graphql";
 import { type Db, queryText } from "../db/client.js";
 import { hasRestrictedInputs, inputsAllowed } from "../modules/access/access.inputs.js";
-import { ACCESS_EXTENSION, type AccessExtension, circleScope, isAuthenticated, mayRead } from "../modules/access/access.roles.js";
-import type { Viewer } from "../modules/access/access.viewer.js";
+import { ACCESS_EXTENSION, type AccessExtension, circleScope, mayRead } from "../modules/access/access.roles.js";
+import { audienceOf, type Viewer } from "../modules/access/access.viewer.js";
 import { LruMap } from "../lib/lru.js";
 import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, type TypeProjection } from "../lib/projection.js";
 
@@ -94,17 +94,9 @@ export class SingleStatementPlans {
   }
 
   private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer): Plan | null {
-    const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${planAudience(viewer)}`;
+    const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${audienceOf(viewer)}`;
     return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory).build(operation));
   }
-}
-
-/**
- * What a plan depends on about the viewer: authenticated or not, and its roles (field access). Circle-scoped
- * viewers never get a plan.
- */
-function planAudience(viewer: Viewer): string {
-  return isAuthenticated(viewer) ? [...viewer.roles].sort().join(",") : "\u0000anonymous";
 }
 
 /** A field argument bound at run time: which field occurrence, which argument, and its check. */

@@ -138,3 +138,12 @@ export function createAuthenticator(config: Config, database: Database) {
 }
 
 export type Authenticate = ReturnType<typeof createAuthenticator>;
+
+/**
+ * What a caller's answers may depend on: authenticated or not, roles, circle; never its identity. Answers and
+ * plans are shared between callers of the same audience (the response cache, the single statement's plans).
+ */
+export function audienceOf(viewer: Viewer): string {
+  if (viewer.kind === "anonymous") return "anonymous";
+  return `${[...viewer.roles].sort().join("+")}@${(viewer.circle ?? "").toLowerCase()}`;
+}

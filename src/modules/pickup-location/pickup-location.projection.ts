@@ -21,7 +21,13 @@ export const pickupLocationProjections: readonly TypeProjection[] = [
   {
     type: "PickupLocation",
     fields: {
-      ...columnFields(pickupLocationTable, ["code", "name", "city", "state", "activeFrom", "activeTo", "dailyCapacity", "synthetic"]),
+      ...columnFields(pickupLocationTable, ["code", "name", "city", "state", "activeFrom", "activeTo", "dailyCapacity", "synthetic"], {
+        code: { filter: true, order: true, group: true },
+        city: { filter: true, order: true, group: true },
+        state: { filter: true, order: true, group: true },
+        activeFrom: { filter: true, order: true },
+        dailyCapacity: { filter: true, order: true },
+      }),
       id: { kind: "value", sql: (row) => globalIdSql("PickupLocation", `${row}.id`) },
       postOffice: { kind: "object", type: "PostOffice", source: (row, as) => `post_office ${as} where ${as}.id = ${row}.post_office_id` },
     },

@@ -1,4 +1,5 @@
 import { columnFields, globalIdSql, type TypeProjection } from "../../lib/projection.js";
+import { pincodeComputed } from "./pincode.fields.js";
 import { pincodeTable } from "./pincode.sql.js";
 
 /** Pincode as SQL, for the single-statement executor (src/lib/projection.ts). */
@@ -6,8 +7,20 @@ export const pincodeProjections: readonly TypeProjection[] = [
   {
     type: "Pincode",
     fields: {
-      ...columnFields(pincodeTable, ["code", "officeCount", "deliveryOfficeCount", "primaryState", "primaryDistrict", "coordinateQuality"]),
+      ...columnFields(pincodeTable, ["code", "officeCount", "deliveryOfficeCount", "primaryState", "primaryDistrict", "coordinateQuality"], {
+        code: { filter: true, order: true },
+        primaryState: { filter: true, order: true, group: true },
+        primaryDistrict: { filter: true, order: true, group: true },
+        coordinateQuality: { filter: true, group: true },
+      }),
+      ...pincodeComputed.projections,
       id: { kind: "value", sql: (row) => globalIdSql("Pincode", `${row}.code`) },
+    },
+    resolverOnly: {
+      zoneName: "a label of the zone, looked up in POSTAL_ZONES (pincode.zone.ts)",
+      location: "a GeoPoint object built from the coordinate columns and their quality",
+      primaryCircle: "a relation through the circle loader (Circle has no SQL definitions yet)",
+      postOffices: "a paged connection with cursors, which the single statement does not answer",
     },
   },
 ];

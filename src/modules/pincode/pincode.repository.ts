@@ -3,9 +3,16 @@ import type { Db } from "../../db/client.js";
 import { EARTH_RADIUS_KM } from "../../lib/geo.js";
 import { queryRows } from "../../db/client.js";
 import { pinArray, selectRows, tableReader } from "../../db/rows.js";
+import { pincodeComputed, type PincodeComputedName } from "./pincode.fields.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
-/** Whole PIN rows as `p`, for the loader (see db/rows.ts). */
-const pincodes = tableReader(pincodeTable, "p");
+/** Whole PIN rows as `p` with their computed fields (pincode.fields.ts), for the loader (see db/rows.ts). */
+const pincodes = tableReader(pincodeTable, "p", pincodeComputed);
+
+/** The computed fields (pincode.fields.ts) of these PINs, for rows read without them. */
+export async function findPincodeComputedByCodes(db: Db, codes: readonly string[]): Promise<(Record<PincodeComputedName, unknown> & { code: string })[]> {
+  if (codes.length === 0) return [];
+  return queryRows(db, sql`/* findPincodeComputedByCodes */ select p.code, ${pincodeComputed.columns('"p"')} from pincode p where p.code = any(${pinArray(codes)})`);
+}
 
 export interface PincodeFilterValues {
   readonly codePrefix?: string | null;

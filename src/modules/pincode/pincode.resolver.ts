@@ -20,7 +20,8 @@ import {
 } from "./pincode.repository.js";
 import type { PincodeRow } from "./pincode.sql.js";
 import { type CoordinateQuality, GeoPoint, Pincode, PincodeConnection, PincodesNearResult } from "./pincode.type.js";
-import { isArmyPostal, POSTAL_ZONES, zoneOf } from "./pincode.zone.js";
+import { pincodeComputed, type PincodeComputedName } from "./pincode.fields.js";
+import { POSTAL_ZONES, zoneOf } from "./pincode.zone.js";
 
 const MAX_RADIUS_KM = 500;
 
@@ -45,6 +46,11 @@ function filterValues(filter: PincodeFilter | null | undefined): PincodeFilterVa
     circle: textFilter(filter.circle, "filter.circle"),
     isArmyPostal: filter.isArmyPostal ?? null,
   };
+}
+
+/** A computed field's value (pincode.fields.ts): the one its row was read with, else its loader's. */
+function computed<V>(pincode: PincodeRow, name: PincodeComputedName, ctx: Context): Promise<V> {
+  return pincodeComputed.valueOf<V>(pincode, name, () => ctx.loaders.pincodeComputedByCode.load(pincode.code));
 }
 
 @Resolver(() => Pincode)
@@ -114,8 +120,8 @@ export class PincodeResolver {
   }
 
   @FieldResolver(() => Int, { description: "Postal zone: the first digit of the PIN (1–8 geographic, 9 Army Postal Service)." })
-  zone(@Root() pincode: PincodeRow): number {
-    return zoneOf(pincode.code);
+  zone(@Root() pincode: PincodeRow, @Ctx() ctx: Context): Promise<number> {
+    return computed(pincode, "zone", ctx);
   }
 
   @FieldResolver(() => String, { description: "What the zone covers, e.g. 'Bihar, Jharkhand' for zone 8." })
@@ -124,8 +130,8 @@ export class PincodeResolver {
   }
 
   @FieldResolver(() => String, { description: "Sorting district: the first three digits of the PIN." })
-  sortingDistrict(@Root() pincode: PincodeRow): string {
-    return pincode.code.slice(0, 3);
+  sortingDistrict(@Root() pincode: PincodeRow, @Ctx() ctx: Context): Promise<string> {
+    return computed(pincode, "sortingDistrict", ctx);
   }
 
   @FieldResolver(() => Boolean, {
@@ -133,8 +139,8 @@ export class PincodeResolver {
       "True for 9xxxxx PINs, the Army Postal Service's functional zone (mail 'c/o 56 APO' or 'c/o 99 APO'). " +
       "Such PINs are almost absent from open data.",
   })
-  isArmyPostal(@Root() pincode: PincodeRow): boolean {
-    return isArmyPostal(pincode.code);
+  isArmyPostal(@Root() pincode: PincodeRow, @Ctx() ctx: Context): Promise<boolean> {
+    return computed(pincode, "isArmyPostal", ctx);
   }
 
   @FieldResolver(() => Boolean, {
@@ -143,8 +149,8 @@ export class PincodeResolver {
       "Deliverable: true when at least one office of the PIN is a delivery office; false when all its offices " +
       "are known non-delivery offices; null while delivery status is unknown (npm-sourced directory).",
   })
-  isDeliverable(@Root() pincode: PincodeRow): boolean | null {
-    return pincode.deliveryOfficeCount === null ? null : pincode.deliveryOfficeCount > 0;
+  isDeliverable(@Root() pincode: PincodeRow, @Ctx() ctx: Context): Promise<boolean | null> {
+    return computed(pincode, "isDeliverable", ctx);
   }
 
   @FieldResolver(() => GeoPoint, {

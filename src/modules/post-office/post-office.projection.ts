@@ -6,10 +6,23 @@ export const postOfficeProjections: readonly TypeProjection[] = [
   {
     type: "PostOffice",
     fields: {
-      ...columnFields(postOfficeTable, ["name", "officeType", "delivery", "district", "state", "taluk", "source"]),
+      ...columnFields(postOfficeTable, ["name", "officeType", "delivery", "district", "state", "taluk", "source"], {
+        name: { filter: true, order: true },
+        officeType: { filter: true, group: true },
+        delivery: { filter: true, group: true },
+        district: { filter: true, order: true, group: true },
+        state: { filter: true, order: true, group: true },
+      }),
       id: { kind: "value", sql: (row) => globalIdSql("PostOffice", `${row}.id`) },
       // The office's PIN is a foreign key: the area always exists.
       pincode: { kind: "object", type: "Pincode", source: (row, as) => `pincode ${as} where ${as}.code = ${row}.pincode` },
+    },
+    resolverOnly: {
+      circle: "a relation through the postal-hierarchy loaders (Circle has no SQL definitions yet)",
+      region: "a relation through the postal-hierarchy loaders (Region has no SQL definitions yet)",
+      division: "a relation through the postal-hierarchy loaders (Division has no SQL definitions yet)",
+      location: "a GeoPoint object built from the coordinate columns and their quality",
+      pickupLocations: "the pickup locations handing over at the office, through their loader",
     },
   },
 ];

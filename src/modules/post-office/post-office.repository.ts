@@ -123,18 +123,6 @@ export function findPostOfficesByIds(db: Db, ids: readonly number[]): Promise<Po
   return selectRows(db, offices, sql`where o.id = any(${intArray(ids)})`);
 }
 
-/** The columns of a "summary" office row: enough for id, name, officeType and pincode (see officeById in post-office.loaders.ts). */
-export const OFFICE_SUMMARY_COLUMNS = ["id", "pincode", "name", "officeType"] as const;
-
-/** Office rows with only OFFICE_SUMMARY_COLUMNS, as `o` (the loader's and the tracking read's). */
-export const officeSummaryRows = offices.pick(OFFICE_SUMMARY_COLUMNS);
-
-/** Offices by id with only OFFICE_SUMMARY_COLUMNS: the rows lack every other column. */
-export function findOfficeSummariesByIds(db: Db, ids: readonly number[]): Promise<PostOfficeRow[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  return selectRows(db, officeSummaryRows, sql`where o.id = any(${intArray(ids)})`);
-}
-
 /** Every office of the given PINs (at most 61 per PIN in the directory), in name order. */
 export function findPostOfficesByPincodes(db: Db, codes: readonly string[]): Promise<PostOfficeRow[]> {
   if (codes.length === 0) return Promise.resolve([]);

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
-import { selectsField, selectsOnly } from "../../lib/selection.js";
+import { selectsField } from "../../lib/selection.js";
 import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
@@ -32,9 +32,6 @@ function filterValues(filter: PostOfficeFilter | null | undefined): PostOfficeFi
     delivery: filter.delivery ?? null,
   };
 }
-
-/** The Pincode fields an office row answers by itself: its foreign key guarantees the PIN exists. */
-const CODE_ONLY: ReadonlySet<string> = new Set(["code", "__typename"]);
 
 @Resolver(() => PostOffice)
 export class PostOfficeResolver {
@@ -86,9 +83,7 @@ export class PostOfficeResolver {
   }
 
   @FieldResolver(() => Pincode, { description: "The PIN area this office belongs to." })
-  async pincode(@Root() office: PostOfficeRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PincodeRow> {
-    // `pincode { code }` (the dashboard, the tracking timeline) is answered from the office row itself.
-    if (selectsOnly(info, CODE_ONLY)) return { code: office.pincode } as PincodeRow;
+  async pincode(@Root() office: PostOfficeRow, @Ctx() ctx: Context): Promise<PincodeRow> {
     const pincode = await ctx.loaders.pincodeByCode.load(office.pincode);
     if (pincode === null) throw new Error(`post_office ${office.id} references missing pincode ${office.pincode}`);
     return pincode;

@@ -8,17 +8,17 @@ import {
   findEventsByShipmentIds,
   findLastEventsByShipmentIds,
   findLatestShipmentsPerParent,
+  findShipmentComputedByIds,
   findShipmentsByIds,
   type ShipmentParentColumn,
 } from "./shipment.repository.js";
 import type { ShipmentRow } from "./shipment.sql.js";
 
-/** A page of one parent's shipments: the parent, the page size (+1 to see past it), the cursor key and the columns (null: all). */
+/** A page of one parent's shipments: the parent, the page size (+1 to see past it) and the cursor key. */
 export interface ChildPageKey<P> {
   readonly parentId: P;
   readonly limit: number;
   readonly after: readonly [string, number] | null;
-  readonly columns: readonly (keyof ShipmentRow)[] | null;
 }
 
 /**
@@ -30,25 +30,25 @@ function childPageLoader<P extends number | string>(db: Db, parent: ShipmentPare
     async (keys) => {
       const groups = new Map<string, ChildPageKey<P>[]>();
       for (const key of keys) {
-        const shape = JSON.stringify([key.limit, key.after, key.columns]);
+        const shape = JSON.stringify([key.limit, key.after]);
         const group = groups.get(shape);
         if (group === undefined) groups.set(shape, [key]);
         else group.push(key);
       }
       const pages = new Map<string, ShipmentRow[]>();
       for (const group of groups.values()) {
-        const { limit, after, columns } = group[0]!;
-        const rows = await findLatestShipmentsPerParent(db, parent, [...new Set(group.map((k) => k.parentId))], after, limit, columns);
+        const { limit, after } = group[0]!;
+        const rows = await findLatestShipmentsPerParent(db, parent, [...new Set(group.map((k) => k.parentId))], after, limit);
         for (const row of rows) {
-          const id = JSON.stringify([parentOf(row), limit, after, columns]);
+          const id = JSON.stringify([parentOf(row), limit, after]);
           const page = pages.get(id);
           if (page === undefined) pages.set(id, [row]);
           else page.push(row);
         }
       }
-      return keys.map((k) => pages.get(JSON.stringify([k.parentId, k.limit, k.after, k.columns])) ?? []);
+      return keys.map((k) => pages.get(JSON.stringify([k.parentId, k.limit, k.after])) ?? []);
     },
-    { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.limit, k.after, k.columns]) },
+    { cacheKeyFn: (k) => JSON.stringify([k.parentId, k.limit, k.after]) },
   );
 }
 
@@ -63,6 +63,7 @@ function childCountLoader<P extends number | string>(count: (ids: readonly P[]) 
 export function createShipmentLoaders(db: Db) {
   return {
     shipmentById: rowLoader((ids: readonly number[]) => findShipmentsByIds(db, ids), (s) => s.id),
+    shipmentComputedById: rowLoader((ids: readonly number[]) => findShipmentComputedByIds(db, ids), (s) => s.id),
     scanEventById: rowLoader((ids: readonly number[]) => findEventsByIds(db, ids), (e) => e.id),
     eventsByShipmentId: groupLoader((ids: readonly number[]) => findEventsByShipmentIds(db, ids), (e) => e.shipmentId),
     lastEventByShipmentId: rowLoader((ids: readonly number[]) => findLastEventsByShipmentIds(db, ids), (e) => e.shipmentId),

@@ -1,14 +1,13 @@
 import { columnFields, DECLINE, globalIdSql, type TypeProjection } from "../../lib/projection.js";
 import { pageSize } from "../../lib/pagination.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
+import { shipmentComputed } from "./shipment.fields.js";
 import { latestOfParentSql } from "./shipment.repository.js";
 
-/** Milliseconds since the epoch, truncated as a JavaScript Date holds an instant read from PostgreSQL. */
-const epochMs = (expression: string) => `floor(extract(epoch from ${expression}) * 1000)`;
-
 /**
- * Shipment, ScanEvent, Query.shipment and PickupLocation.shipments as SQL, for the single-statement
- * executor (src/lib/projection.ts). Each mirrors the resolver in shipment.resolver.ts of the same name.
+ * Shipment, ScanEvent, Query.shipment and PickupLocation.shipments as SQL, for the single statement
+ * (src/lib/projection.ts). Columns and the computed fields (shipment.fields.ts) are the fields' own
+ * definitions, which the resolvers read too; the relations mirror the loaders the resolvers call.
  */
 export const shipmentProjections: readonly TypeProjection[] = [
   {
@@ -52,6 +51,11 @@ export const shipmentProjections: readonly TypeProjection[] = [
     },
   },
   {
+    type: "Pincode",
+    fields: {},
+    resolverOnly: { shipments: "a paged connection whose Army Postal clause is checked per PIN, through the page loaders" },
+  },
+  {
     type: "Shipment",
     fields: {
       ...columnFields(shipmentTable, [
@@ -74,20 +78,23 @@ export const shipmentProjections: readonly TypeProjection[] = [
         "rtoDeliveredAt",
         "lastEventAt",
         "synthetic",
-      ]),
+      ], {
+        trackingNumber: { filter: true },
+        bookingDate: { filter: true, order: true, group: true },
+        bookedAt: { filter: true, order: true },
+        productCode: { filter: true, group: true },
+        paymentMode: { filter: true, group: true },
+        weightGrams: { filter: true, order: true },
+        routeClass: { filter: true, group: true },
+        status: { filter: true, group: true },
+        deliveredAt: { filter: true, order: true },
+        attempts: { filter: true, order: true },
+        synthetic: { filter: true },
+      }),
+      ...shipmentComputed.projections,
       id: { kind: "value", sql: (row) => globalIdSql("Shipment", `${row}.id`) },
       // Its Army Postal clause makes the plan decline viewers without ARMY_POSTAL: the resolver checks per row.
-      destinationPincode: { kind: "value", sql: (row) => `${row}.destination_pincode` },
-      // Math.round(ms / DAY_MS * 1000) / 1000 in the same double arithmetic.
-      transitDays: {
-        kind: "value",
-        sql: (row) =>
-          `case when ${row}.delivered_at is null then null else floor(((${epochMs(`${row}.delivered_at`)} - ${epochMs(`${row}.booked_at`)})::float8 / 86400000::float8) * 1000::float8 + 0.5::float8) / 1000::float8 end`,
-      },
-      onTime: {
-        kind: "value",
-        sql: (row) => `case when ${row}.delivered_at is null then null else (${row}.delivered_at at time zone 'Asia/Kolkata')::date <= ${row}.promised_date end`,
-      },
+      destinationPincode: { kind: "value", sql: (row) => `${row}.destination_pincode`, uses: { filter: true, group: true } },
       pickupLocation: { kind: "object", type: "PickupLocation", source: (row, as) => `pickup_location ${as} where ${as}.id = ${row}.pickup_location_id` },
       deliveryOffice: { kind: "object", type: "PostOffice", source: (row, as) => `post_office ${as} where ${as}.id = ${row}.delivery_office_id` },
       // The events loaders' orders: the timeline by (time, arrival); the last scan is its end.
@@ -103,6 +110,14 @@ export const shipmentProjections: readonly TypeProjection[] = [
         source: (row, as) => `(select * from scan_event l where l.shipment_id = ${row}.id order by l.occurred_at desc, l.id desc limit 1) ${as}`,
       },
     },
+    resolverOnly: {
+      product: "a relation through the product loader (Product has no SQL definitions yet)",
+      codAmount: "a Money object, formatted in Indian digit grouping by Intl (lib/money.ts); its column is cod_amount_paise",
+      codFee: "a Money object from India Post's fee schedule (lib/cod.ts) over cod_amount_paise",
+      declaredValue: "a Money object, formatted by Intl (lib/money.ts); its column is declared_value_paise",
+      remittance: "a relation through the COD remittance loader",
+      destination: "the destination Pincode through its loader; null for Army Postal destinations",
+    },
   },
   {
     type: "ScanEvent",
@@ -111,5 +126,6 @@ export const shipmentProjections: readonly TypeProjection[] = [
       id: { kind: "value", sql: (row) => globalIdSql("ScanEvent", `${row}.id`) },
       office: { kind: "object", type: "PostOffice", source: (row, as) => `post_office ${as} where ${as}.id = ${row}.office_id` },
     },
+    resolverOnly: { shipment: "the scanned shipment through its loader: the single statement reaches scans from their shipment" },
   },
 ];

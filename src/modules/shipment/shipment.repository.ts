@@ -4,15 +4,12 @@ import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
-import { pickupLocationRows } from "../pickup-location/pickup-location.repository.js";
-import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
-import { officeSummaryRows } from "../post-office/post-office.repository.js";
-import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { shipmentComputed, type ShipmentComputedName } from "./shipment.fields.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 
 const t = shipmentTable;
-/** Whole shipment rows as `s`, scan rows as `e`, for the hot reads (see db/rows.ts). */
-const shipments = tableReader(shipmentTable, "s");
+/** Whole shipment rows as `s` with their computed fields (shipment.fields.ts), scan rows as `e`, for the hot reads (see db/rows.ts). */
+const shipments = tableReader(shipmentTable, "s", shipmentComputed);
 const events = tableReader(scanEventTable, "e");
 /** Rows as insertWithKpiContribution hands back what an insert stored (alias `sh`). */
 const insertedShipment = tableReader(shipmentTable, "sh");
@@ -150,69 +147,21 @@ export function findShipmentsByTrackingNumbers(db: Db, numbers: readonly string[
     .orderBy(sql`${t.bookingDate} desc`);
 }
 
-/** What a tracking page shows besides the shipment, each read in the shipment's own statement when asked. */
-export interface TrackingExtras {
-  readonly pickupLocation: boolean;
-  /** The delivery office's summary columns (OFFICE_SUMMARY_COLUMNS). */
-  readonly deliveryOffice: boolean;
-  readonly events: boolean;
-  /** Summary rows of the offices that scanned it. */
-  readonly eventOffices: boolean;
-}
-
-export interface TrackedShipment {
-  readonly shipment: ShipmentRow;
-  readonly pickupLocation: PickupLocationRow | null;
-  readonly deliveryOffice: PostOfficeRow | null;
-  readonly events: ScanEventRow[] | null;
-  readonly eventOffices: PostOfficeRow[];
-}
-
-/** A JSON value as the driver hands it over: postgres.js and PGlite parse json, but be sure. */
-function jsonValue<T>(value: unknown): T {
-  return (typeof value === "string" ? JSON.parse(value) : value) as T;
-}
-
-/**
- * The shipment with this tracking number (the latest booking of a reused number unless `bookingDate`
- * picks one), with the rows of `extras` read in the same statement as JSON and decoded by the same
- * readers as the loaders' own reads (so the rows are the ones the loaders would return; a
- * test compares them). One statement instead of one per relation (shipment, pickup location, delivery
- * office, scans, the scans' offices): a lookup is a few index probes, and each further round trip adds
- * latency and client CPU of its own.
- */
-export async function findTrackedShipment(db: Db, trackingNumber: string, bookingDate: string | null, extras: TrackingExtras): Promise<TrackedShipment | undefined> {
+/** The shipment with this tracking number: the latest booking of a reused number unless `bookingDate` picks one. */
+export async function findTrackedShipment(db: Db, trackingNumber: string, bookingDate: string | null): Promise<ShipmentRow | undefined> {
   const day = bookingDate === null ? sql`` : sql`and s.booking_date = ${bookingDate}::date`;
-  const pickup = extras.pickupLocation
-    ? sql`(select row_to_json(x) from (select ${pickupLocationRows.columns} from ${pickupLocationRows.from} where l.id = s.pickup_location_id) x)`
-    : sql`null`;
-  const office = extras.deliveryOffice
-    ? sql`(select row_to_json(x) from (select ${officeSummaryRows.columns} from ${officeSummaryRows.from} where o.id = s.delivery_office_id) x)`
-    : sql`null`;
-  // The scans in the events loader's order (findEventsByShipmentIds).
-  const scans = extras.events
-    ? sql`(select coalesce(json_agg(x order by x.occurred_at, x.id), '[]') from (select ${events.columns} from ${events.from} where e.shipment_id = s.id) x)`
-    : sql`null`;
-  const scanOffices = extras.eventOffices
-    ? sql`(select coalesce(json_agg(x), '[]') from (select ${officeSummaryRows.columns} from ${officeSummaryRows.from}
-          where o.id in (select office_id from scan_event where shipment_id = s.id)) x)`
-    : sql`'[]'::json`;
-  const [raw] = await queryRows<Record<string, unknown>>(
+  const [row] = await selectRows(
     db,
-    sql`/* findTrackedShipment */ select ${shipments.columns}, ${pickup} as "_pickup", ${office} as "_office", ${scans} as "_events", ${scanOffices} as "_event_offices"
-        from ${shipments.from} where s.tracking_number = ${trackingNumber}::char(13) ${day} order by s.booking_date desc limit 1`,
+    shipments,
+    sql`/* findTrackedShipment */ where s.tracking_number = ${trackingNumber}::char(13) ${day} order by s.booking_date desc limit 1`,
   );
-  if (raw === undefined) return undefined;
-  const pickupRow = jsonValue<Record<string, unknown> | null>(raw._pickup);
-  const officeRow = jsonValue<Record<string, unknown> | null>(raw._office);
-  const eventRows = jsonValue<Record<string, unknown>[] | null>(raw._events);
-  return {
-    shipment: shipments.read(raw),
-    pickupLocation: pickupRow === null ? null : pickupLocationRows.read(pickupRow),
-    deliveryOffice: officeRow === null ? null : officeSummaryRows.read(officeRow),
-    events: eventRows === null ? null : eventRows.map((row) => events.read(row)),
-    eventOffices: jsonValue<Record<string, unknown>[]>(raw._event_offices).map((row) => officeSummaryRows.read(row)),
-  };
+  return row;
+}
+
+/** The computed fields (shipment.fields.ts) of the shipments with these ids, for rows read without them. */
+export async function findShipmentComputedByIds(db: Db, ids: readonly number[]): Promise<(Record<ShipmentComputedName, unknown> & { id: number })[]> {
+  if (ids.length === 0) return [];
+  return queryRows(db, sql`/* findShipmentComputedByIds */ select s.id, ${shipmentComputed.columns('"s"')} from shipment s where s.id = any(${intArray(ids)})`);
 }
 
 export interface ShipmentFilterValues {
@@ -329,14 +278,13 @@ export async function findLatestShipmentsPerParent(
   parentIds: readonly (number | string)[],
   after: readonly [string, number] | null,
   limit: number,
-  columns: readonly (keyof ShipmentRow)[] | null = null,
 ): Promise<ShipmentRow[]> {
   const keys = parent === "pickup_location_id" ? intArray(parentIds.map(Number)) : pinArray(parentIds.map(String));
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
   const page = latestOfParentSql("p", parent, "k.pid");
   return selectRows(
     db,
-    columns === null ? shipments : shipments.pick(columns),
+    shipments,
     sql`/* findLatestShipmentsPerParent */ join (
         select p.id from (select distinct unnest(${keys}) as pid) k
         cross join lateral (

@@ -1,17 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, Float, getMetadataStorage, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
-import { getTableColumns } from "drizzle-orm";
-import { type FieldNode, type GraphQLResolveInfo, isObjectType, responsePathAsArray, type SelectionSetNode } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { circleScope, requireArmyPostal, Restricted, RestrictedArmyPostal, Role, storedValueReader } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { codFeePaise } from "../../lib/cod.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { DAY_MS } from "../../lib/days.js";
-import { type FiscalQuarter, formatFiscalQuarter, FiscalQuarterScalar, istDateOf, istDayStart, quarterEnd, quarterOf, quarterStart } from "../../lib/fiscal-quarter.js";
+import { type FiscalQuarter, FiscalQuarterScalar, istDayStart, quarterEnd, quarterStart } from "../../lib/fiscal-quarter.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
 import { Money, toMoney } from "../../lib/money.js";
 import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
 import { DateScalar } from "../../lib/scalars.js";
-import { forEachField } from "../../lib/selection.js";
 import { TrackingNumberScalar } from "../../lib/s10.js";
 import type { CodRemittanceRow } from "../cod-remittance/cod-remittance.sql.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
@@ -21,7 +19,6 @@ import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Pincode } from "../pincode/pincode.type.js";
 import { isArmyPostal } from "../pincode/pincode.zone.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
-import { asksOnlyOfficeSummary, officeById } from "../post-office/post-office.loaders.js";
 import { PostOffice } from "../post-office/post-office.type.js";
 import type { ProductRow } from "../product/product.sql.js";
 import { Product } from "../product/product.type.js";
@@ -38,10 +35,10 @@ import {
   type ShipmentOrderValue,
   shipmentStats,
   type ShipmentStatsRow,
-  type TrackingExtras,
 } from "./shipment.repository.js";
+import { shipmentComputed, type ShipmentComputedName } from "./shipment.fields.js";
 import type { ChildPageKey } from "./shipment.loaders.js";
-import { type ScanEventRow, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
+import type { ScanEventRow, ShipmentRow } from "./shipment.sql.js";
 import { CodCashStatus, CodRemittance, RecordScanEventsPayload, RecordShipmentsPayload, ScanEvent, Shipment, ShipmentConnection, ShipmentStatsGroup } from "./shipment.type.js";
 
 /** Filter input → repository values; pickup codes resolve to ids (unknown codes match nothing). */
@@ -99,7 +96,6 @@ function decodeShipmentCursor(after: string | null | undefined): [string, number
   return [at as string, id as number];
 }
 
-/** A nested "latest shipments" connection of one parent, through the parent's page loader. */
 /** A page of the shipments matching `filter` (the scope included), with a lazy totalCount. */
 async function filteredConnection(ctx: Context, filter: ShipmentFilterValues, page: PageArgs, order: ShipmentOrderValue) {
   const size = pageSize(page.first, ctx.config.maxPageSize);
@@ -110,116 +106,23 @@ async function filteredConnection(ctx: Context, filter: ShipmentFilterValues, pa
   return connectionFrom(rows, size, after !== null, shipmentCursor, () => countShipments(db, filter));
 }
 
+/** A nested "latest shipments" connection of one parent, through the parent's page loader. */
 async function childConnection<P>(
   parentId: P,
   page: PageArgs,
   ctx: Context,
-  info: GraphQLResolveInfo,
   pages: { load(key: ChildPageKey<P>): Promise<ShipmentRow[]> },
   count: () => Promise<number>,
 ) {
   const size = pageSize(page.first, ctx.config.maxPageSize);
   const after = decodeShipmentCursor(page.after);
-  const rows = size === 0 ? [] : await pages.load({ parentId, limit: size + 1, after, columns: pageColumns(info) });
+  const rows = size === 0 ? [] : await pages.load({ parentId, limit: size + 1, after });
   return connectionFrom(rows, size, after !== null, shipmentCursor, count);
 }
 
-/** The columns every page row carries: its key and cursor, its parents and what the circle-scope check reads. */
-const PAGE_COLUMNS: readonly (keyof ShipmentRow)[] = ["id", "bookedAt", "pickupLocationId", "destinationPincode", "destinationKind"];
-
-/**
- * The columns each Shipment field with a resolver reads (beyond PAGE_COLUMNS). A plain field reads the
- * column of its own name. A field in neither list (one added later, or from another module) makes the
- * page read whole rows, so a missing entry costs speed, never correctness.
- */
-const RESOLVED_FIELD_COLUMNS: Readonly<Record<string, readonly (keyof ShipmentRow)[]>> = {
-  __typename: [],
-  id: [],
-  bookingQuarter: [],
-  product: ["productCode"],
-  codAmount: ["codAmountPaise"],
-  codFee: ["codAmountPaise"],
-  codStatus: ["paymentMode", "codRemittanceId", "status"],
-  remittance: ["codRemittanceId"],
-  declaredValue: ["declaredValuePaise"],
-  pickupLocation: [],
-  destinationPincode: [],
-  destination: [],
-  armyPostOffice: ["armyPostOffice"],
-  deliveryOffice: ["deliveryOfficeId"],
-  transitDays: ["deliveredAt"],
-  onTime: ["deliveredAt", "promisedDate"],
-  events: [],
-  lastEvent: [],
-};
-
-const SHIPMENT_COLUMNS = new Set(Object.keys(getTableColumns(shipmentTable)));
-
-/**
- * The shipment columns a nested page needs for the fields the operation selects on its nodes (through
- * `nodes` or `edges { node }`, fragments included), or null for whole rows. The dashboard's "20 latest
- * per location" reads a few of the table's columns, sparing most of the rows' parsing, decoding and garbage.
- */
-function pageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] | null {
-  // Every parent of a list (each pickup location of the dashboard) shares its field nodes: worked out once.
-  let known = pageColumnsByField.get(info.fieldNodes);
-  if (known === undefined) pageColumnsByField.set(info.fieldNodes, (known = { columns: selectedPageColumns(info) }));
-  return known.columns;
-}
-
-const pageColumnsByField = new WeakMap<readonly FieldNode[], { columns: readonly (keyof ShipmentRow)[] | null }>();
-
-/** Shipment fields answered by a @FieldResolver of any module: they read what RESOLVED_FIELD_COLUMNS says, or whole rows. */
-let fieldResolverNames: ReadonlySet<string> | undefined;
-
-function hasFieldResolver(name: string): boolean {
-  fieldResolverNames ??= new Set(getMetadataStorage().fieldResolvers.filter((r) => r.getObjectType?.() === Shipment).map((r) => r.schemaName));
-  return fieldResolverNames.has(name);
-}
-
-function selectedPageColumns(info: GraphQLResolveInfo): readonly (keyof ShipmentRow)[] | null {
-  const type = info.schema.getType("Shipment");
-  if (!isObjectType(type)) return null;
-  const fields = type.getFields();
-  const columns = new Set<keyof ShipmentRow>(PAGE_COLUMNS);
-  let whole = false;
-  const visitNode = (set: SelectionSetNode | undefined) =>
-    forEachField(info, set, (name) => {
-      const resolved = RESOLVED_FIELD_COLUMNS[name];
-      if (resolved !== undefined) for (const column of resolved) columns.add(column);
-      else if (fields[name] !== undefined && !hasFieldResolver(name) && SHIPMENT_COLUMNS.has(name)) columns.add(name as keyof ShipmentRow);
-      else whole = true;
-    });
-  for (const node of info.fieldNodes) {
-    forEachField(info, node.selectionSet, (name, field) => {
-      if (name === "nodes") visitNode(field.selectionSet);
-      if (name === "edges") forEachField(info, field.selectionSet, (edgeField, edge) => edgeField === "node" && visitNode(edge.selectionSet));
-    });
-  }
-  return whole ? null : [...SHIPMENT_COLUMNS].filter((c) => columns.has(c as keyof ShipmentRow)) as (keyof ShipmentRow)[];
-}
-
-/**
- * Which of a tracking page's related rows `shipment(trackingNumber:)`'s selection asks for (fragments
- * expanded), so that findTrackedShipment reads them with the shipment. Offices are read there as summary
- * rows, so only when the selection asks for no more (officeById's own test); otherwise officeById reads
- * the whole row itself.
- */
-function trackingExtras(info: GraphQLResolveInfo): TrackingExtras {
-  const extras = { pickupLocation: false, deliveryOffice: false, events: false, eventOffices: false };
-  for (const node of info.fieldNodes) {
-    forEachField(info, node.selectionSet, (name, field) => {
-      if (name === "pickupLocation") extras.pickupLocation = true;
-      else if (name === "deliveryOffice") extras.deliveryOffice = asksOnlyOfficeSummary(info, field.selectionSet);
-      else if (name === "events") {
-        extras.events = true;
-        forEachField(info, field.selectionSet, (inner, office) => {
-          if (inner === "office") extras.eventOffices = asksOnlyOfficeSummary(info, office.selectionSet);
-        });
-      }
-    });
-  }
-  return extras;
+/** A computed field's value (shipment.fields.ts): the one its row was read with, else its loader's. */
+function computed<V>(s: ShipmentRow, name: ShipmentComputedName, ctx: Context): Promise<V> {
+  return shipmentComputed.valueOf<V>(s, name, () => ctx.loaders.shipmentComputedById.load(s.id));
 }
 
 @Resolver(() => Shipment)
@@ -236,18 +139,9 @@ export class ShipmentResolver {
     @Arg("bookingDate", () => DateScalar, { nullable: true, description: "The booking day (IST), to pick one booking of a reused number." })
     bookingDate: string | null,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<ShipmentRow | null> {
-    const found = await findTrackedShipment(ctx.database.db, trackingNumber, bookingDate ?? null, trackingExtras(info));
-    if (found === undefined || !(await withinCircleScope(found.shipment, ctx))) return null;
-    // The rows a tracking page shows came with the shipment: the field resolvers find them in the loaders.
-    const { shipment, pickupLocation, deliveryOffice, events, eventOffices } = found;
-    ctx.loaders.shipmentById.prime(shipment.id, shipment);
-    if (pickupLocation !== null) ctx.loaders.pickupLocationById.prime(pickupLocation.id, pickupLocation);
-    if (deliveryOffice !== null) ctx.loaders.officeSummaryById.prime(deliveryOffice.id, deliveryOffice);
-    if (events !== null) ctx.loaders.eventsByShipmentId.prime(shipment.id, events);
-    for (const office of eventOffices) ctx.loaders.officeSummaryById.prime(office.id, office);
-    return shipment;
+    const found = await findTrackedShipment(ctx.database.db, trackingNumber, bookingDate ?? null);
+    return found === undefined || !(await withinCircleScope(found, ctx)) ? null : found;
   }
 
   @Restricted()
@@ -334,8 +228,8 @@ export class ShipmentResolver {
   }
 
   @FieldResolver(() => FiscalQuarterScalar, { description: "The fiscal quarter of booking (IST)." })
-  bookingQuarter(@Root() s: ShipmentRow): string {
-    return formatFiscalQuarter(quarterOf(s.bookedAt));
+  bookingQuarter(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<string> {
+    return computed(s, "bookingQuarter", ctx);
   }
 
   @FieldResolver(() => Product, { description: "The India Post product it was booked under." })
@@ -360,12 +254,8 @@ export class ShipmentResolver {
 
   @Restricted(Role.FINANCE)
   @FieldResolver(() => CodCashStatus, { nullable: true, description: "Where the COD cash is; null for PREPAID." })
-  codStatus(@Root() s: ShipmentRow): CodCashStatus | null {
-    if (s.paymentMode !== "COD") return null;
-    if (s.codRemittanceId !== null) return CodCashStatus.REMITTED;
-    if (s.status === "DELIVERED") return CodCashStatus.COLLECTED;
-    if (s.status === "RTO_INITIATED" || s.status === "RTO_DELIVERED" || s.status === "LOST" || s.status === "CANCELLED") return CodCashStatus.NOT_COLLECTED;
-    return CodCashStatus.AWAITING_DELIVERY;
+  codStatus(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<CodCashStatus | null> {
+    return computed(s, "codStatus", ctx);
   }
 
   @Restricted(Role.FINANCE)
@@ -403,8 +293,8 @@ export class ShipmentResolver {
 
   @Restricted(Role.ARMY_POSTAL)
   @FieldResolver(() => String, { nullable: true, description: "For an Army Postal destination, how it is addressed: \"c/o 56 APO\" or \"c/o 99 APO\"; else null." })
-  armyPostOffice(@Root() s: ShipmentRow): string | null {
-    return s.armyPostOffice === null ? null : `c/o ${s.armyPostOffice.slice(4)} APO`;
+  armyPostOffice(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<string | null> {
+    return computed(s, "armyPostOffice", ctx);
   }
 
   @Restricted(Role.OPERATOR)
@@ -412,21 +302,21 @@ export class ShipmentResolver {
     nullable: true,
     description: "The delivery office: as booked when known, else the office of the DELIVERED scan; null while unknown.",
   })
-  async deliveryOffice(@Root() s: ShipmentRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PostOfficeRow | null> {
-    return s.deliveryOfficeId === null ? null : officeById(ctx, s.deliveryOfficeId, info);
+  async deliveryOffice(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
+    return s.deliveryOfficeId === null ? null : ctx.loaders.postOfficeById.load(s.deliveryOfficeId);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: "Days from booking to delivery, fractional (delivered − booked) / 24 h; null unless delivered." })
-  transitDays(@Root() s: ShipmentRow): number | null {
-    return s.deliveredAt === null ? null : Math.round(((s.deliveredAt.getTime() - s.bookedAt.getTime()) / DAY_MS) * 1000) / 1000;
+  transitDays(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<number | null> {
+    return computed(s, "transitDays", ctx);
   }
 
   @FieldResolver(() => Boolean, {
     nullable: true,
     description: "Delivered on or before the promised day (IST calendar)? Null unless delivered.",
   })
-  onTime(@Root() s: ShipmentRow): boolean | null {
-    return s.deliveredAt === null ? null : istDateOf(s.deliveredAt) <= s.promisedDate;
+  onTime(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<boolean | null> {
+    return computed(s, "onTime", ctx);
   }
 
   @FieldResolver(() => [ScanEvent], { description: "The scan timeline, in time order (ties in arrival order), late scans included." })
@@ -449,8 +339,8 @@ export class ScanEventResolver {
 
   @Restricted(Role.OPERATOR)
   @FieldResolver(() => PostOffice, { nullable: true, description: "The directory office that scanned, when known." })
-  async office(@Root() e: ScanEventRow, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PostOfficeRow | null> {
-    return e.officeId === null ? null : officeById(ctx, e.officeId, info);
+  async office(@Root() e: ScanEventRow, @Ctx() ctx: Context): Promise<PostOfficeRow | null> {
+    return e.officeId === null ? null : ctx.loaders.postOfficeById.load(e.officeId);
   }
 
   @FieldResolver(() => Shipment, { description: "The shipment scanned." })
@@ -478,12 +368,12 @@ export class ShipmentStatsGroupResolver {
 export class PickupLocationShipmentsResolver {
   @Restricted()
   @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location, latest booking first." })
-  shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+  shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     // A viewer limited to one circle sees only the location's shipments bound for it: the filtered query
     // path applies the scope (the batched loaders below serve everyone else).
     const scope = circleScope(ctx.viewer);
     if (scope !== null) return filteredConnection(ctx, { pickupLocationIds: [location.id], circleScope: scope }, page, "BOOKED_AT_DESC");
-    return childConnection(location.id, page, ctx, info, ctx.loaders.shipmentPageByPickupLocation, () => ctx.loaders.shipmentCountByPickupLocation.load(location.id));
+    return childConnection(location.id, page, ctx, ctx.loaders.shipmentPageByPickupLocation, () => ctx.loaders.shipmentCountByPickupLocation.load(location.id));
   }
 }
 
@@ -494,6 +384,6 @@ export class PincodeShipmentsResolver {
   @FieldResolver(() => ShipmentConnection, { nullable: true, description: "Shipments going to this PIN, latest booking first." })
   shipments(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     if (isArmyPostal(pincode.code)) requireArmyPostal(ctx.viewer, info);
-    return childConnection(pincode.code, page, ctx, info, ctx.loaders.shipmentPageByPincode, () => ctx.loaders.shipmentCountByPincode.load(pincode.code));
+    return childConnection(pincode.code, page, ctx, ctx.loaders.shipmentPageByPincode, () => ctx.loaders.shipmentCountByPincode.load(pincode.code));
   }
 }
