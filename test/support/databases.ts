@@ -42,7 +42,8 @@ export async function createTestDatabase(engine: "pglite" | "postgres"): Promise
   }
   const name = `dakgraph_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  // From template0: whatever else was put in the server's template1 never reaches a test.
+  await admin.unsafe(`create database ${name} template template0`);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 4 });
