@@ -10,7 +10,7 @@ CREATE TABLE "product" (
 	CONSTRAINT "product_dates" CHECK ("product"."effective_to" is null or "product"."effective_from" is null or "product"."effective_to" >= "product"."effective_from")
 );
 --> statement-breakpoint
--- The product code list (DOMAIN.md §5). From 16 Dec 2024 Speed Post is sold as Speed Post Document and Speed Post
+-- The product code list (docs/DOMAIN-NOTES.md, "Products, cash on delivery and scans"). From 16 Dec 2024 Speed Post is sold as Speed Post Document and Speed Post
 -- Parcel, and India Post Parcel replaces Business Parcel (and the ordinary parcel). Earlier start dates are not
 -- recorded here: null means "offered before the data dakgraph holds".
 INSERT INTO "product" ("code", "name", "description", "effective_from", "effective_to", "min_weight_grams", "max_weight_grams") VALUES

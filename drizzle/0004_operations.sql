@@ -93,7 +93,7 @@ CREATE INDEX "shipment_destination" ON "shipment" USING btree ("destination_pinc
 CREATE INDEX "shipment_booked" ON "shipment" USING btree ("booked_at","id");--> statement-breakpoint
 CREATE INDEX "shipment_delivered" ON "shipment" USING btree ("delivered_at");--> statement-breakpoint
 CREATE INDEX "shipment_remittance" ON "shipment" USING btree ("cod_remittance_id");--> statement-breakpoint
--- Service norms (DOMAIN.md §6): Speed Post local D+1, metro-metro 2, rest of India 4-6 (5 taken);
+-- Service norms (docs/DOMAIN-NOTES.md, "Fiscal quarters, KPIs and service norms"): Speed Post local D+1, metro-metro 2, rest of India 4-6 (5 taken);
 -- parcels local 3, metro-metro 4-5 (5 taken), rest of the country 6-7 (7 taken). Within one circle and
 -- remote destinations (North-East, J&K and Ladakh, islands, Army Postal) are dakgraph's own
 -- interpolation and allowance, labelled as such in the schema. Working days: Sundays excluded.

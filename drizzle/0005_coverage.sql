@@ -38,7 +38,7 @@ CREATE TABLE "serviceability" (
 ALTER TABLE "remote_class_rule" ADD CONSTRAINT "remote_class_rule_class_code_remote_class_code_fk" FOREIGN KEY ("class_code") REFERENCES "public"."remote_class"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "pin_delivery_quarter_quarter" ON "pin_delivery_quarter" USING btree ("quarter");--> statement-breakpoint
 CREATE INDEX "serviceability_pin" ON "serviceability" USING btree ("pincode","valid_from");--> statement-breakpoint
--- Remote and restricted area classes (DOMAIN.md §1, §3): data, not conditionals in code. Partners may add rules.
+-- Remote and restricted area classes (docs/DOMAIN-NOTES.md, "PIN codes and postal zones"): data, not conditionals in code. Partners may add rules.
 -- District rules name both spellings where the directory and current usage differ (Rajauri / Rajouri).
 INSERT INTO "remote_class" ("code", "name", "description") VALUES
   ('NORTH_EAST', 'North-East', 'The eight North-Eastern states: hilly terrain, long surface routes and air-lifted mail; South Garo Hills (Meghalaya) is one of the MoU''s named remote places.'),
