@@ -25,7 +25,7 @@ export function createPino(options: LoggerOptions = {}): pino.Logger {
   const destination =
     options.destination ??
     (process.stderr.isTTY === true
-      ? pretty({ destination: 2, sync: true, colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
+      ? pretty({ destination: 2, sync: true, colorize: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" })
       : pino.destination({ fd: 2, sync: true }));
   return pino(
     {
