@@ -217,7 +217,7 @@ describe("logs and metrics of each request (PGlite)", () => {
   });
 });
 
-it("answers 404 on /metrics when no token is set, and counts nothing", async () => {
+it("answers 404 on /metrics when no token is set, and opens no metrics port", async () => {
   const db = await createTestDatabase("pglite");
   const started = await start(db.database, {});
   try {
@@ -299,6 +299,14 @@ describe.each(engines)("the pickup dashboard's trace on %s", (engine) => {
       const texts = children.map((child) => child.attributes.find((a) => a.key === "db.query.text")?.value.stringValue ?? "");
       expect(texts.some((text) => /"?shipment"?/.test(text) && /"?pickup_location"?/.test(text))).toBe(true);
       expect(line!.traceId).toBe(root.traceId);
+      // A caller's traceparent makes the request's span a child of the caller's, in the caller's trace.
+      const callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+      const callerSpan = "00f067aa0ba902b7";
+      await started.post({ query: DASHBOARD, variables: { latest: 5 } }, { traceparent: `00-${callerTrace}-${callerSpan}-01`, authorization: `Bearer ${key}` });
+      await settled(started, 2);
+      await tracing.flush();
+      const joined = receiver.spans.filter((span) => span.name === "PickupDashboard" && span !== root);
+      expect(joined.map((span) => [span.traceId, span.parentSpanId])).toEqual([[callerTrace, callerSpan]]);
       console.log(JSON.stringify(line));
       console.log(
         [root, ...children].map((span) => `${span === root ? "" : "  └ "}${span.name}${span === root ? "" : ` ${span.attributes.find((a) => a.key === "db.query.text")?.value.stringValue?.slice(0, 80)}…`}`).join("\n"),

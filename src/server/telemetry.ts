@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { defaultTextMapGetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { DestinationStream } from "pino";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
@@ -61,12 +62,20 @@ export function routeOf(pathname: string): string {
   return "other";
 }
 
-/** The span of a GraphQL request, renamed after its operation once Apollo resolves it (src/server/plugins/observe.ts). */
+const traceContext = new W3CTraceContextPropagator();
+
+/**
+ * The span of a GraphQL request, renamed after its operation once Apollo resolves it (src/server/plugins/observe.ts).
+ * A caller's `traceparent` header (W3C Trace Context) makes it a child of the caller's span, in the caller's trace.
+ */
 export function startRequestSpan(telemetry: Telemetry, req: IncomingMessage, path: string) {
-  return telemetry.tracer?.startSpan(`${req.method ?? "GET"} ${path}`, {
-    kind: SpanKind.SERVER,
-    attributes: { "http.request.method": req.method ?? "GET", "url.path": path },
-  });
+  if (telemetry.tracer === null) return undefined;
+  const parent = req.headers.traceparent === undefined ? ROOT_CONTEXT : traceContext.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+  return telemetry.tracer.startSpan(
+    `${req.method ?? "GET"} ${path}`,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": req.method ?? "GET", "url.path": path } },
+    parent,
+  );
 }
 
 const SERVER_ERROR_CODES = new Set<string>([ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.REQUEST_TIMEOUT]);
