@@ -207,12 +207,19 @@ describe("logs and metrics of each request (PGlite)", () => {
     const auth = { authorization: `Bearer ${secret}` };
     const refused = await started.post({ query: print(RecordShipmentsDocument), variables: { input: { shipments: [booking(3), { ...booking(4), weightGrams: -1 }] } } }, auth);
     expect(refused.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    const before = requestLines(started).length;
+    const unresolved = await started.post({ query: DASHBOARD, operationName: "Nope" }, auth);
+    expect(unresolved.status).toBe(400);
+    const [line] = (await settled(started, before + 1)).slice(before);
+    expect(line).toMatchObject({ status: 400, operationName: "Nope", errors: ["OPERATION_RESOLUTION_FAILURE"] });
     let limited = 0;
     for (let i = 0; i < 20 && limited === 0; i++) if ((await started.post({ query: "{ __typename }" }, auth)).status === 429) limited += 1;
     expect(limited).toBe(1);
     const { text } = await scrape(started.server.metricsUrl!);
     expect(sample(text, 'dakgraph_ingest_rows_total{mutation="recordShipments",outcome="rejected"}')).toBe(2);
     expect(sample(text, "dakgraph_rate_limited_total")).toBe(1);
+    // The unknown operationName, and the first test's document that did not validate.
+    expect(sample(text, 'dakgraph_request_duration_seconds_count{operation="other",outcome="client_error"}')).toBe(2);
     expect(sample(text, 'dakgraph_errors_total{code="RATE_LIMITED"}')).toBe(1);
   });
 });

@@ -46,7 +46,8 @@ export function observePlugin(): ApolloServerPlugin<Context> {
           scope.span?.updateName(operations.length > 1 ? "batch" : (facts.name ?? `anonymous ${facts.type}`));
         },
         async executionDidStart({ operation }) {
-          if (operation.operation !== "mutation") return;
+          // Apollo starts execution without an operation when operationName names none (OPERATION_RESOLUTION_FAILURE).
+          if (operation?.operation !== "mutation") return;
           return {
             willResolveField({ info, args }) {
               const ingest = info.parentType.name === "Mutation" ? INGEST_MUTATIONS[info.fieldName] : undefined;
