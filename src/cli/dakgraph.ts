@@ -15,6 +15,7 @@ import { registerKeys } from "./keys.js";
 import { registerReport } from "./report.js";
 import { registerVerifyKpis } from "./verify-kpis.js";
 import { registerSeedDemo } from "./seed-demo.js";
+import { logger } from "../server/logger.js";
 
 /**
  * dakgraph's command-line tool. Every importer and tool is a subcommand here.
@@ -37,13 +38,13 @@ schemaCommand
     if (options.check) {
       const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, "utf8") : "";
       if (current !== sdl) {
-        console.error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it.");
+        logger.error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it.", undefined);
         process.exitCode = 1;
       }
       return;
     }
     fs.writeFileSync(SCHEMA_FILE, sdl);
-    console.error(`Wrote ${SCHEMA_FILE}`);
+    logger.info(`Wrote ${SCHEMA_FILE}`);
   });
 
 const loadCommand = program.command("load").description("Load reference data");
@@ -54,10 +55,10 @@ loadCommand
     const { database } = await openConfiguredDatabase();
     try {
       if (await isDirectoryLoaded(database)) {
-        console.error("The database already holds post offices: nothing loaded. Use `dakgraph import post-offices` to update.");
+        logger.info("The database already holds post offices: nothing loaded. Use `dakgraph import post-offices` to update.");
         return;
       }
-      console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
+      logger.info(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
     } finally {
       await database.close();
     }
@@ -76,7 +77,7 @@ program
       console.log(`${op.hash}  ${op.name}`);
       if (options.text) console.log(`${op.text}\n`);
     }
-    console.error(`${registry.length} registered operations.`);
+    logger.info(`${registry.length} registered operations.`);
   });
 
 const importCommand = program.command("import").description("Import data files (idempotent upserts)");
@@ -91,6 +92,8 @@ registerReport(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error instanceof Error ? error.message : error);
+  // A configuration error or a refusal (the data directory is locked) reads best as its message alone; anything else keeps its stack.
+  if (error instanceof ConfigError || !(error instanceof Error)) logger.error(String(error instanceof Error ? error.message : error), undefined);
+  else logger.error(error.message, error);
   process.exitCode = 1;
 }

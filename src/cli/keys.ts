@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { type ApiKeySummary, createApiKey, listApiKeys, ORGANISATIONS, revokeApiKey } from "../modules/access/access.keys.js";
 import { Role } from "../modules/access/access.roles.js";
 import { openConfiguredDatabase } from "./database.js";
+import { logger } from "../server/logger.js";
 
 export function describeKey(key: ApiKeySummary): string {
   const state = key.revokedAt === null ? "active" : `revoked ${key.revokedAt.toISOString()}`;
@@ -29,8 +30,8 @@ export function registerKeys(program: Command): void {
           roles: options.roles.split(","),
           circle: options.circle ?? null,
         });
-        console.error(describeKey(summary));
-        console.error("The key (shown once; store it now):");
+        logger.info(describeKey(summary));
+        logger.info("The key (shown once; store it now) is on standard output.");
         console.log(key);
       } finally {
         await database.close();
@@ -56,7 +57,7 @@ export function registerKeys(program: Command): void {
       try {
         const revoked = await revokeApiKey(database.db, prefixOrId);
         if (revoked === undefined) {
-          console.error(`No active key with prefix or id ${JSON.stringify(prefixOrId)}.`);
+          logger.error(`No active key with prefix or id ${JSON.stringify(prefixOrId)}.`, undefined);
           process.exitCode = 1;
           return;
         }

@@ -5,6 +5,7 @@ import { httpGraph, inProcessGraph, parseScopeOption, type ReportGraph, REPORT_V
 import { findChromium } from "../report/report.pdf.js";
 import { writeQuarterlyReport } from "../report/report.write.js";
 import { openConfiguredDatabase } from "./database.js";
+import { logger } from "../server/logger.js";
 
 /**
  * `dakgraph report quarterly --quarter "Q3 FY2024-25" [--out DIR] [--endpoint URL] [--scope KIND:KEY]`:
@@ -32,13 +33,13 @@ export function registerReport(program: Command): void {
       let close: () => Promise<void>;
       if (options.endpoint !== undefined) {
         const key = process.env.DAKGRAPH_API_KEY ?? "";
-        if (key === "") console.error("DAKGRAPH_API_KEY is not set: reading the endpoint without credentials (KPIs need a key with ANALYST and FINANCE).");
+        if (key === "") logger.warn("DAKGRAPH_API_KEY is not set: reading the endpoint without credentials (KPIs need a key with ANALYST and FINANCE).");
         graph = httpGraph(options.endpoint, key === "" ? null : key);
         close = () => graph.close();
       } else {
         const { config, database } = await openConfiguredDatabase();
         graph = await inProcessGraph(config, database);
-        console.error(`Reading the in-process graph as "${REPORT_VIEWER.name}" (roles ${REPORT_VIEWER.roles.join(" + ")}).`);
+        logger.info(`Reading the in-process graph as "${REPORT_VIEWER.name}" (roles ${REPORT_VIEWER.roles.join(" + ")}).`);
         close = async () => {
           await graph.close();
           await database.close();
@@ -46,11 +47,11 @@ export function registerReport(program: Command): void {
       }
       try {
         const report = await writeQuarterlyReport(graph, { quarter: options.quarter, scope }, outDir, { chromium });
-        if (report.model.synthetic) console.error("SYNTHETIC DATA: the graph holds demo data; every page of the report carries the banner.");
+        if (report.model.synthetic) logger.warn("SYNTHETIC DATA: the graph holds demo data; every page of the report carries the banner.");
         for (const file of Object.values(report.files)) if (file !== null) console.log(path.relative(process.cwd(), file));
-        if (report.pdfSkipped !== null) console.error(report.pdfSkipped);
+        if (report.pdfSkipped !== null) logger.warn(report.pdfSkipped);
         const s = (ms: number) => (ms / 1000).toFixed(1);
-        console.error(
+        logger.info(
           `Report ${report.model.label} (${report.model.scopeName}) written to ${path.relative(process.cwd(), outDir) || "."} in ${s(performance.now() - started)} s ` +
             `(graph ${s(report.milliseconds.graph)} s, charts and files ${s(report.milliseconds.render)} s, PDF ${s(report.milliseconds.pdf)} s).`,
         );

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { allowLargeAggregation, diffKpiRollups, rebuildKpiRollups } from "../modules/kpi/kpi-rollup.repository.js";
 import { openConfiguredDatabase } from "./database.js";
+import { logger } from "../server/logger.js";
 
 /**
  * `dakgraph verify kpis [--rebuild]`: compares the KPI rollups (kpi_rollup, kpi_histogram, kpi_pin_quarter)
@@ -35,11 +36,16 @@ export function registerVerifyKpis(program: Command): void {
           console.log(`KPI rollups agree with a recomputation from the raw rows (checked in ${seconds} s).`);
           return;
         }
-        console.error(`KPI rollups disagree with a recomputation in ${differences.length}${differences.length >= 100 ? "+" : ""} places (checked in ${seconds} s):`);
-        for (const d of differences.slice(0, 20)) {
-          console.error(`  ${d.table} ${d.quarter} ${d.scopeKind}${d.scopeKey ? ` ${d.scopeKey}` : ""} ${d.measure}: stored ${d.stored}, recomputed ${d.recomputed}`);
-        }
-        console.error("Run `dakgraph verify kpis --rebuild` to recompute them, and report the write path that missed its delta.");
+        logger.error(
+          `KPI rollups disagree with a recomputation in ${differences.length}${differences.length >= 100 ? "+" : ""} places (checked in ${seconds} s). ` +
+            "Run `dakgraph verify kpis --rebuild` to recompute them, and report the write path that missed its delta.",
+          undefined,
+          {
+            differences: differences
+              .slice(0, 20)
+              .map((d) => `${d.table} ${d.quarter} ${d.scopeKind}${d.scopeKey ? ` ${d.scopeKey}` : ""} ${d.measure}: stored ${d.stored}, recomputed ${d.recomputed}`),
+          },
+        );
         process.exitCode = 1;
       } finally {
         await database.close();

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
+import type { Tracer } from "@opentelemetry/api";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { type SQL, sql } from "drizzle-orm";
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -10,6 +11,7 @@ import { assertBeforeDeadline, statementCounter } from "../lib/request-scope.js"
 import { lockDataDirectory } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
 import { type ConnectionAttempts, ConnectionMonitor, withNoDelaySocket } from "./socket.js";
+import { tracedPglite, tracedPostgres } from "./traced.js";
 
 export type Schema = typeof schema;
 /** The one database type: PGlite and postgres.js handles (and their transactions) both satisfy it. */
@@ -30,7 +32,37 @@ export interface Database extends Session {
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** What the server pool's connection attempts are doing (null on PGlite, which has no connections). */
   connectionAttempts(): ConnectionAttempts | null;
+  /** The connection pools' state now, for metrics (src/server/metrics.ts). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+/**
+ * Connections of a server database's pools (both postgres.js pools added up), from postgres.js's own queues
+ * (exposed by patches/postgres+3.4.9.patch). PGlite is one in-process connection: it reports one, in use while a
+ * transaction runs, with the transactions queued behind it waiting (its single statements queue inside PGlite, uncounted).
+ */
+export interface PoolStats {
+  /** Connections running statements or held by a transaction. */
+  readonly inUse: number;
+  /** Open connections with nothing to do. */
+  readonly idle: number;
+  /** Connections being opened. */
+  readonly connecting: number;
+  /** Statements queued for a connection: every connection is busy and the pool is at its maximum. */
+  readonly waiting: number;
+  /** Most connections the pools may open. */
+  readonly max: number;
+}
+
+/** postgres.js's queue lengths, from its `poolStats()` (added by patches/postgres+3.4.9.patch). */
+interface RawPoolStats {
+  readonly open: number;
+  readonly busy: number;
+  readonly full: number;
+  readonly reserved: number;
+  readonly connecting: number;
+  readonly waiting: number;
 }
 
 export interface OpenOptions {
@@ -47,6 +79,8 @@ export interface OpenOptions {
   readonly statementTimeoutMs?: number;
   /** Longest a PostgreSQL connection may take to open (TCP connect and startup), in ms; postgres.js's default is 30 s. */
   readonly connectTimeoutMs?: number;
+  /** Record a span per SQL statement of a request (src/db/traced.ts); absent: no tracing, no wrapper. */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -83,12 +117,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       }, monitor));
     // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
     // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
-    const client = pool({ plan_cache_mode: "force_custom_plan" });
+    const rawClient = pool({ plan_cache_mode: "force_custom_plan" });
     // A second pool, opened on first use, for the single-statement executor's fixed statements (queryText):
     // the session default, plan_cache_mode auto, lets PostgreSQL keep a generic plan once it is as good as
     // the custom ones. For short lookups such as tracking, planning costs more than executing.
     // Their parameters are scalars: no array types to look up when a connection opens.
-    const fixedStatements = pool({}, { fetch_types: false });
+    const rawFixedStatements = pool({}, { fetch_types: false });
+    const traced = (handle: postgres.Sql) => (options.tracer === undefined ? handle : tracedPostgres(handle, options.tracer));
+    const client = traced(rawClient);
+    const fixedStatements = traced(rawFixedStatements);
     const session = (sql: postgres.Sql, fixed: postgres.Sql = sql): Session => ({
       engine: "postgres",
       db: withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql, fixed),
@@ -114,6 +151,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         })) as Awaited<ReturnType<typeof work>>;
       },
       connectionAttempts: () => monitor.attempts,
+      poolStats() {
+        const [a, b] = [rawClient, rawFixedStatements].map((handle) => (handle as unknown as { poolStats(): RawPoolStats }).poolStats());
+        return {
+          inUse: a!.busy + a!.full + a!.reserved + b!.busy + b!.full + b!.reserved,
+          idle: a!.open + b!.open,
+          connecting: a!.connecting + b!.connecting,
+          waiting: a!.waiting + b!.waiting,
+          max: 2 * (options.maxConnections ?? 10),
+        };
+      },
       async close() {
         await Promise.all([client.end({ timeout: 5 }), fixedStatements.end({ timeout: 5 })]);
       },
@@ -132,7 +179,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     throw error;
   }
   type Queryable = Pick<PGlite, "query">;
-  const session = (target: Queryable): Session => ({
+  let running = 0;
+  const counted = <T>(work: Promise<T>): Promise<T> => {
+    running += 1;
+    return work.finally(() => (running -= 1));
+  };
+  const session = (unwrapped: Queryable): Session => {
+    const target = options.tracer === undefined ? unwrapped : tracedPglite(unwrapped, options.tracer);
+    return {
     engine: "pglite",
     db: drizzlePglite({ client: target as PGlite, schema, logger: statementCounter }) as unknown as Db,
     async copyCsv(table, columns, csv) {
@@ -141,17 +195,21 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         blob: new Blob([csv]),
       });
     },
-  });
+    };
+  };
   return {
     ...session(client),
     transaction(work) {
-      return client.transaction(async (tx) => {
-        const result = await work(session(tx as unknown as Queryable));
-        assertBeforeDeadline();
-        return result;
-      });
+      return counted(
+        client.transaction(async (tx) => {
+          const result = await work(session(tx as unknown as Queryable));
+          assertBeforeDeadline();
+          return result;
+        }),
+      );
     },
     connectionAttempts: () => null,
+    poolStats: () => ({ inUse: Math.min(running, 1), idle: running === 0 ? 1 : 0, connecting: 0, waiting: Math.max(running - 1, 0), max: 1 }),
     async close() {
       try {
         await client.close();

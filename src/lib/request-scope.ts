@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Span } from "@opentelemetry/api";
 import type { Logger } from "drizzle-orm/logger";
 import { DakgraphError, ErrorCode } from "./errors.js";
 
@@ -19,6 +20,27 @@ export interface RequestScope {
    * statement, so a mutation still running stops at its next one and its transaction rolls back.
    */
   expired?: boolean;
+  /**
+   * What Apollo's pipeline learnt of each operation of an HTTP request (src/server/plugins/observe.ts), for the
+   * request's log line and metrics; absent outside HTTP requests (tests and tools calling the graph in-process).
+   */
+  readonly operations?: OperationFacts[];
+  /** The request's span when traces are recorded: each SQL statement's span is its child (src/db/traced.ts). */
+  readonly span?: Span;
+}
+
+/** One operation of a request, as its log line and metrics report it. */
+export interface OperationFacts {
+  /** The operation's name; null when anonymous or when the document never resolved to an operation. */
+  name: string | null;
+  /** "query", "mutation"; null when no operation resolved. */
+  type: string | null;
+  /** sha256 of the document's text (Apollo's queryHash); null when no document was read. */
+  queryHash: string | null;
+  /** extensions.code of each error answered. */
+  readonly errorCodes: string[];
+  /** Items of a recordShipments / recordScanEvents batch by outcome (created, updated, unchanged, rejected). */
+  ingest?: { readonly mutation: string; readonly counts: Readonly<Record<string, number>> };
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();

@@ -15,12 +15,14 @@ import { databaseUnavailablePlugin } from "./plugins/database-unavailable.js";
 import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { httpStatusPlugin } from "./plugins/http-status.js";
 import { noNulTextPlugin } from "./plugins/no-nul-text.js";
+import { observePlugin } from "./plugins/observe.js";
 import { introspectionPlugin } from "./plugins/introspection.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { singleStatementPlugin } from "./plugins/single-statement.js";
 import { ResponseCache, responseCachePlugin, stringifyResult } from "./response-cache.js";
 import { SingleStatementPlans } from "./single-statement.js";
+import type { Telemetry } from "./telemetry.js";
 
 /**
  * Apollo's persisted-query cache, backed by the registered operations only: a client may send the
@@ -41,6 +43,8 @@ export interface ApolloServerOptions {
    * differential test wants the resolvers' own answer to compare it with.
    */
   readonly singleStatement?: boolean;
+  /** The server's telemetry: its metrics report the response cache's size. */
+  readonly telemetry?: Telemetry;
 }
 
 export function createApolloServer(schema: GraphQLSchema, config: Config, options: ApolloServerOptions = {}): ApolloServer<Context> {
@@ -49,7 +53,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
   const includeStacktraceInErrorResponses = config.environment === "development";
   const formatError = createFormatError({
     exposeInternalErrors: includeStacktraceInErrorResponses,
-    log: (message, error) => logger.error(message, error),
+    log: (message, error) => (options.telemetry?.log ?? logger).error(message, error),
   });
   const singleStatement =
     options.singleStatement === false
@@ -58,6 +62,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
   const responseCache = config.responseCache
     ? new ResponseCache({ maxBytes: config.responseCacheBytes, ttlMs: config.responseCacheTtlSeconds * 1000 })
     : undefined;
+  const metrics = options.telemetry?.metrics;
+  if (responseCache !== undefined && metrics != null) metrics.responseCacheSize = () => responseCache.size;
   return new ApolloServer<Context>({
     schema,
     // Who may introspect is the introspection plugin's decision, per caller (DAKGRAPH_INTROSPECTION).
@@ -86,6 +92,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
       ApolloServerPluginCacheControlDisabled(),
       // First: no other plugin reads variables holding a NUL character.
       noNulTextPlugin(),
+      // Before any plugin that may refuse the request: every operation is recorded for the request's log line and metrics.
+      observePlugin(),
       httpStatusPlugin(),
       ...(config.introspection === "all" ? [] : [introspectionPlugin(config.introspection)]),
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),

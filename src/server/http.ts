@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
@@ -14,10 +14,11 @@ import { type Authenticate, createAuthenticator } from "../modules/access/access
 import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { type HealthState, processHealth } from "./health.js";
-import { logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
 import { RETRY_RESPONSE } from "./plugins/database-unavailable.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { createClientAddress } from "./client-address.js";
+import { createTelemetry, type RequestRecord, requestFinished, routeOf, startRequestSpan, type Telemetry } from "./telemetry.js";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -164,6 +165,8 @@ export interface HttpDependencies {
   readonly config: Config;
   readonly database: Database;
   readonly apollo: ApolloServer<Context>;
+  /** Logs, metrics and traces; made from the configuration when absent (no traces then). */
+  readonly telemetry?: Telemetry;
 }
 
 interface Guards {
@@ -198,14 +201,16 @@ function deadlinePassed(deps: HttpDependencies, started: number): HttpError {
  * request's scope is marked expired: it starts no further statement (src/lib/request-scope.ts) and writes
  * nothing more to the response.
  */
-async function executeWithDeadline(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, requestId: string) {
-  const scope: RequestScope = { requestId, statements: 0 };
+async function executeWithDeadline(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, record: RequestRecord, telemetry: Telemetry) {
+  const span = startRequestSpan(telemetry, req, url.pathname);
+  const scope: RequestScope = { requestId: record.requestId, statements: 0, operations: [], ...(span === undefined ? {} : { span }) };
+  record.scope = scope;
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<"deadline">((resolve) => {
     timer = setTimeout(() => resolve("deadline"), deps.config.requestTimeoutMs);
   });
-  const work = executeGraphql(req, res, url, deps, guards, scope);
+  const work = executeGraphql(req, res, url, deps, guards, record, scope);
   try {
     if ((await Promise.race([work, deadline])) !== "deadline") return;
   } finally {
@@ -214,13 +219,13 @@ async function executeWithDeadline(req: IncomingMessage, res: ServerResponse, ur
   scope.expired = true;
   work.catch((error: unknown) => {
     if (!(error instanceof HttpError) && !isDatabaseUnavailable(error) && findDakgraphError(error) === undefined) {
-      withRequestScope(scope, () => logger.error("request failed after its deadline", error, { path: url.pathname }));
+      withRequestScope(scope, () => telemetry.log.error("request failed after its deadline", error, { path: url.pathname }));
     }
   });
   throw deadlinePassed(deps, started);
 }
 
-async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, scope: RequestScope) {
+async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, record: RequestRecord, scope: RequestScope) {
   const { config } = deps;
   res.setHeader("x-request-id", scope.requestId);
   const raw = req.method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
@@ -243,6 +248,7 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
     if (ours === undefined) throw error;
     throw new HttpError(401, ours.extensions.code as string, ours.message, {}, { "www-authenticate": 'Bearer realm="dakgraph"' });
   }
+  record.viewer = viewer;
   const wait = guards.rateLimiter.take(viewer.rateKey, Math.max(1, operations));
   if (wait > 0) {
     throw new HttpError(
@@ -342,7 +348,34 @@ function refuseWhileDraining(res: ServerResponse, url: URL, requestId: string): 
   else sendError(res, new HttpError(503, ErrorCode.SHUTTING_DOWN, "The server is shutting down; retry the request (another server will answer it).", {}, { ...close, "retry-after": "1" }), requestId);
 }
 
+/** Whether the Authorization header is `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? "");
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function sendMetrics(res: ServerResponse, metrics: Metrics): Promise<void> {
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { "content-type": metrics.registry.contentType });
+  res.end(text);
+}
+
+/**
+ * GET /metrics on the main port, when DAKGRAPH_METRICS_TOKEN is set: the token as a Bearer token, else 401.
+ * Without the token the path is not served here (404), whatever DAKGRAPH_METRICS_PORT says.
+ */
+async function metricsOnMainPort(req: IncomingMessage, res: ServerResponse, config: Config, metrics: Metrics | null): Promise<boolean> {
+  if (config.metricsToken === null || metrics === null) return false;
+  if (!bearerMatches(req.headers.authorization, config.metricsToken)) {
+    throw new HttpError(401, ErrorCode.UNAUTHENTICATED, "GET /metrics needs `Authorization: Bearer <DAKGRAPH_METRICS_TOKEN>`.", {}, { "www-authenticate": 'Bearer realm="dakgraph metrics"' });
+  }
+  await sendMetrics(res, metrics);
+  return true;
+}
+
 export function createRequestHandler(deps: HttpDependencies, lifecycle = new RequestLifecycle()) {
+  const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.database);
   const clientAddress = createClientAddress(deps.config.trustProxy);
   const guards: Guards = {
     authenticate: createAuthenticator(deps.config, deps.database),
@@ -351,12 +384,16 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
   };
   const healthState: HealthState = {};
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const startedAt = performance.now();
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? "/", "http://localhost");
+    const record: RequestRecord = { requestId, route: routeOf(url.pathname), startedAt };
+    res.once("close", () => requestFinished(telemetry, record, req, res));
     // Liveness is unchanged by a shutdown: a draining process is alive and must not be restarted.
     if (lifecycle.draining && url.pathname !== "/healthz") {
       // With CORS headers, a browser client sees the 503 and its Retry-After rather than a network error.
       for (const [name, value] of Object.entries(corsHeaders(req, deps.config.corsOrigins) ?? {})) res.setHeader(name, value);
+      if (url.pathname !== "/readyz") record.httpErrorCode = ErrorCode.SHUTTING_DOWN;
       refuseWhileDraining(res, url, requestId);
       return;
     }
@@ -399,19 +436,24 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
         } else if (url.pathname === "/") {
           res.writeHead(302, { location: GRAPHQL_PATH }).end();
         } else {
-          await executeWithDeadline(req, res, url, deps, guards, requestId);
+          record.client = guards.clientAddress(req);
+          await executeWithDeadline(req, res, url, deps, guards, record, telemetry);
         }
+      } else if (url.pathname === "/metrics" && req.method === "GET" && (await metricsOnMainPort(req, res, deps.config, telemetry.metrics))) {
+        // Answered.
       } else {
         sendJson(res, 404, { error: `No route for ${url.pathname}. The graph is at ${GRAPHQL_PATH}.` });
       }
     } catch (caught) {
       const error = isDatabaseUnavailable(caught) ? databaseUnavailable() : caught;
       if (error instanceof HttpError) {
+        record.httpErrorCode = error.code;
         if (res.headersSent) res.destroy();
         else sendError(res, error, requestId);
         return;
       }
-      withRequestScope({ requestId, statements: 0 }, () => logger.error("request failed", error, { path: url.pathname, client: guards.clientAddress(req) }));
+      withRequestScope({ requestId, statements: 0 }, () => telemetry.log.error("request failed", error, { path: url.pathname, client: guards.clientAddress(req) }));
+      record.httpErrorCode = ErrorCode.INTERNAL_SERVER_ERROR;
       if (!res.headersSent) {
         sendError(res, new HttpError(500, "INTERNAL_SERVER_ERROR", "Internal server error."), requestId);
       } else {
@@ -423,6 +465,8 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
 
 export interface RunningServer {
   readonly url: string;
+  /** The separate metrics listener's URL (DAKGRAPH_METRICS_PORT); null when there is none. */
+  readonly metricsUrl: string | null;
   /** Requests being answered now. */
   readonly inFlight: number;
   /**
@@ -432,18 +476,56 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+function listening(server: http.Server, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolve(`http://${shown === "127.0.0.1" ? "localhost" : shown}:${address.port}`);
+    });
+  });
+}
+
+/**
+ * The DAKGRAPH_METRICS_PORT listener: GET /metrics without a token (the port is meant for a private network or a
+ * sidecar), 404 for anything else. Its scrapes are counted under route "metrics" like the main port's.
+ */
+function metricsServer(telemetry: Telemetry, metrics: Metrics): http.Server {
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const record: RequestRecord = { requestId: requestIdOf(req), route: routeOf(url.pathname), startedAt: performance.now() };
+    res.once("close", () => requestFinished(telemetry, record, req, res));
+    if (url.pathname !== "/metrics" || req.method !== "GET") {
+      sendJson(res, 404, { error: `No route for ${url.pathname}: this port serves GET /metrics only.` });
+      return;
+    }
+    sendMetrics(res, metrics).catch((error: unknown) => {
+      telemetry.log.error("metrics collection failed", error);
+      if (!res.headersSent) sendJson(res, 500, { error: "metrics collection failed" });
+    });
+  });
+}
+
 export async function listen(deps: HttpDependencies): Promise<RunningServer> {
   const lifecycle = new RequestLifecycle();
-  const server = http.createServer(createRequestHandler(deps, lifecycle));
+  const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.database);
+  const server = http.createServer(createRequestHandler({ ...deps, telemetry }, lifecycle));
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(deps.config.port, deps.config.host, resolve);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const origin = await listening(server, deps.config.port, deps.config.host);
+  const metrics = deps.config.metricsPort === null || telemetry.metrics === null ? null : metricsServer(telemetry, telemetry.metrics);
+  let metricsOrigin: string | null = null;
+  if (metrics !== null) {
+    try {
+      metricsOrigin = await listening(metrics, deps.config.metricsPort!, deps.config.host);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
   return {
-    url: `http://${host === "127.0.0.1" ? "localhost" : host}:${address.port}${GRAPHQL_PATH}`,
+    url: `${origin}${GRAPHQL_PATH}`,
+    metricsUrl: metricsOrigin === null ? null : `${metricsOrigin}/metrics`,
     get inFlight() {
       return lifecycle.inFlight;
     },
@@ -459,6 +541,10 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
       // Idle keep-alive connections would otherwise hold close() open until keepAliveTimeout.
       server.closeIdleConnections();
       if (lifecycle.inFlight > 0) server.closeAllConnections();
+      if (metrics !== null) {
+        metrics.closeAllConnections();
+        await new Promise<void>((resolve) => metrics.close(() => resolve()));
+      }
       await closed;
     },
   };

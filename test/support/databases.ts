@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { type Database, openDatabase } from "../../src/db/client.js";
+import { type Database, type OpenOptions, openDatabase } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
 
 /**
@@ -34,9 +34,9 @@ export interface TestDatabase {
 }
 
 /** A new, empty, migrated database on the engine. */
-export async function createTestDatabase(engine: "pglite" | "postgres"): Promise<TestDatabase> {
+export async function createTestDatabase(engine: "pglite" | "postgres", options: Pick<OpenOptions, "tracer"> = {}): Promise<TestDatabase> {
   if (engine === "pglite") {
-    const database = await openDatabase({ databaseUrl: null, dataDir: null });
+    const database = await openDatabase({ databaseUrl: null, dataDir: null, ...options });
     await migrate(database);
     return { database, url: null, drop: () => database.close() };
   }
@@ -46,7 +46,7 @@ export async function createTestDatabase(engine: "pglite" | "postgres"): Promise
   await admin.unsafe(`create database ${name} template template0`);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 4 });
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 4, ...options });
   await migrate(database);
   return {
     database,

@@ -29,7 +29,8 @@ export interface TestServer {
 
 /** The real HTTP server (src/server/http.ts) on a free port over a test database. */
 export async function startTestServer(database: Database, env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ NODE_ENV: "test", PORT: "0", ...env });
+  // Request lines at info would fill the test output; a test that reads the log sets LOG_LEVEL itself.
+  const config = loadConfig({ NODE_ENV: "test", PORT: "0", LOG_LEVEL: "warn", ...env });
   const apollo = createApolloServer(await createSchema(), config);
   await apollo.start();
   const server = await listen({ config, database, apollo });
