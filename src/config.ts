@@ -84,6 +84,16 @@ export interface Config {
    * callers only, or nobody ("off").
    */
   readonly introspection: IntrospectionMode;
+  /**
+   * On a server database (databaseUrl set), apply pending migrations at start. Off, a server with migrations
+   * pending refuses to start and names `dakgraph migrate`. The embedded database always migrates at start.
+   */
+  readonly migrateOnStart: boolean;
+  /**
+   * Most PostgreSQL connections one process opens, across its two postgres.js pools (src/db/client.ts
+   * openDatabase: half each, rounded up for the main one).
+   */
+  readonly poolMax: number;
 }
 
 /**
@@ -263,5 +273,8 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheBytes: integer(env, "DAKGRAPH_RESPONSE_CACHE_MB", 64, 1, 65_536) * 1_048_576,
     responseCacheTtlSeconds: integer(env, "DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS", 60, 1, 86_400),
     introspection: introspection(env),
+    migrateOnStart: boolean(env, "DAKGRAPH_MIGRATE_ON_START", false),
+    // 20: the two pools of 10 each that a process opened before the setting existed.
+    poolMax: integer(env, "DAKGRAPH_POOL_MAX", 20, 2, 1000),
   });
 }

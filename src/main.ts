@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
-import { migrate } from "./db/migrate.js";
+import { MigrationsPendingError, prepareSchema } from "./db/migrate.js";
 import { abandonedAfterMs, scheduleAbandonedAuditSweep } from "./modules/access/access.audit.js";
 import { createFirstAdminKey } from "./modules/access/access.keys.js";
 import { istDateOf } from "./lib/fiscal-quarter.js";
@@ -21,8 +21,16 @@ async function main(): Promise<void> {
     dataDir: config.databaseUrl === null ? config.dataDir : null,
     statementTimeoutMs: config.statementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
+    maxConnections: config.poolMax,
   });
-  await migrate(database);
+  try {
+    const migrated = await prepareSchema(database, config.migrateOnStart);
+    if (migrated !== null && migrated.applied > 0) console.error(`Applied ${migrated.applied} of ${migrated.expected} migrations.`);
+  } catch (error) {
+    // An open postgres.js pool would keep the process alive after the error is reported.
+    await database.close();
+    throw error;
+  }
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
     console.error("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
     console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
@@ -73,6 +81,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof DataDirectoryLockedError ? error.message : error);
+  const known = error instanceof ConfigError || error instanceof DataDirectoryLockedError || error instanceof MigrationsPendingError;
+  console.error(known ? error.message : error);
   process.exit(1);
 });

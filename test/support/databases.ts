@@ -45,7 +45,7 @@ export async function createTestDatabase(engine: "pglite" | "postgres"): Promise
   await admin.unsafe(`create database ${name}`);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 4 });
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 8 });
   await migrate(database);
   return {
     database,
