@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
 const read = (file: string) => fs.readFileSync(new URL(`../../${file}`, import.meta.url), "utf8");
@@ -61,5 +62,46 @@ describe(".env.example", () => {
     const given = [...entries].filter(([, value]) => value !== "");
     expect(given.length).toBeGreaterThan(20);
     for (const [name, value] of given) expect(loadConfig({ [name]: value }), `${name}=${value}`).toEqual(defaults);
+  });
+});
+
+describe("compose.yaml and docs/deploy/prometheus.yml", () => {
+  interface Service {
+    image?: string;
+    command?: string[];
+    environment?: Record<string, string>;
+    depends_on?: Record<string, { condition: string }>;
+    secrets?: string[];
+    volumes?: string[];
+  }
+  const compose = parse(read("compose.yaml"), { merge: true }) as { services: Record<string, Service>; secrets: Record<string, { environment: string }> };
+  const prometheus = parse(read("docs/deploy/prometheus.yml")) as {
+    scrape_configs: { metrics_path: string; authorization: { type: string; credentials_file: string }; static_configs: { targets: string[] }[] }[];
+  };
+  const replicas = Object.entries(compose.services).filter(([name, service]) => service.image === "dakgraph:local" && name !== "migrate");
+
+  it("runs PostgreSQL 16 and a one-shot `dakgraph migrate` before two replicas", () => {
+    expect(compose.services.postgres?.image).toBe("postgres:16");
+    expect(compose.services.migrate?.command?.join(" ")).toMatch(/\bdakgraph migrate\b/);
+    expect(compose.services.migrate?.depends_on?.postgres?.condition).toBe("service_healthy");
+    expect(replicas).toHaveLength(2);
+    for (const [, service] of replicas) {
+      expect(service.depends_on?.migrate?.condition).toBe("service_completed_successfully");
+      expect(service.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+      // Migrations are the migrate service's job: replicas must not race to apply them.
+      expect(service.environment?.DAKGRAPH_MIGRATE_ON_START ?? "false").toBe("false");
+    }
+  });
+
+  it("has Prometheus scrape every replica's /metrics with the token the replicas check", () => {
+    const [job] = prometheus.scrape_configs;
+    const port = /ENV [^\n]*\bPORT=(\d+)/.exec(read("Dockerfile"))![1];
+    expect(job!.metrics_path).toBe("/metrics");
+    expect(job!.static_configs.flatMap((config) => config.targets).sort()).toEqual(replicas.map(([name]) => `${name}:${port}`).sort());
+    const secret = compose.services.prometheus?.secrets?.[0];
+    expect(job!.authorization).toEqual({ type: "Bearer", credentials_file: `/run/secrets/${secret}` });
+    expect(compose.secrets[secret!]?.environment).toBe("DAKGRAPH_METRICS_TOKEN");
+    for (const [, service] of replicas) expect(service.environment?.DAKGRAPH_METRICS_TOKEN).toMatch(/^\$\{DAKGRAPH_METRICS_TOKEN/);
+    expect(compose.services.prometheus?.volumes).toContain("./docs/deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
   });
 });
