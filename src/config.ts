@@ -92,6 +92,16 @@ export interface Config {
   readonly metricsPort: number | null;
   /** OTLP/HTTP collector base URL (OTEL_EXPORTER_OTLP_ENDPOINT); null: no traces are recorded. */
   readonly otlpEndpoint: string | null;
+  /**
+   * On a server database (databaseUrl set), apply pending migrations at start. Off, a server with migrations
+   * pending refuses to start and names `dakgraph migrate`. The embedded database always migrates at start.
+   */
+  readonly migrateOnStart: boolean;
+  /**
+   * Most PostgreSQL connections one process opens, across its two postgres.js pools (src/db/client.ts
+   * openDatabase: half each, rounded up for the main one).
+   */
+  readonly poolMax: number;
 }
 
 /**
@@ -301,5 +311,8 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: optionalText(env, "DAKGRAPH_METRICS_TOKEN"),
     metricsPort: metricsPort(env),
     otlpEndpoint: httpUrl(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
+    migrateOnStart: boolean(env, "DAKGRAPH_MIGRATE_ON_START", false),
+    // 20: the two pools of 10 each that a process opened before the setting existed.
+    poolMax: integer(env, "DAKGRAPH_POOL_MAX", 20, 2, 1000),
   });
 }

@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
-import { migrate } from "./db/migrate.js";
+import { MigrationsPendingError, prepareSchema } from "./db/migrate.js";
 import { abandonedAfterMs, scheduleAbandonedAuditSweep } from "./modules/access/access.audit.js";
 import { createFirstAdminKey } from "./modules/access/access.keys.js";
 import { istDateOf } from "./lib/fiscal-quarter.js";
@@ -26,8 +26,16 @@ async function main(): Promise<void> {
     dataDir: config.databaseUrl === null ? config.dataDir : null,
     statementTimeoutMs: config.statementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
+    maxConnections: config.poolMax,
   });
-  await migrate(database);
+  try {
+    const migrated = await prepareSchema(database, config.migrateOnStart);
+    if (migrated !== null && migrated.applied > 0) logger.info(`Applied ${migrated.applied} of ${migrated.expected} migrations.`);
+  } catch (error) {
+    // An open postgres.js pool would keep the process alive after the error is reported.
+    await database.close();
+    throw error;
+  }
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
     logger.info("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
     logger.info(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
@@ -86,7 +94,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError) logger.error(error.message, undefined);
+  const known = error instanceof ConfigError || error instanceof DataDirectoryLockedError || error instanceof MigrationsPendingError;
+  if (known) logger.error(error.message, undefined);
   else logger.error("dakgraph could not start", error);
   process.exit(1);
 });

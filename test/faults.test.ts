@@ -200,7 +200,7 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
   beforeAll(async () => {
     pg = await PostgresServer.create();
     await pg.start();
-    database = await openDatabase({ databaseUrl: pg.url, dataDir: null, maxConnections: 2 });
+    database = await openDatabase({ databaseUrl: pg.url, dataDir: null, maxConnections: 4 });
     {
       await migrate(database);
       await importPostOfficeCsv(database, DIRECTORY_FIXTURE, {});

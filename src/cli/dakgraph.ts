@@ -2,7 +2,9 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { ConfigError } from "../config.js";
+import { ConfigError, loadConfig } from "../config.js";
+import { openDatabase } from "../db/client.js";
+import { MigrationsPendingError, announceWait, migrate } from "../db/migrate.js";
 import { progressBar } from "../lib/progress.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../modules/post-office/post-office.directory.js";
 import { createSchema, printSchemaSdl } from "../schema.js";
@@ -16,6 +18,10 @@ import { registerReport } from "./report.js";
 import { registerVerifyKpis } from "./verify-kpis.js";
 import { registerSeedDemo } from "./seed-demo.js";
 import { logger } from "../server/logger.js";
+import { EXIT_CODES_HELP, EXIT_FAILED } from "./exit-codes.js";
+
+/** package.json's version: two levels up from src/cli and dist/cli alike. */
+const VERSION = (JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /**
  * dakgraph's command-line tool. Every importer and tool is a subcommand here.
@@ -24,7 +30,9 @@ import { logger } from "../server/logger.js";
  */
 const program = new Command()
   .name("dakgraph")
-  .description("dakgraph: the GraphQL data platform of the Amazon India x India Post partnership");
+  .description("dakgraph: the GraphQL data platform of the Amazon India x India Post partnership")
+  .version(VERSION, "-V, --version", "print the version (package.json) and exit")
+  .addHelpText("after", EXIT_CODES_HELP);
 
 const SCHEMA_FILE = path.resolve(import.meta.dirname, "../../schema/schema.graphql");
 
@@ -45,6 +53,33 @@ schemaCommand
     }
     fs.writeFileSync(SCHEMA_FILE, sdl);
     logger.info(`Wrote ${SCHEMA_FILE}`);
+  });
+
+program
+  .command("migrate")
+  .description(
+    "Apply the pending migrations (drizzle/) to the configured database under a PostgreSQL advisory lock: run it once per " +
+      "release before starting servers on DATABASE_URL; two at once take turns and neither fails",
+  )
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.databaseUrl === null ? config.dataDir : null,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+      // One connection migrates; the second pool is never used here.
+      maxConnections: 2,
+    });
+    try {
+      const outcome = await migrate(database, announceWait);
+      console.error(
+        outcome.applied === 0
+          ? `The database is up to date: all ${outcome.expected} migrations applied.`
+          : `Applied ${outcome.applied} migration(s); all ${outcome.expected} are applied now.`,
+      );
+    } finally {
+      await database.close();
+    }
   });
 
 const loadCommand = program.command("load").description("Load reference data");
@@ -96,4 +131,6 @@ try {
   if (error instanceof ConfigError || !(error instanceof Error)) logger.error(String(error instanceof Error ? error.message : error), undefined);
   else logger.error(error.message, error);
   process.exitCode = 1;
+  console.error(error instanceof ConfigError || error instanceof MigrationsPendingError ? error.message : error instanceof Error ? error.message : error);
+  process.exitCode = EXIT_FAILED;
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { progressBar } from "../lib/progress.js";
 import { describeImport, describeRejects, importPostOfficeCsv } from "../modules/post-office/post-office.import.js";
 import { openConfiguredDatabase } from "./database.js";
+import { exitForRejects } from "./exit-codes.js";
 
 /** `dakgraph import post-offices --csv FILE`: the data.gov.in All India Pincode Directory CSV. */
 export function registerPostOfficeImport(importCommand: Command): void {
@@ -18,6 +19,7 @@ export function registerPostOfficeImport(importCommand: Command): void {
         const report = await importPostOfficeCsv(database, options.csv, { progress: progressBar() });
         console.log(describeImport(report));
         for (const line of describeRejects(report)) console.log(line);
+        exitForRejects(report.rejects.length);
       } finally {
         await database.close();
       }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { importServiceabilityCsv } from "../modules/coverage/coverage.import.js";
 import { openConfiguredDatabase } from "./database.js";
+import { exitForRejects } from "./exit-codes.js";
 
 /** `dakgraph import serviceability --csv FILE`: serviceability periods per PIN (PIN, from, to, channel). */
 export function registerServiceabilityImport(importCommand: Command): void {
@@ -17,6 +18,7 @@ export function registerServiceabilityImport(importCommand: Command): void {
         const r = await importServiceabilityCsv(database, options.csv);
         console.log(`${r.file}: ${r.rows} rows: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejects.length} rejected.`);
         for (const reject of r.rejects) console.log(`  line ${reject.line}: ${reject.reason}`);
+        exitForRejects(r.rejects.length);
       } finally {
         await database.close();
       }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { progressBar } from "../lib/progress.js";
 import { describeShipmentImport, describeShipmentRejects, importShipmentsFile } from "../modules/shipment/shipment.import.js";
 import { openConfiguredDatabase } from "./database.js";
+import { exitForRejects } from "./exit-codes.js";
 
 /** `dakgraph import shipments --file FILE`: shipments and/or scan events, CSV or NDJSON. */
 export function registerShipmentImport(importCommand: Command): void {
@@ -19,6 +20,7 @@ export function registerShipmentImport(importCommand: Command): void {
         const report = await importShipmentsFile(database, options.file, { progress: progressBar() });
         console.log(describeShipmentImport(report));
         for (const line of describeShipmentRejects(report)) console.log(line);
+        exitForRejects(report.rejected);
       } finally {
         await database.close();
       }

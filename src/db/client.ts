@@ -70,7 +70,10 @@ export interface OpenOptions {
   readonly databaseUrl: string | null;
   /** PGlite's directory; null keeps PGlite in memory (tests). */
   readonly dataDir: string | null;
-  /** Most connections postgres.js may open. */
+  /**
+   * Most connections the process opens to a server, across both postgres.js pools (default 20): the main
+   * pool gets half, rounded up, the fixed-statement pool the rest, and each at least one.
+   */
   readonly maxConnections?: number;
   /**
    * statement_timeout of every PostgreSQL connection, in ms (0: none). Not applied to PGlite: it
@@ -106,9 +109,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // JIT off: the graph's statements are index lookups and small aggregates, which PostgreSQL's JIT
     // compilation slows down many times over when the planner's row estimates (from JSON parameters) run high.
     const monitor = new ConnectionMonitor();
-    const pool = (connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
+    const total = options.maxConnections ?? 20;
+    const mainMax = Math.max(1, Math.ceil(total / 2));
+    const pool = (max: number, connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
       postgres(options.databaseUrl!, withNoDelaySocket({
-        max: options.maxConnections ?? 10,
+        max,
         onnotice: () => {},
         connect_timeout: (options.connectTimeoutMs ?? 5000) / 1000,
         backoff: reconnectBackoff,
@@ -117,12 +122,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       }, monitor));
     // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
     // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
-    const rawClient = pool({ plan_cache_mode: "force_custom_plan" });
+    const rawClient = pool(mainMax, { plan_cache_mode: "force_custom_plan" });
     // A second pool, opened on first use, for the single-statement executor's fixed statements (queryText):
     // the session default, plan_cache_mode auto, lets PostgreSQL keep a generic plan once it is as good as
     // the custom ones. For short lookups such as tracking, planning costs more than executing.
-    // Their parameters are scalars: no array types to look up when a connection opens.
-    const rawFixedStatements = pool({}, { fetch_types: false });
+    // Their parameters are scalars: no array types to look up when a connection opens. plan_cache_mode is
+    // a session setting, so the two kinds of statement cannot share connections without a SET per statement.
+    const rawFixedStatements = pool(Math.max(1, total - mainMax), {}, { fetch_types: false });
     const traced = (handle: postgres.Sql) => (options.tracer === undefined ? handle : tracedPostgres(handle, options.tracer));
     const client = traced(rawClient);
     const fixedStatements = traced(rawFixedStatements);
@@ -158,7 +164,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           idle: a!.open + b!.open,
           connecting: a!.connecting + b!.connecting,
           waiting: a!.waiting + b!.waiting,
-          max: 2 * (options.maxConnections ?? 10),
+          max: mainMax + Math.max(1, total - mainMax),
         };
       },
       async close() {

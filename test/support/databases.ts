@@ -46,7 +46,7 @@ export async function createTestDatabase(engine: "pglite" | "postgres", options:
   await admin.unsafe(`create database ${name} template template0`);
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 4, ...options });
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: null, maxConnections: 8, ...options });
   await migrate(database);
   return {
     database,
