@@ -15,6 +15,14 @@ import { listen } from "./server/http.js";
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Seconds per start step, printed with the ready line: the first start's cost is in the loads, a restart's in opening and schema.
+  const steps: string[] = [];
+  let stepStarted = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps.push(`${name} ${((now - stepStarted) / 1000).toFixed(1)}`);
+    stepStarted = now;
+  };
   const config = loadConfig();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -22,24 +30,33 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.statementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
   });
+  step("open");
   await migrate(database);
+  step("migrations");
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
     console.error("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
     console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
+    step("directory");
   }
   if (config.seedDemoOnStart) {
     const demo = await seedDemoIfEmpty(database, config.demoShipments, istDateOf(new Date()), progressBar());
-    if (demo !== null) console.error(describeDemoSeed(demo));
+    if (demo !== null) {
+      console.error(describeDemoSeed(demo));
+      step("demo");
+    }
   }
   // A local embedded database starts with no keys: print one so the explorer can use restricted fields.
   const firstKey = config.databaseUrl === null ? await createFirstAdminKey(database.db) : null;
   if (firstKey !== null) {
     console.error(`First start: created an ADMIN API key (shown once; \`dakgraph keys\` manages keys). In the explorer's headers:\n  {"Authorization": "Bearer ${firstKey}"}`);
   }
+  step("keys");
   const schema = await createSchema();
   const apollo = createApolloServer(schema, config);
   await apollo.start();
+  step("schema");
   const server = await listen({ config, database, apollo });
+  step("listen");
   if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);
   scheduleAbandonedAuditSweep(
     database.db,
@@ -48,7 +65,7 @@ async function main(): Promise<void> {
     (error) => console.error("audit log: closing abandoned entries failed; the next start retries", error),
   );
   const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)";
-  console.error(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${steps.join(", ")} s)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
