@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import path from "node:path";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
@@ -9,6 +10,7 @@ import { istDateOf } from "./lib/fiscal-quarter.js";
 import { progressBar } from "./lib/progress.js";
 import { describeDemoSeed, seedDemoIfEmpty } from "./modules/demo/demo.seed.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "./modules/post-office/post-office.directory.js";
+import { snapshotForEmptyDataDir } from "./modules/post-office/post-office.snapshot.js";
 import { createSchema } from "./schema.js";
 import { createApolloServer } from "./server/apollo.js";
 import { listen } from "./server/http.js";
@@ -24,17 +26,24 @@ async function main(): Promise<void> {
     stepStarted = now;
   };
   const config = loadConfig();
-  const database = await openDatabase({
+  const snapshot = config.databaseUrl === null && config.loadDirectoryOnStart ? snapshotForEmptyDataDir(config.dataDir) : null;
+  if (snapshot !== null) console.error(`Empty data directory: starting from the directory snapshot ${path.relative(process.cwd(), snapshot.file)} (built by npm install)`);
+  const opening = openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl === null ? config.dataDir : null,
     statementTimeoutMs: config.statementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
+    ...(snapshot === null ? {} : { initialDataDir: snapshot.blob }),
   });
-  step("open");
+  // The schema needs no database: built while PGlite compiles its WebAssembly, which runs off the main thread.
+  const schemaBuilt = createSchema();
+  schemaBuilt.catch(() => {});
+  const database = await opening;
+  step("open+schema");
   await migrate(database);
   step("migrations");
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
-    console.error("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
+    console.error("Empty database: loading India Post's All India Pincode Directory from the npm packages (`dakgraph snapshot directory` makes the next empty start faster)…");
     console.error(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
     step("directory");
   }
@@ -51,10 +60,10 @@ async function main(): Promise<void> {
     console.error(`First start: created an ADMIN API key (shown once; \`dakgraph keys\` manages keys). In the explorer's headers:\n  {"Authorization": "Bearer ${firstKey}"}`);
   }
   step("keys");
-  const schema = await createSchema();
+  const schema = await schemaBuilt;
   const apollo = createApolloServer(schema, config);
   await apollo.start();
-  step("schema");
+  step("apollo");
   const server = await listen({ config, database, apollo });
   step("listen");
   if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);

@@ -47,6 +47,8 @@ export interface OpenOptions {
   readonly statementTimeoutMs?: number;
   /** Longest a PostgreSQL connection may take to open (TCP connect and startup), in ms; postgres.js's default is 30 s. */
   readonly connectTimeoutMs?: number;
+  /** A PGlite data-directory tarball (dumpDataDir) to start an empty `dataDir` from, instead of an empty cluster. */
+  readonly initialDataDir?: Blob;
 }
 
 /**
@@ -125,6 +127,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   try {
     client = await PGlite.create({
       ...(options.dataDir === null ? {} : { dataDir: options.dataDir }),
+      ...(options.initialDataDir === undefined ? {} : { loadDataDir: options.initialDataDir }),
       extensions: { pg_trgm },
     });
   } catch (error) {
