@@ -6,7 +6,7 @@ import {
   countDemoRows,
   deleteSyntheticRows,
   findDeliverablePincodes,
-  findDeliveringOffices,
+  findDeliveringOfficesByPincode,
   findHeadOfficesAt,
   finishRemittances,
   hasShipments,
@@ -132,13 +132,9 @@ async function readPickupOffices(db: Db): Promise<DemoPickupOffice[]> {
  * the npm packages; an unknown office is taken as delivering, as most Indian post offices are.
  */
 async function readDeliverablePincodes(db: Db): Promise<DemoPincode[]> {
-  const [pins, offices] = await Promise.all([findDeliverablePincodes(db), findDeliveringOffices(db)]);
+  const [pins, offices] = await Promise.all([findDeliverablePincodes(db), findDeliveringOfficesByPincode(db)]);
   const byPin = new Map<string, DemoOffice[]>();
-  for (const o of offices) {
-    const list = byPin.get(o.pincode) ?? [];
-    list.push({ id: o.id, name: o.name, officeType: o.office_type });
-    byPin.set(o.pincode, list);
-  }
+  for (const [pincode, list] of offices) byPin.set(pincode, list.map((o) => ({ id: o.id, name: o.name, officeType: o.office_type })));
   return pins
     .filter((p) => byPin.has(p.code))
     .map((p) => ({
