@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { openDatabase } from "../../db/client.js";
 import { LOCK_FILE } from "../../db/data-dir-lock.js";
 import { migrate, MIGRATIONS_FOLDER } from "../../db/migrate.js";
-import { dumpPgliteDataDir } from "../../db/pglite-snapshot.js";
+import { dumpPgliteDataDir } from "../../db/pglite-snapshot.repository.js";
 import type { Progress } from "../../lib/progress.js";
 import { DIRECTORY_PACKAGES, type DirectoryLoadSummary, loadDirectoryFromPackages } from "./post-office.directory.js";
 
@@ -20,9 +20,9 @@ import { DIRECTORY_PACKAGES, type DirectoryLoadSummary, loadDirectoryFromPackage
  *
  * The file name carries a hash of everything the result depends on: PGlite's and the directory
  * packages' versions, the migrations, src/db, and the files of the directory's modules that write or
- * shape the rows. A change to
- * any of them makes the snapshot stale; a stale or missing snapshot is ignored and the start loads the
- * directory as before, only slower (`dakgraph snapshot directory` builds a fresh one).
+ * shape the rows. A change to any of them makes the snapshot stale; a stale or missing snapshot is
+ * ignored and the start loads the directory as before, only slower (`dakgraph snapshot directory`
+ * builds a fresh one).
  */
 
 const require = createRequire(import.meta.url);
