@@ -11,6 +11,9 @@ FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
+# npm's postinstall runs this script: it builds the quick start's directory snapshot only where the TypeScript
+# sources and tsx are installed, so here (no sources yet) it skips itself, as in the runtime stage below.
+COPY src/cli/postinstall-snapshot.js ./src/cli/postinstall-snapshot.js
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -25,6 +28,7 @@ WORKDIR /app
 RUN node -e "process.exit(new Intl.NumberFormat('en-IN').format(1234567) === '12,34,567' ? 0 : 1)"
 COPY package.json package-lock.json ./
 COPY patches ./patches
+COPY src/cli/postinstall-snapshot.js ./src/cli/postinstall-snapshot.js
 # patch-package (a production dependency) applies patches/ in the postinstall script, as at every install.
 RUN npm ci --omit=dev --no-audit --no-fund && rm -rf /root/.npm
 COPY --from=build /app/dist ./dist

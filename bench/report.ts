@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import type { IngestResult } from "./ingest.js";
+import { type StartupResult, startupMarkdown } from "./startup.js";
 import type { Target } from "./operations.js";
 import type { Summary } from "./stats.js";
 
@@ -25,6 +26,8 @@ export interface BenchResult {
   /** Each server's highest RSS over the whole run (startup, every round and the ingest), MB. */
   readonly peakRssMb: Readonly<Record<string, number>>;
   readonly ingest: IngestResult | null;
+  /** Seconds to serve on a fresh and on a populated embedded data directory (bench/startup.ts); null when skipped. */
+  readonly startup: StartupResult | null;
 }
 
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
@@ -66,6 +69,7 @@ export function markdown(result: BenchResult): string {
       `| import shipments, ${imported.rows.toLocaleString("en-IN")} rows | ${imported.seconds.toFixed(1)} s, ${imported.rowsPerSecond.toLocaleString("en-IN")} rows/s (${imported.rejected} rejected) |`,
     );
   }
+  if (result.startup !== null) lines.push(...startupMarkdown(result.startup));
   return `${lines.join("\n")}\n`;
 }
 

@@ -11,6 +11,7 @@ import { measure, type RunSample } from "./load.js";
 import { type BenchOperation, benchOperations, type Target } from "./operations.js";
 import { ROOT, type ServerProcess, startServer } from "./processes.js";
 import { type BenchResult, markdown, type Row, writeResults } from "./report.js";
+import { benchStartup, type StartupResult, startupMarkdown } from "./startup.js";
 import { firstDifference, summarise } from "./stats.js";
 
 /*
@@ -35,6 +36,10 @@ const { values: args } = parseArgs({
     "skip-cache": { type: "boolean", default: false },
     "import-rows": { type: "string", default: "1000000" },
     repeat: { type: "string", default: "7" },
+    "startup-runs": { type: "string", default: "3" },
+    "startup-port": { type: "string", default: "4390" },
+    "startup-only": { type: "boolean", default: false },
+    "skip-startup": { type: "boolean", default: false },
   },
 });
 
@@ -126,7 +131,23 @@ async function checkAnswers(operation: BenchOperation, servers: Servers, authori
   }
 }
 
+/** The start-up bench (bench/startup.ts): before the servers under load start, so that nothing else of ours runs beside it. */
+function runStartup(): Promise<StartupResult> {
+  const runs = Math.max(1, wholeNumber("startup-runs", args["startup-runs"]));
+  return benchStartup({ runs, port: wholeNumber("startup-port", args["startup-port"]), nodeFlags: START_FLAGS, logDir });
+}
+
 async function main(): Promise<void> {
+  if (args["startup-only"]) {
+    const lines = startupMarkdown(await runStartup()).join("\n");
+    const file = path.join(ROOT, `bench/results/startup-${new Date().toISOString().replaceAll(":", "-")}.md`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${lines.trim()}\n`);
+    console.log(lines);
+    console.error(`Written to ${file}.`);
+    return;
+  }
+  const startup = args["skip-startup"] || args.only !== undefined || args["ingest-only"] ? null : await runStartup();
   await ensureDatabase(url);
   const database = await openDatabase({ databaseUrl: url, dataDir: null });
   let servers: Servers | undefined;
@@ -209,6 +230,7 @@ async function main(): Promise<void> {
       skipped,
       peakRssMb: Object.fromEntries(Object.values(servers).map((s: ServerProcess) => [s.name, s.lifetimePeakMb()])),
       ingest,
+      startup,
     };
     const file = writeResults(result);
     console.log(markdown(result));

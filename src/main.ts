@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import path from "node:path";
 import { ConfigError, loadConfig } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { DataDirectoryLockedError, recordServerUrl } from "./db/data-dir-lock.js";
@@ -9,6 +10,7 @@ import { istDateOf } from "./lib/fiscal-quarter.js";
 import { progressBar } from "./lib/progress.js";
 import { describeDemoSeed, seedDemoIfEmpty } from "./modules/demo/demo.seed.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "./modules/post-office/post-office.directory.js";
+import { snapshotForEmptyDataDir } from "./modules/post-office/post-office.snapshot.js";
 import { createSchema } from "./schema.js";
 import { createApolloServer } from "./server/apollo.js";
 import { listen } from "./server/http.js";
@@ -18,16 +20,32 @@ import { startTracing } from "./server/tracing.js";
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Seconds per start step, printed with the ready line: the first start's cost is in the loads, a restart's in opening and schema.
+  const steps: string[] = [];
+  let stepStarted = started;
+  const step = (name: string) => {
+    const now = performance.now();
+    steps.push(`${name} ${((now - stepStarted) / 1000).toFixed(1)}`);
+    stepStarted = now;
+  };
   const config = loadConfig();
   const tracing = config.otlpEndpoint === null ? null : startTracing(config.otlpEndpoint);
-  const database = await openDatabase({
+  const snapshot = config.databaseUrl === null && config.loadDirectoryOnStart ? snapshotForEmptyDataDir(config.dataDir) : null;
+  if (snapshot !== null) logger.info(`Empty data directory: starting from the directory snapshot ${path.relative(process.cwd(), snapshot.file)} (built by npm install)`);
+  const opening = openDatabase({
     ...(tracing === null ? {} : { tracer: tracing.tracer }),
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl === null ? config.dataDir : null,
     statementTimeoutMs: config.statementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     maxConnections: config.poolMax,
+    ...(snapshot === null ? {} : { initialDataDir: snapshot.blob }),
   });
+  // The schema needs no database: built while PGlite compiles its WebAssembly, which runs off the main thread.
+  const schemaBuilt = createSchema();
+  schemaBuilt.catch(() => {});
+  const database = await opening;
+  step("open+schema");
   try {
     const migrated = await prepareSchema(database, config.migrateOnStart);
     if (migrated !== null && migrated.applied > 0) logger.info(`Applied ${migrated.applied} of ${migrated.expected} migrations.`);
@@ -36,13 +54,18 @@ async function main(): Promise<void> {
     await database.close();
     throw error;
   }
+  step("migrations");
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
-    logger.info("Empty database: loading India Post's All India Pincode Directory from the npm packages…");
+    logger.info("Empty database: loading India Post's All India Pincode Directory from the npm packages (`dakgraph snapshot directory` makes the next empty start faster)…");
     logger.info(describeLoad(await loadDirectoryFromPackages(database, progressBar())));
+    step("directory");
   }
   if (config.seedDemoOnStart) {
     const demo = await seedDemoIfEmpty(database, config.demoShipments, istDateOf(new Date()), progressBar());
-    if (demo !== null) logger.info(describeDemoSeed(demo));
+    if (demo !== null) {
+      logger.info(describeDemoSeed(demo));
+      step("demo");
+    }
   }
   // A local embedded database starts with no keys: print one so the explorer can use restricted fields.
   const firstKey = config.databaseUrl === null ? await createFirstAdminKey(database.db) : null;
@@ -50,11 +73,14 @@ async function main(): Promise<void> {
     // Printed on purpose, once: the one place a key's secret is written to the log (the operator's own first key).
     logger.info(`First start: created an ADMIN API key (shown once; \`dakgraph keys\` manages keys). In the explorer's headers:\n  {"Authorization": "Bearer ${firstKey}"}`);
   }
-  const schema = await createSchema();
+  step("keys");
+  const schema = await schemaBuilt;
   const telemetry = createTelemetry(config, database, { tracer: tracing?.tracer ?? null });
   const apollo = createApolloServer(schema, config, { telemetry });
   await apollo.start();
+  step("apollo");
   const server = await listen({ config, database, apollo, telemetry });
+  step("listen");
   if (config.databaseUrl === null) recordServerUrl(config.dataDir, server.url);
   scheduleAbandonedAuditSweep(
     database.db,
@@ -67,7 +93,9 @@ async function main(): Promise<void> {
     ...(server.metricsUrl === null ? [] : [`metrics at ${server.metricsUrl}`]),
     ...(tracing === null ? [] : [`traces to ${config.otlpEndpoint}`]),
   ];
-  logger.info(`dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s${extras.length === 0 ? "" : ` (${extras.join(", ")})`}`);
+  logger.info(
+    `dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${steps.join(", ")} s)${extras.length === 0 ? "" : `; ${extras.join(", ")}`}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

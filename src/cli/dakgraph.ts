@@ -7,6 +7,7 @@ import { openDatabase } from "../db/client.js";
 import { MigrationsPendingError, announceWait, migrate } from "../db/migrate.js";
 import { progressBar } from "../lib/progress.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../modules/post-office/post-office.directory.js";
+import { buildDirectorySnapshot, directorySnapshotPath } from "../modules/post-office/post-office.snapshot.js";
 import { createSchema, printSchemaSdl } from "../schema.js";
 import { loadOperationRegistry } from "../server/operation-registry.js";
 import { openConfiguredDatabase } from "./database.js";
@@ -80,6 +81,22 @@ program
     } finally {
       await database.close();
     }
+  });
+
+program
+  .command("snapshot")
+  .description("Snapshots an empty embedded database starts from")
+  .command("directory")
+  .description("Build the embedded database's first-start snapshot (migrations and the directory) under node_modules/.cache/dakgraph")
+  .option("--if-stale", "do nothing when the snapshot for this code and these packages exists")
+  .action(async (options: { ifStale?: boolean }) => {
+    if (options.ifStale && fs.existsSync(directorySnapshotPath())) {
+      console.error(`Directory snapshot up to date: ${path.relative(process.cwd(), directorySnapshotPath())}`);
+      return;
+    }
+    const { file, bytes, summary } = await buildDirectorySnapshot(progressBar());
+    console.error(describeLoad(summary));
+    console.error(`Wrote ${path.relative(process.cwd(), file)} (${(bytes / 1e6).toFixed(1)} MB): an empty embedded data directory starts from it.`);
   });
 
 const loadCommand = program.command("load").description("Load reference data");

@@ -84,6 +84,8 @@ export interface OpenOptions {
   readonly connectTimeoutMs?: number;
   /** Record a span per SQL statement of a request (src/db/traced.ts); absent: no tracing, no wrapper. */
   readonly tracer?: Tracer;
+  /** A PGlite data-directory tarball (dumpDataDir) to start an empty `dataDir` from, instead of an empty cluster. */
+  readonly initialDataDir?: Blob;
 }
 
 /**
@@ -178,6 +180,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   try {
     client = await PGlite.create({
       ...(options.dataDir === null ? {} : { dataDir: options.dataDir }),
+      ...(options.initialDataDir === undefined ? {} : { loadDataDir: options.initialDataDir }),
       extensions: { pg_trgm },
     });
   } catch (error) {

@@ -6,7 +6,7 @@ import {
   countDemoRows,
   deleteSyntheticRows,
   findDeliverablePincodes,
-  findDeliveringOffices,
+  findDeliveringOfficesByPincode,
   findHeadOfficesAt,
   finishRemittances,
   hasShipments,
@@ -20,6 +20,7 @@ import {
 import { getTableColumns, type Table } from "drizzle-orm";
 import { type Database, type Db, type Session } from "../../db/client.js";
 import { canDeferKeyChecks } from "../../db/key-checks.js";
+import { withIndexesDeferred } from "../../db/bulk-indexes.repository.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { formatFiscalQuarter } from "../../lib/fiscal-quarter.js";
 import type { Progress } from "../../lib/progress.js";
@@ -131,13 +132,9 @@ async function readPickupOffices(db: Db): Promise<DemoPickupOffice[]> {
  * the npm packages; an unknown office is taken as delivering, as most Indian post offices are.
  */
 async function readDeliverablePincodes(db: Db): Promise<DemoPincode[]> {
-  const [pins, offices] = await Promise.all([findDeliverablePincodes(db), findDeliveringOffices(db)]);
+  const [pins, offices] = await Promise.all([findDeliverablePincodes(db), findDeliveringOfficesByPincode(db)]);
   const byPin = new Map<string, DemoOffice[]>();
-  for (const o of offices) {
-    const list = byPin.get(o.pincode) ?? [];
-    list.push({ id: o.id, name: o.name, officeType: o.office_type });
-    byPin.set(o.pincode, list);
-  }
+  for (const [pincode, list] of offices) byPin.set(pincode, list.map((o) => ({ id: o.id, name: o.name, officeType: o.office_type })));
   return pins
     .filter((p) => byPin.has(p.code))
     .map((p) => ({
@@ -301,24 +298,28 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     };
 
     let id = firstShipmentId;
-    for (const s of generateShipments(plan)) {
-      tally.add(s);
-      shipmentRows.push(copyRow(SHIPMENT_COPY.keys, shipmentValues(s, id, locationIds, firstRemittanceId)));
-      for (const e of s.events) {
-        eventRows.push(copyRow(EVENT_COPY.keys, eventValues(e, nextEventId, id)));
-        nextEventId += 1;
+    // Into empty tables (a first start, or a --replace that truncated them) the secondary indexes are built
+    // once after the last chunk rather than row by row (src/db/bulk-indexes.repository.ts).
+    await withIndexesDeferred(db, ["shipment", "scan_event"], async () => {
+      for (const s of generateShipments(plan)) {
+        tally.add(s);
+        shipmentRows.push(copyRow(SHIPMENT_COPY.keys, shipmentValues(s, id, locationIds, firstRemittanceId)));
+        for (const e of s.events) {
+          eventRows.push(copyRow(EVENT_COPY.keys, eventValues(e, nextEventId, id)));
+          nextEventId += 1;
+        }
+        if (s.remittanceIndex !== null) {
+          const t = totals.get(s.remittanceIndex) ?? { amount: 0, count: 0 };
+          t.amount += s.codAmountPaise!;
+          t.count += 1;
+          totals.set(s.remittanceIndex, t);
+        }
+        id += 1;
+        if (shipmentRows.length >= CHUNK_SHIPMENTS) await flush();
       }
-      if (s.remittanceIndex !== null) {
-        const t = totals.get(s.remittanceIndex) ?? { amount: 0, count: 0 };
-        t.amount += s.codAmountPaise!;
-        t.count += 1;
-        totals.set(s.remittanceIndex, t);
-      }
-      id += 1;
-      if (shipmentRows.length >= CHUNK_SHIPMENTS) await flush();
-    }
-    if (shipmentRows.length > 0) await flush();
-    await inFlight;
+      if (shipmentRows.length > 0) await flush();
+      await inFlight;
+    });
     progress.stop();
 
     await finishRemittances(db, firstRemittanceId, PLACEHOLDER_PAISE, totals);

@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
 import type { Database } from "../../db/client.js";
+import { withIndexesDeferred } from "../../db/bulk-indexes.repository.js";
+import { canDeferKeyChecks, withKeyChecksDeferred } from "../../db/key-checks.js";
 import { toCsv } from "../../lib/csv-text.js";
 import type { Progress } from "../../lib/progress.js";
 import type { CoordinateQualityValue } from "../pincode/pincode.sql.js";
@@ -15,7 +17,7 @@ import {
   officeTypeFromName,
   tidyPlaceName,
 } from "./post-office.normalise.js";
-import { hasPostOffices, recordDirectoryImport, vacuumDirectory } from "./post-office.repository.js";
+import { hasPostOffices, recordDirectoryImport, vacuumDirectory, verifyOfficeKeys } from "./post-office.repository.js";
 import type { OfficeTypeValue } from "./post-office.sql.js";
 
 /**
@@ -176,14 +178,22 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
     progress.increment(pinRows.length);
 
     progress.phase("Post offices", prepared.length);
-    for (let start = 0; start < prepared.length; start += CHUNK) {
-      const chunk = prepared.slice(start, start + CHUNK).map((p) => {
-        const unit = ids.get(unitKey(p.unit))!;
-        return [p.pin, p.name, p.nameKey, p.type, unit.circleId, unit.regionId, unit.divisionId, p.district, p.state, p.taluk, "NPM_PACKAGES"];
-      });
-      await session.copyCsv("post_office", OFFICE_COLUMNS, toCsv(chunk));
-      progress.increment(chunk.length);
-    }
+    // The offices' keys point at rows this transaction has just written (PINs, circles, regions, divisions):
+    // checked once, set-wise, instead of four lookups per office; the indexes are built after the rows.
+    const deferKeyChecks = await canDeferKeyChecks(session.db, ["post_office"]);
+    await withIndexesDeferred(session.db, ["post_office"], () =>
+      withKeyChecksDeferred(session.db, deferKeyChecks, async () => {
+        for (let start = 0; start < prepared.length; start += CHUNK) {
+          const chunk = prepared.slice(start, start + CHUNK).map((p) => {
+            const unit = ids.get(unitKey(p.unit))!;
+            return [p.pin, p.name, p.nameKey, p.type, unit.circleId, unit.regionId, unit.divisionId, p.district, p.state, p.taluk, "NPM_PACKAGES"];
+          });
+          await session.copyCsv("post_office", OFFICE_COLUMNS, toCsv(chunk));
+          progress.increment(chunk.length);
+        }
+      }),
+    );
+    if (deferKeyChecks) await verifyOfficeKeys(session.db);
     progress.phase("Deriving PIN areas", 1);
     await refreshPincodes(session.db, null);
     progress.increment();

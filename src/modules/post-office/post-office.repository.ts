@@ -309,3 +309,16 @@ export async function vacuumDirectory(db: Db): Promise<void> {
   // point of the index. A bulk load vacuums what it wrote, as pg_restore users do.
   await db.execute(sql`vacuum (analyze) post_office, pincode`);
 }
+
+/** Fails when an office written with key checks off points at a PIN or postal unit that does not exist. */
+export async function verifyOfficeKeys(db: Db): Promise<void> {
+  const rows = await queryRows<{ broken: number }>(
+    db,
+    sql`/* verifyOfficeKeys */ select count(*)::int as broken from post_office o
+        where not exists (select 1 from pincode p where p.code = o.pincode)
+          or (o.circle_id is not null and not exists (select 1 from postal_circle c where c.id = o.circle_id))
+          or (o.region_id is not null and not exists (select 1 from postal_region r where r.id = o.region_id))
+          or (o.division_id is not null and not exists (select 1 from postal_division d where d.id = o.division_id))`,
+  );
+  if (rows[0]!.broken > 0) throw new Error(`The directory load wrote ${rows[0]!.broken} offices with a dangling key: rolled back.`);
+}

@@ -1,0 +1,25 @@
+// npm's postinstall (package.json): builds the embedded database's directory snapshot when it is missing or
+// stale (src/modules/post-office/post-office.snapshot.ts), so that the quick start's `npm start` on an
+// empty data directory skips the directory load. An optimisation only: when it cannot run (an install
+// without tsx or without the sources, such as a production image's, or DAKGRAPH_SKIP_SNAPSHOT=true) or
+// fails, the install goes on and the first start loads the directory itself.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const cli = path.join(import.meta.dirname, "dakgraph.ts");
+const skip = (why) => {
+  console.error(`dakgraph: directory snapshot not built (${why}); the first start on an empty data directory loads the directory instead.`);
+  process.exit(0);
+};
+
+if (process.env.DAKGRAPH_SKIP_SNAPSHOT === "true") skip("DAKGRAPH_SKIP_SNAPSHOT=true");
+if (!fs.existsSync(cli)) skip("no TypeScript sources here");
+try {
+  createRequire(import.meta.url).resolve("tsx/esm/api");
+} catch {
+  skip("tsx is not installed");
+}
+const run = spawnSync(process.execPath, ["--import", "tsx", cli, "snapshot", "directory", "--if-stale"], { stdio: "inherit" });
+if (run.status !== 0) skip(`\`dakgraph snapshot directory\` exited with ${run.status ?? run.signal}`);
