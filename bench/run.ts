@@ -71,6 +71,8 @@ const START_FLAGS = ((): string[] => {
 
 const GRAPH_ENV = {
   NODE_ENV: "production",
+  // The ready line is logged at info: a LOG_LEVEL above it in the bench's environment would hide it.
+  LOG_LEVEL: "info",
   HOST: "127.0.0.1",
   PORT: "0",
   DATABASE_URL: url,
