@@ -1,5 +1,5 @@
 import { columnFields, globalIdSql, type TypeProjection } from "../../lib/projection.js";
-import { pincodeComputed } from "./pincode.fields.js";
+import { pincodeComputed } from "./pincode.repository.js";
 import { pincodeTable } from "./pincode.sql.js";
 
 /** Pincode as SQL, for the single-statement executor (src/lib/projection.ts). */

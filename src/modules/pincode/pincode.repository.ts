@@ -3,12 +3,28 @@ import type { Db } from "../../db/client.js";
 import { EARTH_RADIUS_KM } from "../../lib/geo.js";
 import { queryRows } from "../../db/client.js";
 import { pinArray, selectRows, tableReader } from "../../db/rows.js";
-import { pincodeComputed, type PincodeComputedName } from "./pincode.fields.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
-/** Whole PIN rows as `p` with their computed fields (pincode.fields.ts), for the loader (see db/rows.ts). */
+import { ComputedFields } from "../../lib/projection.js";
+
+/**
+ * Pincode fields computed from the PIN's own row, each written once, as SQL (see shipmentComputed in shipment.repository.ts): the
+ * single statement writes them into its JSON and the resolvers read the values they gave.
+ */
+export const pincodeComputed = new ComputedFields(pincodeTable, {
+  // The postal zone is the PIN's first digit; the sorting district its first three.
+  zone: { sql: (p) => sql`substr(${p.code}, 1, 1)::int`, uses: { filter: true, group: true } },
+  sortingDistrict: { sql: (p) => sql`substr(${p.code}, 1, 3)`, uses: { filter: true, group: true } },
+  // Zone 9 is the Army Postal Service's functional zone.
+  isArmyPostal: { sql: (p) => sql`${p.code} like '9%'`, uses: { filter: true } },
+  // Unknown (null) while the directory source does not say which offices deliver.
+  isDeliverable: { sql: (p) => sql`${p.deliveryOfficeCount} > 0`, uses: { filter: true, group: true } },
+});
+
+export type PincodeComputedName = (typeof pincodeComputed.names)[number];
+/** Whole PIN rows as `p` with their computed fields (in pincode.repository.ts), for the loader (see db/rows.ts). */
 const pincodes = tableReader(pincodeTable, "p", pincodeComputed);
 
-/** The computed fields (pincode.fields.ts) of these PINs, for rows read without them. */
+/** The computed fields (in pincode.repository.ts) of these PINs, for rows read without them. */
 export async function findPincodeComputedByCodes(db: Db, codes: readonly string[]): Promise<(Record<PincodeComputedName, unknown> & { code: string })[]> {
   if (codes.length === 0) return [];
   return queryRows(db, sql`/* findPincodeComputedByCodes */ select p.code, ${pincodeComputed.columns('"p"')} from pincode p where p.code = any(${pinArray(codes)})`);

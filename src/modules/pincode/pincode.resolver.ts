@@ -20,7 +20,7 @@ import {
 } from "./pincode.repository.js";
 import type { PincodeRow } from "./pincode.sql.js";
 import { type CoordinateQuality, GeoPoint, Pincode, PincodeConnection, PincodesNearResult } from "./pincode.type.js";
-import { pincodeComputed, type PincodeComputedName } from "./pincode.fields.js";
+import { pincodeComputed, type PincodeComputedName } from "./pincode.repository.js";
 import { POSTAL_ZONES, zoneOf } from "./pincode.zone.js";
 
 const MAX_RADIUS_KM = 500;
@@ -48,7 +48,7 @@ function filterValues(filter: PincodeFilter | null | undefined): PincodeFilterVa
   };
 }
 
-/** A computed field's value (pincode.fields.ts): the one its row was read with, else its loader's. */
+/** A computed field's value (in pincode.repository.ts): the one its row was read with, else its loader's. */
 function computed<V>(pincode: PincodeRow, name: PincodeComputedName, ctx: Context): Promise<V> {
   return pincodeComputed.valueOf<V>(pincode, name, () => ctx.loaders.pincodeComputedByCode.load(pincode.code));
 }

@@ -1,12 +1,11 @@
 import { columnFields, DECLINE, globalIdSql, type TypeProjection } from "../../lib/projection.js";
 import { pageSize } from "../../lib/pagination.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
-import { shipmentComputed } from "./shipment.fields.js";
-import { latestOfParentSql } from "./shipment.repository.js";
+import { latestOfParentSql, shipmentComputed } from "./shipment.repository.js";
 
 /**
  * Shipment, ScanEvent, Query.shipment and PickupLocation.shipments as SQL, for the single statement
- * (src/lib/projection.ts). Columns and the computed fields (shipment.fields.ts) are the fields' own
+ * (src/lib/projection.ts). Columns and the computed fields (shipment.repository.ts) are the fields' own
  * definitions, which the resolvers read too; the relations mirror the loaders the resolvers call.
  */
 export const shipmentProjections: readonly TypeProjection[] = [

@@ -2,13 +2,52 @@ import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
-import { fiscalQuarterSql } from "../../db/calendar-sql.js";
+import { fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
-import { shipmentComputed, type ShipmentComputedName } from "./shipment.fields.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
+import { ComputedFields } from "../../lib/projection.js";
+
+/** Milliseconds since the epoch, truncated as a JavaScript Date holds an instant read from PostgreSQL. */
+const epochMs = (instant: SQL) => sql`floor(extract(epoch from ${instant}) * 1000)`;
+
+/**
+ * Shipment fields computed from the shipment's own row, each written once, as SQL. The single statement writes
+ * these expressions into its JSON; the resolver path reads the values the same expressions gave (the shipment
+ * readers select them with the row; a row read otherwise asks the shipmentComputedById loader). Neither path
+ * computes them in JavaScript, so the two cannot disagree (test/single-statement.test.ts compares them on
+ * every field all the same).
+ */
+export const shipmentComputed = new ComputedFields(shipmentTable, {
+  // (delivered − booked) / 24 h, rounded half up to 3 decimals in double arithmetic.
+  transitDays: {
+    sql: (s) =>
+      sql`case when ${s.deliveredAt} is null then null else floor(((${epochMs(s.deliveredAt)} - ${epochMs(s.bookedAt)})::float8 / 86400000::float8) * 1000::float8 + 0.5::float8) / 1000::float8 end`,
+    uses: { filter: true, order: true },
+  },
+  // Delivered on or before the promised day, both IST calendar days.
+  onTime: {
+    sql: (s) => sql`case when ${s.deliveredAt} is null then null else ${istDaySql(s.deliveredAt)} <= ${s.promisedDate} end`,
+    uses: { filter: true, group: true },
+  },
+  bookingQuarter: { sql: (s) => fiscalQuarterSql(s.bookedAt), uses: { filter: true, group: true } },
+  // Where the COD cash is (CodCashStatus): remitted once in a batch; collected at delivery; never, once the
+  // parcel went back, was lost or cancelled.
+  codStatus: {
+    sql: (s) => sql`case when ${s.paymentMode} <> 'COD' then null
+      when ${s.codRemittanceId} is not null then 'REMITTED'
+      when ${s.status} = 'DELIVERED' then 'COLLECTED'
+      when ${s.status} in ('RTO_INITIATED', 'RTO_DELIVERED', 'LOST', 'CANCELLED') then 'NOT_COLLECTED'
+      else 'AWAITING_DELIVERY' end`,
+    uses: { filter: true, group: true },
+  },
+  // Stored as "APO_56": addressed as "c/o 56 APO".
+  armyPostOffice: { sql: (s) => sql`case when ${s.armyPostOffice} is null then null else 'c/o ' || substr(${s.armyPostOffice}, 5) || ' APO' end` },
+});
+
+export type ShipmentComputedName = (typeof shipmentComputed.names)[number];
 
 const t = shipmentTable;
-/** Whole shipment rows as `s` with their computed fields (shipment.fields.ts), scan rows as `e`, for the hot reads (see db/rows.ts). */
+/** Whole shipment rows as `s` with their computed fields (shipmentComputed above), scan rows as `e`, for the hot reads (see db/rows.ts). */
 const shipments = tableReader(shipmentTable, "s", shipmentComputed);
 const events = tableReader(scanEventTable, "e");
 /** Rows as insertWithKpiContribution hands back what an insert stored (alias `sh`). */
@@ -158,7 +197,7 @@ export async function findTrackedShipment(db: Db, trackingNumber: string, bookin
   return row;
 }
 
-/** The computed fields (shipment.fields.ts) of the shipments with these ids, for rows read without them. */
+/** The computed fields (shipmentComputed) of the shipments with these ids, for rows read without them. */
 export async function findShipmentComputedByIds(db: Db, ids: readonly number[]): Promise<(Record<ShipmentComputedName, unknown> & { id: number })[]> {
   if (ids.length === 0) return [];
   return queryRows(db, sql`/* findShipmentComputedByIds */ select s.id, ${shipmentComputed.columns('"s"')} from shipment s where s.id = any(${intArray(ids)})`);

@@ -36,7 +36,7 @@ import {
   shipmentStats,
   type ShipmentStatsRow,
 } from "./shipment.repository.js";
-import { shipmentComputed, type ShipmentComputedName } from "./shipment.fields.js";
+import { shipmentComputed, type ShipmentComputedName } from "./shipment.repository.js";
 import type { ChildPageKey } from "./shipment.loaders.js";
 import type { ScanEventRow, ShipmentRow } from "./shipment.sql.js";
 import { CodCashStatus, CodRemittance, RecordScanEventsPayload, RecordShipmentsPayload, ScanEvent, Shipment, ShipmentConnection, ShipmentStatsGroup } from "./shipment.type.js";
@@ -120,7 +120,7 @@ async function childConnection<P>(
   return connectionFrom(rows, size, after !== null, shipmentCursor, count);
 }
 
-/** A computed field's value (shipment.fields.ts): the one its row was read with, else its loader's. */
+/** A computed field's value (in shipment.repository.ts): the one its row was read with, else its loader's. */
 function computed<V>(s: ShipmentRow, name: ShipmentComputedName, ctx: Context): Promise<V> {
   return shipmentComputed.valueOf<V>(s, name, () => ctx.loaders.shipmentComputedById.load(s.id));
 }
