@@ -41,11 +41,6 @@ import {
 } from "./modules/shipment/shipment.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
-import { coverageProjections } from "./modules/coverage/coverage.projection.js";
-import { pickupLocationProjections } from "./modules/pickup-location/pickup-location.projection.js";
-import { pincodeProjections } from "./modules/pincode/pincode.projection.js";
-import { postOfficeProjections } from "./modules/post-office/post-office.projection.js";
-import { shipmentProjections } from "./modules/shipment/shipment.projection.js";
 import type { TypeProjection } from "./lib/projection.js";
 import { CircleResolver, DivisionResolver, RegionResolver } from "./modules/postal-hierarchy/postal-hierarchy.resolver.js";
 
@@ -97,16 +92,12 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
   coverageInputAccess,
   kpiInputAccess,
   reviewInputAccess,
+  // The generated filter and order inputs (src/lib/query-inputs.ts): made when the modules' argument classes loaded.
+  QUERY.declarations(),
 ];
 
-/** The one list of SQL projections: the fields the single statement answers (src/lib/projection.ts). */
-export const PROJECTIONS: readonly TypeProjection[] = [
-  ...pickupLocationProjections,
-  ...postOfficeProjections,
-  ...pincodeProjections,
-  ...shipmentProjections,
-  ...coverageProjections,
-];
+export { PROJECTIONS } from "./projections.js";
+import { QUERY } from "./projections.js";
 
 export async function createSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({

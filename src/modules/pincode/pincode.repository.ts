@@ -12,12 +12,12 @@ import { ComputedFields } from "../../lib/projection.js";
  */
 export const pincodeComputed = new ComputedFields(pincodeTable, {
   // The postal zone is the PIN's first digit; the sorting district its first three.
-  zone: { sql: (p) => sql`substr(${p.code}, 1, 1)::int`, uses: { filter: true, group: true } },
-  sortingDistrict: { sql: (p) => sql`substr(${p.code}, 1, 3)`, uses: { filter: true, group: true } },
+  zone: { sql: (p) => sql`substr(${p.code}, 1, 1)::int`, uses: { filter: true, group: true, operand: "Int" } },
+  sortingDistrict: { sql: (p) => sql`substr(${p.code}, 1, 3)`, uses: { filter: true, group: true, operand: "String", nullable: false } },
   // Zone 9 is the Army Postal Service's functional zone.
-  isArmyPostal: { sql: (p) => sql`${p.code} like '9%'`, uses: { filter: true } },
+  isArmyPostal: { sql: (p) => sql`${p.code} like '9%'`, uses: { filter: true, operand: "Boolean", nullable: false } },
   // Unknown (null) while the directory source does not say which offices deliver.
-  isDeliverable: { sql: (p) => sql`${p.deliveryOfficeCount} > 0`, uses: { filter: true, group: true } },
+  isDeliverable: { sql: (p) => sql`${p.deliveryOfficeCount} > 0`, uses: { filter: true, group: true, operand: "Boolean" } },
 });
 
 export type PincodeComputedName = (typeof pincodeComputed.names)[number];

@@ -1,5 +1,6 @@
 import { columnFields, globalIdSql, type TypeProjection } from "../../lib/projection.js";
 import { postOfficeTable } from "./post-office.sql.js";
+import { OfficeType } from "./post-office.type.js";
 
 /** PostOffice as SQL, for the single-statement executor (src/lib/projection.ts). */
 export const postOfficeProjections: readonly TypeProjection[] = [
@@ -8,7 +9,7 @@ export const postOfficeProjections: readonly TypeProjection[] = [
     fields: {
       ...columnFields(postOfficeTable, ["name", "officeType", "delivery", "district", "state", "taluk", "source"], {
         name: { filter: true, order: true },
-        officeType: { filter: true, group: true },
+        officeType: { filter: true, group: true, operand: { enum: OfficeType, name: "OfficeType" } },
         delivery: { filter: true, group: true },
         district: { filter: true, order: true, group: true },
         state: { filter: true, order: true, group: true },
@@ -24,5 +25,6 @@ export const postOfficeProjections: readonly TypeProjection[] = [
       location: "a GeoPoint object built from the coordinate columns and their quality",
       pickupLocations: "the pickup locations handing over at the office, through their loader",
     },
+    key: { sql: (row) => `${row}.id`, kind: "n" },
   },
 ];

@@ -1,6 +1,7 @@
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
 import { FiscalQuarterScalar, type FiscalQuarter } from "../../lib/fiscal-quarter.js";
-import { PageArgs } from "../../lib/pagination.js";
+import { BidirectionalPageArgs } from "../../lib/pagination.js";
+import { QUERY } from "../../projections.js";
 import { DateScalar, PinScalar } from "../../lib/scalars.js";
 import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 import { isArmyPostal } from "../pincode/pincode.zone.js";
@@ -49,26 +50,36 @@ export class ShipmentFilter {
   synthetic?: boolean | null;
 }
 
-export enum ShipmentOrder {
-  BOOKED_AT_DESC = "BOOKED_AT_DESC",
-  BOOKED_AT_ASC = "BOOKED_AT_ASC",
+/** The generated filter and order inputs of shipments (src/lib/query-inputs.ts). */
+export const ShipmentWhere = QUERY.where("Shipment");
+export const ShipmentOrderBy = QUERY.orderBy("Shipment");
+
+export interface OrderByValue {
+  readonly field: string;
+  readonly direction?: string | null;
 }
-registerEnumType(ShipmentOrder, {
-  name: "ShipmentOrder",
-  description: "Order of a shipment list; ties are broken by the shipment's internal id.",
-  valuesConfig: {
-    BOOKED_AT_DESC: { description: "Latest booking first (the default)." },
-    BOOKED_AT_ASC: { description: "Earliest booking first." },
-  },
-});
+
+/** A page of shipments: `where`, `orderBy` and the page arguments (nested connections take these; Query.shipments too). */
+@ArgsType()
+export class ShipmentPageArgs extends BidirectionalPageArgs {
+  @Field(() => ShipmentWhere, {
+    nullable: true,
+    description:
+      "Which shipments: conditions on their fields and on their destination PIN area (and its circle), pickup location and delivery office; omitted: all.",
+  })
+  where?: Record<string, unknown> | null;
+
+  @Field(() => [ShipmentOrderBy], {
+    nullable: true,
+    description: "Order, key by key; ties are broken by the shipment's internal id. Default: latest booking first ([{ field: BOOKED_AT, direction: DESC }]).",
+  })
+  orderBy?: OrderByValue[] | null;
+}
 
 @ArgsType()
-export class ShipmentsArgs extends PageArgs {
-  @Field(() => ShipmentFilter, { nullable: true, description: "Which shipments; omitted: all." })
+export class ShipmentsArgs extends ShipmentPageArgs {
+  @Field(() => ShipmentFilter, { nullable: true, deprecationReason: "Use `where`, which takes any field with and / or / not.", description: "Which shipments (the earlier, fixed filter); with `where`, both hold." })
   filter?: ShipmentFilter | null;
-
-  @Field(() => ShipmentOrder, { nullable: true, description: "Order; default BOOKED_AT_DESC." })
-  orderBy?: ShipmentOrder | null;
 }
 
 export enum ShipmentDimension {
@@ -111,15 +122,21 @@ export const shipmentInputAccess: InputDeclarations = {
   "Query.shipment(trackingNumber:)": "Shipment.trackingNumber",
   "Query.shipment(bookingDate:)": "Shipment.bookingDate",
   "Query.shipments(filter:)": BY_FIELD,
-  "Query.shipments(orderBy:)": "Shipment.bookedAt",
+  "Query.shipments(where:)": BY_FIELD,
+  "Query.shipments(orderBy:)": BY_FIELD,
   "Query.shipments(first:)": UNSELECTIVE,
   "Query.shipments(after:)": UNSELECTIVE,
+  "Query.shipments(last:)": UNSELECTIVE,
+  "Query.shipments(before:)": UNSELECTIVE,
   "Query.shipmentStats(filter:)": BY_FIELD,
   "Query.shipmentStats(groupBy:)": BY_VALUE,
-  "PickupLocation.shipments(first:)": UNSELECTIVE,
-  "PickupLocation.shipments(after:)": UNSELECTIVE,
-  "Pincode.shipments(first:)": UNSELECTIVE,
-  "Pincode.shipments(after:)": UNSELECTIVE,
+  ...Object.fromEntries(
+    ["PickupLocation", "Pincode"].flatMap((parent) => [
+      [`${parent}.shipments(where:)`, BY_FIELD],
+      [`${parent}.shipments(orderBy:)`, BY_FIELD],
+      ...["first", "after", "last", "before"].map((arg) => [`${parent}.shipments(${arg}:)`, UNSELECTIVE]),
+    ]),
+  ),
   "ShipmentFilter.status": "Shipment.status",
   "ShipmentFilter.productCode": "Shipment.productCode",
   "ShipmentFilter.paymentMode": "Shipment.paymentMode",

@@ -2,6 +2,8 @@ import { columnFields, DECLINE, globalIdSql, type TypeProjection } from "../../l
 import { pageSize } from "../../lib/pagination.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
 import { latestOfParentSql, shipmentComputed } from "./shipment.repository.js";
+import { isArmyPostal } from "../pincode/pincode.zone.js";
+import { DestinationKind, PaymentMode, RouteClass, ShipmentStatus } from "./shipment.type.js";
 
 /**
  * Shipment, ScanEvent, Query.shipment and PickupLocation.shipments as SQL, for the single statement
@@ -34,7 +36,8 @@ export const shipmentProjections: readonly TypeProjection[] = [
         connectionType: "ShipmentConnection",
         count: (row) => `(select coalesce(sum(k.booked), 0)::int from kpi_rollup k where k.scope_kind = 'PICKUP_LOCATION' and k.scope_key = ${row}.id::text)`,
         source: (row, as, { arg }) => {
-          arg("after", "text", (after) => (after === null ? null : DECLINE));
+          // A cursor, a filter, an order or a backward page is left to the resolvers.
+          for (const name of ["after", "where", "orderBy", "last", "before"]) arg(name, "text", (value) => (value === null ? null : DECLINE));
           const first = arg("first", "int", (value, limits) => {
             try {
               return pageSize(value as number | null, limits.maxPageSize);
@@ -81,11 +84,13 @@ export const shipmentProjections: readonly TypeProjection[] = [
         trackingNumber: { filter: true },
         bookingDate: { filter: true, order: true, group: true },
         bookedAt: { filter: true, order: true },
-        productCode: { filter: true, group: true },
-        paymentMode: { filter: true, group: true },
+        productCode: { filter: true, order: true, group: true },
+        paymentMode: { filter: true, order: true, group: true, operand: { enum: PaymentMode, name: "PaymentMode" } },
         weightGrams: { filter: true, order: true },
-        routeClass: { filter: true, group: true },
-        status: { filter: true, group: true },
+        destinationKind: { filter: true, group: true, operand: { enum: DestinationKind, name: "DestinationKind" } },
+        routeClass: { filter: true, order: true, group: true, operand: { enum: RouteClass, name: "RouteClass" } },
+        promisedDate: { filter: true, order: true },
+        status: { filter: true, order: true, group: true, operand: { enum: ShipmentStatus, name: "ShipmentStatus" } },
         deliveredAt: { filter: true, order: true },
         attempts: { filter: true, order: true },
         synthetic: { filter: true },
@@ -93,9 +98,23 @@ export const shipmentProjections: readonly TypeProjection[] = [
       ...shipmentComputed.projections,
       id: { kind: "value", sql: (row) => globalIdSql("Shipment", `${row}.id`) },
       // Its Army Postal clause makes the plan decline viewers without ARMY_POSTAL: the resolver checks per row.
-      destinationPincode: { kind: "value", sql: (row) => `${row}.destination_pincode`, uses: { filter: true, group: true } },
-      pickupLocation: { kind: "object", type: "PickupLocation", source: (row, as) => `pickup_location ${as} where ${as}.id = ${row}.pickup_location_id` },
-      deliveryOffice: { kind: "object", type: "PostOffice", source: (row, as) => `post_office ${as} where ${as}.id = ${row}.delivery_office_id` },
+      destinationPincode: {
+        kind: "value",
+        sql: (row) => `${row}.destination_pincode`,
+        uses: { filter: true, order: true, group: true, operand: "String", cast: "char(6)", nullable: false, armyPostal: (pin) => isArmyPostal(String(pin)) },
+      },
+      pickupLocation: {
+        kind: "object",
+        type: "PickupLocation",
+        source: (row, as) => `pickup_location ${as} where ${as}.id = ${row}.pickup_location_id`,
+        uses: { filter: true, order: true },
+      },
+      deliveryOffice: {
+        kind: "object",
+        type: "PostOffice",
+        source: (row, as) => `post_office ${as} where ${as}.id = ${row}.delivery_office_id`,
+        uses: { filter: true, order: true },
+      },
       // The events loaders' orders: the timeline by (time, arrival); the last scan is its end.
       events: {
         kind: "list",
@@ -117,6 +136,15 @@ export const shipmentProjections: readonly TypeProjection[] = [
       remittance: "a relation through the COD remittance loader",
       destination: "the destination Pincode through its loader; null for Army Postal destinations",
     },
+    relations: {
+      // Army Postal destinations are not in the directory: no row, so they match no condition on it.
+      destination: { type: "Pincode", source: (row, as) => `pincode ${as} where ${as}.code = ${row}.destination_pincode`, uses: { filter: true, order: true } },
+    },
+    compared: {
+      codAmount: { filter: true, order: true, operand: "Money", raw: (row) => `${row}.cod_amount_paise`, cast: "int8" },
+      declaredValue: { filter: true, order: true, operand: "Money", raw: (row) => `${row}.declared_value_paise`, cast: "int8" },
+    },
+    key: { sql: (row) => `${row}.id`, kind: "n" },
   },
   {
     type: "ScanEvent",

@@ -6,6 +6,9 @@ import { fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 import { ComputedFields } from "../../lib/projection.js";
+import type { QueryModel } from "../../lib/query-model.js";
+import { TypeQuery } from "../../db/query-read.js";
+import { CodCashStatus } from "./shipment.type.js";
 
 /** Milliseconds since the epoch, truncated as a JavaScript Date holds an instant read from PostgreSQL. */
 const epochMs = (instant: SQL) => sql`floor(extract(epoch from ${instant}) * 1000)`;
@@ -22,14 +25,20 @@ export const shipmentComputed = new ComputedFields(shipmentTable, {
   transitDays: {
     sql: (s) =>
       sql`case when ${s.deliveredAt} is null then null else floor(((${epochMs(s.deliveredAt)} - ${epochMs(s.bookedAt)})::float8 / 86400000::float8) * 1000::float8 + 0.5::float8) / 1000::float8 end`,
-    uses: { filter: true, order: true },
+    uses: { filter: true, order: true, operand: "Float" },
+  },
+  // The IST calendar day of delivery, as bookingDate is the day of booking.
+  deliveryDate: {
+    sql: (s) => sql`(${istDaySql(s.deliveredAt)})::text`,
+    compareAs: (s) => istDaySql(s.deliveredAt),
+    uses: { filter: true, order: true, group: true, operand: "Date" },
   },
   // Delivered on or before the promised day, both IST calendar days.
   onTime: {
     sql: (s) => sql`case when ${s.deliveredAt} is null then null else ${istDaySql(s.deliveredAt)} <= ${s.promisedDate} end`,
-    uses: { filter: true, group: true },
+    uses: { filter: true, group: true, operand: "Boolean" },
   },
-  bookingQuarter: { sql: (s) => fiscalQuarterSql(s.bookedAt), uses: { filter: true, group: true } },
+  bookingQuarter: { sql: (s) => fiscalQuarterSql(s.bookedAt), uses: { filter: true, order: true, group: true, operand: "String", nullable: false } },
   // Where the COD cash is (CodCashStatus): remitted once in a batch; collected at delivery; never, once the
   // parcel went back, was lost or cancelled.
   codStatus: {
@@ -38,7 +47,7 @@ export const shipmentComputed = new ComputedFields(shipmentTable, {
       when ${s.status} = 'DELIVERED' then 'COLLECTED'
       when ${s.status} in ('RTO_INITIATED', 'RTO_DELIVERED', 'LOST', 'CANCELLED') then 'NOT_COLLECTED'
       else 'AWAITING_DELIVERY' end`,
-    uses: { filter: true, group: true },
+    uses: { filter: true, order: true, group: true, operand: { enum: CodCashStatus, name: "CodCashStatus" } },
   },
   // Stored as "APO_56": addressed as "c/o 56 APO".
   armyPostOffice: { sql: (s) => sql`case when ${s.armyPostOffice} is null then null else 'c/o ' || substr(${s.armyPostOffice}, 5) || ' APO' end` },
@@ -249,6 +258,13 @@ export function shipmentConditions(filter: ShipmentFilterValues): SQL[] {
     );
   }
   return c;
+}
+
+/** Shipments under any `ShipmentWhere` filter and order (src/db/query-read.ts), rows read as `shipment` so shipmentConditions apply too. */
+let shipmentQueries: TypeQuery<ShipmentRow> | undefined;
+export function shipmentQuery(model: QueryModel): TypeQuery<ShipmentRow> {
+  shipmentQueries ??= new TypeQuery(model, "Shipment", tableReader(shipmentTable, "shipment", shipmentComputed), "shipment");
+  return shipmentQueries;
 }
 
 export type ShipmentOrderValue = "BOOKED_AT_DESC" | "BOOKED_AT_ASC";

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import { Arg, Args, Ctx, FieldResolver, Float, getMetadataStorage, ID, Info, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import { circleScope, requireArmyPostal, Restricted, RestrictedArmyPostal, Role, storedValueReader } from "../access/access.roles.js";
@@ -8,7 +9,9 @@ import { DAY_MS } from "../../lib/days.js";
 import { type FiscalQuarter, FiscalQuarterScalar, istDayStart, quarterEnd, quarterStart } from "../../lib/fiscal-quarter.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
 import { Money, toMoney } from "../../lib/money.js";
-import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
+import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize, pageWindow, windowConnection } from "../../lib/pagination.js";
+import { decodeOrderCursor, encodeOrderCursor, orderTerm, orderTerms } from "../../db/query-sql.js";
+import { QUERY_MODEL } from "../../projections.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { TrackingNumberScalar } from "../../lib/s10.js";
 import type { CodRemittanceRow } from "../cod-remittance/cod-remittance.sql.js";
@@ -23,12 +26,12 @@ import { PostOffice } from "../post-office/post-office.type.js";
 import type { ProductRow } from "../product/product.sql.js";
 import { Product } from "../product/product.type.js";
 import { MAX_EVENTS_PER_BATCH, recordScanEventBatch } from "./scan-event.ingest.js";
-import { type ShipmentFilter, ShipmentsArgs, ShipmentStatsArgs } from "./shipment.args.js";
+import { type ShipmentFilter, ShipmentPageArgs, ShipmentsArgs, ShipmentStatsArgs } from "./shipment.args.js";
 import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js";
 import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.record.js";
 import {
-  countShipments,
-  findShipmentsPage,
+  shipmentConditions,
+  shipmentQuery,
   findTrackedShipment,
   type ShipmentDimensionValue,
   type ShipmentFilterValues,
@@ -86,25 +89,37 @@ export async function withinCircleScope(row: ShipmentRow, ctx: Context): Promise
   return circle !== null && circle.name.toLowerCase() === scope.toLowerCase();
 }
 
+/** A cursor of the default order (latest booking first), as the filtered path writes it, for the batched pages. */
 function shipmentCursor(row: ShipmentRow): string {
-  return encodeCursor([row.bookedAt.toISOString(), row.id]);
+  return encodeOrderCursor(SHIPMENT_DEFAULT_ORDER, [row.bookedAt.toISOString(), row.id]);
 }
 
 function decodeShipmentCursor(after: string | null | undefined): [string, number] | null {
   if (after === null || after === undefined) return null;
-  const [at, id] = decodeCursor(after, "tn");
-  return [at as string, id as number];
+  const [, at, id] = decodeOrderCursor(after, SHIPMENT_DEFAULT_ORDER, "n", "after");
+  return [at as string, Number(id)];
 }
 
-/** A page of the shipments matching `filter` (the scope included), with a lazy totalCount. */
-async function filteredConnection(ctx: Context, filter: ShipmentFilterValues, page: PageArgs, order: ShipmentOrderValue) {
-  const size = pageSize(page.first, ctx.config.maxPageSize);
-  const after = decodeShipmentCursor(page.after);
+/** Latest booking first: the order of `shipments` without `orderBy`. */
+const SHIPMENT_DEFAULT_ORDER = [orderTerm(QUERY_MODEL, "Shipment", "BOOKED_AT", true)];
+
+/**
+ * A page of shipments under `where`, any order and either paging direction, besides `conditions` (a parent's key,
+ * the viewer's circle, the deprecated filter): one statement, and one more for totalCount when selected.
+ */
+async function shipmentsWhere(ctx: Context, args: ShipmentPageArgs, conditions: SQL[]) {
+  const window = pageWindow(args, ctx.config.maxPageSize);
+  const order = orderTerms(QUERY_MODEL, "Shipment", args.orderBy, SHIPMENT_DEFAULT_ORDER);
+  const query = shipmentQuery(QUERY_MODEL);
   const db = ctx.database.db;
-  const rows = size === 0 ? [] : await findShipmentsPage(db, filter, order, after, size + 1);
-  for (const row of rows) ctx.loaders.shipmentById.prime(row.id, row);
-  return connectionFrom(rows, size, after !== null, shipmentCursor, () => countShipments(db, filter));
+  const values = args as unknown as Record<string, unknown>;
+  const rows = window.size === 0 ? [] : await query.page(db, { args: values, order, window, conditions }, "shipments");
+  for (const { node } of rows) ctx.loaders.shipmentById.prime(node.id, node);
+  return windowConnection(rows, window, () => query.count(db, { args: values, conditions }, "countShipments"));
 }
+
+/** Whether a nested connection asks for more than its parent's latest shipments (which its batched loader reads). */
+const asksMoreThanLatest = (args: ShipmentPageArgs) => [args.where, args.orderBy, args.last, args.before].some((v) => v !== null && v !== undefined);
 
 /** A nested "latest shipments" connection of one parent, through the parent's page loader. */
 async function childConnection<P>(
@@ -145,9 +160,11 @@ export class ShipmentResolver {
   }
 
   @Restricted()
-  @Query(() => ShipmentConnection, { description: "Shipments, filtered and paged, latest booking first by default." })
+  @Query(() => ShipmentConnection, {
+    description: "Shipments matching `where`, in any order of their fields, paged either way (first/after or last/before); latest booking first by default.",
+  })
   async shipments(@Args(() => ShipmentsArgs) args: ShipmentsArgs, @Ctx() ctx: Context) {
-    return filteredConnection(ctx, await shipmentFilterValues(args.filter, ctx), args, args.orderBy ?? "BOOKED_AT_DESC");
+    return shipmentsWhere(ctx, args, shipmentConditions(await shipmentFilterValues(args.filter, ctx)));
   }
 
   @Restricted()
@@ -311,6 +328,11 @@ export class ShipmentResolver {
     return computed(s, "transitDays", ctx);
   }
 
+  @FieldResolver(() => DateScalar, { nullable: true, description: "The IST calendar day of delivery, as bookingDate is the day of booking; null unless delivered." })
+  deliveryDate(@Root() s: ShipmentRow, @Ctx() ctx: Context): Promise<string | null> {
+    return computed(s, "deliveryDate", ctx);
+  }
+
   @FieldResolver(() => Boolean, {
     nullable: true,
     description: "Delivered on or before the promised day (IST calendar)? Null unless delivered.",
@@ -367,12 +389,14 @@ export class ShipmentStatsGroupResolver {
 @Resolver(() => PickupLocation)
 export class PickupLocationShipmentsResolver {
   @Restricted()
-  @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location, latest booking first." })
-  shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    // A viewer limited to one circle sees only the location's shipments bound for it: the filtered query
-    // path applies the scope (the batched loaders below serve everyone else).
+  @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location matching `where`, latest booking first unless `orderBy` says otherwise." })
+  shipments(@Root() location: PickupLocationRow, @Args(() => ShipmentPageArgs) page: ShipmentPageArgs, @Ctx() ctx: Context) {
+    // A viewer limited to one circle sees only the location's shipments bound for it, and a filter or order reads
+    // them one location at a time; the batched loaders below serve the plain "latest" page.
     const scope = circleScope(ctx.viewer);
-    if (scope !== null) return filteredConnection(ctx, { pickupLocationIds: [location.id], circleScope: scope }, page, "BOOKED_AT_DESC");
+    if (scope !== null || asksMoreThanLatest(page)) {
+      return shipmentsWhere(ctx, page, shipmentConditions({ pickupLocationIds: [location.id], circleScope: scope }));
+    }
     return childConnection(location.id, page, ctx, ctx.loaders.shipmentPageByPickupLocation, () => ctx.loaders.shipmentCountByPickupLocation.load(location.id));
   }
 }
@@ -382,8 +406,9 @@ export class PincodeShipmentsResolver {
   // Selects shipments by their destination PIN: the rule of Shipment.destinationPincode.
   @RestrictedArmyPostal([Role.OPERATOR], [Role.ARMY_POSTAL])
   @FieldResolver(() => ShipmentConnection, { nullable: true, description: "Shipments going to this PIN, latest booking first." })
-  shipments(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+  shipments(@Root() pincode: PincodeRow, @Args(() => ShipmentPageArgs) page: ShipmentPageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     if (isArmyPostal(pincode.code)) requireArmyPostal(ctx.viewer, info);
+    if (asksMoreThanLatest(page)) return shipmentsWhere(ctx, page, shipmentConditions({ destinationPincode: pincode.code, circleScope: circleScope(ctx.viewer) }));
     return childConnection(pincode.code, page, ctx, ctx.loaders.shipmentPageByPincode, () => ctx.loaders.shipmentCountByPincode.load(pincode.code));
   }
 }

@@ -1,0 +1,70 @@
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { PageWindow } from "../lib/pagination.js";
+import type { QueryModel } from "../lib/query-model.js";
+import { type Db, queryText } from "./client.js";
+import { orderSql, type OrderTerm, ValueBinder, whereSql } from "./query-sql.js";
+import type { TableReader } from "./rows.js";
+
+const dialect = new PgDialect();
+
+/** What a filtered, ordered page of one type reads: the `where` value, the order, the window, other conditions. */
+export interface PageQuery {
+  /** The field's coerced arguments: `where`, the page cursor, read by path. */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly order: readonly OrderTerm[];
+  readonly window: PageWindow;
+  /** Conditions besides `where` (a viewer's circle, a parent's key, a deprecated filter), as drizzle SQL over the row. */
+  readonly conditions: readonly SQL[];
+}
+
+/**
+ * Pages and counts of one type's rows under a `<Type>Where` filter and any order of its model, for the resolvers:
+ * one statement each, the filter and order compiled from the field registry (src/db/query-sql.ts) exactly as the
+ * single statement compiles them.
+ */
+export class TypeQuery<Row> {
+  constructor(
+    private readonly model: QueryModel,
+    private readonly type: string,
+    private readonly reader: TableReader<Row>,
+    /** The reader's row alias. */
+    private readonly alias: string,
+  ) {}
+
+  /** Up to `window.size + 1` rows in the window's direction, each with its cursor. */
+  async page(db: Db, query: PageQuery, name: string): Promise<{ node: Row; cursor: string }[]> {
+    const binder = new ValueBinder(query.args);
+    let aliases = 0;
+    const alias = () => `q${++aliases}`;
+    const order = orderSql(query.order, this.model.key(this.type), this.alias, alias, query.window.backward);
+    const conditions = this.conditions(query, binder, alias);
+    if (query.window.cursor !== null) conditions.push(order.after(binder, [query.window.cursorArgument]));
+    const columns = dialect.sqlToQuery(this.reader.columns).sql;
+    const from = dialect.sqlToQuery(this.reader.from).sql;
+    const limit = binder.bind(["__limit"], "int", () => query.window.size + 1);
+    const text = `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${conditions.join(" and ")} order by ${order.orderBy} limit ${limit}`;
+    const rows = await queryText<Record<string, unknown>>(db, text, binder.values);
+    return rows.map((raw) => ({ node: this.reader.read(raw), cursor: String(raw.__cursor) }));
+  }
+
+  /** How many rows match (totalCount). */
+  async count(db: Db, query: Omit<PageQuery, "order" | "window">, name: string): Promise<number> {
+    const binder = new ValueBinder(query.args);
+    let aliases = 0;
+    const conditions = this.conditions(query, binder, () => `q${++aliases}`);
+    const from = dialect.sqlToQuery(this.reader.from).sql;
+    const [row] = await queryText<{ n: number }>(db, `/* ${name} */ select count(*)::int as n from ${from} where ${conditions.join(" and ")}`, binder.values);
+    return Number(row!.n);
+  }
+
+  private conditions(query: Omit<PageQuery, "order" | "window">, binder: ValueBinder, alias: () => string): string[] {
+    const conditions = [`(${whereSql(this.model, this.type, query.args.where as Record<string, unknown> | null | undefined, this.alias, binder, ["where"], alias)})`];
+    for (const condition of query.conditions) {
+      // A drizzle condition's own parameters are renumbered after the filter's.
+      const { sql: text, params } = dialect.sqlToQuery(condition);
+      conditions.push(`(${text.replace(/\$(\d+)/g, (_, n: string) => binder.bind(["__extra"], "unknown", () => params[Number(n) - 1]).replace(/::unknown$/, ""))})`);
+    }
+    return conditions;
+  }
+}
