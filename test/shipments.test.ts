@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { GraphQLObjectType } from "graphql";
+import type { GraphQLEnumType, GraphQLObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import {
@@ -302,5 +302,135 @@ describe.each(engines)("operations on %s", (engine) => {
       }
       expect(compared, field.name).toBeGreaterThanOrEqual(25);
     }
+  });
+
+  /** Every shipment with the values the filter and order tests compare, read page by page. */
+  const SNAPSHOT_FIELDS = `trackingNumber bookingDate bookedAt status paymentMode weightGrams attempts deliveredAt deliveryDate transitDays onTime
+    productCode routeClass codAmount { paise } destinationPincode pickupLocation { code } destination { primaryState primaryDistrict } deliveryOffice { name }`;
+  type Snapshot = Record<string, unknown> & { trackingNumber: string };
+  const everyShipment = async (): Promise<Snapshot[]> => {
+    const all: Snapshot[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: { data?: unknown; errors?: unknown } = await graph.execute(
+        `query ($after: String) { shipments(first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${SNAPSHOT_FIELDS} } } }`,
+        { after },
+      );
+      expect(page.errors).toBeUndefined();
+      const { nodes, pageInfo } = (page.data as { shipments: { nodes: Snapshot[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).shipments;
+      all.push(...nodes);
+      if (!pageInfo.hasNextPage) return all;
+      after = pageInfo.endCursor;
+    }
+  };
+  const numbersWhere = async (where: unknown): Promise<string[]> => {
+    const numbers: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const result: { data?: unknown; errors?: unknown } = await graph.execute(
+        `query ($w: ShipmentWhere, $after: String) { shipments(where: $w, first: 500, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { trackingNumber } } }`,
+        { w: where, after },
+      );
+      expect(result.errors, JSON.stringify(where)).toBeUndefined();
+      const { totalCount, nodes, pageInfo } = (result.data as { shipments: { totalCount: number; nodes: { trackingNumber: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).shipments;
+      numbers.push(...nodes.map((n) => n.trackingNumber));
+      if (!pageInfo.hasNextPage) {
+        expect(numbers).toHaveLength(totalCount);
+        return numbers.sort();
+      }
+      after = pageInfo.endCursor;
+    }
+  };
+
+  it("filters by any field with and / or / not and per-type operators, through relations, as a reference computed from every row", async () => {
+    const all = await everyShipment();
+    expect(all.length).toBeGreaterThan(1000);
+    const cod = (s: Snapshot) => (s.codAmount as { paise: number } | null)?.paise ?? null;
+    const cases: [unknown, (s: Snapshot) => boolean][] = [
+      [{ paymentMode: { eq: "COD" }, not: { status: { in: ["DELIVERED", "RTO_DELIVERED"] } } }, (s) => s.paymentMode === "COD" && !["DELIVERED", "RTO_DELIVERED"].includes(s.status as string)],
+      [{ or: [{ weightGrams: { gt: 1000 } }, { attempts: { gte: 1 } }] }, (s) => (s.weightGrams as number) > 1000 || (s.attempts as number) >= 1],
+      [{ destination: { primaryState: { startsWith: "andaman" } } }, (s) => ((s.destination as { primaryState: string } | null)?.primaryState ?? "").toLowerCase().startsWith("andaman")],
+      [{ codAmount: { gte: 500, lt: 2000 } }, (s) => cod(s) !== null && cod(s)! >= 50000 && cod(s)! < 200000],
+      [{ deliveredAt: { isNull: false }, transitDays: { gte: 0 } }, (s) => s.deliveredAt !== null && (s.transitDays as number) >= 0],
+      [{ deliveryDate: { isNull: true }, bookingDate: { gte: "2024-08-05", lte: "2024-09-30" } }, (s) => s.deliveryDate === null && (s.bookingDate as string) >= "2024-08-05" && (s.bookingDate as string) <= "2024-09-30"],
+      [{ pickupLocation: { code: { in: ["DEL-GPO"] } }, and: [{ paymentMode: { ne: "COD" } }] }, (s) => (s.pickupLocation as { code: string }).code === "DEL-GPO" && s.paymentMode !== "COD"],
+      // A null onTime (not delivered) matches neither the condition nor its not.
+      [{ not: { onTime: { eq: false } } }, (s) => s.onTime === true],
+      [{ or: [] }, () => false],
+    ];
+    for (const [where, predicate] of cases) {
+      const expected = all.filter(predicate).map((s) => s.trackingNumber).sort();
+      if (JSON.stringify(where) !== '{"or":[]}') expect(expected.length, `${JSON.stringify(where)} selects some rows but not all`).toBeGreaterThan(0);
+      expect(expected.length).toBeLessThan(all.length);
+      // Compared as sets of tracking numbers: a reused number counts once per booking on both sides.
+      expect(await numbersWhere(where), JSON.stringify(where)).toEqual(expected);
+    }
+    // 500 tracking numbers in one filter; 501 are refused naming the list.
+    const numbers = all.slice(0, 500).map((s) => s.trackingNumber);
+    expect(await numbersWhere({ trackingNumber: { in: numbers } })).toEqual(all.filter((s) => numbers.includes(s.trackingNumber)).map((s) => s.trackingNumber).sort());
+    const tooMany = await graph.execute(`query ($w: ShipmentWhere) { shipments(where: $w) { totalCount } }`, { w: { trackingNumber: { in: [...numbers, "EE000000000IN"] } } });
+    expect(tooMany.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "where.trackingNumber.in" });
+    const badMoney = await graph.execute(`query ($w: ShipmentWhere) { shipments(where: $w) { totalCount } }`, { w: { codAmount: { eq: 1.005 } } });
+    expect(badMoney.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "where.codAmount.eq" });
+    // One statement for the page and one for the count, whatever the filter.
+    const counted = await graph.execute(`{ shipments(where: { destination: { primaryState: { eq: "Ladakh" } }, or: [{ weightGrams: { gt: 10 } }] }, first: 5) { totalCount nodes { trackingNumber } } }`);
+    expect(counted.statements).toBe(2);
+  });
+
+  it("orders by every order key either way, pages forward and backward through the same rows, and refuses another order's cursor", async () => {
+    const schema = await createSchema();
+    const keys = (schema.getType("ShipmentOrderField") as GraphQLEnumType).getValues().map((v) => v.name);
+    expect(keys.length).toBeGreaterThan(15);
+    const all = await everyShipment();
+    // A spread of rows: delivered and not, COD and prepaid, each pickup location, so nulls and ties occur.
+    const spread = all.filter((_, i) => i % Math.ceil(all.length / 40) === 0);
+    const picked = [...new Set([...all.filter((s) => s.deliveredAt !== null).slice(0, 8), ...spread].map((s) => s.trackingNumber))];
+    const where = { trackingNumber: { in: picked } };
+    type Page = { shipments: { nodes: { trackingNumber: string; bookingDate: string }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } };
+    const read = async (orderBy: unknown, page: Record<string, unknown>) => {
+      const result = await graph.execute(
+        `query ($w: ShipmentWhere, $o: [ShipmentOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
+          shipments(where: $w, orderBy: $o, first: $first, after: $after, last: $last, before: $before) {
+            nodes { trackingNumber bookingDate } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+        { w: where, o: orderBy, ...page },
+      );
+      expect(result.errors, `${JSON.stringify({ orderBy, page })}: ${JSON.stringify(result.errors)}`).toBeUndefined();
+      return (result.data as Page).shipments;
+    };
+    const id = (n: { trackingNumber: string; bookingDate: string }) => `${n.trackingNumber}/${n.bookingDate}`;
+    for (const field of keys) {
+      for (const direction of ["ASC", "DESC"]) {
+        const orderBy = [{ field, direction }];
+        const whole = (await read(orderBy, { first: 100 })).nodes.map(id);
+        expect(new Set(whole).size).toBe(whole.length);
+        const forward: string[] = [];
+        let after: string | null = null;
+        for (let page = await read(orderBy, { first: 13 }); ; page = await read(orderBy, { first: 13, after })) {
+          forward.push(...page.nodes.map(id));
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+        }
+        expect(forward, `${field} ${direction} forward`).toEqual(whole);
+        const backward: string[] = [];
+        let before: string | null = null;
+        for (let page = await read(orderBy, { last: 13 }); ; page = await read(orderBy, { last: 13, before })) {
+          backward.unshift(...page.nodes.map(id));
+          if (!page.pageInfo.hasPreviousPage) break;
+          before = page.pageInfo.startCursor;
+        }
+        expect(backward, `${field} ${direction} backward`).toEqual(whole);
+      }
+    }
+    // Sorted as stated, null greatest: by delivery time, then weight descending.
+    const byTime = await graph.execute(`query ($w: ShipmentWhere) { shipments(where: $w, first: 100, orderBy: [{ field: DELIVERED_AT }, { field: WEIGHT_GRAMS, direction: DESC }]) { nodes { deliveredAt weightGrams } } }`, { w: where });
+    const rows = (byTime.data as { shipments: { nodes: { deliveredAt: string | null; weightGrams: number }[] } }).shipments.nodes;
+    const rank = (r: { deliveredAt: string | null; weightGrams: number }) => [r.deliveredAt ?? "9999", String(1e9 - r.weightGrams).padStart(10, "0")].join("|");
+    expect(rows.map(rank)).toEqual([...rows.map(rank)].sort());
+    expect(rows.some((r) => r.deliveredAt === null) && rows.some((r) => r.deliveredAt !== null)).toBe(true);
+    const cursor = (await read([{ field: "WEIGHT_GRAMS" }], { first: 1 })).pageInfo.endCursor;
+    const foreign = await graph.execute(`query ($c: String) { shipments(first: 1, after: $c, orderBy: [{ field: ATTEMPTS }]) { totalCount } }`, { c: cursor });
+    expect(foreign.errors![0]!.extensions).toMatchObject({ code: "INVALID_CURSOR", field: "after" });
+    const both = await graph.execute(`{ shipments(first: 1, last: 1) { totalCount } }`);
+    expect(both.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "last" });
   });
 });

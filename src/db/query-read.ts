@@ -1,12 +1,24 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { PageWindow } from "../lib/pagination.js";
 import type { QueryModel } from "../lib/query-model.js";
-import { type Db, queryText } from "./client.js";
+import { type Db, queryRows } from "./client.js";
 import { orderSql, type OrderTerm, ValueBinder, whereSql } from "./query-sql.js";
 import type { TableReader } from "./rows.js";
 
 const dialect = new PgDialect();
+
+/**
+ * Text with $n placeholders and its values as a drizzle statement, so it runs on the driver's own connection with
+ * drizzle's type handling (dates as text, JSON parameters as given), as every other repository statement does.
+ */
+function withValues(text: string, values: readonly unknown[]): SQL {
+  const pieces = text.split(/\$(\d+)/);
+  return sql.join(
+    pieces.map((piece, i) => (i % 2 === 0 ? sql.raw(piece) : sql`${values[Number(piece) - 1]}`)),
+    sql.raw(""),
+  );
+}
 
 /** What a filtered, ordered page of one type reads: the `where` value, the order, the window, other conditions. */
 export interface PageQuery {
@@ -44,7 +56,7 @@ export class TypeQuery<Row> {
     const from = dialect.sqlToQuery(this.reader.from).sql;
     const limit = binder.bind(["__limit"], "int", () => query.window.size + 1);
     const text = `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${conditions.join(" and ")} order by ${order.orderBy} limit ${limit}`;
-    const rows = await queryText<Record<string, unknown>>(db, text, binder.values);
+    const rows = await queryRows<Record<string, unknown>>(db, withValues(text, binder.values));
     return rows.map((raw) => ({ node: this.reader.read(raw), cursor: String(raw.__cursor) }));
   }
 
@@ -54,7 +66,7 @@ export class TypeQuery<Row> {
     let aliases = 0;
     const conditions = this.conditions(query, binder, () => `q${++aliases}`);
     const from = dialect.sqlToQuery(this.reader.from).sql;
-    const [row] = await queryText<{ n: number }>(db, `/* ${name} */ select count(*)::int as n from ${from} where ${conditions.join(" and ")}`, binder.values);
+    const [row] = await queryRows<{ n: number }>(db, withValues(`/* ${name} */ select count(*)::int as n from ${from} where ${conditions.join(" and ")}`, binder.values));
     return Number(row!.n);
   }
 

@@ -78,7 +78,8 @@ const escapeLike = (value: unknown) => String(value).replace(/[\\%_]/g, (c) => `
 function operatorSql(comparable: Comparable, operators: Row, expression: string, binder: Binder, path: Path): string[] {
   const parts: string[] = [];
   const one = (op: string) => binder.bind([...path, op], comparable.cast, operandConverter(comparable, [...path, op]));
-  const list = (op: string) => `array(select (jsonb_array_elements_text(${binder.bind([...path, op], "jsonb", listConverter(comparable, [...path, op]))}))::${comparable.cast})`;
+  // Bound as text and cast in SQL: a driver that serializes JSON parameters itself would encode the text again.
+  const list = (op: string) => `array(select (jsonb_array_elements_text((${binder.bind([...path, op], "text", listConverter(comparable, [...path, op]))})::jsonb))::${comparable.cast})`;
   for (const [op, value] of Object.entries(operators)) {
     if (value === null || value === undefined) continue;
     switch (op) {
@@ -230,7 +231,7 @@ export function orderSql(terms: readonly OrderTerm[], key: { sql: (row: string) 
     after(binder, path) {
       const value = (i: number, cast: string) =>
         binder.bind(path, cast, (cursor) => decodeOrderCursor(String(cursor), terms, key.kind, String(path[0]))[i] ?? null);
-      const allPlain = terms.every((t) => !t.key.comparable.nullable && t.descending === keyDescending);
+      const allPlain = terms.every((t) => !t.key.nullable && t.descending === keyDescending);
       if (allPlain) {
         // A row comparison: an index on these keys serves it as a range.
         const left = [...expressions, keyExpression].join(", ");
@@ -243,7 +244,7 @@ export function orderSql(terms: readonly OrderTerm[], key: { sql: (row: string) 
         const e = expressions[i]!;
         const v = value(i + 1, term.key.comparable.cast);
         const later = term.descending !== reverse ? "<" : ">";
-        if (!term.key.comparable.nullable) {
+        if (!term.key.nullable) {
           condition = `${e} ${later} ${v} or (${e} = ${v} and (${condition}))`;
           continue;
         }
@@ -261,8 +262,9 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether a cursor item fits its comparable, so the statement can never fail on it. */
-function fits(comparable: Comparable, value: unknown): boolean {
-  if (value === null) return comparable.nullable;
+function fits(key: OrderKey, value: unknown): boolean {
+  const { comparable } = key;
+  if (value === null) return key.nullable;
   const { operand } = comparable;
   if (isEnumOperand(operand)) return typeof value === "string" && Object.values(operand.enum).includes(value);
   switch (operand) {
@@ -303,7 +305,7 @@ export function decodeOrderCursor(cursor: string, terms: readonly OrderTerm[], k
   const ok =
     items.length === terms.length + 2 &&
     items[0] === signatureOf(terms) &&
-    terms.every((t, i) => fits(t.key.comparable, items[i + 1])) &&
+    terms.every((t, i) => fits(t.key, items[i + 1])) &&
     (keyKind === "n" ? Number.isSafeInteger(key) && (key as number) >= 0 && (key as number) <= 2 ** 31 - 1 : typeof key === "string" && !key.includes("\u0000"));
   if (!ok) throw new InvalidCursorError(argument, cursor);
   return items.map((item) => (item === null ? null : typeof item === "string" ? item : String(item)));

@@ -40,6 +40,8 @@ export interface OrderKey {
   readonly relation: Relation | null;
   /** The output fields showing it, as "Type.field": the relation's, then the leaf's. Ordering needs the roles of each. */
   readonly mirrors: readonly string[];
+  /** May it be null? Through a relation, always: a row may have no related row. */
+  readonly nullable: boolean;
 }
 
 const DEFAULT_CAST: Record<string, string> = {
@@ -109,7 +111,7 @@ export class QueryModel {
   orderKeys(type: string): readonly OrderKey[] {
     const keys: OrderKey[] = this.comparables(type)
       .filter((c) => c.order)
-      .map((comparable) => ({ value: screaming(comparable.name), comparable, relation: null, mirrors: [`${type}.${comparable.name}`] }));
+      .map((comparable) => ({ value: screaming(comparable.name), comparable, relation: null, mirrors: [`${type}.${comparable.name}`], nullable: comparable.nullable }));
     for (const relation of this.relations(type)) {
       if (relation.uses.order !== true) continue;
       for (const comparable of this.comparables(relation.type)) {
@@ -119,6 +121,7 @@ export class QueryModel {
           comparable,
           relation,
           mirrors: [`${type}.${relation.name}`, `${relation.type}.${comparable.name}`],
+          nullable: true,
         });
       }
     }
