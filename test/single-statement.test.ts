@@ -88,7 +88,7 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
 
   it("answers every field reachable from the pickup locations identically, each with real values", async () => {
     const seen = new Set<string>();
-    const query = `{ pickupLocations { ${selectionOf(schema, types, "PickupLocation", ["Query"], seen, 120)} } }`;
+    const query = `{ pickupLocations { ${selectionOf(schema, types, "PickupLocation", ["Query"], seen, 90)} } }`;
     const a = await single.execute(query, {}, { viewer: EVERY_ROLE });
     const b = await reference.execute(query, {}, { viewer: EVERY_ROLE });
     expect(a.errors).toBeUndefined();
@@ -114,6 +114,42 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
       if (seenValues.size === 0 || (booleanField && seenValues.size < 2)) weak.push(name);
     }
     expect(weak, "defined fields the fixture never gives a value (or only one boolean)").toEqual([]);
+  });
+
+  it("answers filtered, ordered pages either way in 1 statement, cursors and page info included, as the resolvers do", async () => {
+    const query = `query ($w: ShipmentWhere, $o: [ShipmentOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
+      shipments(where: $w, orderBy: $o, first: $first, after: $after, last: $last, before: $before) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { cursor node { trackingNumber bookingDate status transitDays } } nodes { trackingNumber codStatus deliveryDate } } }`;
+    const cases: Record<string, unknown>[] = [
+      { first: 20 },
+      { w: { paymentMode: { eq: "COD" }, deliveredAt: { isNull: false } }, o: [{ field: "COD_AMOUNT", direction: "DESC" }], first: 15 },
+      { w: { or: [{ status: { in: ["RTO_DELIVERED", "LOST"] } }, { transitDays: { gt: 6 } }] }, o: [{ field: "TRANSIT_DAYS" }, { field: "STATUS", direction: "DESC" }], first: 25 },
+      { w: { destination: { primaryCircle: { name: { startsWith: "North" } } }, not: { onTime: { eq: true } } }, o: [{ field: "DESTINATION_PRIMARY_STATE" }], last: 10 },
+      { w: { pickupLocation: { code: { in: ["SYN-DEL", "SYN-BOM"] } }, bookingDate: { gte: "2025-01-01" } }, o: [{ field: "DELIVERY_DATE", direction: "DESC" }], first: 30 },
+      { w: { codAmount: { gte: 1000 }, codStatus: { ne: "REMITTED" } }, o: [{ field: "PICKUP_LOCATION_CODE" }, { field: "BOOKED_AT" }], first: 12 },
+    ];
+    let paged = 0;
+    for (const variables of cases) {
+      // The first page, then the next (or previous) one through its cursor: both answered by one statement.
+      const first = await both(query, variables, EVERY_ROLE);
+      expect(first.single.errors, JSON.stringify(variables)).toBeUndefined();
+      expect(first.single.statements, JSON.stringify(variables)).toBe(1);
+      const page = (first.single.data as { shipments: { totalCount: number; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } }).shipments;
+      expect(page.totalCount, JSON.stringify(variables)).toBeGreaterThan(0);
+      const backward = variables.last !== undefined;
+      if (backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage) {
+        const next = await both(query, backward ? { ...variables, before: page.pageInfo.startCursor } : { ...variables, after: page.pageInfo.endCursor }, EVERY_ROLE);
+        expect(next.single.statements).toBe(1);
+        paged += 1;
+      }
+    }
+    expect(paged).toBeGreaterThan(3);
+    // What the resolvers refuse, they refuse: the plan declines to them.
+    const refused = await both(query, { first: 1, last: 1 }, EVERY_ROLE);
+    expect(refused.single.errors![0]!.extensions!.code).toBe("BAD_USER_INPUT");
+    const foreign = await both(query, { o: [{ field: "ATTEMPTS" }], after: "WyJCT09LRURfQVQtIiwgIjIwMjUtMDEtMDFUMDA6MDA6MDBaIiwgMV0" }, EVERY_ROLE);
+    expect(foreign.single.errors![0]!.extensions!.code).toBe("INVALID_CURSOR");
   });
 
   it("reads the definitions for rows read without them: a filtered page and tracking lookups agree with the single statement", async () => {

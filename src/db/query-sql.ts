@@ -1,4 +1,6 @@
 import { BadUserInputError, InvalidCursorError } from "../lib/errors.js";
+import { pageSize } from "../lib/pagination.js";
+import { type ArgBinder, DECLINE } from "../lib/projection.js";
 import { rupeesToPaise } from "../lib/money.js";
 import { type Comparable, isEnumOperand, type OrderKey, type QueryModel } from "../lib/query-model.js";
 
@@ -309,4 +311,87 @@ export function decodeOrderCursor(cursor: string, terms: readonly OrderTerm[], k
     (keyKind === "n" ? Number.isSafeInteger(key) && (key as number) >= 0 && (key as number) <= 2 ** 31 - 1 : typeof key === "string" && !key.includes("\u0000"));
   if (!ok) throw new InvalidCursorError(argument, cursor);
   return items.map((item) => (item === null ? null : typeof item === "string" ? item : String(item)));
+}
+
+/** A page of a cursor connection as the single statement reads it. */
+export interface PageSql {
+  /** Up to size + 1 rows, in reading order (backwards for last/before), named as the projection's `as`, each with "__cursor". */
+  readonly from: string;
+  /** Reading order over the rows' alias. */
+  readonly readOrder: (as: string) => string;
+  /** A row's cursor over the rows' alias. */
+  readonly cursor: (as: string) => string;
+  /** The page size (a bound value). */
+  readonly size: string;
+  /** Read backwards (Relay last/before): the page is put back in order. */
+  readonly backward: boolean;
+  /** Whether a cursor was given, as SQL. */
+  readonly hasCursor: string;
+  /** totalCount: a scalar subquery. */
+  readonly count: string;
+}
+
+/**
+ * A cursor connection of `type` as the single statement reads it (PageSql), from the same filter and order
+ * compilers the resolvers' TypeQuery uses, bound into the plan's slots. `condition` adds the parent's key. An input
+ * the resolvers would refuse (first and last together, a page over the limit, an order naming a key twice, a cursor
+ * of another order) declines the operation, so they answer it with their error.
+ */
+export function pageSql(
+  model: QueryModel,
+  type: string,
+  table: string,
+  args: ArgBinder,
+  as: string,
+  fallback: readonly OrderTerm[],
+  condition: (row: string) => string = () => "true",
+): PageSql {
+  const binder: Binder = {
+    bind: (path, cast, convert) =>
+      args.arg(String(path[0]), cast, (root) => {
+        try {
+          return convert(valueAt({ [String(path[0])]: root }, path));
+        } catch {
+          return DECLINE;
+        }
+      }),
+  };
+  const given = (name: string) => args.value(name) !== null && args.value(name) !== undefined;
+  if ((given("first") && given("last")) || (given("after") && given("before"))) args.arg("first", "int", () => DECLINE);
+  const backward = given("last") || (given("before") && !given("first"));
+  const sizeArgument = backward ? "last" : "first";
+  const size = args.arg(sizeArgument, "int", (value, limits) => {
+    try {
+      return pageSize(value as number | null, limits.maxPageSize, sizeArgument);
+    } catch {
+      return DECLINE;
+    }
+  });
+  let terms: OrderTerm[];
+  try {
+    terms = orderTerms(model, type, args.value("orderBy") as { field: string; direction?: string | null }[] | null, fallback);
+  } catch {
+    args.arg("orderBy", "text", () => DECLINE);
+    terms = [...fallback];
+  }
+  const key = model.key(type);
+  let aliases = 0;
+  const alias = () => `${as}_${++aliases}`;
+  const inner = alias();
+  const where = whereSql(model, type, args.value("where") as Row | null | undefined, inner, binder, ["where"], alias);
+  const order = orderSql(terms, key, inner, alias, backward);
+  const cursorArgument = backward ? "before" : "after";
+  const after = given(cursorArgument) ? ` and ${order.after(binder, [cursorArgument])}` : "";
+  const counted = alias();
+  const countWhere = whereSql(model, type, args.value("where") as Row | null | undefined, counted, binder, ["where"], alias);
+  return {
+    from: `(select ${inner}.*, ${order.cursor} as "__cursor" from ${table} ${inner}
+      where (${where}) and (${condition(inner)})${after} order by ${order.orderBy} limit ${size} + 1) ${as}`,
+    readOrder: (row) => orderSql(terms, key, row, alias, backward).orderBy,
+    cursor: (row) => `${row}."__cursor"`,
+    size,
+    backward,
+    hasCursor: given(cursorArgument) ? "true" : "false",
+    count: `(select count(*)::int from ${table} ${counted} where (${countWhere}) and (${condition(counted)}))`,
+  };
 }

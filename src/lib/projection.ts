@@ -109,6 +109,20 @@ export type FieldProjection =
       readonly source: (row: string, as: string, args: ArgBinder) => string;
       readonly order: (as: string) => string;
     }
+  /**
+   * A cursor connection of `type`'s rows in `table` (`totalCount`, `nodes`, `edges`, `pageInfo`) taking `where`,
+   * `orderBy`, first/after and last/before, compiled from the query model as the resolvers' TypeQuery compiles them.
+   * `condition` ties the rows to the parent row; arguments in `decline` (when given) are left to the resolvers.
+   */
+  | {
+      readonly kind: "page";
+      readonly type: string;
+      readonly connectionType: string;
+      readonly table: string;
+      readonly defaultOrder: readonly { readonly key: string; readonly descending: boolean }[];
+      readonly condition?: (parent: string, row: string) => string;
+      readonly decline?: readonly string[];
+    }
   /** A connection answered with `totalCount` and `nodes` only (no cursors): `source` gives the page's rows. */
   | {
       readonly kind: "connection";

@@ -27,6 +27,8 @@ import { ACCESS_EXTENSION, type AccessExtension, circleScope, mayRead } from "..
 import { audienceOf, type Viewer } from "../modules/access/access.viewer.js";
 import { LruMap } from "../lib/lru.js";
 import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, type TypeProjection } from "../lib/projection.js";
+import { QueryModel } from "../lib/query-model.js";
+import { orderTerm, pageSql } from "../db/query-sql.js";
 
 /**
  * Answers a read operation with one SQL statement that builds its whole `data` object as JSON in
@@ -51,6 +53,7 @@ import { type ArgBinder, DECLINE, type FieldProjection, type ProjectionLimits, t
 export class SingleStatementPlans {
   private readonly projections = new Map<string, Map<string, FieldProjection>>();
   private readonly plans: LruMap<string, Plan | null>;
+  private readonly model: QueryModel;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -59,6 +62,7 @@ export class SingleStatementPlans {
     maxPlans = 500,
   ) {
     this.plans = new LruMap(maxPlans);
+    this.model = new QueryModel(projections);
     for (const { type, fields } of projections) {
       const known = this.projections.get(type) ?? new Map<string, FieldProjection>();
       for (const [name, projection] of Object.entries(fields)) {
@@ -101,7 +105,7 @@ export class SingleStatementPlans {
 
   private plan(queryHash: string, document: DocumentNode, operation: OperationDefinitionNode, viewer: Viewer, variables: Record<string, unknown>): Plan | null {
     const key = `${queryHash}\u0000${operation.name?.value ?? ""}\u0000${audienceOf(viewer)}\u0000${variablesShape(this.schema, operation, variables)}`;
-    return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, document, viewer, this.limits.publicDirectory, variables).build(operation));
+    return this.plans.getOrCompute(key, () => new PlanBuilder(this.schema, this.projections, this.model, document, viewer, this.limits.publicDirectory, variables).build(operation));
   }
 }
 
@@ -220,6 +224,7 @@ class PlanBuilder {
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly projections: ReadonlyMap<string, ReadonlyMap<string, FieldProjection>>,
+    private readonly model: QueryModel,
     document: DocumentNode,
     private readonly viewer: Viewer,
     private readonly publicDirectory: boolean,
@@ -298,6 +303,63 @@ class PlanBuilder {
         const as = this.alias();
         const item = this.object(this.objectType(projection.type), sets, as);
         return jsonList(item, projection.order(as), projection.source(row, as, binder));
+      }
+      case "page": {
+        const connection = this.objectType(projection.connectionType);
+        const as = this.alias();
+        for (const name of projection.decline ?? []) binder.arg(name, "text", (value) => (value === null ? null : DECLINE));
+        const fallback = projection.defaultOrder.map(({ key, descending }) => orderTerm(this.model, projection.type, key, descending));
+        const condition = projection.condition;
+        const page = pageSql(this.model, projection.type, projection.table, binder, as, fallback, condition === undefined ? undefined : (inner) => condition(row, inner));
+        const fields = new Map() as Collected;
+        for (const set of sets) this.collect(connection, set, fields);
+        const inPage = `"__n" <= ${page.size}`;
+        const pageOrder = page.backward ? `"__n" desc` : `"__n"`;
+        const lastFirst = page.backward ? `"__n"` : `"__n" desc`;
+        const pairs: string[] = [];
+        for (const [key, inner] of fields) {
+          const innerName = inner[0]!.name.value;
+          if (innerName === "__typename") pairs.push(`'${key}', '${connection.name}'::text`);
+          else if (innerName === "totalCount") pairs.push(`'${key}', ${page.count}`);
+          else if (innerName === "nodes") {
+            const item = this.object(this.objectType(projection.type), selectionSets(inner), as);
+            pairs.push(`'${key}', coalesce(json_agg(${item} order by ${pageOrder}) filter (where ${inPage}), '[]'::json)`);
+          } else if (innerName === "edges") {
+            const edge = this.objectType(`${projection.type}Edge`);
+            const edgeFields = new Map() as Collected;
+            for (const set of selectionSets(inner)) this.collect(edge, set, edgeFields);
+            const edgePairs: string[] = [];
+            for (const [edgeKey, edgeNodes] of edgeFields) {
+              const edgeName = edgeNodes[0]!.name.value;
+              if (edgeName === "__typename") edgePairs.push(`'${edgeKey}', '${edge.name}'::text`);
+              else if (edgeName === "cursor") edgePairs.push(`'${edgeKey}', ${page.cursor(as)}`);
+              else if (edgeName === "node") edgePairs.push(`'${edgeKey}', ${this.object(this.objectType(projection.type), selectionSets(edgeNodes), as)}`);
+              else throw new Declined();
+            }
+            pairs.push(`'${key}', coalesce(json_agg(json_build_object(${edgePairs.join(", ")}) order by ${pageOrder}) filter (where ${inPage}), '[]'::json)`);
+          } else if (innerName === "pageInfo") {
+            const info = this.objectType("PageInfo");
+            const infoFields = new Map() as Collected;
+            for (const set of selectionSets(inner)) this.collect(info, set, infoFields);
+            const more = `count(*) > ${page.size}`;
+            const values: Record<string, string> = {
+              __typename: `'PageInfo'::text`,
+              hasNextPage: page.backward ? page.hasCursor : more,
+              hasPreviousPage: page.backward ? more : page.hasCursor,
+              startCursor: `(array_agg(${page.cursor(as)} order by ${pageOrder}) filter (where ${inPage}))[1]`,
+              endCursor: `(array_agg(${page.cursor(as)} order by ${lastFirst}) filter (where ${inPage}))[1]`,
+            };
+            const infoPairs: string[] = [];
+            for (const [infoKey, infoNodes] of infoFields) {
+              const value = values[infoNodes[0]!.name.value];
+              if (value === undefined) throw new Declined();
+              infoPairs.push(`'${infoKey}', ${value}`);
+            }
+            pairs.push(`'${key}', json_build_object(${infoPairs.join(", ")})`);
+          } else throw new Declined();
+        }
+        // One row whatever is selected (totalCount alone aggregates nothing): the empty grouping set.
+        return `(select json_build_object(${pairs.join(", ")}) from (select ${as}.*, row_number() over (order by ${page.readOrder(as)}) as "__n" from ${page.from}) ${as} group by ())`;
       }
       case "connection": {
         const connection = this.objectType(projection.connectionType);

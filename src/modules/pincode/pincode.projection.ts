@@ -16,15 +16,17 @@ export const pincodeProjections: readonly TypeProjection[] = [
       }),
       ...pincodeComputed.projections,
       id: { kind: "value", sql: (row) => globalIdSql("Pincode", `${row}.code`) },
+      primaryCircle: {
+        kind: "object",
+        type: "Circle",
+        source: (row, as) => `postal_circle ${as} where ${as}.id = ${row}.primary_circle_id`,
+        uses: { filter: true, order: true },
+      },
     },
     resolverOnly: {
       zoneName: "a label of the zone, looked up in POSTAL_ZONES (pincode.zone.ts)",
       location: "a GeoPoint object built from the coordinate columns and their quality",
-      primaryCircle: "a relation through the circle loader (Circle has no SQL definitions yet)",
       postOffices: "a paged connection with cursors, which the single statement does not answer",
-    },
-    relations: {
-      primaryCircle: { type: "Circle", source: (row, as) => `postal_circle ${as} where ${as}.id = ${row}.primary_circle_id`, uses: { filter: true, order: true } },
     },
     key: { sql: (row) => `${row}.code`, kind: "s" },
   },

@@ -14,6 +14,8 @@ export const shipmentProjections: readonly TypeProjection[] = [
   {
     type: "Query",
     fields: {
+      // The resolvers' shipmentsWhere, as one subquery: the deprecated `filter` is left to them.
+      shipments: { kind: "page", type: "Shipment", connectionType: "ShipmentConnection", table: "shipment", defaultOrder: [{ key: "BOOKED_AT", descending: true }], decline: ["filter"] },
       // findTrackedShipment: the booking of the day when one is given, else the latest booking of the number.
       shipment: {
         kind: "object",
