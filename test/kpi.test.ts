@@ -64,6 +64,9 @@ const scan = (trackingNumber: string, event: string, occurredAt: string, failedR
 
 type Quarter = QuarterlyKpisQuery["quarterlyKpis"][number];
 
+/** shipmentAggregates' groups of an untyped operation's answer. */
+const groups = (result: { data?: unknown }) => (result.data as { shipmentAggregates: Record<string, unknown>[] }).shipmentAggregates;
+
 function metric(quarter: Quarter, key: string) {
   const found = quarter.metrics.find((m) => m.key === key);
   if (found === undefined) throw new Error(`no metric ${key}`);
@@ -197,7 +200,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       );
       expect(result.errors).toBeUndefined();
       return Object.fromEntries(
-        (result.data!.shipmentAggregates as Record<string, { label: string } & Record<string, unknown>>[]).map((g) => [
+        (groups(result) as Record<string, { label: string } & Record<string, unknown>>[]).map((g) => [
           (g[key] as { label: string }).label,
           Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, g[f]])),
         ]),
@@ -224,7 +227,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     expect((await aggregateShipments(db.database.db, { ...plan, filter: { synthetic: false } })).source).toBe("SHIPMENTS");
     // Only what is asked is computed: the statement without a percentile reads no histogram.
     const lean = await graph.execute("{ shipmentAggregates(groupBy: [{ dimension: STATUS }]) { status bookedVolume { value } } }", {});
-    expect(lean.data!.shipmentAggregates).toEqual([
+    expect(groups(lean)).toEqual([
       { status: "DELIVERED", bookedVolume: { value: 4 } },
       { status: "RTO_DELIVERED", bookedVolume: { value: 1 } },
       { status: "BOOKED", bookedVolume: { value: 1 } },
@@ -234,7 +237,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
   it("keeps shipmentAggregates' COD money to FINANCE without losing the rest, and a circle-restricted viewer to its circle", async () => {
     const query = "{ shipmentAggregates(groupBy: [{ dimension: PAYMENT_MODE }]) { paymentMode bookedVolume { value } codCollected { value } } }";
     const analyst = await graph.execute(query, {}, { viewer: testViewer([Role.ANALYST]) });
-    expect(analyst.data!.shipmentAggregates).toEqual([
+    expect(groups(analyst)).toEqual([
       { paymentMode: "COD", bookedVolume: { value: 2 }, codCollected: null },
       { paymentMode: "PREPAID", bookedVolume: { value: 4 }, codCollected: null },
     ]);
@@ -243,12 +246,12 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     expect(having.data).toEqual({ shipmentAggregates: null }); // nullable: a denial nulls the field, not the answer
     expect(having.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "ShipmentAggregateMeasure.COD_COLLECTED", mirrors: "ShipmentAggregate.codCollected" });
     const finance = await graph.execute(query, {}, { viewer: testViewer([Role.ANALYST, Role.FINANCE]) });
-    expect(finance.data!.shipmentAggregates[0]).toEqual({ paymentMode: "COD", bookedVolume: { value: 2 }, codCollected: { value: 1700 } });
+    expect(groups(finance)[0]).toEqual({ paymentMode: "COD", bookedVolume: { value: 2 }, codCollected: { value: 1700 } });
     const total = "{ shipmentAggregates { bookedVolume { value } } }";
     const ladakh = await graph.execute(total, {}, { viewer: testViewer([Role.ANALYST], { organisation: "INDIA_POST", circle: "Jammu & Kashmir" }) });
-    expect(ladakh.data!.shipmentAggregates).toEqual([{ bookedVolume: { value: 1 } }]); // C, to Nubra Valley
+    expect(groups(ladakh)).toEqual([{ bookedVolume: { value: 1 } }]); // C, to Nubra Valley
     const delhi = await graph.execute(total, {}, { viewer: testViewer([Role.ANALYST], { organisation: "INDIA_POST", circle: "Delhi" }) });
-    expect(delhi.data!.shipmentAggregates).toEqual([{ bookedVolume: { value: 5 } }]);
+    expect(groups(delhi)).toEqual([{ bookedVolume: { value: 5 } }]);
   });
 
   it("orders, filters and limits shipmentAggregates' groups, and refuses what it cannot answer naming the input", async () => {
@@ -257,7 +260,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       {},
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data!.shipmentAggregates).toEqual([
+    expect(groups(result)).toEqual([
       { bookedAt: { label: "2024-09", start: "2024-09-01", end: "2024-09-30" }, bookedVolume: { value: 3 } }, // A, D, E
       { bookedAt: { label: "2024-07", start: "2024-07-01", end: "2024-07-31" }, bookedVolume: { value: 1 } }, // B; then Aug (C) and Oct (F), later in time
     ]);
@@ -265,7 +268,6 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       ["{ shipmentAggregates(first: 501) { bookedVolume { value } } }", { code: "PAGE_SIZE_EXCEEDED", field: "first" }],
       ["{ shipmentAggregates(groupBy: [{ dimension: STATUS, granularity: DAY }]) { status } }", { code: "BAD_USER_INPUT", field: "groupBy[0].granularity" }],
       ["{ shipmentAggregates(groupBy: [{ dimension: STATUS }, { dimension: STATUS }]) { status } }", { code: "BAD_USER_INPUT", field: "groupBy[1].dimension" }],
-      ["{ shipmentAggregates(groupBy: [{ dimension: STATUS }], orderBy: [{ dimension: PRODUCT }]) { status } }", { code: "BAD_USER_INPUT", field: "orderBy[0].dimension" }],
       ["{ shipmentAggregates(orderBy: [{ }]) { status } }", { code: "BAD_USER_INPUT", field: "orderBy[0]" }],
     ];
     for (const [query, extensions] of refusals) {

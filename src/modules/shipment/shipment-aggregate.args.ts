@@ -76,7 +76,7 @@ export class ShipmentAggregateOrder {
   @Field(() => AggregateMeasure, { nullable: true, description: "Sort by this measure's value." })
   measure?: AggregateMeasure | null;
 
-  @Field(() => AggregateDimension, { nullable: true, description: "Sort by this dimension's key (it must be grouped by): periods in time order, names A–Z." })
+  @Field(() => AggregateDimension, { nullable: true, description: "Sort by this dimension's key: periods in time order, names A–Z. A dimension not grouped by has no key, so it changes nothing." })
   dimension?: AggregateDimension | null;
 
   @Field(() => AggregateSortDirection, { nullable: true, description: "Direction; default ASC." })

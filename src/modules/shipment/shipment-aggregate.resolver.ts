@@ -67,9 +67,6 @@ function orderOf(args: ShipmentAggregatesArgs, groupings: readonly Grouping[]) {
     if ((o.measure ? 1 : 0) + (o.dimension ? 1 : 0) !== 1) {
       throw new BadUserInputError(`orderBy[${i}] must name exactly one of measure and dimension.`, { field: `orderBy[${i}]`, value: o });
     }
-    if (o.dimension && !groupings.some((g) => g.dimension === o.dimension)) {
-      throw new BadUserInputError(`orderBy[${i}].dimension ${o.dimension} is not grouped by: add it to groupBy.`, { field: `orderBy[${i}].dimension`, value: o.dimension });
-    }
     return { measure: o.measure ?? null, dimension: o.dimension ?? null, direction: o.direction ?? AggregateSortDirection.ASC };
   });
 }
