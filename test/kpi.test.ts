@@ -234,6 +234,47 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     ].sort((a, b) => a.status.localeCompare(b.status)));
   });
 
+  it("answers a rollup scope with the same keys and figures as the rows, and groups by every dimension on this engine", async () => {
+    const byState = (filter: Record<string, unknown> | null) =>
+      graph.execute(
+        "query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: BOOKED_AT, granularity: FISCAL_QUARTER }, { dimension: DESTINATION_STATE }]) { bookedAt { label } destinationState bookedVolume { value numerator denominator } returnToOrigin { value numerator denominator } } }",
+        { f: filter },
+      );
+    const [rollup, rows] = [await byState(null), await byState({ synthetic: false })];
+    expect(rollup.errors).toBeUndefined();
+    expect(groups(rollup)).toEqual(groups(rows));
+    expect(groups(rollup).find((g) => g.destinationState === "Ladakh")).toMatchObject({ bookedVolume: { value: 1 }, returnToOrigin: { value: 100 } });
+    const dimensions: [string, string][] = [
+      ["{ dimension: BOOKED_AT, granularity: DAY }", "bookedAt { label }"],
+      ["{ dimension: BOOKED_AT, granularity: WEEK }", "bookedAt { label }"],
+      ["{ dimension: DELIVERED_AT, granularity: FISCAL_YEAR }", "deliveredAt { label }"],
+      ["{ dimension: DESTINATION_CIRCLE }", "destinationCircle"],
+      ["{ dimension: DESTINATION_DISTRICT }", "destinationState destinationDistrict"],
+      ["{ dimension: DESTINATION_PINCODE }", "destinationPincode"],
+      ["{ dimension: PRODUCT }", "productCode"],
+      ["{ dimension: PICKUP_LOCATION }", "pickupLocation { code }"],
+      ["{ dimension: ROUTE_CLASS }", "routeClass"],
+      ["{ dimension: REMOTE_CLASS }", "remoteClass"],
+    ];
+    const answers: Record<string, unknown> = {};
+    for (const [groupBy, keys] of dimensions) {
+      const result = await graph.execute(`{ shipmentAggregates(groupBy: [${groupBy}]) { ${keys} bookedVolume { value } transitDaysP90 { value } } }`, {});
+      expect(result.errors, groupBy).toBeUndefined();
+      answers[groupBy] = groups(result);
+      const total = groups(result).reduce((n, g) => n + (g.bookedVolume as { value: number }).value, 0);
+      expect(total, groupBy).toBe(groupBy.includes("DELIVERED_AT") ? 4 : 6); // every shipment once; A, B, D, F delivered
+    }
+    expect(answers["{ dimension: DESTINATION_DISTRICT }"]).toEqual([
+      expect.objectContaining({ destinationState: "Delhi", bookedVolume: { value: 5 } }),
+      expect.objectContaining({ destinationState: "Ladakh", destinationDistrict: expect.any(String), bookedVolume: { value: 1 } }),
+    ]);
+    expect(answers["{ dimension: REMOTE_CLASS }"]).toEqual([
+      { remoteClass: "LADAKH_JK_HILLS", bookedVolume: { value: 1 }, transitDaysP90: { value: null } },
+      { remoteClass: null, bookedVolume: { value: 5 }, transitDaysP90: { value: 173 / 24 } },
+    ]);
+    expect(answers["{ dimension: DELIVERED_AT, granularity: FISCAL_YEAR }"]).toEqual([{ deliveredAt: { label: "FY2024-25" }, bookedVolume: { value: 4 }, transitDaysP90: { value: 173 / 24 } }]);
+  });
+
   it("keeps shipmentAggregates' COD money to FINANCE without losing the rest, and a circle-restricted viewer to its circle", async () => {
     const query = "{ shipmentAggregates(groupBy: [{ dimension: PAYMENT_MODE }]) { paymentMode bookedVolume { value } codCollected { value } } }";
     const analyst = await graph.execute(query, {}, { viewer: testViewer([Role.ANALYST]) });
