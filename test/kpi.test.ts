@@ -305,6 +305,9 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       { bookedAt: { label: "2024-09", start: "2024-09-01", end: "2024-09-30" }, bookedVolume: { value: 3 } }, // A, D, E
       { bookedAt: { label: "2024-07", start: "2024-07-01", end: "2024-07-31" }, bookedVolume: { value: 1 } }, // B; then Aug (C) and Oct (F), later in time
     ]);
+    // No grouping: one group of everything, or none when nothing matches; with no measure asked, still one group.
+    expect(groups(await graph.execute('{ shipmentAggregates(filter: { productCode: ["NONE"] }) { bookedVolume { value } transitDaysP50 { value } } }', {}))).toEqual([]);
+    expect(groups(await graph.execute("{ shipmentAggregates(filter: { synthetic: false }) { destinationCircle } }", {}))).toEqual([{ destinationCircle: null }]);
     const refusals: [string, Record<string, unknown>][] = [
       ["{ shipmentAggregates(first: 501) { bookedVolume { value } } }", { code: "PAGE_SIZE_EXCEEDED", field: "first" }],
       ["{ shipmentAggregates(groupBy: [{ dimension: STATUS, granularity: DAY }]) { status } }", { code: "BAD_USER_INPUT", field: "groupBy[0].granularity" }],

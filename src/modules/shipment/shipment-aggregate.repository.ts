@@ -106,7 +106,10 @@ export async function aggregateShipments(db: Db, q: AggregateQuery): Promise<Agg
 }
 
 async function aggregateRows(db: Db, q: AggregateQuery, conditions: SQL[]): Promise<AggregateRow[]> {
-  const { sums, histogram } = neededSums(q.measures);
+  const needed = neededSums(q.measures);
+  const histogram = needed.histogram;
+  // Always the count: with no measure asked it still makes the statement an aggregate (one row per group).
+  const sums: RollupSum[] = needed.sums.includes("booked") ? needed.sums : [...needed.sums, "booked"];
   const keys = keyNames(q.groupings.length);
   const dims = q.groupings.map((g, i) => sql`${dimensionSql(g, q.revealArmyPincodes)} as ${keys[i]!}`);
   const where = [...conditions];
@@ -126,8 +129,9 @@ async function aggregateRows(db: Db, q: AggregateQuery, conditions: SQL[]): Prom
   const keyList = keys.length > 0 ? sql.join(keys, sql`, `) : null;
   let statement: SQL;
   if (!histogram) {
+    // Without groupings an aggregate over no rows is still one row: left out, as a group of nothing would be.
     statement = sql`/* aggregateShipments */ select ${sql.join([...keys, ...sumColumns], sql`, `)}
-      from (${rows}) s ${keyList === null ? sql`` : sql`group by ${keyList}`}`;
+      from (${rows}) s ${keyList === null ? sql`having count(*) > 0` : sql`group by ${keyList}`}`;
   } else {
     // One pass for the sums and the transit histogram: the grouping set without the bucket gives each group's
     // sums, the one with it the group's shipments per transit hour.
@@ -140,7 +144,7 @@ async function aggregateRows(db: Db, q: AggregateQuery, conditions: SQL[]): Prom
       from (
         select ${keysAnd} bucket, grouping(bucket) as detail, count(*) as n, ${sql.join(sumColumns, sql`, `)}
         from (${rows}) s group by grouping sets ((${keyList ?? sql``}), (${keysAnd} bucket))
-      ) x ${keyList === null ? sql`` : sql`group by ${keyList}`}`;
+      ) x ${keyList === null ? sql`having max(booked) filter (where detail = 1) > 0` : sql`group by ${keyList}`}`;
   }
   const result = await queryRows<Record<string, unknown>>(db, statement);
   return result.map((row) => ({ keys: keysOf(row, keys.length), sums: numbers(row, sums), transit: histogram ? ((row.transit as [number, number][] | null) ?? []) : null }));
