@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from "type-graphql";
 import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
-import { AggregateDimension, AggregateGranularity, AggregateMeasure, AggregateSortDirection, DIMENSION_FIELD, MEASURES } from "./shipment-aggregate.rules.js";
+import { AggregateDimension, AggregateGranularity, AggregateMeasure, AggregateSortDirection, MEASURES } from "./shipment-aggregate.rules.js";
 import { ShipmentFilter } from "./shipment.args.js";
 
 registerEnumType(AggregateDimension, {
@@ -153,4 +153,3 @@ export const shipmentAggregateInputAccess: InputDeclarations = {
   ...Object.fromEntries(MEASURES.map((m) => [`ShipmentAggregateMeasure.${m.measure}`, `ShipmentAggregate.${m.field}`])),
 };
 
-export { DIMENSION_FIELD };

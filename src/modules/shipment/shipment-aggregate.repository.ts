@@ -4,8 +4,7 @@ import { queryRows } from "../../db/client.js";
 import { istPeriodSql } from "../../db/calendar-sql.js";
 import { REMOTE_CLASS_OF_PIN_SQL } from "../coverage/coverage.repository.js";
 import { ARMY_POSTAL_AREA } from "../kpi/kpi-pins.repository.js";
-import { destinationCircleLabelSql, destinationStateLabelSql, KPI_EVENTS } from "../kpi/kpi-rollup.repository.js";
-import { TRANSIT_HOURS_SQL } from "../kpi/kpi-rollup.repository.js";
+import { destinationCircleLabelSql, destinationStateLabelSql, KPI_EVENTS, TRANSIT_HOURS_SQL } from "../kpi/kpi-rollup.repository.js";
 import { AggregateDimension, type Grouping, neededSums, type MeasureDefinition, type RollupPlan, rollupPlan, type RollupSum } from "./shipment-aggregate.rules.js";
 import { shipmentConditions, type ShipmentFilterValues } from "./shipment.repository.js";
 
