@@ -243,6 +243,16 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     const [rollup, rows] = [await byState(null), await byState({ synthetic: false })];
     expect(rollup.errors).toBeUndefined();
     expect(groups(rollup)).toEqual(groups(rows));
+    const byYear = (filter: Record<string, unknown> | null) =>
+      graph.execute(
+        "query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: PICKUP_LOCATION }, { dimension: DELIVERED_AT, granularity: FISCAL_YEAR }]) { pickupLocation { code } deliveredAt { label start end } deliveredVolume { value } transitDaysP95 { value denominator } } }",
+        { f: filter },
+      );
+    const [yearRollup, yearRows] = [await byYear(null), await byYear({ synthetic: false })];
+    expect(groups(yearRollup)).toEqual([
+      { pickupLocation: { code: "DEL-GPO" }, deliveredAt: { label: "FY2024-25", start: "2024-04-01", end: "2025-03-31" }, deliveredVolume: { value: 4 }, transitDaysP95: { value: 173 / 24, denominator: 4 } },
+    ]);
+    expect(groups(yearRollup)).toEqual(groups(yearRows));
     expect(groups(rollup).find((g) => g.destinationState === "Ladakh")).toMatchObject({ bookedVolume: { value: 1 }, returnToOrigin: { value: 100 } });
     const dimensions: [string, string][] = [
       ["{ dimension: BOOKED_AT, granularity: DAY }", "bookedAt { label }"],

@@ -76,6 +76,7 @@ describe("when the KPI rollup answers", () => {
     expect(rollupPlan([], m(M.BOOKED_VOLUME), true)).toBeNull();
     expect(rollupPlan([{ dimension: D.STATUS, granularity: null }], m(M.BOOKED_VOLUME), false)).toBeNull();
     expect(rollupPlan([{ dimension: D.DELIVERED_AT, granularity: G.MONTH }], m(M.DELIVERED_VOLUME), false)).toBeNull();
+    expect(rollupPlan([{ dimension: D.DELIVERED_AT, granularity: G.FISCAL_YEAR }], m(M.DELIVERED_VOLUME), false)).toMatchObject({ event: "DELIVERED" });
     expect(rollupPlan([{ dimension: D.PRODUCT, granularity: null }, { dimension: D.PAYMENT_MODE, granularity: null }], m(M.BOOKED_VOLUME), false)).toBeNull();
     expect(rollupPlan([quarter(D.DELIVERED_AT)], m(M.BOOKED_VOLUME), false)).toBeNull();
     expect(rollupPlan([quarter(D.BOOKED_AT), quarter(D.DELIVERED_AT)], m(M.BOOKED_VOLUME), false)).toBeNull();

@@ -5,7 +5,7 @@ import { istPeriodSql } from "../../db/calendar-sql.js";
 import { REMOTE_CLASS_OF_PIN_SQL } from "../coverage/coverage.repository.js";
 import { ARMY_POSTAL_AREA } from "../kpi/kpi-pins.repository.js";
 import { destinationCircleLabelSql, destinationStateLabelSql, KPI_EVENTS, TRANSIT_HOURS_SQL } from "../kpi/kpi-rollup.repository.js";
-import { AggregateDimension, type Grouping, neededSums, type MeasureDefinition, type RollupPlan, rollupPlan, type RollupSum } from "./shipment-aggregate.rules.js";
+import { AggregateDimension, AggregateGranularity, type Grouping, neededSums, type MeasureDefinition, type RollupPlan, rollupPlan, type RollupSum } from "./shipment-aggregate.rules.js";
 import { shipmentConditions, type ShipmentFilterValues } from "./shipment.repository.js";
 
 /*
@@ -158,8 +158,9 @@ async function aggregateRollup(db: Db, plan: RollupPlan, q: AggregateQuery): Pro
   const { sums, histogram } = neededSums(q.measures);
   const population: RollupSum = plan.event === "DELIVERED" ? "delivered" : "booked";
   const read = [...new Set<RollupSum>([...sums, population])];
-  // Keys in the order of the groupings: the quarter and/or the scope key.
-  const keyColumns = q.groupings.map((g) => (g === plan.quarter ? sql`quarter` : sql`scope_key`));
+  // Keys in the order of the groupings: the quarter (or its fiscal year, "FY2024-25" of "FY2024-25-Q3") and/or the scope key.
+  const period = plan.quarter?.granularity === AggregateGranularity.FISCAL_YEAR ? sql`left(quarter, 9)` : sql`quarter`;
+  const keyColumns = q.groupings.map((g) => (g === plan.quarter ? period : sql`scope_key`));
   const keys = keyNames(keyColumns.length);
   const select = keyColumns.map((column, i) => sql`${column} as ${keys[i]!}`);
   const groupBy = keyColumns.length > 0 ? sql`group by ${sql.join(keyColumns, sql`, `)}` : sql``;

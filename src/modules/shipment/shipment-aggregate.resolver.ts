@@ -99,8 +99,8 @@ export class ShipmentAggregateResolver {
       "measures that are the KPIs (kpiDefinitions): the same numerator, denominator and percentile rule, computed by the same " +
       "code. Only the measures selected (or named in having and orderBy) are computed. Grouped by delivery FISCAL_QUARTER (or by " +
       "booking FISCAL_QUARTER for the booking measures) and nothing else, a measure equals quarterlyKpis' national figure; with " +
-      "no filter and at most one of circle, state, pickup location, product or payment mode beside that quarter, the groups " +
-      "are read from the KPI rollup instead of the shipment rows. Groups are sorted by orderBy, then by their keys.",
+      "no filter and at most one of circle, state, pickup location, product or payment mode beside that fiscal quarter (or " +
+      "year), the groups are read from the KPI rollup instead of the shipment rows. Groups are sorted by orderBy, then by their keys.",
   })
   async shipmentAggregates(@Args(() => ShipmentAggregatesArgs) args: ShipmentAggregatesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<AggregateValue[]> {
     const groupings = groupingsOf(args);

@@ -138,7 +138,7 @@ export interface RollupPlan {
   readonly scopeKind: "NATIONAL" | NonNullable<(typeof ROLLUP_SCOPE)[AggregateDimension]>;
   /** The grouping by scope key, when there is one. */
   readonly scope: Grouping | null;
-  /** The grouping by fiscal quarter, when there is one. */
+  /** The grouping by fiscal quarter or year, when there is one. */
   readonly quarter: Grouping | null;
   /** The event whose quarter groups (the event every measure counts at); null without a quarter. */
   readonly event: KpiEvent | null;
@@ -147,7 +147,7 @@ export interface RollupPlan {
 /**
  * When kpi_rollup (and kpi_histogram) can answer instead of the shipment rows: no condition on the rows (no
  * filter, no circle restriction), at most one grouping by a rollup scope, and at most one by a time at
- * FISCAL_QUARTER whose event every measure asked counts at. Without a time grouping every measure qualifies:
+ * FISCAL_QUARTER or FISCAL_YEAR whose event every measure asked counts at. Without a time grouping every measure qualifies:
  * summed over all quarters each rollup measure counts every shipment once, as the rows do.
  */
 export function rollupPlan(groupings: readonly Grouping[], measures: readonly MeasureDefinition[], conditionsOnRows: boolean): RollupPlan | null {
@@ -156,7 +156,8 @@ export function rollupPlan(groupings: readonly Grouping[], measures: readonly Me
   const times = groupings.filter((g) => isTimeDimension(g.dimension));
   if (scopes.length + times.length !== groupings.length || scopes.length > 1 || times.length > 1) return null;
   const time = times[0] ?? null;
-  if (time !== null && time.granularity !== AggregateGranularity.FISCAL_QUARTER) return null;
+  // A fiscal year is its four quarters summed; shorter periods are not in the rollup.
+  if (time !== null && time.granularity !== AggregateGranularity.FISCAL_QUARTER && time.granularity !== AggregateGranularity.FISCAL_YEAR) return null;
   const event = time === null ? null : TIME_EVENT[time.dimension]!;
   if (event !== null && measures.some((m) => m.event !== event)) return null;
   const scope = scopes[0] ?? null;
