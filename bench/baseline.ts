@@ -241,7 +241,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
 const server = http.createServer((req, res) => void handle(req, res));
 server.keepAliveTimeout = 65_000;
-server.listen(0, "127.0.0.1", () => {
+// BASELINE_PORT: a fixed port when the machine's ports are shared out (bench/run.ts --port-base); else any free one.
+server.listen(Number(process.env.BASELINE_PORT ?? 0), "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;
   console.log(`baseline serving http://127.0.0.1:${port}/graphql`);
 });

@@ -1,4 +1,5 @@
 import { Kind, parse, print } from "graphql";
+import { parseFiscalQuarter, quarterEndDate, quarterStartDate } from "../src/lib/fiscal-quarter.js";
 import {
   CoverageDocument,
   PickupDashboardDocument,
@@ -34,6 +35,20 @@ query KpisPerCircle($quarter: FiscalQuarter!) {
     scope { key name }
     metrics { key value numerator denominator unit quarterOnQuarter { ratio pointChange } }
   }
+}`;
+
+/**
+ * Shipments per status booked in the last two quarters of the data (issue 19's status group-by: about 1,60,000
+ * bookings at 10,00,000 shipments): the deprecated shipmentStats, which computes all its measures (a continuous
+ * percentile included) whatever is asked, against shipmentAggregates, which computes the one selected. Both read
+ * the shipment rows: the KPI rollup has no status.
+ */
+export const STATUS_GROUP_OPERATIONS = `
+query StatusStats($filter: ShipmentFilter) {
+  shipmentStats(filter: $filter, groupBy: [STATUS]) { status shipments }
+}
+query StatusAggregates($filter: ShipmentFilter) {
+  shipmentAggregates(filter: $filter, groupBy: [{ dimension: STATUS }]) { status bookedVolume { value } }
 }`;
 
 export const KPI_OPERATION_NAMES = { national: "KpisNational", oneCircle: "KpisOneCircle", perCircle: "KpisPerCircle" } as const;
@@ -120,6 +135,12 @@ export function benchOperations(inputs: BenchInputs): BenchOperation[] {
       bodies: [body("Coverage", print(CoverageDocument), { level: "CIRCLE", quarter: inputs.quarter })],
       targets: ["graph"],
     },
+    ...(["StatusStats", "StatusAggregates"] as const).map((operationName) => ({
+      name: `status group-by ${operationName === "StatusStats" ? "shipmentStats" : "shipmentAggregates"}`,
+      operationName,
+      bodies: [body(operationName, STATUS_GROUP_OPERATIONS, { filter: { bookedFrom: quarterStartDate(parseFiscalQuarter(shiftQuarter(inputs.quarter, -1))), bookedTo: quarterEndDate(parseFiscalQuarter(inputs.quarter)) } })],
+      targets: ["graph"] as const,
+    })),
     kpiOperation("KPIs 12 quarters national", KPI_OPERATION_NAMES.national, inputs),
     kpiOperation("KPIs 12 quarters one circle", KPI_OPERATION_NAMES.oneCircle, inputs),
     kpiOperation("KPIs per circle one quarter", KPI_OPERATION_NAMES.perCircle, inputs),

@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     repeat: { type: "string", default: "7" },
     "startup-runs": { type: "string", default: "3" },
     "startup-port": { type: "string", default: "4390" },
+    "port-base": { type: "string", default: "0" },
     "startup-only": { type: "boolean", default: false },
     "skip-startup": { type: "boolean", default: false },
   },
@@ -83,16 +84,20 @@ const GRAPH_ENV = {
   DAKGRAPH_RATE_LIMIT_BURST: "1000000",
 };
 
+/** --port-base N: the graph on N, the cached graph on N + 1, the baseline on N + 2 (0: any free ports). */
+const portBase = wholeNumber("port-base", args["port-base"]);
+const portOf = (offset: number) => String(portBase === 0 ? 0 : portBase + offset);
+
 async function startServers(): Promise<Servers> {
   // "localhost" may resolve to ::1 first, where nothing listens.
   const ready = (name: string) => new RegExp(`${name} serving (http://\\S+)`);
   const loopback = (server: ServerProcess): ServerProcess => ({ ...server, url: server.url.replace("//localhost:", "//127.0.0.1:") });
   const graph = (name: string, cache: boolean) =>
-    startServer({ name, script: "src/main.ts", nodeFlags: START_FLAGS, env: { ...GRAPH_ENV, DAKGRAPH_RESPONSE_CACHE: String(cache) }, ready: ready("dakgraph"), logFile: path.join(logDir, `${name}.log`) });
+    startServer({ name, script: "src/main.ts", nodeFlags: START_FLAGS, env: { ...GRAPH_ENV, PORT: portOf(cache ? 1 : 0), DAKGRAPH_RESPONSE_CACHE: String(cache) }, ready: ready("dakgraph"), logFile: path.join(logDir, `${name}.log`) });
   const [uncached, cached, baseline] = await Promise.all([
     graph("graph", false),
     args["skip-cache"] ? undefined : graph("graph-cached", true),
-    startServer({ name: "baseline", script: "bench/baseline.ts", env: { BASELINE_DATABASE_URL: url }, ready: ready("baseline"), logFile: path.join(logDir, "baseline.log") }),
+    startServer({ name: "baseline", script: "bench/baseline.ts", env: { BASELINE_DATABASE_URL: url, BASELINE_PORT: portOf(2) }, ready: ready("baseline"), logFile: path.join(logDir, "baseline.log") }),
   ]);
   return { graph: loopback(uncached), ...(cached === undefined ? {} : { "graph-cached": loopback(cached) }), baseline };
 }

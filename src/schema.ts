@@ -5,6 +5,8 @@ import { ViewerResolver } from "./modules/access/access.resolver.js";
 import { applyInputAccess, type InputDeclarations } from "./modules/access/access.inputs.js";
 import { applyAccessDescriptions, authChecker } from "./modules/access/access.roles.js";
 import { shipmentInputAccess } from "./modules/shipment/shipment.args.js";
+import { shipmentAggregateInputAccess } from "./modules/shipment/shipment-aggregate.args.js";
+import { ShipmentAggregateResolver } from "./modules/shipment/shipment-aggregate.resolver.js";
 import { pincodeInputAccess } from "./modules/pincode/pincode.args.js";
 import { postOfficeInputAccess } from "./modules/post-office/post-office.args.js";
 import { CodRemittanceCycleResolver } from "./modules/cod-remittance/cod-remittance-cycle.resolver.js";
@@ -59,6 +61,7 @@ export const RESOLVERS = [
   ShipmentResolver,
   ScanEventResolver,
   ShipmentStatsGroupResolver,
+  ShipmentAggregateResolver,
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,
   CodRemittanceResolver,
@@ -83,6 +86,7 @@ export const RESOLVERS = [
 /** The one list of input access declarations: what each argument, input field and group-by value selects rows by. */
 export const INPUT_ACCESS: readonly InputDeclarations[] = [
   shipmentInputAccess,
+  shipmentAggregateInputAccess,
   pincodeInputAccess,
   postOfficeInputAccess,
   pickupLocationInputAccess,

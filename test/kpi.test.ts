@@ -15,6 +15,8 @@ import { s10CheckDigit } from "../src/lib/s10.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer } from "../src/modules/access/access.viewer.js";
 import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
+import { aggregateShipments } from "../src/modules/shipment/shipment-aggregate.repository.js";
+import { AggregateDimension, AggregateGranularity, AggregateMeasure, MEASURE } from "../src/modules/shipment/shipment-aggregate.rules.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { setUpDelhiPickup } from "./support/delhi-pickup.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
@@ -61,6 +63,9 @@ const scan = (trackingNumber: string, event: string, occurredAt: string, failedR
 });
 
 type Quarter = QuarterlyKpisQuery["quarterlyKpis"][number];
+
+/** shipmentAggregates' groups of an untyped operation's answer. */
+const groups = (result: { data?: unknown }) => (result.data as { shipmentAggregates: Record<string, unknown>[] }).shipmentAggregates;
 
 function metric(quarter: Quarter, key: string) {
   const found = quarter.metrics.find((m) => m.key === key);
@@ -181,6 +186,149 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     expect(metric(q1!, "SERVICEABLE_PINS").value).toBe(0); // serviceable from 1 Jul
     expect(metric(q1!, "ON_TIME_DELIVERY").value).toBeNull(); // nothing delivered: undefined, not 0
     await expectConsistent();
+  });
+
+  it("groups shipmentAggregates by delivery (and booking) fiscal quarter into exactly quarterlyKpis' national figures, from the rollup and from the rows", async () => {
+    const [q2, q3] = await kpis("FY2024-25-Q2", "FY2024-25-Q3");
+    const kpiFigures = (q: Quarter, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (({ value, numerator, denominator }) => ({ value, numerator, denominator }))(metric(q, k))]));
+    const ask = async (time: string, fields: Record<string, string>, filter?: Record<string, unknown>) => {
+      const selection = Object.values(fields).map((f) => `${f} { value numerator denominator }`).join(" ");
+      const key = time === "DELIVERED_AT" ? "deliveredAt" : "bookedAt";
+      const result = await graph.execute(
+        `query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: ${time}, granularity: FISCAL_QUARTER }]) { ${key} { label start end } ${selection} } }`,
+        { f: filter ?? null },
+      );
+      expect(result.errors).toBeUndefined();
+      return Object.fromEntries(
+        (groups(result) as Record<string, { label: string } & Record<string, unknown>>[]).map((g) => [
+          (g[key] as { label: string }).label,
+          Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, g[f]])),
+        ]),
+      );
+    };
+    const byDelivery = {
+      DELIVERED_VOLUME: "deliveredVolume",
+      ON_TIME_DELIVERY: "onTimeDelivery",
+      TRANSIT_DAYS_MEAN: "transitDaysMean",
+      TRANSIT_DAYS_P50: "transitDaysP50",
+      TRANSIT_DAYS_P90: "transitDaysP90",
+      TRANSIT_DAYS_P95: "transitDaysP95",
+      COD_COLLECTED: "codCollected",
+    };
+    const byBooking = { BOOKED_VOLUME: "bookedVolume", RETURN_TO_ORIGIN: "returnToOrigin" };
+    const expected = (keys: string[]) => ({ "FY2024-25-Q2": kpiFigures(q2!, keys), "FY2024-25-Q3": kpiFigures(q3!, keys) });
+    // No filter: the rollup answers; a filter every shipment meets: the rows answer. Both equal the KPIs.
+    for (const filter of [undefined, { synthetic: false }]) {
+      expect(await ask("DELIVERED_AT", byDelivery, filter)).toEqual(expected(Object.keys(byDelivery)));
+      expect(await ask("BOOKED_AT", byBooking, filter)).toEqual(expected(Object.keys(byBooking)));
+    }
+    const plan = { groupings: [{ dimension: AggregateDimension.DELIVERED_AT, granularity: AggregateGranularity.FISCAL_QUARTER }], measures: [MEASURE.get(AggregateMeasure.TRANSIT_DAYS_P90)!], revealArmyPincodes: true };
+    expect((await aggregateShipments(db.database.db, { ...plan, filter: {} })).source).toBe("ROLLUP");
+    expect((await aggregateShipments(db.database.db, { ...plan, filter: { synthetic: false } })).source).toBe("SHIPMENTS");
+    // Only what is asked is computed: the statement without a percentile reads no histogram.
+    const lean = await graph.execute("{ shipmentAggregates(groupBy: [{ dimension: STATUS }]) { status bookedVolume { value } } }", {});
+    expect(groups(lean)).toEqual([
+      { status: "DELIVERED", bookedVolume: { value: 4 } },
+      { status: "RTO_DELIVERED", bookedVolume: { value: 1 } },
+      { status: "BOOKED", bookedVolume: { value: 1 } },
+    ].sort((a, b) => a.status.localeCompare(b.status)));
+  });
+
+  it("answers a rollup scope with the same keys and figures as the rows, and groups by every dimension on this engine", async () => {
+    const byState = (filter: Record<string, unknown> | null) =>
+      graph.execute(
+        "query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: BOOKED_AT, granularity: FISCAL_QUARTER }, { dimension: DESTINATION_STATE }]) { bookedAt { label } destinationState bookedVolume { value numerator denominator } returnToOrigin { value numerator denominator } } }",
+        { f: filter },
+      );
+    const [rollup, rows] = [await byState(null), await byState({ synthetic: false })];
+    expect(rollup.errors).toBeUndefined();
+    expect(groups(rollup)).toEqual(groups(rows));
+    const byYear = (filter: Record<string, unknown> | null) =>
+      graph.execute(
+        "query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: PICKUP_LOCATION }, { dimension: DELIVERED_AT, granularity: FISCAL_YEAR }]) { pickupLocation { code } deliveredAt { label start end } deliveredVolume { value } transitDaysP95 { value denominator } } }",
+        { f: filter },
+      );
+    const [yearRollup, yearRows] = [await byYear(null), await byYear({ synthetic: false })];
+    expect(groups(yearRollup)).toEqual([
+      { pickupLocation: { code: "DEL-GPO" }, deliveredAt: { label: "FY2024-25", start: "2024-04-01", end: "2025-03-31" }, deliveredVolume: { value: 4 }, transitDaysP95: { value: 173 / 24, denominator: 4 } },
+    ]);
+    expect(groups(yearRollup)).toEqual(groups(yearRows));
+    expect(groups(rollup).find((g) => g.destinationState === "Ladakh")).toMatchObject({ bookedVolume: { value: 1 }, returnToOrigin: { value: 100 } });
+    const dimensions: [string, string][] = [
+      ["{ dimension: BOOKED_AT, granularity: DAY }", "bookedAt { label }"],
+      ["{ dimension: BOOKED_AT, granularity: WEEK }", "bookedAt { label }"],
+      ["{ dimension: DELIVERED_AT, granularity: FISCAL_YEAR }", "deliveredAt { label }"],
+      ["{ dimension: DESTINATION_CIRCLE }", "destinationCircle"],
+      ["{ dimension: DESTINATION_DISTRICT }", "destinationState destinationDistrict"],
+      ["{ dimension: DESTINATION_PINCODE }", "destinationPincode"],
+      ["{ dimension: PRODUCT }", "productCode"],
+      ["{ dimension: PICKUP_LOCATION }", "pickupLocation { code }"],
+      ["{ dimension: ROUTE_CLASS }", "routeClass"],
+      ["{ dimension: REMOTE_CLASS }", "remoteClass"],
+    ];
+    const answers: Record<string, unknown> = {};
+    for (const [groupBy, keys] of dimensions) {
+      const result = await graph.execute(`{ shipmentAggregates(groupBy: [${groupBy}]) { ${keys} bookedVolume { value } transitDaysP90 { value } } }`, {});
+      expect(result.errors, groupBy).toBeUndefined();
+      answers[groupBy] = groups(result);
+      const total = groups(result).reduce((n, g) => n + (g.bookedVolume as { value: number }).value, 0);
+      expect(total, groupBy).toBe(groupBy.includes("DELIVERED_AT") ? 4 : 6); // every shipment once; A, B, D, F delivered
+    }
+    expect(answers["{ dimension: DESTINATION_DISTRICT }"]).toEqual([
+      expect.objectContaining({ destinationState: "Delhi", bookedVolume: { value: 5 } }),
+      expect.objectContaining({ destinationState: "Ladakh", destinationDistrict: expect.any(String), bookedVolume: { value: 1 } }),
+    ]);
+    expect(answers["{ dimension: REMOTE_CLASS }"]).toEqual([
+      { remoteClass: "LADAKH_JK_HILLS", bookedVolume: { value: 1 }, transitDaysP90: { value: null } },
+      { remoteClass: null, bookedVolume: { value: 5 }, transitDaysP90: { value: 173 / 24 } },
+    ]);
+    expect(answers["{ dimension: DELIVERED_AT, granularity: FISCAL_YEAR }"]).toEqual([{ deliveredAt: { label: "FY2024-25" }, bookedVolume: { value: 4 }, transitDaysP90: { value: 173 / 24 } }]);
+  });
+
+  it("keeps shipmentAggregates' COD money to FINANCE without losing the rest, and a circle-restricted viewer to its circle", async () => {
+    const query = "{ shipmentAggregates(groupBy: [{ dimension: PAYMENT_MODE }]) { paymentMode bookedVolume { value } codCollected { value } } }";
+    const analyst = await graph.execute(query, {}, { viewer: testViewer([Role.ANALYST]) });
+    expect(groups(analyst)).toEqual([
+      { paymentMode: "COD", bookedVolume: { value: 2 }, codCollected: null },
+      { paymentMode: "PREPAID", bookedVolume: { value: 4 }, codCollected: null },
+    ]);
+    expect(analyst.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "ShipmentAggregate.codCollected" });
+    const having = await graph.execute("{ shipmentAggregates(groupBy: [{ dimension: PAYMENT_MODE }], having: [{ measure: COD_COLLECTED, gt: 0 }]) { paymentMode } }", {}, { viewer: testViewer([Role.ANALYST]) });
+    expect(having.data).toEqual({ shipmentAggregates: null }); // nullable: a denial nulls the field, not the answer
+    expect(having.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "ShipmentAggregateMeasure.COD_COLLECTED", mirrors: "ShipmentAggregate.codCollected" });
+    const finance = await graph.execute(query, {}, { viewer: testViewer([Role.ANALYST, Role.FINANCE]) });
+    expect(groups(finance)[0]).toEqual({ paymentMode: "COD", bookedVolume: { value: 2 }, codCollected: { value: 1700 } });
+    const total = "{ shipmentAggregates { bookedVolume { value } } }";
+    const ladakh = await graph.execute(total, {}, { viewer: testViewer([Role.ANALYST], { organisation: "INDIA_POST", circle: "Jammu & Kashmir" }) });
+    expect(groups(ladakh)).toEqual([{ bookedVolume: { value: 1 } }]); // C, to Nubra Valley
+    const delhi = await graph.execute(total, {}, { viewer: testViewer([Role.ANALYST], { organisation: "INDIA_POST", circle: "Delhi" }) });
+    expect(groups(delhi)).toEqual([{ bookedVolume: { value: 5 } }]);
+  });
+
+  it("orders, filters and limits shipmentAggregates' groups, and refuses what it cannot answer naming the input", async () => {
+    const result = await graph.execute(
+      "{ shipmentAggregates(groupBy: [{ dimension: BOOKED_AT, granularity: MONTH }], having: [{ measure: BOOKED_VOLUME, gte: 1 }], orderBy: [{ measure: BOOKED_VOLUME, direction: DESC }], first: 2) { bookedAt { label start end } bookedVolume { value } } }",
+      {},
+    );
+    expect(result.errors).toBeUndefined();
+    expect(groups(result)).toEqual([
+      { bookedAt: { label: "2024-09", start: "2024-09-01", end: "2024-09-30" }, bookedVolume: { value: 3 } }, // A, D, E
+      { bookedAt: { label: "2024-07", start: "2024-07-01", end: "2024-07-31" }, bookedVolume: { value: 1 } }, // B; then Aug (C) and Oct (F), later in time
+    ]);
+    // No grouping: one group of everything, or none when nothing matches; with no measure asked, still one group.
+    expect(groups(await graph.execute('{ shipmentAggregates(filter: { productCode: ["NONE"] }) { bookedVolume { value } transitDaysP50 { value } } }', {}))).toEqual([]);
+    expect(groups(await graph.execute("{ shipmentAggregates(filter: { synthetic: false }) { destinationCircle } }", {}))).toEqual([{ destinationCircle: null }]);
+    const refusals: [string, Record<string, unknown>][] = [
+      ["{ shipmentAggregates(first: 501) { bookedVolume { value } } }", { code: "PAGE_SIZE_EXCEEDED", field: "first" }],
+      ["{ shipmentAggregates(groupBy: [{ dimension: STATUS, granularity: DAY }]) { status } }", { code: "BAD_USER_INPUT", field: "groupBy[0].granularity" }],
+      ["{ shipmentAggregates(groupBy: [{ dimension: STATUS }, { dimension: STATUS }]) { status } }", { code: "BAD_USER_INPUT", field: "groupBy[1].dimension" }],
+      ["{ shipmentAggregates(orderBy: [{ }]) { status } }", { code: "BAD_USER_INPUT", field: "orderBy[0]" }],
+    ];
+    for (const [query, extensions] of refusals) {
+      const refused = await graph.execute(query, {});
+      expect(refused.errors![0]!.extensions, query).toMatchObject(extensions);
+      expect(refused.data, query).toEqual({ shipmentAggregates: null });
+    }
   });
 
   it("reads growth against any base quarter", async () => {

@@ -15,7 +15,7 @@ export function istDaySql(instant: SQL): SQL {
  * in SQL so grouping happens in the database. IST is a fixed +05:30 (no daylight saving).
  */
 export function fiscalQuarterSql(instant: SQL): SQL {
-  return quarterOfLocalTime(sql`(${instant} at time zone 'UTC' + interval '5 hours 30 minutes')`);
+  return quarterOfLocalTime(istLocal(instant));
 }
 
 /** The canonical fiscal quarter of a calendar day (a date expression, already an IST day). */
@@ -23,8 +23,44 @@ export function fiscalQuarterOfDaySql(day: SQL): SQL {
   return quarterOfLocalTime(day);
 }
 
+/** The IST wall-clock time (timestamp without time zone) of a timestamptz expression. */
+function istLocal(instant: SQL): SQL {
+  return sql`(${instant} at time zone 'UTC' + interval '5 hours 30 minutes')`;
+}
+
+/** The start year of the fiscal year (April–March) of an IST local time or day. */
+function fiscalYearStart(ist: SQL): SQL {
+  return sql`(extract(year from ${ist})::int - case when extract(month from ${ist}) < 4 then 1 else 0 end)`;
+}
+
+/** Calendar periods a timestamptz can be bucketed into, by the IST calendar. */
+export type IstPeriod = "DAY" | "WEEK" | "MONTH" | "FISCAL_QUARTER" | "FISCAL_YEAR";
+
+/**
+ * The IST period of a timestamptz expression, as text that names it: DAY, WEEK (ISO, Monday start) and MONTH
+ * as their first day ("2024-09-30", "2024-10-01"), FISCAL_QUARTER as fiscalQuarterSql writes it
+ * ("FY2024-25-Q3"), FISCAL_YEAR as "FY2024-25". lib/aggregate-period.ts reads these back.
+ */
+export function istPeriodSql(instant: SQL, period: IstPeriod): SQL {
+  const ist = istLocal(instant);
+  switch (period) {
+    case "DAY":
+      return sql`(${istDaySql(instant)})::text`;
+    case "WEEK":
+      return sql`(date_trunc('week', ${ist})::date)::text`;
+    case "MONTH":
+      return sql`(date_trunc('month', ${ist})::date)::text`;
+    case "FISCAL_QUARTER":
+      return fiscalQuarterSql(instant);
+    case "FISCAL_YEAR": {
+      const fy = fiscalYearStart(ist);
+      return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0'))`;
+    }
+  }
+}
+
 function quarterOfLocalTime(ist: SQL): SQL {
-  const fy = sql`(extract(year from ${ist})::int - case when extract(month from ${ist}) < 4 then 1 else 0 end)`;
+  const fy = fiscalYearStart(ist);
   return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0') || '-Q' || ((extract(month from ${ist})::int + 8) % 12 / 3 + 1))`;
 }
 

@@ -26,6 +26,12 @@ function remoteMembershipSql(pins: SQL): SQL {
     select p.code, r.class_code from ${pins} p join remote_class_rule r on r.kind = 'PIN_PREFIX' and p.code like r.value || '%'`;
 }
 
+/**
+ * Each remote PIN with one remote class, the first by code when rules put it in several (the North-East and
+ * a district rule, say): a subquery of (code, class_code), for grouping shipments by remote class.
+ */
+export const REMOTE_CLASS_OF_PIN_SQL = sql`select m.code, min(m.class_code) as class_code from (${remoteMembershipSql(sql`pincode`)}) m group by m.code`;
+
 /** The codes of the directory's PINs that are in at least one remote class, each once: a subquery. */
 export const REMOTE_PINCODES_SQL = sql`select distinct m.code from (${remoteMembershipSql(sql`pincode`)}) m`;
 

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi-pins.repository.js";
+import { ARMY_POSTAL_AREA, diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray } from "../../db/rows.js";
@@ -51,28 +51,106 @@ export const ROLLUP_MEASURES = [
   "remittance_days_sum",
 ] as const;
 
+/** The events a KPI measure is counted at: each measure belongs to the quarter of one of them (kpi.sql.ts). */
+export type KpiEvent = "BOOKED" | "DELIVERED" | "FIRST_ATTEMPT" | "REMITTED";
+
+/** Whole transit hours rounded up (lib/transit-histogram.ts's buckets), over a row with booked_at and delivered_at. */
+export const TRANSIT_HOURS_SQL = sql`least(${MAX_TRANSIT_HOURS}, greatest(0, ceil(extract(epoch from (delivered_at - booked_at)) / 3600)))::int`;
+const REMITTANCE_DAYS_SQL = sql`greatest(0, remitted_on - ${istDaySql(sql`delivered_at`)})::int`;
+
+export interface KpiEventDefinition {
+  readonly event: KpiEvent;
+  /** The instant (or day, for REMITTED) whose fiscal quarter the event's measures belong to. */
+  readonly quarter: SQL;
+  /** Which shipments the event happened to. */
+  readonly where: SQL;
+  /** Each measure's contribution of one such shipment, over the shipment's own columns (and remitted_on). */
+  readonly measures: Readonly<Partial<Record<(typeof ROLLUP_MEASURES)[number], SQL>>>;
+  readonly buckets: { readonly transit?: SQL; readonly remittance?: SQL };
+}
+
+/**
+ * The one definition of every KPI measure: which event it counts at and what one shipment contributes. The
+ * rollups (kpiFactsSql below) and shipmentAggregates (shipment-aggregate.repository.ts) both read it, so an
+ * aggregate grouped by the event's quarter equals the KPI.
+ */
+export const KPI_EVENTS: readonly KpiEventDefinition[] = [
+  {
+    event: "BOOKED",
+    quarter: fiscalQuarterSql(sql`booked_at`),
+    where: sql`true`,
+    measures: {
+      booked: sql`1`,
+      final_state: sql`(status in ('DELIVERED', 'RTO_DELIVERED', 'LOST', 'CANCELLED'))::int`,
+      returned: sql`(status = 'RTO_DELIVERED')::int`,
+    },
+    buckets: {},
+  },
+  {
+    event: "DELIVERED",
+    quarter: fiscalQuarterSql(sql`delivered_at`),
+    where: sql`delivered_at is not null`,
+    measures: {
+      delivered: sql`1`,
+      on_time: sql`(${istDaySql(sql`delivered_at`)} <= promised_date)::int`,
+      transit_hours_sum: TRANSIT_HOURS_SQL,
+      cod_delivered: sql`(payment_mode = 'COD')::int`,
+      cod_collected_paise: sql`coalesce(cod_amount_paise, 0)`,
+    },
+    buckets: { transit: TRANSIT_HOURS_SQL },
+  },
+  {
+    event: "FIRST_ATTEMPT",
+    quarter: fiscalQuarterSql(sql`least(first_attempt_at, delivered_at)`),
+    where: sql`(attempts > 0 or delivered_at is not null)`,
+    measures: {
+      attempted: sql`1`,
+      first_attempt_delivered: sql`(delivered_at is not null and attempts = 0 and out_for_delivery_count <= 1)::int`,
+      failed_attempted: sql`(attempts > 0)::int`,
+      ...Object.fromEntries(REASON_COLUMNS.map(({ reason, column }) => [column, sql`(${reason} = any(failed_reasons))::int`])),
+    },
+    buckets: {},
+  },
+  {
+    event: "REMITTED",
+    quarter: fiscalQuarterOfDaySql(sql`remitted_on`),
+    where: sql`remitted_on is not null and delivered_at is not null`,
+    measures: { remitted: sql`1`, remitted_paise: sql`cod_amount_paise`, remittance_days_sum: REMITTANCE_DAYS_SQL },
+    buckets: { remittance: REMITTANCE_DAYS_SQL },
+  },
+];
+
+/**
+ * The KPI scope keys of a shipment's destination circle and state, over the shipment row `shipment` joined to
+ * its destination PIN as `p` and that PIN's circle as `c`.
+ */
+// A literal, not a parameter: the expression is grouped by, and two parameters never compare equal there.
+const ARMY_LITERAL = sql.raw(`'${ARMY_POSTAL_AREA}'`);
+
+export function destinationCircleLabelSql(shipment: string): SQL {
+  return sql`case when ${sql.raw(shipment)}.destination_kind = 'ARMY_POSTAL' then ${ARMY_LITERAL} else coalesce(c.name, '(no circle)') end`;
+}
+export function destinationStateLabelSql(shipment: string): SQL {
+  return sql`case when ${sql.raw(shipment)}.destination_kind = 'ARMY_POSTAL' then ${ARMY_LITERAL} else coalesce(p.primary_state, '(no state)') end`;
+}
+
 /**
  * One row per (shipment, event quarter): the shipment's contribution to each measure in the quarter of
  * the event the measure counts, with the scope keys it rolls up under. See kpi.sql.ts for the quarters.
  */
 function kpiFactsSql(set: ShipmentSet, source: SQL = sql`shipment`): SQL {
-  const row = (quarter: SQL, measures: Record<string, SQL>, buckets: { transit?: SQL; remittance?: SQL }, where: SQL) => {
+  const row = ({ quarter, measures, buckets, where }: KpiEventDefinition) => {
     const columns = ROLLUP_MEASURES.map((m) => (measures[m] ? sql`${measures[m]}::bigint as ${sql.raw(m)}` : sql`0::bigint as ${sql.raw(m)}`));
     return sql`select ${quarter} as quarter, pickup, product, payment, circle, state, ${sql.join(columns, sql`, `)},
         ${buckets.transit ?? sql`null::int`} as transit_bucket, ${buckets.remittance ?? sql`null::int`} as remittance_bucket
       from s where ${where}`;
   };
-  const transitHours = sql`least(${MAX_TRANSIT_HOURS}, greatest(0, ceil(extract(epoch from (delivered_at - booked_at)) / 3600)))::int`;
-  const remittanceDays = sql`greatest(0, remitted_on - ${istDaySql(sql`delivered_at`)})::int`;
-  const reasons: Record<string, SQL> = Object.fromEntries(
-    REASON_COLUMNS.map(({ reason, column }) => [column, sql`(${reason} = any(failed_reasons))::int`]),
-  );
   return sql`s as (
-      select sh.booked_at, sh.delivered_at, sh.status, sh.promised_date, sh.payment_mode as payment, sh.cod_amount_paise,
+      select sh.booked_at, sh.delivered_at, sh.status, sh.promised_date, sh.payment_mode as payment, sh.payment_mode, sh.cod_amount_paise,
         sh.attempts, sh.out_for_delivery_count, sh.first_attempt_at, sh.failed_reasons, sh.product_code as product,
         sh.pickup_location_id::text as pickup,
-        case when sh.destination_kind = 'ARMY_POSTAL' then 'Army Postal Service' else coalesce(c.name, '(no circle)') end as circle,
-        case when sh.destination_kind = 'ARMY_POSTAL' then 'Army Postal Service' else coalesce(p.primary_state, '(no state)') end as state,
+        ${destinationCircleLabelSql("sh")} as circle,
+        ${destinationStateLabelSql("sh")} as state,
         r.remitted_on
       from ${source} sh
       left join pincode p on p.code = sh.destination_pincode
@@ -80,48 +158,7 @@ function kpiFactsSql(set: ShipmentSet, source: SQL = sql`shipment`): SQL {
       left join cod_remittance r on r.id = sh.cod_remittance_id
       where ${shipmentFilter(set)}
     ), facts as (
-      ${row(
-        fiscalQuarterSql(sql`booked_at`),
-        {
-          booked: sql`1`,
-          final_state: sql`(status in ('DELIVERED', 'RTO_DELIVERED', 'LOST', 'CANCELLED'))::int`,
-          returned: sql`(status = 'RTO_DELIVERED')::int`,
-        },
-        {},
-        sql`true`,
-      )}
-      union all
-      ${row(
-        fiscalQuarterSql(sql`delivered_at`),
-        {
-          delivered: sql`1`,
-          on_time: sql`(${istDaySql(sql`delivered_at`)} <= promised_date)::int`,
-          transit_hours_sum: transitHours,
-          cod_delivered: sql`(payment = 'COD')::int`,
-          cod_collected_paise: sql`coalesce(cod_amount_paise, 0)`,
-        },
-        { transit: transitHours },
-        sql`delivered_at is not null`,
-      )}
-      union all
-      ${row(
-        fiscalQuarterSql(sql`least(first_attempt_at, delivered_at)`),
-        {
-          attempted: sql`1`,
-          first_attempt_delivered: sql`(delivered_at is not null and attempts = 0 and out_for_delivery_count <= 1)::int`,
-          failed_attempted: sql`(attempts > 0)::int`,
-          ...reasons,
-        },
-        {},
-        sql`(attempts > 0 or delivered_at is not null)`,
-      )}
-      union all
-      ${row(
-        fiscalQuarterOfDaySql(sql`remitted_on`),
-        { remitted: sql`1`, remitted_paise: sql`cod_amount_paise`, remittance_days_sum: remittanceDays },
-        { remittance: remittanceDays },
-        sql`remitted_on is not null and delivered_at is not null`,
-      )}
+      ${sql.join(KPI_EVENTS.map(row), sql` union all `)}
     )`;
 }
 

@@ -1,0 +1,127 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../../context.js";
+import { BadUserInputError } from "../../lib/errors.js";
+import { pageSize } from "../../lib/pagination.js";
+import { forEachField } from "../../lib/selection.js";
+import { hasAnyRole, Restricted, Role } from "../access/access.roles.js";
+import { percentilesOf } from "../kpi/kpi.repository.js";
+import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
+import { PickupLocation } from "../pickup-location/pickup-location.type.js";
+import { ShipmentAggregatesArgs } from "./shipment-aggregate.args.js";
+import { aggregateShipments } from "./shipment-aggregate.repository.js";
+import {
+  AggregateDimension,
+  type AggregateGroup,
+  AggregateGranularity,
+  aggregatePeriod,
+  AggregateSortDirection,
+  DIMENSION_FIELD,
+  finishGroups,
+  type Grouping,
+  groupFigures,
+  isTimeDimension,
+  MEASURE,
+  MEASURE_BY_FIELD,
+  type MeasureDefinition,
+} from "./shipment-aggregate.rules.js";
+import { ShipmentAggregate } from "./shipment-aggregate.type.js";
+import { shipmentFilterValues } from "./shipment.resolver.js";
+
+/** A group as the ShipmentAggregate fields read it: keys by field, figures by field, and the pickup location's id. */
+type AggregateValue = Record<string, unknown> & { readonly pickupLocationId: number | null };
+
+/** The groupBy argument, checked: each dimension once, a granularity for time dimensions only (default FISCAL_QUARTER). */
+export function groupingsOf(args: ShipmentAggregatesArgs): Grouping[] {
+  const seen = new Set<AggregateDimension>();
+  return (args.groupBy ?? []).map((g, i) => {
+    if (seen.has(g.dimension)) throw new BadUserInputError(`groupBy lists ${g.dimension} more than once.`, { field: `groupBy[${i}].dimension`, value: g.dimension });
+    seen.add(g.dimension);
+    const time = isTimeDimension(g.dimension);
+    if (!time && g.granularity) {
+      throw new BadUserInputError(`groupBy[${i}].granularity applies to BOOKED_AT and DELIVERED_AT only; ${g.dimension} has none.`, {
+        field: `groupBy[${i}].granularity`,
+        value: g.granularity,
+      });
+    }
+    return { dimension: g.dimension, granularity: time ? (g.granularity ?? AggregateGranularity.FISCAL_QUARTER) : null };
+  });
+}
+
+/** The measures to compute: those selected (through fragments too), and those having and orderBy name. */
+function measuresOf(args: ShipmentAggregatesArgs, info: GraphQLResolveInfo): MeasureDefinition[] {
+  const wanted = new Set<MeasureDefinition>();
+  for (const node of info.fieldNodes) {
+    forEachField(info, node.selectionSet, (name) => {
+      const m = MEASURE_BY_FIELD.get(name);
+      if (m !== undefined) wanted.add(m);
+    });
+  }
+  for (const h of args.having ?? []) wanted.add(MEASURE.get(h.measure)!);
+  for (const o of args.orderBy ?? []) if (o.measure) wanted.add(MEASURE.get(o.measure)!);
+  return [...wanted];
+}
+
+function orderOf(args: ShipmentAggregatesArgs, groupings: readonly Grouping[]) {
+  return (args.orderBy ?? []).map((o, i) => {
+    if ((o.measure ? 1 : 0) + (o.dimension ? 1 : 0) !== 1) {
+      throw new BadUserInputError(`orderBy[${i}] must name exactly one of measure and dimension.`, { field: `orderBy[${i}]`, value: o });
+    }
+    return { measure: o.measure ?? null, dimension: o.dimension ?? null, direction: o.direction ?? AggregateSortDirection.ASC };
+  });
+}
+
+/** A group's output object: each grouped key in its field (periods and districts unpacked), each measure's figures. */
+function toValue(group: AggregateGroup, groupings: readonly Grouping[]): AggregateValue {
+  const value: Record<string, unknown> = { pickupLocationId: null };
+  for (const g of groupings) {
+    const key = group.keys.get(g.dimension) ?? null;
+    if (g.dimension === AggregateDimension.PICKUP_LOCATION) value.pickupLocationId = key === null ? null : Number(key);
+    else if (key === null) value[DIMENSION_FIELD[g.dimension]] = null;
+    else if (g.granularity !== null) value[DIMENSION_FIELD[g.dimension]] = aggregatePeriod(g.granularity, key);
+    else if (g.dimension === AggregateDimension.DESTINATION_DISTRICT) {
+      const bar = key.indexOf("|");
+      value.destinationState = key.slice(0, bar);
+      value.destinationDistrict = key.slice(bar + 1);
+    } else value[DIMENSION_FIELD[g.dimension]] = key;
+  }
+  for (const [measure, figures] of group.figures) value[MEASURE.get(measure)!.field] = figures;
+  return value as AggregateValue;
+}
+
+@Resolver(() => ShipmentAggregate)
+export class ShipmentAggregateResolver {
+  @Restricted()
+  @Query(() => [ShipmentAggregate], {
+    nullable: true,
+    description:
+      "Shipments grouped by any set of dimensions (times at day, ISO week, month, fiscal quarter or fiscal year, IST), with " +
+      "measures that are the KPIs (kpiDefinitions): the same numerator, denominator and percentile rule, computed by the same " +
+      "code. Only the measures selected (or named in having and orderBy) are computed. Grouped by delivery FISCAL_QUARTER (or by " +
+      "booking FISCAL_QUARTER for the booking measures) and nothing else, a measure equals quarterlyKpis' national figure; with " +
+      "no filter and at most one of circle, state, pickup location, product or payment mode beside that fiscal quarter (or " +
+      "year), the groups are read from the KPI rollup instead of the shipment rows. Groups are sorted by orderBy, then by their keys.",
+  })
+  async shipmentAggregates(@Args(() => ShipmentAggregatesArgs) args: ShipmentAggregatesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<AggregateValue[]> {
+    const groupings = groupingsOf(args);
+    const order = orderOf(args, groupings);
+    const first = pageSize(args.first ?? ctx.config.maxPageSize, ctx.config.maxPageSize);
+    const measures = measuresOf(args, info);
+    const { rows } = await aggregateShipments(ctx.database.db, {
+      groupings,
+      measures,
+      filter: await shipmentFilterValues(args.filter, ctx),
+      revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]),
+    });
+    const groups: AggregateGroup[] = rows.map((row) => ({
+      keys: new Map(groupings.map((g, i) => [g.dimension, row.keys[i] ?? null])),
+      figures: groupFigures(row.sums, row.transit === null ? null : percentilesOf(row.transit as [number, number][]), measures),
+    }));
+    return finishGroups(groups, groupings, args.having ?? [], order, first).map((g) => toValue(g, groupings));
+  }
+
+  @FieldResolver(() => PickupLocation, { nullable: true, description: "The pickup location the shipments were booked at, when grouped by PICKUP_LOCATION; null otherwise." })
+  async pickupLocation(@Root() g: AggregateValue, @Ctx() ctx: Context): Promise<PickupLocationRow | null> {
+    return g.pickupLocationId === null ? null : ((await ctx.loaders.pickupLocationById.load(g.pickupLocationId)) ?? null);
+  }
+}

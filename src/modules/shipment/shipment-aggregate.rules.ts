@@ -1,0 +1,341 @@
+import { addDays, dayNumber } from "../../lib/days.js";
+import { parseFiscalQuarter, quarterEndDate, quarterStartDate } from "../../lib/fiscal-quarter.js";
+import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type RollupFigures } from "../kpi/kpi.compute.js";
+import { KpiKey } from "../kpi/kpi.definitions.js";
+import type { TransitPercentiles } from "../kpi/kpi.repository.js";
+import type { KpiEvent, ROLLUP_MEASURES } from "../kpi/kpi-rollup.repository.js";
+
+/*
+ * shipmentAggregates without the database: the dimensions and measures it offers, which KPI each measure is,
+ * when the KPI rollup can answer instead of the shipment rows, and what is done to the groups after the
+ * statement (figures through the KPI arithmetic, having, order, first). Unit-tested in
+ * test/unit/shipment-aggregate.rules.test.ts.
+ */
+
+export enum AggregateDimension {
+  BOOKED_AT = "BOOKED_AT",
+  DELIVERED_AT = "DELIVERED_AT",
+  DESTINATION_CIRCLE = "DESTINATION_CIRCLE",
+  DESTINATION_STATE = "DESTINATION_STATE",
+  DESTINATION_DISTRICT = "DESTINATION_DISTRICT",
+  DESTINATION_PINCODE = "DESTINATION_PINCODE",
+  PRODUCT = "PRODUCT",
+  PAYMENT_MODE = "PAYMENT_MODE",
+  PICKUP_LOCATION = "PICKUP_LOCATION",
+  ROUTE_CLASS = "ROUTE_CLASS",
+  STATUS = "STATUS",
+  REMOTE_CLASS = "REMOTE_CLASS",
+}
+
+export enum AggregateGranularity {
+  DAY = "DAY",
+  WEEK = "WEEK",
+  MONTH = "MONTH",
+  FISCAL_QUARTER = "FISCAL_QUARTER",
+  FISCAL_YEAR = "FISCAL_YEAR",
+}
+
+/** The measures: each one a KPI of kpi.definitions.ts, by its key, computed by kpi.compute.ts. */
+export enum AggregateMeasure {
+  BOOKED_VOLUME = "BOOKED_VOLUME",
+  DELIVERED_VOLUME = "DELIVERED_VOLUME",
+  ON_TIME_DELIVERY = "ON_TIME_DELIVERY",
+  FIRST_ATTEMPT_DELIVERY = "FIRST_ATTEMPT_DELIVERY",
+  FAILED_ATTEMPT_RATE = "FAILED_ATTEMPT_RATE",
+  TRANSIT_DAYS_MEAN = "TRANSIT_DAYS_MEAN",
+  TRANSIT_DAYS_P50 = "TRANSIT_DAYS_P50",
+  TRANSIT_DAYS_P90 = "TRANSIT_DAYS_P90",
+  TRANSIT_DAYS_P95 = "TRANSIT_DAYS_P95",
+  RETURN_TO_ORIGIN = "RETURN_TO_ORIGIN",
+  COD_COLLECTED = "COD_COLLECTED",
+}
+
+export enum AggregateSortDirection {
+  ASC = "ASC",
+  DESC = "DESC",
+}
+
+export type RollupSum = (typeof ROLLUP_MEASURES)[number];
+
+export interface MeasureDefinition {
+  readonly measure: AggregateMeasure;
+  /** The ShipmentAggregate field showing it. */
+  readonly field: string;
+  /** The event whose time the KPI counts it at: grouped by that time (or by none), the figure is the KPI's. */
+  readonly event: Exclude<KpiEvent, "REMITTED">;
+  /** The additive sums (kpi_rollup columns) the KPI arithmetic reads. */
+  readonly sums: readonly RollupSum[];
+  /** Needs the transit-hour histogram (the nearest-rank percentiles). */
+  readonly histogram: boolean;
+}
+
+const M = (measure: AggregateMeasure, field: string, event: MeasureDefinition["event"], sums: RollupSum[], histogram = false): MeasureDefinition => ({
+  measure,
+  field,
+  event,
+  sums,
+  histogram,
+});
+
+export const MEASURES: readonly MeasureDefinition[] = [
+  M(AggregateMeasure.BOOKED_VOLUME, "bookedVolume", "BOOKED", ["booked"]),
+  M(AggregateMeasure.DELIVERED_VOLUME, "deliveredVolume", "DELIVERED", ["delivered"]),
+  M(AggregateMeasure.ON_TIME_DELIVERY, "onTimeDelivery", "DELIVERED", ["delivered", "on_time"]),
+  M(AggregateMeasure.FIRST_ATTEMPT_DELIVERY, "firstAttemptDelivery", "FIRST_ATTEMPT", ["attempted", "first_attempt_delivered"]),
+  M(AggregateMeasure.FAILED_ATTEMPT_RATE, "failedAttemptRate", "FIRST_ATTEMPT", ["attempted", "failed_attempted"]),
+  M(AggregateMeasure.TRANSIT_DAYS_MEAN, "transitDaysMean", "DELIVERED", ["delivered", "transit_hours_sum"]),
+  M(AggregateMeasure.TRANSIT_DAYS_P50, "transitDaysP50", "DELIVERED", ["delivered"], true),
+  M(AggregateMeasure.TRANSIT_DAYS_P90, "transitDaysP90", "DELIVERED", ["delivered"], true),
+  M(AggregateMeasure.TRANSIT_DAYS_P95, "transitDaysP95", "DELIVERED", ["delivered"], true),
+  M(AggregateMeasure.RETURN_TO_ORIGIN, "returnToOrigin", "BOOKED", ["final_state", "returned"]),
+  M(AggregateMeasure.COD_COLLECTED, "codCollected", "DELIVERED", ["cod_collected_paise"]),
+];
+
+export const MEASURE: ReadonlyMap<AggregateMeasure, MeasureDefinition> = new Map(MEASURES.map((m) => [m.measure, m]));
+export const MEASURE_BY_FIELD: ReadonlyMap<string, MeasureDefinition> = new Map(MEASURES.map((m) => [m.field, m]));
+
+/** The ShipmentAggregate field showing each dimension's key. */
+export const DIMENSION_FIELD: Readonly<Record<AggregateDimension, string>> = {
+  BOOKED_AT: "bookedAt",
+  DELIVERED_AT: "deliveredAt",
+  DESTINATION_CIRCLE: "destinationCircle",
+  DESTINATION_STATE: "destinationState",
+  DESTINATION_DISTRICT: "destinationDistrict",
+  DESTINATION_PINCODE: "destinationPincode",
+  PRODUCT: "productCode",
+  PAYMENT_MODE: "paymentMode",
+  PICKUP_LOCATION: "pickupLocation",
+  ROUTE_CLASS: "routeClass",
+  STATUS: "status",
+  REMOTE_CLASS: "remoteClass",
+};
+
+const TIME_EVENT: Partial<Record<AggregateDimension, KpiEvent>> = { BOOKED_AT: "BOOKED", DELIVERED_AT: "DELIVERED" };
+
+export function isTimeDimension(d: AggregateDimension): boolean {
+  return TIME_EVENT[d] !== undefined;
+}
+
+/** One grouping: a dimension, and for a time dimension the calendar period. */
+export interface Grouping {
+  readonly dimension: AggregateDimension;
+  readonly granularity: AggregateGranularity | null;
+}
+
+/**
+ * The KPI scope kinds of kpi_rollup, by the dimension keyed the same way: the rollup answers a grouping by at
+ * most one of these (with or without the fiscal quarter of the measures' event).
+ */
+export const ROLLUP_SCOPE: Partial<Record<AggregateDimension, "CIRCLE" | "STATE" | "PICKUP_LOCATION" | "PRODUCT" | "PAYMENT_MODE">> = {
+  DESTINATION_CIRCLE: "CIRCLE",
+  DESTINATION_STATE: "STATE",
+  PICKUP_LOCATION: "PICKUP_LOCATION",
+  PRODUCT: "PRODUCT",
+  PAYMENT_MODE: "PAYMENT_MODE",
+};
+
+export interface RollupPlan {
+  readonly scopeKind: "NATIONAL" | NonNullable<(typeof ROLLUP_SCOPE)[AggregateDimension]>;
+  /** The grouping by scope key, when there is one. */
+  readonly scope: Grouping | null;
+  /** The grouping by fiscal quarter or year, when there is one. */
+  readonly quarter: Grouping | null;
+  /** The event whose quarter groups (the event every measure counts at); null without a quarter. */
+  readonly event: KpiEvent | null;
+}
+
+/**
+ * When kpi_rollup (and kpi_histogram) can answer instead of the shipment rows: no condition on the rows (no
+ * filter, no circle restriction), at most one grouping by a rollup scope, and at most one by a time at
+ * FISCAL_QUARTER or FISCAL_YEAR whose event every measure asked counts at. Without a time grouping every measure qualifies:
+ * summed over all quarters each rollup measure counts every shipment once, as the rows do.
+ */
+export function rollupPlan(groupings: readonly Grouping[], measures: readonly MeasureDefinition[], conditionsOnRows: boolean): RollupPlan | null {
+  if (conditionsOnRows) return null;
+  const scopes = groupings.filter((g) => ROLLUP_SCOPE[g.dimension] !== undefined);
+  const times = groupings.filter((g) => isTimeDimension(g.dimension));
+  if (scopes.length + times.length !== groupings.length || scopes.length > 1 || times.length > 1) return null;
+  const time = times[0] ?? null;
+  // A fiscal year is its four quarters summed; shorter periods are not in the rollup.
+  if (time !== null && time.granularity !== AggregateGranularity.FISCAL_QUARTER && time.granularity !== AggregateGranularity.FISCAL_YEAR) return null;
+  const event = time === null ? null : TIME_EVENT[time.dimension]!;
+  if (event !== null && measures.some((m) => m.event !== event)) return null;
+  const scope = scopes[0] ?? null;
+  return { scopeKind: scope === null ? "NATIONAL" : ROLLUP_SCOPE[scope.dimension]!, scope, quarter: time, event };
+}
+
+/** The sums and histogram the measures need. */
+export function neededSums(measures: readonly MeasureDefinition[]): { sums: RollupSum[]; histogram: boolean } {
+  const sums = new Set<RollupSum>();
+  for (const m of measures) for (const s of m.sums) sums.add(s);
+  const histogram = measures.some((m) => m.histogram);
+  if (histogram) sums.add("delivered");
+  return { sums: [...sums], histogram };
+}
+
+/** A measure's figures, as a KPI Metric carries them: value, numerator, denominator. */
+export interface AggregateFigures {
+  readonly value: number | null;
+  readonly numerator: number | null;
+  readonly denominator: number | null;
+}
+
+const KPI_KEY: Readonly<Record<AggregateMeasure, KpiKey>> = Object.fromEntries(MEASURES.map((m) => [m.measure, KpiKey[m.measure]])) as Record<AggregateMeasure, KpiKey>;
+
+/**
+ * The figures of each measure of one group, by computeQuarterKpis (the KPIs' own arithmetic) over the group's
+ * sums and transit percentiles. Sums not read are zero; only the measures asked are returned.
+ */
+export function groupFigures(
+  sums: Partial<Record<RollupSum, number>>,
+  transit: TransitPercentiles | null,
+  measures: readonly MeasureDefinition[],
+): Map<AggregateMeasure, AggregateFigures> {
+  const rollup: RollupFigures = { ...EMPTY_ROLLUP, ...rollupFields(sums) };
+  const metrics = computeQuarterKpis({
+    scopeKind: "NATIONAL",
+    rollup,
+    cumulativeCollectedPaise: 0,
+    cumulativeRemittedPaise: 0,
+    serviceablePins: 0,
+    activePins: 0,
+    transit: transit ?? NO_TRANSIT,
+    remittanceDays: new Map(),
+    capacityParcels: null,
+    remittanceCycleDays: null,
+  });
+  const byKey = new Map(metrics.filter((m) => m.reason === null).map((m) => [m.key, m]));
+  return new Map(
+    measures.map((m) => {
+      const metric = byKey.get(KPI_KEY[m.measure])!;
+      return [m.measure, { value: metric.value, numerator: metric.numerator, denominator: metric.denominator }];
+    }),
+  );
+}
+
+function rollupFields(sums: Partial<Record<RollupSum, number>>): Partial<RollupFigures> {
+  const n = (key: RollupSum) => sums[key] ?? 0;
+  return {
+    booked: n("booked"),
+    finalState: n("final_state"),
+    returned: n("returned"),
+    delivered: n("delivered"),
+    onTime: n("on_time"),
+    transitHoursSum: n("transit_hours_sum"),
+    codCollectedPaise: n("cod_collected_paise"),
+    attempted: n("attempted"),
+    firstAttemptDelivered: n("first_attempt_delivered"),
+    failedAttempted: n("failed_attempted"),
+  };
+}
+
+/** A calendar period of a time grouping, IST days. */
+export interface AggregatePeriodValue {
+  readonly granularity: AggregateGranularity;
+  readonly start: string;
+  readonly end: string;
+  readonly label: string;
+}
+
+/** ISO 8601 week label of a Monday, "2024-W40" (the week belongs to the year of its Thursday). */
+export function isoWeekLabel(monday: string): string {
+  const thursday = addDays(monday, 3);
+  const year = Number(thursday.slice(0, 4));
+  const week = Math.floor((dayNumber(thursday) - dayNumber(`${year}-01-01`)) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
+}
+
+function lastDayOfMonth(first: string): string {
+  const [y, m] = [Number(first.slice(0, 4)), Number(first.slice(5, 7))];
+  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+  return addDays(next, -1);
+}
+
+/** The period a grouping key names (calendar-sql.ts istPeriodSql writes the keys). */
+export function aggregatePeriod(granularity: AggregateGranularity, key: string): AggregatePeriodValue {
+  switch (granularity) {
+    case AggregateGranularity.DAY:
+      return { granularity, start: key, end: key, label: key };
+    case AggregateGranularity.WEEK:
+      return { granularity, start: key, end: addDays(key, 6), label: isoWeekLabel(key) };
+    case AggregateGranularity.MONTH:
+      return { granularity, start: key, end: lastDayOfMonth(key), label: key.slice(0, 7) };
+    case AggregateGranularity.FISCAL_QUARTER: {
+      const q = parseFiscalQuarter(key);
+      return { granularity, start: quarterStartDate(q), end: quarterEndDate(q), label: key };
+    }
+    case AggregateGranularity.FISCAL_YEAR: {
+      const year = Number(key.slice(2, 6));
+      return { granularity, start: `${year}-04-01`, end: `${year + 1}-03-31`, label: key };
+    }
+  }
+}
+
+/** One group: its keys (by dimension, as the statement gave them) and its measures' figures. */
+export interface AggregateGroup {
+  readonly keys: ReadonlyMap<AggregateDimension, string | null>;
+  readonly figures: ReadonlyMap<AggregateMeasure, AggregateFigures>;
+}
+
+export interface HavingCondition {
+  readonly measure: AggregateMeasure;
+  readonly gt?: number | null;
+  readonly gte?: number | null;
+  readonly lt?: number | null;
+  readonly lte?: number | null;
+  readonly eq?: number | null;
+}
+
+/** Whether a group's measure value meets the condition; a null value meets none, and a condition without operator asks only for a value. */
+export function meets(value: number | null, c: HavingCondition): boolean {
+  if (value === null) return false;
+  const given = (x: number | null | undefined): x is number => x !== null && x !== undefined;
+  return (
+    (!given(c.gt) || value > c.gt) &&
+    (!given(c.gte) || value >= c.gte) &&
+    (!given(c.lt) || value < c.lt) &&
+    (!given(c.lte) || value <= c.lte) &&
+    (!given(c.eq) || value === c.eq)
+  );
+}
+
+export interface OrderTerm {
+  readonly measure?: AggregateMeasure | null;
+  readonly dimension?: AggregateDimension | null;
+  readonly direction: AggregateSortDirection;
+}
+
+function compareValues(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * Having, then order, then the first `first`: nulls sort last in either direction; ties fall back to the
+ * grouping keys ascending, so the answer is the same on every call.
+ */
+export function finishGroups(
+  groups: readonly AggregateGroup[],
+  groupings: readonly Grouping[],
+  having: readonly HavingCondition[],
+  order: readonly OrderTerm[],
+  first: number,
+): AggregateGroup[] {
+  const kept = groups.filter((g) => having.every((c) => meets(g.figures.get(c.measure)?.value ?? null, c)));
+  const terms: OrderTerm[] = [...order, ...groupings.map((g) => ({ dimension: g.dimension, direction: AggregateSortDirection.ASC }))];
+  const valueOf = (g: AggregateGroup, t: OrderTerm) =>
+    t.measure ? (g.figures.get(t.measure)?.value ?? null) : t.dimension ? (g.keys.get(t.dimension) ?? null) : null;
+  return kept
+    .map((g) => g)
+    .sort((a, b) => {
+      for (const t of terms) {
+        const [x, y] = [valueOf(a, t), valueOf(b, t)];
+        const c = x === null || y === null ? compareValues(x, y) : compareValues(x, y) * (t.direction === AggregateSortDirection.DESC ? -1 : 1);
+        if (c !== 0) return c;
+      }
+      return 0;
+    })
+    .slice(0, first);
+}
