@@ -17,6 +17,8 @@ import { testViewer } from "../src/modules/access/access.viewer.js";
 import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { aggregateShipments } from "../src/modules/shipment/shipment-aggregate.repository.js";
 import { AggregateDimension, AggregateGranularity, AggregateMeasure, MEASURE } from "../src/modules/shipment/shipment-aggregate.rules.js";
+import { whereCondition } from "../src/db/query-read.js";
+import { QUERY_MODEL } from "../src/projections.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { setUpDelhiPickup } from "./support/delhi-pickup.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
@@ -195,7 +197,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       const selection = Object.values(fields).map((f) => `${f} { value numerator denominator }`).join(" ");
       const key = time === "DELIVERED_AT" ? "deliveredAt" : "bookedAt";
       const result = await graph.execute(
-        `query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: ${time}, granularity: FISCAL_QUARTER }]) { ${key} { label start end } ${selection} } }`,
+        `query ($f: ShipmentWhere) { shipmentAggregates(where: $f, groupBy: [{ dimension: ${time}, granularity: FISCAL_QUARTER }]) { ${key} { label start end } ${selection} } }`,
         { f: filter ?? null },
       );
       expect(result.errors).toBeUndefined();
@@ -218,13 +220,14 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     const byBooking = { BOOKED_VOLUME: "bookedVolume", RETURN_TO_ORIGIN: "returnToOrigin" };
     const expected = (keys: string[]) => ({ "FY2024-25-Q2": kpiFigures(q2!, keys), "FY2024-25-Q3": kpiFigures(q3!, keys) });
     // No filter: the rollup answers; a filter every shipment meets: the rows answer. Both equal the KPIs.
-    for (const filter of [undefined, { synthetic: false }]) {
+    for (const filter of [undefined, { synthetic: { eq: false } }]) {
       expect(await ask("DELIVERED_AT", byDelivery, filter)).toEqual(expected(Object.keys(byDelivery)));
       expect(await ask("BOOKED_AT", byBooking, filter)).toEqual(expected(Object.keys(byBooking)));
     }
     const plan = { groupings: [{ dimension: AggregateDimension.DELIVERED_AT, granularity: AggregateGranularity.FISCAL_QUARTER }], measures: [MEASURE.get(AggregateMeasure.TRANSIT_DAYS_P90)!], revealArmyPincodes: true };
-    expect((await aggregateShipments(db.database.db, { ...plan, filter: {} })).source).toBe("ROLLUP");
-    expect((await aggregateShipments(db.database.db, { ...plan, filter: { synthetic: false } })).source).toBe("SHIPMENTS");
+    expect((await aggregateShipments(db.database.db, { ...plan, filter: {}, where: null })).source).toBe("ROLLUP");
+    const realOnly = whereCondition(QUERY_MODEL, "Shipment", { synthetic: { eq: false } }, "shipment");
+    expect((await aggregateShipments(db.database.db, { ...plan, filter: {}, where: realOnly })).source).toBe("SHIPMENTS");
     // Only what is asked is computed: the statement without a percentile reads no histogram.
     const lean = await graph.execute("{ shipmentAggregates(groupBy: [{ dimension: STATUS }]) { status bookedVolume { value } } }", {});
     expect(groups(lean)).toEqual([
@@ -237,18 +240,18 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
   it("answers a rollup scope with the same keys and figures as the rows, and groups by every dimension on this engine", async () => {
     const byState = (filter: Record<string, unknown> | null) =>
       graph.execute(
-        "query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: BOOKED_AT, granularity: FISCAL_QUARTER }, { dimension: DESTINATION_STATE }]) { bookedAt { label } destinationState bookedVolume { value numerator denominator } returnToOrigin { value numerator denominator } } }",
+        "query ($f: ShipmentWhere) { shipmentAggregates(where: $f, groupBy: [{ dimension: BOOKED_AT, granularity: FISCAL_QUARTER }, { dimension: DESTINATION_STATE }]) { bookedAt { label } destinationState bookedVolume { value numerator denominator } returnToOrigin { value numerator denominator } } }",
         { f: filter },
       );
-    const [rollup, rows] = [await byState(null), await byState({ synthetic: false })];
+    const [rollup, rows] = [await byState(null), await byState({ synthetic: { eq: false } })];
     expect(rollup.errors).toBeUndefined();
     expect(groups(rollup)).toEqual(groups(rows));
     const byYear = (filter: Record<string, unknown> | null) =>
       graph.execute(
-        "query ($f: ShipmentFilter) { shipmentAggregates(filter: $f, groupBy: [{ dimension: PICKUP_LOCATION }, { dimension: DELIVERED_AT, granularity: FISCAL_YEAR }]) { pickupLocation { code } deliveredAt { label start end } deliveredVolume { value } transitDaysP95 { value denominator } } }",
+        "query ($f: ShipmentWhere) { shipmentAggregates(where: $f, groupBy: [{ dimension: PICKUP_LOCATION }, { dimension: DELIVERED_AT, granularity: FISCAL_YEAR }]) { pickupLocation { code } deliveredAt { label start end } deliveredVolume { value } transitDaysP95 { value denominator } } }",
         { f: filter },
       );
-    const [yearRollup, yearRows] = [await byYear(null), await byYear({ synthetic: false })];
+    const [yearRollup, yearRows] = [await byYear(null), await byYear({ synthetic: { eq: false } })];
     expect(groups(yearRollup)).toEqual([
       { pickupLocation: { code: "DEL-GPO" }, deliveredAt: { label: "FY2024-25", start: "2024-04-01", end: "2025-03-31" }, deliveredVolume: { value: 4 }, transitDaysP95: { value: 173 / 24, denominator: 4 } },
     ]);
@@ -316,8 +319,8 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       { bookedAt: { label: "2024-07", start: "2024-07-01", end: "2024-07-31" }, bookedVolume: { value: 1 } }, // B; then Aug (C) and Oct (F), later in time
     ]);
     // No grouping: one group of everything, or none when nothing matches; with no measure asked, still one group.
-    expect(groups(await graph.execute('{ shipmentAggregates(filter: { productCode: ["NONE"] }) { bookedVolume { value } transitDaysP50 { value } } }', {}))).toEqual([]);
-    expect(groups(await graph.execute("{ shipmentAggregates(filter: { synthetic: false }) { destinationCircle } }", {}))).toEqual([{ destinationCircle: null }]);
+    expect(groups(await graph.execute('{ shipmentAggregates(where: { productCode: { in: ["NONE"] } }) { bookedVolume { value } transitDaysP50 { value } } }', {}))).toEqual([]);
+    expect(groups(await graph.execute("{ shipmentAggregates(where: { synthetic: { eq: false } }) { destinationCircle } }", {}))).toEqual([{ destinationCircle: null }]);
     const refusals: [string, Record<string, unknown>][] = [
       ["{ shipmentAggregates(first: 501) { bookedVolume { value } } }", { code: "PAGE_SIZE_EXCEEDED", field: "first" }],
       ["{ shipmentAggregates(groupBy: [{ dimension: STATUS, granularity: DAY }]) { status } }", { code: "BAD_USER_INPUT", field: "groupBy[0].granularity" }],

@@ -12,12 +12,21 @@ const dialect = new PgDialect();
  * Text with $n placeholders and its values as a drizzle statement, so it runs on the driver's own connection with
  * drizzle's type handling (dates as text, JSON parameters as given), as every other repository statement does.
  */
-function withValues(text: string, values: readonly unknown[]): SQL {
+export function withValues(text: string, values: readonly unknown[]): SQL {
   const pieces = text.split(/\$(\d+)/);
   return sql.join(
     pieces.map((piece, i) => (i % 2 === 0 ? sql.raw(piece) : sql`${values[Number(piece) - 1]}`)),
     sql.raw(""),
   );
+}
+
+/** A `<Type>Where` value as a drizzle condition over the row alias `row`, or null when it sets no condition. */
+export function whereCondition(model: QueryModel, type: string, where: Record<string, unknown> | null | undefined, row: string): SQL | null {
+  if (where === null || where === undefined) return null;
+  const binder = new ValueBinder({ where });
+  let aliases = 0;
+  const text = whereSql(model, type, where, row, binder, ["where"], () => `w${++aliases}`);
+  return text === "true" ? null : withValues(text, binder.values);
 }
 
 /** What a filtered, ordered page of one type reads: the `where` value, the order, the window, other conditions. */

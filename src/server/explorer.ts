@@ -69,11 +69,10 @@ query PickupDashboard {
 }
 
 # Delivered volume per month in Q3 FY2024-25 (Oct-Dec 2024) by destination circle, with on-time %: the
-# measures are the KPIs (kpiDefinitions). Grouping by a circle needs OPERATOR. The filter takes bookings
-# from 1 September, so every Q3 delivery is counted; the September and January rows are the window's edges.
+# measures are the KPIs (kpiDefinitions). Grouping by a circle needs OPERATOR.
 query DeliveredPerMonthInQ3ByCircle {
   shipmentAggregates(
-    filter: { bookedFrom: "2024-09-01", bookedTo: "2024-12-31" }
+    where: { deliveryDate: { gte: "2024-10-01", lte: "2024-12-31" } }
     groupBy: [{ dimension: DELIVERED_AT, granularity: MONTH }, { dimension: DESTINATION_CIRCLE }]
     orderBy: [{ dimension: DELIVERED_AT }, { measure: DELIVERED_VOLUME, direction: DESC }]
   ) {

@@ -1,7 +1,7 @@
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from "type-graphql";
 import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 import { AggregateDimension, AggregateGranularity, AggregateMeasure, AggregateSortDirection, MEASURES } from "./shipment-aggregate.rules.js";
-import { ShipmentFilter } from "./shipment.args.js";
+import { ShipmentWhere } from "./shipment.args.js";
 
 registerEnumType(AggregateDimension, {
   name: "ShipmentAggregateDimension",
@@ -85,8 +85,11 @@ export class ShipmentAggregateOrder {
 
 @ArgsType()
 export class ShipmentAggregatesArgs {
-  @Field(() => ShipmentFilter, { nullable: true, description: "Which shipments to aggregate; omitted: all (a circle-restricted viewer: those bound for the circle)." })
-  filter?: ShipmentFilter | null;
+  @Field(() => ShipmentWhere, {
+    nullable: true,
+    description: "Which shipments to aggregate, as `shipments(where:)` takes them; omitted: all (a circle-restricted viewer: those bound for the circle).",
+  })
+  where?: Record<string, unknown> | null;
 
   @Field(() => [ShipmentAggregateGroupBy], {
     nullable: true,
@@ -132,7 +135,7 @@ const DIMENSION_MIRRORS: Record<AggregateDimension, string> = {
 };
 
 export const shipmentAggregateInputAccess: InputDeclarations = {
-  "Query.shipmentAggregates(filter:)": BY_FIELD,
+  "Query.shipmentAggregates(where:)": BY_FIELD,
   "Query.shipmentAggregates(groupBy:)": BY_FIELD,
   "Query.shipmentAggregates(having:)": BY_FIELD,
   "Query.shipmentAggregates(orderBy:)": BY_FIELD,

@@ -17,8 +17,10 @@ import { shipmentConditions, type ShipmentFilterValues } from "./shipment.reposi
 export interface AggregateQuery {
   readonly groupings: readonly Grouping[];
   readonly measures: readonly MeasureDefinition[];
-  /** The one place the filter argument becomes SQL (shipmentConditions), so another filter swaps in here. */
+  /** The viewer's circle restriction (shipmentConditions). */
   readonly filter: ShipmentFilterValues;
+  /** The `where` argument as a condition over the row `shipment` (query-read.ts whereCondition), or null. */
+  readonly where: SQL | null;
   /** Whether Army Postal PINs may show as PIN keys (ARMY_POSTAL); otherwise they group under null. */
   readonly revealArmyPincodes: boolean;
 }
@@ -98,7 +100,7 @@ function keysOf(row: Record<string, unknown>, n: number): (string | null)[] {
 
 /** The groups of the shipments matching the filter: one statement, from the KPI rollup where it can answer. */
 export async function aggregateShipments(db: Db, q: AggregateQuery): Promise<AggregateResult> {
-  const conditions = shipmentConditions(q.filter);
+  const conditions = [...shipmentConditions(q.filter), ...(q.where === null ? [] : [q.where])];
   const plan = rollupPlan(q.groupings, q.measures, conditions.length > 0);
   if (plan !== null) return { rows: await aggregateRollup(db, plan, q), source: "ROLLUP" };
   return { rows: await aggregateRows(db, q, conditions), source: "SHIPMENTS" };

@@ -26,7 +26,9 @@ import {
   type MeasureDefinition,
 } from "./shipment-aggregate.rules.js";
 import { ShipmentAggregate } from "./shipment-aggregate.type.js";
-import { shipmentFilterValues } from "./shipment.resolver.js";
+import { whereCondition } from "../../db/query-read.js";
+import { QUERY_MODEL } from "../../projections.js";
+import { circleScope } from "../access/access.roles.js";
 
 /** A group as the ShipmentAggregate fields read it: keys by field, figures by field, and the pickup location's id. */
 type AggregateValue = Record<string, unknown> & { readonly pickupLocationId: number | null };
@@ -110,7 +112,8 @@ export class ShipmentAggregateResolver {
     const { rows } = await aggregateShipments(ctx.database.db, {
       groupings,
       measures,
-      filter: await shipmentFilterValues(args.filter, ctx),
+      filter: { circleScope: circleScope(ctx.viewer) },
+      where: whereCondition(QUERY_MODEL, "Shipment", args.where, "shipment"),
       revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]),
     });
     const groups: AggregateGroup[] = rows.map((row) => ({
