@@ -143,7 +143,7 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     const dashboard = await single.execute(PickupDashboardDocument, { latest: 20 });
     const locations = dashboard.data!.pickupLocations;
     expect(locations).toHaveLength(13);
-    expect(locations.every((l) => l.shipments.nodes.length === 20 && l.shipments.totalCount > 20)).toBe(true);
+    expect(locations.every((l) => l.shipments!.nodes.length === 20 && l.shipments!.totalCount > 20)).toBe(true);
   });
 
   it("answers tracking lookups in 1 statement: delivered, in transit, returned, Army Postal and unknown numbers", async () => {

@@ -777,7 +777,7 @@ export type PickupDashboardQueryVariables = Exact<{
 }>;
 
 
-export type PickupDashboardQuery = { pickupLocations: Array<{ code: string, name: string, dailyCapacity: number, postOffice: { name: string, pincode: { code: string } }, shipments: { totalCount: number, nodes: Array<{ trackingNumber: string, bookedAt: string, status: ShipmentStatus, destinationPincode: string | null, deliveryOffice: { name: string } | null, lastEvent: { occurredAt: string, eventType: ScanEventType } | null }> } }> };
+export type PickupDashboardQuery = { pickupLocations: Array<{ code: string, name: string, dailyCapacity: number, postOffice: { name: string, pincode: { code: string } }, shipments: { totalCount: number, nodes: Array<{ trackingNumber: string, bookedAt: string, status: ShipmentStatus, destinationPincode: string | null, deliveryOffice: { name: string } | null, lastEvent: { occurredAt: string, eventType: ScanEventType } | null }> } | null }> };
 
 export type TrackShipmentQueryVariables = Exact<{
   trackingNumber: string;

@@ -367,7 +367,7 @@ export class ShipmentStatsGroupResolver {
 @Resolver(() => PickupLocation)
 export class PickupLocationShipmentsResolver {
   @Restricted()
-  @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location, latest booking first." })
+  @FieldResolver(() => ShipmentConnection, { nullable: true, description: "Shipments booked at this location, latest booking first." })
   shipments(@Root() location: PickupLocationRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
     // A viewer limited to one circle sees only the location's shipments bound for it: the filtered query
     // path applies the scope (the batched loaders below serve everyone else).
