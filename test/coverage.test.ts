@@ -140,7 +140,7 @@ describe.each(engines)("coverage on %s", (engine) => {
     const pin = await graph.execute(PincodeCoverageDocument, { code: "194401", asOf: "2024-09-30", quarter: "FY2024-25-Q2" });
     expect(pin.data!.pincode).toMatchObject({
       remoteClasses: ["LADAKH_JK_HILLS"],
-      coverage: { serviceable: true, serviceableSince: "2023-01-01", activeInQuarter: true, shipmentsDelivered: 1 },
+      coverage: { serviceable: true, serviceableFrom: "2023-01-01", activeInQuarter: true, shipmentsDelivered: 1 },
     });
     expect(await diffPinDeliveryRollup(db.database.db)).toEqual([]);
     await refreshPinDeliveryRollup(db.database.db);
@@ -228,7 +228,7 @@ describe.each(engines)("coverage on %s", (engine) => {
     const locations = all.data!.pickupLocations;
     expect(locations).toHaveLength(6);
     expect(nearest(all.sql)).toBe(1);
-    const one = await graph.execute<{ pickupLocations: Answer[] }, Record<string, never>>(`{ pickupLocations(activeOn: "2021-06-01") { ${selection} } }`);
+    const one = await graph.execute<{ pickupLocations: Answer[] }, Record<string, never>>(`{ pickupLocations(asOf: "2021-06-01") { ${selection} } }`);
     expect(one.data!.pickupLocations.map((l) => l.code)).toEqual(["DEL-GPO"]);
     expect(nearest(one.sql)).toBe(1);
     expect(all.statements).toBe(one.statements);

@@ -134,7 +134,7 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
     }
   });
   it("answers the pickup dashboard in 1 statement, exactly as the resolvers do", async () => {
-    for (const variables of [{ latest: 20 }, { latest: 0 }, { activeOn: "2022-04-01", latest: 3 }, {}]) {
+    for (const variables of [{ latest: 20 }, { latest: 0 }, { asOf: "2022-04-01", latest: 3 }, {}]) {
       const { single: a, reference: b } = await both(PickupDashboardDocument, variables);
       expect(a.errors).toBeUndefined();
       expect(a.statements).toBe(1);

@@ -103,6 +103,24 @@ export function columnFields<T extends PgTable>(
   return fields;
 }
 
+/**
+ * Column fields whose GraphQL names differ from the columns' properties (`{ validFrom: "activeFrom" }`): a field
+ * renamed in the schema, and its deprecated old name, both read the one column.
+ */
+export function renamedColumnFields<T extends PgTable>(
+  table: T,
+  columnOf: Readonly<Record<string, keyof T["$inferSelect"] & string>>,
+  uses: Readonly<Record<string, FieldUses>> = {},
+): Record<string, FieldProjection> {
+  const columns = columnFields(table, [...new Set(Object.values(columnOf))]);
+  return Object.fromEntries(
+    Object.entries(columnOf).map(([field, column]) => {
+      const read = columns[column]!;
+      return [field, uses[field] === undefined ? read : { ...read, uses: uses[field] }];
+    }),
+  );
+}
+
 /** A table's columns by property name, as SQL over the row alias `alias`: `"t3"."delivered_at"`. */
 export type ColumnsOf<T extends PgTable> = { readonly [K in keyof T["$inferSelect"]]: SQL };
 

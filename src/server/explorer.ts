@@ -59,7 +59,7 @@ query Circles {
 
 # Pickup locations open on the MoU day, with their latest shipments and each one's last scan.
 query PickupDashboard {
-  pickupLocations(activeOn: "2024-10-04") {
+  pickupLocations(asOf: "2024-10-04") {
     code name dailyCapacity synthetic
     shipments(first: 5) {
       totalCount

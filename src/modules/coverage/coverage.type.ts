@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
+import { renamedTo } from "../../lib/renamed.js";
 import { DateScalar, DateTimeScalar } from "../../lib/scalars.js";
 
 export enum CoverageLevel {
@@ -149,10 +150,22 @@ export class PinCoverage {
   @Field(() => Boolean, { description: "Serviceable on the day asked about." })
   serviceable!: boolean;
 
-  @Field(() => DateScalar, { nullable: true, description: "First day of the serviceability period in force that day; null when not serviceable." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "First day of the serviceability period in force that day (IST calendar day, inclusive); null when not serviceable.",
+  })
+  serviceableFrom!: string | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Last day of that period (IST calendar day, inclusive); null when open-ended or not serviceable.",
+  })
+  serviceableTo!: string | null;
+
+  @Field(() => DateScalar, { nullable: true, deprecationReason: renamedTo("serviceableFrom"), description: "The old name of serviceableFrom." })
   serviceableSince!: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Last day of that period; null when open-ended or not serviceable." })
+  @Field(() => DateScalar, { nullable: true, deprecationReason: renamedTo("serviceableTo"), description: "The old name of serviceableTo." })
   serviceableUntil!: string | null;
 
   @Field(() => ServiceabilityChannel, { nullable: true, description: "The channel of that period; null when not serviceable." })
