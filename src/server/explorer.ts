@@ -71,7 +71,7 @@ query PickupDashboard {
 # Reach by postal circle in Q2 FY2024-25: serviceable and active PINs, Army locations, remote PINs.
 query CoverageByCircle {
   coverage(level: CIRCLE, asOf: "2024-09-30", quarter: "Q2 FY25") {
-    areas { area pinsTotal pinsServiceable pinsActive armyLocationsServed remotePinsServed shipmentsDelivered shareServed { value } }
+    areas { area pinsTotal pinsServiceable pinsActive armyLocationsServed remotePinsServed shipmentsDelivered shareServed { percent } }
   }
 }
 `;
