@@ -81,6 +81,8 @@ describe.each(engines)("pickup locations on %s", (engine) => {
     expect(retry.data!.upsertPickupLocation).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     const twice = await graph.execute(UpsertPickupLocationDocument, { input: input({ activeFrom: "2022-01-10" }) });
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.activeFrom", replacedBy: "input.validFrom" });
+    const backwards = await graph.execute(UpsertPickupLocationDocument, { input: { ...oldInput, activeTo: "2022-01-09" } });
+    expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.activeTo" });
     const { validFrom: __, ...neither } = input();
     const missing = await graph.execute(UpsertPickupLocationDocument, { input: neither });
     expect(missing.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom" });

@@ -17,6 +17,11 @@ export interface RenamedValue {
  * input object as received; `path` prefixes the names in the error (`input.`).
  */
 export function eitherName<T>(given: Readonly<Record<string, unknown>>, names: RenamedValue, path = ""): T | null {
+  return givenName<T>(given, names, path).value;
+}
+
+/** Like eitherName, with the path of the name the value came under, for errors about the value itself. */
+export function givenName<T>(given: Readonly<Record<string, unknown>>, names: RenamedValue, path = ""): { value: T | null; field: string } {
   const current = given[names.current] ?? null;
   const deprecated = given[names.deprecated] ?? null;
   if (current !== null && deprecated !== null) {
@@ -25,7 +30,8 @@ export function eitherName<T>(given: Readonly<Record<string, unknown>>, names: R
       { field: `${path}${names.deprecated}`, replacedBy: `${path}${names.current}` },
     );
   }
-  return (current ?? deprecated) as T | null;
+  if (deprecated !== null) return { value: deprecated as T, field: `${path}${names.deprecated}` };
+  return { value: current as T | null, field: `${path}${names.current}` };
 }
 
 /** The deprecation reason of a renamed argument or field, one wording everywhere. */

@@ -3,7 +3,7 @@ import type { Context } from "../../context.js";
 import { BadUserInputError, ForbiddenError } from "../../lib/errors.js";
 import { circleScope, Restricted, Role } from "../access/access.roles.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
-import { eitherName, renamedTo } from "../../lib/renamed.js";
+import { eitherName, givenName, renamedTo } from "../../lib/renamed.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { findPostOfficesByIds } from "../post-office/post-office.repository.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
@@ -54,14 +54,14 @@ function valuesOf(input: UpsertPickupLocationInput): Omit<PickupLocationValues, 
     });
   }
   const given = input as unknown as Record<string, unknown>;
-  const activeFrom = eitherName<string>(given, { current: "validFrom", deprecated: "activeFrom" }, "input.");
+  const from = givenName<string>(given, { current: "validFrom", deprecated: "activeFrom" }, "input.");
+  const activeFrom = from.value;
   if (activeFrom === null) throw new BadUserInputError("input.validFrom is required: the first day of operation.", { field: "input.validFrom" });
-  const activeTo = eitherName<string>(given, { current: "validTo", deprecated: "activeTo" }, "input.");
+  const to = givenName<string>(given, { current: "validTo", deprecated: "activeTo" }, "input.");
+  const activeTo = to.value;
+  // Named as the caller sent them: a client still on the old names reads its own field names back.
   if (activeTo !== null && activeTo < activeFrom) {
-    throw new BadUserInputError(`input.validTo (${activeTo}) is before input.validFrom (${activeFrom}).`, {
-      field: "input.validTo",
-      value: activeTo,
-    });
+    throw new BadUserInputError(`${to.field} (${activeTo}) is before ${from.field} (${activeFrom}).`, { field: to.field, value: activeTo });
   }
   return {
     code,
