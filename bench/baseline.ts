@@ -50,7 +50,7 @@ interface DashboardRow {
 }
 
 /*
- * Every location (open on activeOn, when given) with its office, its shipment count (its bookings summed
+ * Every location (open on asOf, when given) with its office, its shipment count (its bookings summed
  * over the KPI rollup's quarters, as the graph reads it: counting the index grows with the table), its latest
  * `latest` shipments by (booked_at, id) through the (pickup_location_id, booked_at, id) index, and each
  * shipment's delivering office and last scan: one statement, one row per shipment. The location is matched and
@@ -58,7 +58,7 @@ interface DashboardRow {
  * walks the (booked_at, id) index through the whole table for a location with no recent shipments.
  */
 async function pickupDashboard(variables: Record<string, unknown>) {
-  const activeOn = dateVariable(variables.activeOn, "activeOn");
+  const asOf = dateVariable(variables.asOf, "asOf");
   const latest = variables.latest ?? 20;
   if (!Number.isInteger(latest) || (latest as number) < 0 || (latest as number) > 500) throw new BadRequest("latest must be 0 to 500");
   const rows = await sql<DashboardRow[]>`
@@ -78,7 +78,7 @@ async function pickupDashboard(variables: Record<string, unknown>) {
       select e.occurred_at, e.event_type from scan_event e where e.shipment_id = s.id
       order by e.occurred_at desc, e.id desc limit 1
     ) e on true
-    where ${activeOn}::date is null or (pl.active_from <= ${activeOn}::date and (pl.active_to is null or pl.active_to >= ${activeOn}::date))
+    where ${asOf}::date is null or (pl.active_from <= ${asOf}::date and (pl.active_to is null or pl.active_to >= ${asOf}::date))
     order by pl.code, s.booked_at desc, s.id desc`;
   const locations = [];
   let current: { code: string; shipments: { nodes: unknown[] } } | undefined;

@@ -107,7 +107,7 @@ function kpiOperation(name: string, operationName: string, inputs: BenchInputs):
 }
 
 export function benchOperations(inputs: BenchInputs): BenchOperation[] {
-  const dashboard = body("PickupDashboard", print(PickupDashboardDocument), { activeOn: null, latest: 20 });
+  const dashboard = body("PickupDashboard", print(PickupDashboardDocument), { asOf: null, latest: 20 });
   const track = print(TrackShipmentDocument);
   const search = print(SearchPostOfficesDocument);
   return [

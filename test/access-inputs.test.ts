@@ -465,12 +465,13 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
       const resent = booking(COD, CIVILIAN_PIN, { paymentMode: "COD", codAmount: 800 });
       const hidden = await conflict(resent, [Role.OPERATOR]);
       expect(hidden.extensions).not.toHaveProperty("stored");
-      expect(hidden.extensions).toMatchObject({ field: "input.shipments[0].codAmount", value: 80000 });
+      // In the input's unit (rupees), the paise named as such.
+      expect(hidden.extensions).toMatchObject({ field: "input.shipments[0].codAmount", value: 800, valuePaise: 80000 });
       expect(hidden.message).toContain("differs from the stored value");
       expect(JSON.stringify(hidden)).not.toMatch(/75000|750/);
       const shown = await conflict(resent, [Role.OPERATOR, Role.FINANCE]);
-      expect(shown.extensions).toMatchObject({ field: "input.shipments[0].codAmount", stored: 75000 });
-      expect(shown.message).toContain("75000");
+      expect(shown.extensions).toMatchObject({ field: "input.shipments[0].codAmount", value: 800, stored: 750, storedPaise: 75000 });
+      expect(shown.message).toContain("stored with codAmount ₹750.00, not ₹800.00");
     });
 
     it("an Army PIN and its APO only to ARMY_POSTAL", async () => {

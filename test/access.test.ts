@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
-import { type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, isInterfaceType, isObjectType } from "graphql";
+import { type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, isInterfaceType, isNonNullType, isObjectType } from "graphql";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
@@ -60,6 +60,21 @@ describe("the access rules in the schema", () => {
       expect(roles, `Mutation.${name}`).not.toContain(Role.VIEWER);
       expect(roles, `Mutation.${name}`).not.toContain(Role.ANALYST);
     }
+  });
+
+  it("makes every restricted field of an object type nullable, so a denial nulls that field and not its parent", () => {
+    // A denied non-null field nulls its parent, and the nulling climbs through every non-null parent: one
+    // restricted non-null leaf can empty a whole list. Root fields are the operation's own answer and left out.
+    // ShipmentStatsGroup goes with shipmentStats (issue 19 item 4); its codAmount is left to that rework.
+    const awaitingRework = new Set(["ShipmentStatsGroup.codAmount"]);
+    const roots = new Set([schema.getQueryType()!.name, schema.getMutationType()!.name]);
+    const nonNull = [...restrictedFields(schema)]
+      .filter(([name, { field, type }]) => !roots.has(type) && !awaitingRework.has(name) && isNonNullType(field.type))
+      .map(([name]) => name);
+    expect(nonNull).toEqual([]);
+    // The walk sees the fields the issue named: the check cannot pass on an empty enumeration.
+    const checked = [...restrictedFields(schema)].filter(([, { type }]) => !roots.has(type)).map(([name]) => name);
+    expect(checked).toEqual(expect.arrayContaining(["Pincode.shipments", "PickupLocation.shipments", "Shipment.codAmount"]));
   });
 
   it("tells SDL readers who may read each restricted field", () => {

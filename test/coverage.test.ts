@@ -133,6 +133,13 @@ describe.each(engines)("coverage on %s", (engine) => {
     expect(india).toMatchObject({ area: "India", pinsServiceable: 5, pinsActive: 2, armyLocationsServed: 1, armyLocationsActive: 1, shipmentsDelivered: 3 });
     expect(india.pinsTotal - india.pinsDeliverable).toBe(1); // 110099: only a non-delivery office
     expect(india.remotePinsServed).toBe(4); // Nubra Valley, Leh, Port Blair, Baghmara
+    // A share is a percentage (0 to 100), as PERCENT KPIs are: 5 serviceable of the deliverable PINs.
+    expect(india.shareServed).toEqual({ numerator: 5, denominator: india.pinsDeliverable, percent: (100 * 5) / india.pinsDeliverable });
+    expect(india.shareServed.percent!).toBeGreaterThan(1);
+    const deprecated = (await graph.execute(`{ coverage(level: NATIONAL, asOf: "2024-09-30", quarter: "Q2 FY25") { areas { shareServed { value percent } } } }`)).data as {
+      coverage: { areas: { shareServed: { value: number; percent: number } }[] };
+    };
+    expect(deprecated.coverage.areas[0]!.shareServed.value).toBeCloseTo(deprecated.coverage.areas[0]!.shareServed.percent / 100, 12);
     for (const level of ["ZONE", "CIRCLE", "STATE", "DISTRICT"] as const) {
       const areas = (await graph.execute(CoverageDocument, { level, asOf: "2024-09-30", quarter: "Q2 FY25" })).data!.coverage.areas;
       for (const count of COUNTS) expect(areas.reduce((sum, a) => sum + a[count], 0), `${level} ${count}`).toBe(india[count]);
@@ -140,7 +147,7 @@ describe.each(engines)("coverage on %s", (engine) => {
     const pin = await graph.execute(PincodeCoverageDocument, { code: "194401", asOf: "2024-09-30", quarter: "FY2024-25-Q2" });
     expect(pin.data!.pincode).toMatchObject({
       remoteClasses: ["LADAKH_JK_HILLS"],
-      coverage: { serviceable: true, serviceableSince: "2023-01-01", activeInQuarter: true, shipmentsDelivered: 1 },
+      coverage: { serviceable: true, serviceableFrom: "2023-01-01", activeInQuarter: true, shipmentsDelivered: 1 },
     });
     expect(await diffPinDeliveryRollup(db.database.db)).toEqual([]);
     await refreshPinDeliveryRollup(db.database.db);
@@ -228,7 +235,7 @@ describe.each(engines)("coverage on %s", (engine) => {
     const locations = all.data!.pickupLocations;
     expect(locations).toHaveLength(6);
     expect(nearest(all.sql)).toBe(1);
-    const one = await graph.execute<{ pickupLocations: Answer[] }, Record<string, never>>(`{ pickupLocations(activeOn: "2021-06-01") { ${selection} } }`);
+    const one = await graph.execute<{ pickupLocations: Answer[] }, Record<string, never>>(`{ pickupLocations(asOf: "2021-06-01") { ${selection} } }`);
     expect(one.data!.pickupLocations.map((l) => l.code)).toEqual(["DEL-GPO"]);
     expect(nearest(one.sql)).toBe(1);
     expect(all.statements).toBe(one.statements);

@@ -1,6 +1,9 @@
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import {
+  getNamedType,
+  type GraphQLInputType,
+  type GraphQLOutputType,
   type GraphQLSchema,
   isEnumType,
   isInputObjectType,
@@ -43,6 +46,42 @@ describe("schema/schema.graphql", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("names days and periods one way (docs/ARCHITECTURE.md, Naming), old names only as deprecated", () => {
+    // Every Date-typed field, argument and input field that is not deprecated, by its holder.
+    const holders = new Map<string, string[]>();
+    const add = (holder: string, name: string, type: GraphQLInputType | GraphQLOutputType, deprecated: unknown) => {
+      if (getNamedType(type).name === "Date" && !deprecated) holders.set(holder, [...(holders.get(holder) ?? []), name]);
+    };
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__")) continue;
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          add(type.name, field.name, field.type, field.deprecationReason);
+          for (const arg of field.args) add(`${type.name}.${field.name}()`, arg.name, arg.type, arg.deprecationReason);
+        }
+      }
+      if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) add(type.name, field.name, field.type, field.deprecationReason);
+    }
+    // A cycle runs until the next one's first day: its period has a start only, by design.
+    const startOnly = new Set(["CodRemittanceCycle.validFrom", "SetCodRemittanceCycleInput.validFrom"]);
+    const wrong: string[] = [];
+    for (const [holder, names] of holders) {
+      for (const name of names) {
+        const at = `${holder}.${name}`;
+        if (["activeOn", "on", "at", "activeFrom", "activeTo", "effectiveFrom", "effectiveTo"].includes(name) || /(Since|Until)$/.test(name)) wrong.push(`${at}: an old form`);
+        const from = /^(.+)From$/.exec(name);
+        if (from !== null && !names.includes(`${from[1]}To`) && !startOnly.has(at)) wrong.push(`${at}: no ${from[1]}To`);
+        const to = /^(.+)To$/.exec(name);
+        if (to !== null && !names.includes(`${to[1]}From`)) wrong.push(`${at}: no ${to[1]}From`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The walk reaches the renamed places: it cannot pass on an empty enumeration.
+    expect(holders.get("Query.pickupLocations()")).toEqual(["asOf"]);
+    expect(holders.get("PickupLocation")).toEqual(expect.arrayContaining(["validFrom", "validTo"]));
+    expect(holders.get("PinCoverage")).toEqual(expect.arrayContaining(["serviceableFrom", "serviceableTo"]));
   });
 });
 

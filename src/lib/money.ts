@@ -51,7 +51,8 @@ export function rupeesToPaise(rupees: number, field: string): number {
 @ObjectType("Money", {
   description:
     "An amount in Indian rupees (INR). Stored and exact as integer paise (100 paise = ₹1); `rupees` and " +
-    "`formatted` are derived from `paise`.",
+    "`formatted` are derived from `paise`. Inputs take the same amount in rupees (a Float with at most 2 decimals), " +
+    "as `rupees` shows it, and errors echo it in rupees too (with the paise beside it, named …Paise).",
 })
 export class Money {
   // Float, not Int: GraphQL Int is 32-bit, at most 2,147,483,647 paise (about ₹2.1 crore), and totals

@@ -202,6 +202,24 @@ function castOf(type: string): string {
   return type;
 }
 
+/**
+ * Column fields whose GraphQL names differ from the columns' properties (`{ validFrom: "activeFrom" }`): a field
+ * renamed in the schema, and its deprecated old name, both read the one column.
+ */
+export function renamedColumnFields<T extends PgTable>(
+  table: T,
+  columnOf: Readonly<Record<string, keyof T["$inferSelect"] & string>>,
+  uses: Readonly<Record<string, FieldUses>> = {},
+): Record<string, FieldProjection> {
+  return Object.fromEntries(
+    Object.entries(columnOf).map(([field, column]) => {
+      const use = uses[field];
+      const usesOfColumn = (use === undefined ? {} : { [column]: use }) as Partial<Record<keyof T["$inferSelect"] & string, FieldUses>>;
+      return [field, columnFields(table, [column], usesOfColumn)[column]!];
+    }),
+  );
+}
+
 /** A table's columns by property name, as SQL over the row alias `alias`: `"t3"."delivered_at"`. */
 export type ColumnsOf<T extends PgTable> = { readonly [K in keyof T["$inferSelect"]]: SQL };
 

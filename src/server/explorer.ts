@@ -59,7 +59,7 @@ query Circles {
 
 # Pickup locations open on the MoU day, with their latest shipments and each one's last scan.
 query PickupDashboard {
-  pickupLocations(activeOn: "2024-10-04") {
+  pickupLocations(asOf: "2024-10-04") {
     code name dailyCapacity synthetic
     shipments(first: 5) {
       totalCount
@@ -86,7 +86,7 @@ query DeliveredPerMonthInQ3ByCircle {
 # Reach by postal circle in Q2 FY2024-25: serviceable and active PINs, Army locations, remote PINs.
 query CoverageByCircle {
   coverage(level: CIRCLE, asOf: "2024-09-30", quarter: "Q2 FY25") {
-    areas { area pinsTotal pinsServiceable pinsActive armyLocationsServed remotePinsServed shipmentsDelivered shareServed { value } }
+    areas { area pinsTotal pinsServiceable pinsActive armyLocationsServed remotePinsServed shipmentsDelivered shareServed { percent } }
   }
 }
 `;

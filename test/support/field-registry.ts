@@ -16,7 +16,8 @@ export const EVERY_ROLE = testViewer(Object.values(Role), { name: "every role" }
  * the same, but not required to vary.
  */
 export const FIXTURE_HAS_ONE_VALUE: Readonly<Record<string, string>> = {
-  "PickupLocation.activeTo": "no demo pickup location has closed: always null",
+  "PickupLocation.validTo": "no demo pickup location has closed: always null",
+  "PickupLocation.activeTo": "deprecated name of validTo: always null too",
   "PickupLocation.synthetic": "every demo pickup location is synthetic",
   "Shipment.synthetic": "every demo shipment is synthetic",
   "PostOffice.delivery": "the npm-sourced directory does not say which offices deliver: always null",

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../../src/config.js";
 import { ErrorCode } from "../../src/lib/errors.js";
 import { fromGlobalId, integerKeyOf, toGlobalId } from "../../src/lib/global-id.js";
 import { decodeCursor, encodeCursor, pageSize } from "../../src/lib/pagination.js";
+import { eitherName } from "../../src/lib/renamed.js";
 import { parsePin } from "../../src/lib/scalars.js";
 import { nulPath, tooDeepEntry } from "../../src/server/input-guard.js";
 
@@ -102,5 +103,29 @@ describe("config", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ NODE_ENV: "staging" })).toThrow(/NODE_ENV/);
     expect(() => loadConfig({ DAKGRAPH_MAX_PAGE_SIZE: "0" })).toThrow(/DAKGRAPH_MAX_PAGE_SIZE/);
+  });
+});
+
+describe("renamed arguments and input fields", () => {
+  const names = { current: "asOf", deprecated: "activeOn" };
+
+  it("takes the new name, else the deprecated one, else null", () => {
+    expect(eitherName({ asOf: "2024-10-04" }, names)).toBe("2024-10-04");
+    expect(eitherName({ activeOn: "2024-10-04" }, names)).toBe("2024-10-04");
+    expect(eitherName({ asOf: null, activeOn: undefined }, names)).toBeNull();
+  });
+
+  it("refuses both names at once, even with one value, naming the deprecated field", () => {
+    const both = () => eitherName({ validFrom: "2024-10-04", activeFrom: "2024-10-04" }, { current: "validFrom", deprecated: "activeFrom" }, "input.");
+    expect(both).toThrow(/input\.activeFrom is the deprecated name of input\.validFrom/);
+    try {
+      both();
+    } catch (error) {
+      expect((error as { extensions: Record<string, unknown> }).extensions).toMatchObject({
+        code: ErrorCode.BAD_USER_INPUT,
+        field: "input.activeFrom",
+        replacedBy: "input.validFrom",
+      });
+    }
   });
 });

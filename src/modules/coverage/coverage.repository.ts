@@ -150,8 +150,8 @@ export async function findCoverage(db: Db, level: CoverageLevelValue, asOf: stri
 
 export interface PinCoverageRow {
   readonly pincode: string;
-  readonly serviceableSince: string | null;
-  readonly serviceableUntil: string | null;
+  readonly serviceableFrom: string | null;
+  readonly serviceableTo: string | null;
   readonly channel: string | null;
   readonly deliveredInQuarter: number;
   readonly firstDeliveredAt: Date | null;
@@ -172,8 +172,8 @@ export async function findPinCoverage(db: Db, codes: readonly string[], asOf: st
   const date = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
   return rows.map((r) => ({
     pincode: String(r.pincode).trim(),
-    serviceableSince: (r.since as string | null) ?? null,
-    serviceableUntil: (r.until as string | null) ?? null,
+    serviceableFrom: (r.since as string | null) ?? null,
+    serviceableTo: (r.until as string | null) ?? null,
     channel: (r.channel as string | null) ?? null,
     deliveredInQuarter: n(r.delivered),
     firstDeliveredAt: date(r.first_at),

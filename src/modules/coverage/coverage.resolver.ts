@@ -227,9 +227,11 @@ export class PincodeCoverageResolver {
     const q = formatFiscalQuarter(quarter ?? quarterOfDay(day));
     const row = await ctx.loaders.pinCoverage.load({ pincode: pincode.code, asOf: day, quarter: q });
     return Object.assign(new PinCoverage(), {
-      serviceable: row.serviceableSince !== null,
-      serviceableSince: row.serviceableSince,
-      serviceableUntil: row.serviceableUntil,
+      serviceable: row.serviceableFrom !== null,
+      serviceableFrom: row.serviceableFrom,
+      serviceableTo: row.serviceableTo,
+      serviceableSince: row.serviceableFrom,
+      serviceableUntil: row.serviceableTo,
       channel: row.channel,
       quarter: q,
       activeInQuarter: row.deliveredInQuarter > 0,

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
+import { renamedTo } from "../../lib/renamed.js";
 import { DateScalar, DateTimeScalar } from "../../lib/scalars.js";
 
 export enum CoverageLevel {
@@ -38,7 +39,11 @@ registerEnumType(ServiceabilityChannel, {
   },
 });
 
-@ObjectType("Ratio", { description: "A share, with the counts it is made of so it can be re-aggregated: value = numerator ÷ denominator." })
+@ObjectType("Ratio", {
+  description:
+    "A share, with the counts it is made of so it can be re-aggregated: percent = 100 × numerator ÷ denominator, from 0 to 100, " +
+    "the scale of PERCENT KPIs (Metric.value).",
+})
 export class Ratio {
   @Field(() => Float, { description: "The count on top." })
   numerator!: number;
@@ -46,7 +51,15 @@ export class Ratio {
   @Field(() => Float, { description: "The count underneath." })
   denominator!: number;
 
-  @Field(() => Float, { nullable: true, description: "numerator ÷ denominator, 0 to 1; null when the denominator is 0." })
+  @Field(() => Float, { nullable: true, description: "100 × numerator ÷ denominator: a percentage from 0 to 100; null when the denominator is 0." })
+  percent!: number | null;
+
+  // A fraction, where every other share of the schema is a percentage: kept one release for the dashboards reading it.
+  @Field(() => Float, {
+    nullable: true,
+    deprecationReason: "Use percent (0 to 100): shares are percentages throughout the schema; this field goes in the next release.",
+    description: "numerator ÷ denominator as a fraction, 0 to 1; null when the denominator is 0.",
+  })
   value!: number | null;
 
   @Field(() => String, { description: "What is divided by what." })
@@ -54,7 +67,8 @@ export class Ratio {
 }
 
 export function ratio(numerator: number, denominator: number, definition: string): Ratio {
-  return Object.assign(new Ratio(), { numerator, denominator, value: denominator === 0 ? null : numerator / denominator, definition });
+  const value = denominator === 0 ? null : numerator / denominator;
+  return Object.assign(new Ratio(), { numerator, denominator, percent: denominator === 0 ? null : (100 * numerator) / denominator, value, definition });
 }
 
 @ObjectType("CoverageArea", {
@@ -106,10 +120,10 @@ export class CoverageArea {
   @Field(() => Int, { description: "Shipments delivered to the addressee in the quarter to the area's PINs and Army locations." })
   shipmentsDelivered!: number;
 
-  @Field(() => Ratio, { description: "Share served: pinsServiceable ÷ pinsDeliverable." })
+  @Field(() => Ratio, { description: "Share served: pinsServiceable ÷ pinsDeliverable, in percent (0 to 100)." })
   shareServed!: Ratio;
 
-  @Field(() => Ratio, { description: "Share active: pinsActive ÷ pinsServiceable." })
+  @Field(() => Ratio, { description: "Share active: pinsActive ÷ pinsServiceable, in percent (0 to 100)." })
   shareActive!: Ratio;
 }
 
@@ -149,10 +163,22 @@ export class PinCoverage {
   @Field(() => Boolean, { description: "Serviceable on the day asked about." })
   serviceable!: boolean;
 
-  @Field(() => DateScalar, { nullable: true, description: "First day of the serviceability period in force that day; null when not serviceable." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "First day of the serviceability period in force that day (IST calendar day, inclusive); null when not serviceable.",
+  })
+  serviceableFrom!: string | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Last day of that period (IST calendar day, inclusive); null when open-ended or not serviceable.",
+  })
+  serviceableTo!: string | null;
+
+  @Field(() => DateScalar, { nullable: true, deprecationReason: renamedTo("serviceableFrom"), description: "The old name of serviceableFrom." })
   serviceableSince!: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Last day of that period; null when open-ended or not serviceable." })
+  @Field(() => DateScalar, { nullable: true, deprecationReason: renamedTo("serviceableTo"), description: "The old name of serviceableTo." })
   serviceableUntil!: string | null;
 
   @Field(() => ServiceabilityChannel, { nullable: true, description: "The channel of that period; null when not serviceable." })

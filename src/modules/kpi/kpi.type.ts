@@ -8,11 +8,19 @@ import { FAILED_ATTEMPT_REASON_DESCRIPTIONS, type FailedAttemptReason } from "..
 import { FailedAttemptReason as FailedAttemptReasonEnum } from "../shipment/shipment.type.js";
 import { KPI_DEFINITIONS, KpiKey, METRIC_UNIT_DESCRIPTIONS, MetricDirection, MetricUnit } from "./kpi.definitions.js";
 
+/** Every KPI's description states its unit, and a share its scale (docs/ARCHITECTURE.md, Naming). */
+function unitText(unit: MetricUnit): string {
+  return unit === MetricUnit.PERCENT ? "Unit: PERCENT, a percentage from 0 to 100." : `Unit: ${unit}.`;
+}
+
 registerEnumType(KpiKey, {
   name: "KpiKey",
   description: "The KPIs of the partnership's quarterly review, per fiscal quarter (April–March, quarter boundaries at midnight IST). Each value's description is its definition.",
   valuesConfig: Object.fromEntries(
-    KPI_DEFINITIONS.map((d) => [d.key, { description: `${d.name}: ${d.definition}${d.roles === undefined ? "" : ` Figures ${visibleTo({ roles: d.roles }).replace(/^V/, "v")}`}` }]),
+    KPI_DEFINITIONS.map((d) => [
+      d.key,
+      { description: `${d.name}: ${d.definition} ${unitText(d.unit)}${d.roles === undefined ? "" : ` Figures ${visibleTo({ roles: d.roles }).replace(/^V/, "v")}`}` },
+    ]),
   ),
 });
 
@@ -88,7 +96,7 @@ export class MetricChange {
   @Field(() => Float, { nullable: true, description: "The KPI's value in this quarter." })
   value!: number | null;
 
-  @Field(() => Float, { nullable: true, description: "value ÷ baseValue (3.0 is three-fold); null when the base is 0 or either is undefined." })
+  @Field(() => Float, { nullable: true, description: "value ÷ baseValue, as a multiple (3.0 is three-fold); null when the base is 0 or either is undefined." })
   ratio!: number | null;
 
   @Field(() => Float, { nullable: true, description: "ratio − 1, as a fraction (2.0 is +200%); null when ratio is." })
@@ -132,7 +140,7 @@ export class Metric implements MetricFigures {
   @Field(() => Float, {
     nullable: true,
     description:
-      "The figure, in `unit`; null where undefined (a denominator of 0, or a KPI not defined for the scope), and, with numerator and " +
+      "The figure, in `unit` (PERCENT: 0 to 100); null where undefined (a denominator of 0, or a KPI not defined for the scope), and, with numerator and " +
       "denominator, for a KPI whose figures the viewer's roles may not read (COD money and remittance KPIs: FINANCE; see KpiKey).",
   })
   value!: number | null;
@@ -158,7 +166,7 @@ export class ReasonMetric {
   @Field(() => FailedAttemptReasonEnum, { description: "Why the attempts failed." })
   reason!: FailedAttemptReason;
 
-  @Field(() => Metric, { description: "Shipments with a failed attempt for this reason ÷ shipments attempted." })
+  @Field(() => Metric, { description: "Shipments with a failed attempt for this reason ÷ shipments attempted, in percent (0 to 100)." })
   metric!: Metric;
 }
 

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from "type-graphql";
+import { renamedTo } from "../../lib/renamed.js";
 import { DateScalar } from "../../lib/scalars.js";
 
 @InputType("UpsertPickupLocationInput", {
@@ -19,10 +20,17 @@ export class UpsertPickupLocationInput {
   @Field(() => String, { description: "City the location serves (1-80 characters)." })
   city!: string;
 
-  @Field(() => DateScalar, { description: "First day of operation (inclusive)." })
-  activeFrom!: string;
+  @Field(() => DateScalar, { nullable: true, description: "First day of operation (IST calendar day, inclusive). Required (or activeFrom, its old name)." })
+  validFrom?: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Last day of operation (inclusive); omit or null while open." })
+  @Field(() => DateScalar, { nullable: true, description: "Last day of operation (IST calendar day, inclusive); omit or null while open." })
+  validTo?: string | null;
+
+  // The old names, one release: optional, since a required input field cannot be deprecated.
+  @Field(() => DateScalar, { nullable: true, deprecationReason: renamedTo("validFrom"), description: "First day of operation (inclusive)." })
+  activeFrom?: string | null;
+
+  @Field(() => DateScalar, { nullable: true, deprecationReason: renamedTo("validTo"), description: "Last day of operation (inclusive)." })
   activeTo?: string | null;
 
   @Field(() => Int, { description: "Committed daily handover capacity, parcels per day (1 to 1,000,000)." })

@@ -3,6 +3,7 @@ import type { Context } from "../../context.js";
 import { BadUserInputError, ForbiddenError } from "../../lib/errors.js";
 import { circleScope, Restricted, Role } from "../access/access.roles.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
+import { eitherName, givenName, renamedTo } from "../../lib/renamed.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { findPostOfficesByIds } from "../post-office/post-office.repository.js";
 import type { PostOfficeRow } from "../post-office/post-office.sql.js";
@@ -52,19 +53,22 @@ function valuesOf(input: UpsertPickupLocationInput): Omit<PickupLocationValues, 
       value: input.dailyCapacity,
     });
   }
-  const activeTo = input.activeTo ?? null;
-  if (activeTo !== null && activeTo < input.activeFrom) {
-    throw new BadUserInputError(`input.activeTo (${activeTo}) is before input.activeFrom (${input.activeFrom}).`, {
-      field: "input.activeTo",
-      value: activeTo,
-    });
+  const given = input as unknown as Record<string, unknown>;
+  const from = givenName<string>(given, { current: "validFrom", deprecated: "activeFrom" }, "input.");
+  const activeFrom = from.value;
+  if (activeFrom === null) throw new BadUserInputError("input.validFrom is required: the first day of operation.", { field: "input.validFrom" });
+  const to = givenName<string>(given, { current: "validTo", deprecated: "activeTo" }, "input.");
+  const activeTo = to.value;
+  // Named as the caller sent them: a client still on the old names reads its own field names back.
+  if (activeTo !== null && activeTo < activeFrom) {
+    throw new BadUserInputError(`${to.field} (${activeTo}) is before ${from.field} (${activeFrom}).`, { field: to.field, value: activeTo });
   }
   return {
     code,
     name: requiredText(input.name, "input.name", 120),
     postOfficeId: integerKeyOf(input.postOfficeId, "PostOffice", "input.postOfficeId"),
     city: requiredText(input.city, "input.city", 80),
-    activeFrom: input.activeFrom,
+    activeFrom,
     activeTo,
     dailyCapacity: input.dailyCapacity,
   };
@@ -127,14 +131,17 @@ export class PickupLocationResolver {
 
   @Restricted()
   @Query(() => [PickupLocation], {
-    description: "Pickup locations by code; with `activeOn`, only those open that day (activeFrom ≤ day ≤ activeTo).",
+    description: "Pickup locations by code; with `asOf`, only those open that day (validFrom ≤ day ≤ validTo).",
   })
   async pickupLocations(
-    @Arg("activeOn", () => DateScalar, { nullable: true, description: "A day: only locations open on it. Omitted: all, closed ones included." })
+    @Arg("asOf", () => DateScalar, { nullable: true, description: "An IST calendar day: only locations open on it. Omitted: all, closed ones included." })
+    asOf: string | null,
+    @Arg("activeOn", () => DateScalar, { nullable: true, deprecationReason: renamedTo("asOf"), description: "The old name of asOf." })
     activeOn: string | null,
     @Ctx() ctx: Context,
   ): Promise<PickupLocationRow[]> {
-    const rows = await findPickupLocations(ctx.database.db, activeOn ?? null, circleScope(ctx.viewer));
+    const day = eitherName<string>({ asOf, activeOn }, { current: "asOf", deprecated: "activeOn" });
+    const rows = await findPickupLocations(ctx.database.db, day, circleScope(ctx.viewer));
     for (const row of rows) ctx.loaders.pickupLocationById.prime(row.id, row);
     return rows;
   }
@@ -143,7 +150,7 @@ export class PickupLocationResolver {
   @Mutation(() => UpsertPickupLocationPayload, {
     description:
       "Creates a pickup location, or updates the one with the same code. Idempotent: the same input again " +
-      "reports unchanged and writes nothing. A location is never deleted: close it by setting activeTo.",
+      "reports unchanged and writes nothing. A location is never deleted: close it by setting validTo.",
   })
   async upsertPickupLocation(
     @Arg("input", () => UpsertPickupLocationInput, { description: "The location." }) input: UpsertPickupLocationInput,
@@ -177,6 +184,16 @@ export class PickupLocationResolver {
     return toGlobalId("PickupLocation", location.id);
   }
 
+  @FieldResolver(() => DateScalar, { name: "activeFrom", deprecationReason: renamedTo("validFrom"), description: "First day of operation (inclusive)." })
+  deprecatedActiveFrom(@Root() location: PickupLocationRow): string {
+    return location.activeFrom;
+  }
+
+  @FieldResolver(() => DateScalar, { name: "activeTo", nullable: true, deprecationReason: renamedTo("validTo"), description: "Last day of operation (inclusive)." })
+  deprecatedActiveTo(@Root() location: PickupLocationRow): string | null {
+    return location.activeTo;
+  }
+
   @FieldResolver(() => PostOffice, { description: "The India Post office the location sits at." })
   async postOffice(@Root() location: PickupLocationRow, @Ctx() ctx: Context): Promise<PostOfficeRow> {
     return (await ctx.loaders.postOfficeById.load(location.postOfficeId))!;
@@ -201,5 +218,6 @@ export class PostOfficePickupLocationsResolver {
 /** What each pickup-location input selects rows by (access.inputs.ts). */
 export const pickupLocationInputAccess: InputDeclarations = {
   "Query.pickupLocation(code:)": "PickupLocation.code",
-  "Query.pickupLocations(activeOn:)": "PickupLocation.activeFrom",
+  "Query.pickupLocations(asOf:)": "PickupLocation.validFrom",
+  "Query.pickupLocations(activeOn:)": "PickupLocation.validFrom",
 };

@@ -7,7 +7,7 @@ import { Node } from "../node/node.type.js";
   description:
     "An India Post facility in Amazon's network where Amazon hands parcels over to India Post. The network grew " +
     "from 6 to 13 locations in the 2-3 years before the October 2024 MoU. A closed location keeps its record " +
-    "with `activeTo` set.",
+    "with `validTo` set.",
 })
 export class PickupLocation extends Node {
   @Field(() => String, { description: "Stable code of the location, upper case, e.g. 'DEL-GPO'." })
@@ -22,10 +22,16 @@ export class PickupLocation extends Node {
   @Field(() => String, { nullable: true, description: "State or union territory: that of the post office it sits at." })
   state!: string | null;
 
-  @Field(() => DateScalar, { description: "First day of operation (IST calendar day, inclusive)." })
+  // Named validFrom/validTo in the schema (docs/ARCHITECTURE.md, Naming); the column keeps its name, and the
+  // deprecated activeFrom/activeTo resolve from it in pickup-location.resolver.ts.
+  @Field(() => DateScalar, { name: "validFrom", description: "First day of operation (IST calendar day, inclusive)." })
   activeFrom!: string;
 
-  @Field(() => DateScalar, { nullable: true, description: "Last day of operation (inclusive); null while the location is open." })
+  @Field(() => DateScalar, {
+    name: "validTo",
+    nullable: true,
+    description: "Last day of operation (IST calendar day, inclusive); null while the location is open.",
+  })
   activeTo!: string | null;
 
   @Field(() => Int, { description: "Committed daily handover capacity, in parcels per day." })

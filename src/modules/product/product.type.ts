@@ -3,7 +3,7 @@ import { DateScalar } from "../../lib/scalars.js";
 
 @ObjectType("Product", {
   description:
-    "An India Post product that carries Amazon parcels, from a code list with effective dates (e.g. Speed Post " +
+    "An India Post product that carries Amazon parcels, from a code list with the days each is offered (e.g. Speed Post " +
     "until 15 Dec 2024, then Speed Post Document / Speed Post Parcel). A shipment stores the product of its booking; " +
     "the tracking number's prefix is only a hint.",
 })
@@ -17,10 +17,16 @@ export class Product {
   @Field(() => String, { description: "What the product is." })
   description!: string;
 
-  @Field(() => DateScalar, { nullable: true, description: "First day offered; null when it predates the data dakgraph holds." })
+  // Named validFrom/validTo in the schema (docs/ARCHITECTURE.md, Naming); the deprecated effectiveFrom/effectiveTo
+  // resolve from the same columns in product.resolver.ts.
+  @Field(() => DateScalar, {
+    name: "validFrom",
+    nullable: true,
+    description: "First day offered (IST calendar day, inclusive); null when it predates the data dakgraph holds.",
+  })
   effectiveFrom!: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Last day offered (inclusive); null while offered." })
+  @Field(() => DateScalar, { name: "validTo", nullable: true, description: "Last day offered (IST calendar day, inclusive); null while offered." })
   effectiveTo!: string | null;
 
   @Field(() => Int, { nullable: true, description: "Minimum weight per article, in grams; null where none is recorded." })

@@ -312,7 +312,7 @@ export class PickupUtilisation {
   @Field(() => PickupLocation, { description: "The location (open on at least one day of the quarter)." })
   pickupLocation!: PickupLocation;
 
-  @Field(() => Metric, { description: "Its PICKUP_UTILISATION KPI: parcels handed over ÷ committed capacity, in percent, with target and attainment." })
+  @Field(() => Metric, { description: "Its PICKUP_UTILISATION KPI: parcels handed over ÷ committed capacity, in percent (0 to 100), with target and attainment." })
   metric!: Metric;
 }
 

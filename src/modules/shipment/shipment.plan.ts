@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client.js";
 import { ConflictError, type DakgraphError } from "../../lib/errors.js";
+import { formatIndianRupees } from "../../lib/money.js";
 import { problemCollector } from "../../lib/batch-errors.js";
 import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
 import { draftShipment, type ShipmentDraft, type ShipmentSource } from "./shipment.draft.js";
@@ -46,6 +47,15 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * A stored value as the error names it, in the input field's unit: money columns hold paise, their input
+ * fields take rupees, so `value` and `stored` are rupees (as sent) and the paise ride beside them, named so.
+ */
+function echo(column: string, value: unknown, key: "value" | "stored"): { text: string; extensions: Record<string, unknown> } {
+  if (!column.endsWith("Paise") || typeof value !== "number") return { text: show(value), extensions: { [key]: value } };
+  return { text: formatIndianRupees(value), extensions: { [key]: value / 100, [`${key}Paise`]: value } };
+}
+
 export type ShipmentPlan =
   | { readonly kind: "create"; readonly values: ShipmentInsert }
   | { readonly kind: "update"; readonly stored: ShipmentRow; readonly changes: Partial<ShipmentInsert> }
@@ -65,16 +75,20 @@ function storedConflict(
   tail: string,
 ): ConflictError {
   const booking = `shipment ${values.trackingNumber} booked ${values.bookingDate}`;
+  const given = echo(column, values[column], "value");
   if (!readable(output, stored.destinationKind === "ARMY_POSTAL")) {
-    return new ConflictError(`${path}: ${show(values[column])} differs from the stored value of ${booking} (${output} is not visible to this viewer).${tail}`, {
+    return new ConflictError(`${path}: ${given.text} differs from the stored value of ${booking} (${output} is not visible to this viewer).${tail}`, {
       field: path,
-      value: values[column],
+      ...given.extensions,
     });
   }
-  return new ConflictError(`${path}: ${booking} is stored with ${column} ${show(stored[column])}, not ${show(values[column])}.${tail}`, {
+  const kept = echo(column, stored[column], "stored");
+  // Money is named as the input names it (codAmount, in rupees), not as the column holds it (codAmountPaise).
+  const label = column.endsWith("Paise") ? path.slice(path.lastIndexOf(".") + 1) : column;
+  return new ConflictError(`${path}: ${booking} is stored with ${label} ${kept.text}, not ${given.text}.${tail}`, {
     field: path,
-    value: values[column],
-    stored: stored[column],
+    ...given.extensions,
+    ...kept.extensions,
   });
 }
 

@@ -393,7 +393,7 @@ export class ShipmentStatsGroupResolver {
 @Resolver(() => PickupLocation)
 export class PickupLocationShipmentsResolver {
   @Restricted()
-  @FieldResolver(() => ShipmentConnection, { description: "Shipments booked at this location matching `where`, latest booking first unless `orderBy` says otherwise." })
+  @FieldResolver(() => ShipmentConnection, { nullable: true, description: "Shipments booked at this location matching `where`, latest booking first unless `orderBy` says otherwise." })
   shipments(@Root() location: PickupLocationRow, @Args(() => ShipmentPageArgs) page: ShipmentPageArgs, @Ctx() ctx: Context) {
     // A viewer limited to one circle sees only the location's shipments bound for it, and a filter or order reads
     // them one location at a time; the batched loaders below serve the plain "latest" page.
