@@ -14,6 +14,7 @@ import { importPostOfficeCsv } from "../src/modules/post-office/post-office.impo
 import { createSchema } from "../src/schema.js";
 import { createApolloServer } from "../src/server/apollo.js";
 import { csvField, csvRecord, prepareExport } from "../src/server/export.js";
+import { EXPORT_EXAMPLE } from "../src/server/explorer.js";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
@@ -191,6 +192,13 @@ describe("CSV export (GET /export, dakgraph export) on pglite", () => {
     const answer = await get(exportUrl(operation, variables), keys.ADMIN!);
     expect(answer.status).toBe(status);
     expect(JSON.parse(answer.body).errors[0].extensions).toMatchObject({ code, field });
+  });
+
+  it("answers the explorer's example link without a key (the public directory)", async () => {
+    const answer = await get(new URL(EXPORT_EXAMPLE, server.url).toString(), null);
+    expect(answer.status).toBe(200);
+    expect(answer.body.split("\r\n")[0]).toBe(`${BOM}id,name,officeType,state,pincode.code`);
+    expect(answer.trailers["x-export-status"]).toMatch(/^complete; rows=[1-9]/);
   });
 
   it("refuses variables the operation's types do not accept, as /graphql does", async () => {
