@@ -266,6 +266,9 @@ async function exportCsv(req: IncomingMessage, res: ServerResponse, url: URL, de
   res.setHeader("x-request-id", scope.requestId);
   checkInputDepth(req, url, undefined);
   const viewer = await admit(req, deps.config, guards, record, scope, 1);
+  // Listened for from here: a client gone while the first page runs must not leave the writer waiting for a 'drain'.
+  let gone = false;
+  res.once("close", () => (gone = true));
   let prepared: PreparedExport;
   try {
     const variables = parseExportVariables(url.searchParams.get("variables"));
@@ -279,8 +282,7 @@ async function exportCsv(req: IncomingMessage, res: ServerResponse, url: URL, de
     sendJson(res, error.status, { errors: error.errors });
     return;
   }
-  let gone = false;
-  res.once("close", () => (gone = true));
+  if (gone) return;
   res.writeHead(200, {
     "content-type": "text/csv; charset=utf-8",
     "content-disposition": `attachment; filename="${prepared.filename}"`,
