@@ -72,6 +72,11 @@ export interface Context {
   /** Who is asking; resolvers check roles through @Restricted and rows through circleScope(viewer). */
   readonly viewer: Viewer;
   readonly loaders: Loaders;
+  /**
+   * false: the answer is neither served from nor stored in the response cache. A CSV export's pages are each read
+   * once (src/server/export.ts), and thousands of them would evict the answers dashboards ask for again.
+   */
+  readonly responseCache?: boolean;
 }
 
 export function createContext(config: Config, database: Database, viewer: Viewer, requestId: string = randomUUID()): Context {

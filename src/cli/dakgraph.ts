@@ -14,6 +14,7 @@ import { openConfiguredDatabase } from "./database.js";
 import { registerPostOfficeImport } from "./import-post-offices.js";
 import { registerServiceabilityImport } from "./import-serviceability.js";
 import { registerShipmentImport } from "./import-shipments.js";
+import { registerExport } from "./export.js";
 import { registerKeys } from "./keys.js";
 import { registerReport } from "./report.js";
 import { registerVerifyKpis } from "./verify-kpis.js";
@@ -140,6 +141,7 @@ registerKeys(program);
 registerSeedDemo(program);
 registerVerifyKpis(program);
 registerReport(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -52,6 +52,12 @@ export enum ErrorCode {
   NOT_FOUND = "NOT_FOUND",
   /** The server is shutting down (HTTP 503, `Retry-After`): requests already running finish, new ones go elsewhere. */
   SHUTTING_DOWN = "SHUTTING_DOWN",
+  /**
+   * GET /export or `dakgraph export` was asked for an operation a flat file cannot hold (not a query, not one root
+   * field, no connection or list, a list inside a row, a connection without `first`/`after` variables and
+   * `pageInfo { hasNextPage endCursor }`): `extensions.field` names the field at fault, `operation` the operation.
+   */
+  NOT_EXPORTABLE = "NOT_EXPORTABLE",
   /** Anything unexpected: details are logged with the request id, never returned. */
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }

@@ -47,6 +47,22 @@ export interface ApolloServerOptions {
   readonly telemetry?: Telemetry;
 }
 
+/** What a server was made from, for the parts that plan against it outside Apollo (the CSV export). */
+export interface ServedGraph {
+  readonly schema: GraphQLSchema;
+  /** The registered operations, as this server's allowlist and persisted queries hold them. */
+  readonly registry: ReadonlyMap<string, RegisteredOperation>;
+}
+
+const SERVED = new WeakMap<ApolloServer<Context>, ServedGraph>();
+
+/** The schema and registered operations of a server createApolloServer made. */
+export function servedGraph(apollo: ApolloServer<Context>): ServedGraph {
+  const served = SERVED.get(apollo);
+  if (served === undefined) throw new Error("This Apollo server was not made by createApolloServer.");
+  return served;
+}
+
 export function createApolloServer(schema: GraphQLSchema, config: Config, options: ApolloServerOptions = {}): ApolloServer<Context> {
   const registry = loadOperationRegistry();
   // Development shows unexpected errors' messages and stacks; production masks them.
@@ -64,7 +80,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
     : undefined;
   const metrics = options.telemetry?.metrics;
   if (responseCache !== undefined && metrics != null) metrics.responseCacheSize = () => responseCache.size;
-  return new ApolloServer<Context>({
+  const apollo = new ApolloServer<Context>({
     schema,
     // Who may introspect is the introspection plugin's decision, per caller (DAKGRAPH_INTROSPECTION).
     introspection: true,
@@ -108,4 +124,6 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
       ...(singleStatement === undefined ? [] : [singleStatementPlugin(schema, singleStatement, { formatError, includeStacktrace: includeStacktraceInErrorResponses })]),
     ],
   });
+  SERVED.set(apollo, { schema, registry });
+  return apollo;
 }

@@ -10,6 +10,12 @@ import { ATTRIBUTION_TEXT, DIRECTORY_ATTRIBUTION } from "./attribution.js";
  */
 export const EXPLORER_STATIC_PATH = "/explorer/static/";
 
+/**
+ * The explorer's CSV example: the public directory needs no key, so the link works from a browser as it is.
+ * test/export.test.ts fetches it.
+ */
+export const EXPORT_EXAMPLE = `/export?operation=SearchPostOffices&variables=${encodeURIComponent(JSON.stringify({ filter: { pincode: "194401" } }))}`;
+
 const EXAMPLES = `# dakgraph explorer. Press the run button and pick an operation.
 #
 # Post-office directory: ${DIRECTORY_ATTRIBUTION.dataset},
@@ -83,6 +89,14 @@ query DeliveredPerMonthInQ3ByCircle {
   }
 }
 
+# CSV export: a registered operation (src/operations, \`dakgraph operations\`) whose one root field is a connection
+# or a list comes as a file from GET /export?operation=<name>&variables=<JSON>, with the same Authorization header.
+# A connection is paged through to its end. The offices of PIN 194401 (public: no key needed; the link at the bottom):
+#   ${EXPORT_EXAMPLE}
+# Every shipment, with COD amounts (a key with OPERATOR and FINANCE):
+#   curl -H "Authorization: Bearer <key>" -o shipments.csv 'http://localhost:4000/export?operation=ShipmentsExport'
+# README "Exporting to CSV" has the columns, the error line and \`dakgraph export\`.
+
 # Reach by postal circle in Q2 FY2024-25: serviceable and active PINs, Army locations, remote PINs.
 query CoverageByCircle {
   coverage(level: CIRCLE, asOf: "2024-09-30", quarter: "Q2 FY25") {
@@ -95,7 +109,8 @@ export function renderExplorer(endpoint: string): string {
   const footer =
     `<div id="dakgraph-attribution" title="${ATTRIBUTION_TEXT}">Post-office data: ` +
     `<a href="${DIRECTORY_ATTRIBUTION.datasetUrl}">${DIRECTORY_ATTRIBUTION.dataset}</a>, Department of Posts, ` +
-    `data.gov.in, <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>.</div>`;
+    `data.gov.in, <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>. ` +
+    `CSV export: <a href="${EXPORT_EXAMPLE.replaceAll("&", "&amp;")}" download>the offices of PIN 194401</a> (any registered operation, see the examples).</div>`;
   return ruruHTML({
     staticPath: EXPLORER_STATIC_PATH,
     endpoint,

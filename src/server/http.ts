@@ -10,8 +10,9 @@ import { migrationStatus } from "../db/migrate.js";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.js";
 import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 import { type RequestScope, withRequestScope } from "../lib/request-scope.js";
-import { type Authenticate, createAuthenticator } from "../modules/access/access.viewer.js";
+import { type Authenticate, createAuthenticator, type Viewer } from "../modules/access/access.viewer.js";
 import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
+import { EXPORT_PATH, EXPORT_STATUS_TRAILER, ExportRefused, parseExportVariables, type PreparedExport, prepareExport } from "./export.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { type HealthState, processHealth } from "./health.js";
 import type { Metrics } from "./metrics.js";
@@ -225,21 +226,12 @@ async function executeWithDeadline(req: IncomingMessage, res: ServerResponse, ur
   throw deadlinePassed(deps, started);
 }
 
-async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, record: RequestRecord, scope: RequestScope) {
-  const { config } = deps;
-  res.setHeader("x-request-id", scope.requestId);
-  const raw = req.method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
-  const parsed = parseBody(raw, req.headers["content-type"]);
-  const operations = operationCount(parsed);
-  if (operations > config.maxBatch) {
-    throw new HttpError(400, ErrorCode.BATCH_TOO_LARGE, `The batch holds ${operations} operations; at most ${config.maxBatch} are accepted (DAKGRAPH_MAX_BATCH).`, {
-      limit: "maxBatch",
-      value: operations,
-      max: config.maxBatch,
-    });
-  }
-  checkInputDepth(req, url, parsed);
-  let viewer;
+/**
+ * Who is asking (API key or JWT), and a rate-limit token for each operation: the same door for /graphql and
+ * /export. A refusal is a 401 or 429 answered here.
+ */
+async function admit(req: IncomingMessage, config: Config, guards: Guards, record: RequestRecord, scope: RequestScope, operations: number): Promise<Viewer> {
+  let viewer: Viewer;
   try {
     // The key lookup is the request's work: it runs inside the scope and shows in x-sql-statements.
     viewer = await withRequestScope(scope, () => guards.authenticate(req.headers.authorization, guards.clientAddress(req)));
@@ -259,6 +251,84 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
       { "retry-after": String(wait) },
     );
   }
+  return viewer;
+}
+
+/**
+ * GET /export?operation=<registered operation>&variables=<JSON>: the operation's rows as CSV (src/server/export.ts),
+ * admitted as /graphql admits a request (one rate-limit token for the whole export). Refusals are JSON, before any
+ * CSV byte; once the CSV has begun, a failed page ends it with an error line and the `x-export-status` trailer.
+ */
+async function exportCsv(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, record: RequestRecord, telemetry: Telemetry, lifecycle: RequestLifecycle) {
+  const span = startRequestSpan(telemetry, req, url.pathname);
+  const scope: RequestScope = { requestId: record.requestId, statements: 0, operations: [], ...(span === undefined ? {} : { span }) };
+  record.scope = scope;
+  res.setHeader("x-request-id", scope.requestId);
+  checkInputDepth(req, url, undefined);
+  const viewer = await admit(req, deps.config, guards, record, scope, 1);
+  // Listened for from here: a client gone while the first page runs must not leave the writer waiting for a 'drain'.
+  let gone = false;
+  res.once("close", () => (gone = true));
+  let prepared: PreparedExport;
+  try {
+    const variables = parseExportVariables(url.searchParams.get("variables"));
+    const source = { apollo: deps.apollo, config: deps.config, database: deps.database, viewer, requestId: scope.requestId, scope };
+    prepared = await prepareExport(source, url.searchParams.get("operation"), variables);
+  } catch (error) {
+    if (!(error instanceof ExportRefused)) throw error;
+    const codes = error.errors.map((e) => String(e.extensions?.code));
+    if (scope.operations!.length === 0) record.httpErrorCode = codes[0];
+    res.setHeader("x-sql-statements", String(scope.statements));
+    sendJson(res, error.status, { errors: error.errors });
+    return;
+  }
+  if (gone) return;
+  res.writeHead(200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="${prepared.filename}"`,
+    "cache-control": "no-store",
+    trailer: EXPORT_STATUS_TRAILER,
+  });
+  const outcome = await prepared.write({
+    async write(text) {
+      if (gone || res.write(text)) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    },
+    stopped: () =>
+      gone
+        ? { code: "CLIENT_GONE", message: "the client closed the connection" }
+        : lifecycle.draining
+          ? { code: ErrorCode.SHUTTING_DOWN, message: "the server is shutting down; export again from the last row's cursor" }
+          : null,
+  });
+  if (gone) return;
+  res.addTrailers({ [EXPORT_STATUS_TRAILER]: outcome.error === null ? `complete; rows=${outcome.rows}` : `error; code=${outcome.error.code}; rows=${outcome.rows}` });
+  res.end();
+}
+
+async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDependencies, guards: Guards, record: RequestRecord, scope: RequestScope) {
+  const { config } = deps;
+  res.setHeader("x-request-id", scope.requestId);
+  const raw = req.method === "POST" ? await readBody(req, config.maxBodyBytes) : "";
+  const parsed = parseBody(raw, req.headers["content-type"]);
+  const operations = operationCount(parsed);
+  if (operations > config.maxBatch) {
+    throw new HttpError(400, ErrorCode.BATCH_TOO_LARGE, `The batch holds ${operations} operations; at most ${config.maxBatch} are accepted (DAKGRAPH_MAX_BATCH).`, {
+      limit: "maxBatch",
+      value: operations,
+      max: config.maxBatch,
+    });
+  }
+  checkInputDepth(req, url, parsed);
+  const viewer = await admit(req, config, guards, record, scope, operations);
   const request: HTTPGraphQLRequest = {
     method: req.method ?? "GET",
     headers: headerMap(req),
@@ -439,6 +509,9 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
           record.client = guards.clientAddress(req);
           await executeWithDeadline(req, res, url, deps, guards, record, telemetry);
         }
+      } else if (url.pathname === EXPORT_PATH && req.method === "GET") {
+        record.client = guards.clientAddress(req);
+        await exportCsv(req, res, url, deps, guards, record, telemetry, lifecycle);
       } else if (url.pathname === "/metrics" && req.method === "GET" && (await metricsOnMainPort(req, res, deps.config, telemetry.metrics))) {
         // Answered.
       } else {

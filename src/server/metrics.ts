@@ -53,7 +53,7 @@ export class Metrics {
     });
     this.responses = new Counter({
       name: "dakgraph_http_responses_total",
-      help: "HTTP responses by route (graphql, healthz, readyz, metrics, explorer, other) and status code, the ones answered before GraphQL included.",
+      help: "HTTP responses by route (graphql, export, healthz, readyz, metrics, explorer, other) and status code, the ones answered before GraphQL included.",
       labelNames: ["route", "status"],
       registers,
     });

@@ -263,7 +263,7 @@ export function responseCachePlugin(cache: ResponseCache): ApolloServerPlugin<Co
       return {
         async responseForOperation(request) {
           // Apollo calls this hook even when no operation resolved (an unknown operationName): execution reports that.
-          if (request.operation?.operation !== "query" || readsViewer(request.document)) return null;
+          if (request.operation?.operation !== "query" || request.contextValue.responseCache === false || readsViewer(request.document)) return null;
           key = cacheKey(request);
           if (key === null) return null;
           const data = cache.get(key);

@@ -57,7 +57,7 @@ export interface RequestRecord {
 /** The route label: the paths a server answers, everything else "other" (cardinality stays bounded). */
 export function routeOf(pathname: string): string {
   if (pathname === "/graphql" || pathname === "/") return "graphql";
-  if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics") return pathname.slice(1);
+  if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics" || pathname === "/export") return pathname.slice(1);
   if (pathname.startsWith("/explorer/")) return "explorer";
   return "other";
 }
