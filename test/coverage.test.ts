@@ -17,6 +17,7 @@ import { s10CheckDigit } from "../src/lib/s10.js";
 import { importServiceabilityCsv } from "../src/modules/coverage/coverage.import.js";
 import { diffPinDeliveryRollup, refreshPinDeliveryRollup } from "../src/modules/coverage/coverage.repository.js";
 import { queryRows } from "../src/db/client.js";
+import { anonymousViewer, type Viewer } from "../src/modules/access/access.viewer.js";
 import { findPincodesNear } from "../src/modules/pincode/pincode.repository.js";
 import { findPostOfficesByPincodes } from "../src/modules/post-office/post-office.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
@@ -144,6 +145,20 @@ describe.each(engines)("coverage on %s", (engine) => {
       const areas = (await graph.execute(CoverageDocument, { level, asOf: "2024-09-30", quarter: "Q2 FY25" })).data!.coverage.areas;
       for (const count of COUNTS) expect(areas.reduce((sum, a) => sum + a[count], 0), `${level} ${count}`).toBe(india[count]);
     }
+    // The PIN filter's conditions count as coverage does: serviceable on a day, active in a quarter, remote class.
+    const count = async (where: unknown, viewer?: Viewer) => {
+      const result = await graph.execute(`query ($w: PincodeWhere) { pincodes(where: $w, first: 500) { totalCount nodes { code } } }`, { w: where }, viewer === undefined ? {} : { viewer });
+      return result.errors === undefined ? (result.data as { pincodes: { totalCount: number } }).pincodes.totalCount : result.errors[0]!.extensions!.code;
+    };
+    const deliverable = { or: [{ isDeliverable: { eq: true } }, { isDeliverable: { isNull: true } }] };
+    expect(await count({ serviceableAsOf: "2024-09-30", and: [deliverable] })).toBe(india.pinsServiceable);
+    expect(await count({ activeInQuarter: "Q2 FY25" })).toBe(india.pinsActive - india.armyLocationsActive + 1);
+    // Deliverable PINs not yet serviceable: the coverage gap.
+    expect(await count({ not: { serviceableAsOf: "2024-09-30" }, and: [deliverable] })).toBe(india.pinsDeliverable - india.pinsServiceable);
+    expect(await count({ remoteClass: "LADAKH_JK_HILLS", code: { eq: "194401" } })).toBe(1);
+    expect(await count({ primaryCircle: { name: { startsWith: "north" } }, remoteClass: "NORTH_EAST" })).toBeGreaterThan(0);
+    // Serviceability is for authenticated viewers (Pincode.coverage): the public directory cannot filter by it.
+    expect(await count({ serviceableAsOf: "2024-09-30" }, anonymousViewer())).toBe("UNAUTHENTICATED");
     const pin = await graph.execute(PincodeCoverageDocument, { code: "194401", asOf: "2024-09-30", quarter: "FY2024-25-Q2" });
     expect(pin.data!.pincode).toMatchObject({
       remoteClasses: ["LADAKH_JK_HILLS"],

@@ -356,6 +356,7 @@ describe.each(engines)("operations on %s", (engine) => {
       [{ pickupLocation: { code: { in: ["DEL-GPO"] } }, and: [{ paymentMode: { ne: "COD" } }] }, (s) => (s.pickupLocation as { code: string }).code === "DEL-GPO" && s.paymentMode !== "COD"],
       // A null onTime (not delivered) matches neither the condition nor its not.
       [{ not: { onTime: { eq: false } } }, (s) => s.onTime === true],
+      [{ onTime: { eq: true } }, (s) => s.onTime === true],
       [{ or: [] }, () => false],
     ];
     for (const [where, predicate] of cases) {

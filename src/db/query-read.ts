@@ -1,9 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
-import type { PageWindow } from "../lib/pagination.js";
+import { type BidirectionalPageArgs, type ConnectionResult, type PageWindow, pageWindow, windowConnection } from "../lib/pagination.js";
 import type { QueryModel } from "../lib/query-model.js";
 import { type Db, queryRows } from "./client.js";
-import { orderSql, type OrderTerm, ValueBinder, whereSql } from "./query-sql.js";
+import { orderSql, type OrderTerm, orderTerms, ValueBinder, whereSql } from "./query-sql.js";
 import type { TableReader } from "./rows.js";
 
 const dialect = new PgDialect();
@@ -52,6 +52,22 @@ export class TypeQuery<Row> {
     /** The reader's row alias. */
     private readonly alias: string,
   ) {}
+
+  /**
+   * A connection of the rows matching the arguments' `where` and `conditions`, in their `orderBy` (else `fallback`),
+   * paged either way: one statement, and one more for totalCount when it is selected.
+   */
+  async connection(
+    db: Db,
+    args: BidirectionalPageArgs & { readonly where?: unknown; readonly orderBy?: readonly { field: string; direction?: string | null }[] | null },
+    options: { readonly fallback: readonly OrderTerm[]; readonly conditions: readonly SQL[]; readonly maxPageSize: number; readonly name: string },
+  ): Promise<ConnectionResult<Row>> {
+    const window = pageWindow(args, options.maxPageSize);
+    const order = orderTerms(this.model, this.type, args.orderBy, options.fallback);
+    const values = args as unknown as Record<string, unknown>;
+    const rows = window.size === 0 ? [] : await this.page(db, { args: values, order, window, conditions: options.conditions }, options.name);
+    return windowConnection(rows, window, () => this.count(db, { args: values, conditions: options.conditions }, `count ${options.name}`));
+  }
 
   /** Up to `window.size + 1` rows in the window's direction, each with its cursor. */
   async page(db: Db, query: PageQuery, name: string): Promise<{ node: Row; cursor: string }[]> {

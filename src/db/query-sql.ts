@@ -56,6 +56,8 @@ function operandConverter(comparable: Comparable, path: Path): (value: unknown) 
   const { operand } = comparable;
   if (operand === "DateTime") return (value) => (value as Date).toISOString();
   if (operand === "Money") return (value) => String(rupeesToPaise(value as number, pathText(path)));
+  // A boolean stays one: postgres.js writes a boolean parameter as 't' only for true itself, not for "true".
+  if (operand === "Boolean") return (value) => value === true;
   return (value) => String(value);
 }
 
@@ -152,6 +154,9 @@ export function whereSql(model: QueryModel, type: string, where: Row | null | un
     } else if (comparables.has(name)) {
       const comparable = comparables.get(name)!;
       parts.push(...operatorSql(comparable, value as Row, comparable.raw(row), binder, here));
+    } else if (model.conditions(type).has(name)) {
+      const condition = model.conditions(type).get(name)!;
+      parts.push(condition.sql(row, binder.bind(here, condition.cast, condition.convert ?? ((v) => String(v)))));
     } else if (relations.has(name)) {
       const relation = relations.get(name)!;
       const as = aliases();
@@ -222,7 +227,9 @@ export function orderSql(terms: readonly OrderTerm[], key: { sql: (row: string) 
   const keyExpression = key.sql(row);
   const keyDescending = terms.at(-1)?.descending ?? false;
   const direction = (descending: boolean) => ((descending !== reverse) ? "desc" : "asc");
-  const orderBy = [...terms.map((t, i) => `${expressions[i]} ${direction(t.descending)}`), `${keyExpression} ${direction(keyDescending)}`].join(", ");
+  // The key ends the order, unless the last term is the key itself.
+  const keyTerm = expressions.at(-1) === `(${keyExpression})` ? [] : [`${keyExpression} ${direction(keyDescending)}`];
+  const orderBy = [...terms.map((t, i) => `${expressions[i]} ${direction(t.descending)}`), ...keyTerm].join(", ");
   const signature = signatureOf(terms);
   const json = `json_build_array('${signature}', ${[...expressions, keyExpression].join(", ")})::text`;
   const cursor = `translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
@@ -310,7 +317,7 @@ export function decodeOrderCursor(cursor: string, terms: readonly OrderTerm[], k
     terms.every((t, i) => fits(t.key, items[i + 1])) &&
     (keyKind === "n" ? Number.isSafeInteger(key) && (key as number) >= 0 && (key as number) <= 2 ** 31 - 1 : typeof key === "string" && !key.includes("\u0000"));
   if (!ok) throw new InvalidCursorError(argument, cursor);
-  return items.map((item) => (item === null ? null : typeof item === "string" ? item : String(item)));
+  return items.map((item) => (item === null || typeof item === "string" || typeof item === "boolean" ? item : String(item)));
 }
 
 /** A page of a cursor connection as the single statement reads it. */

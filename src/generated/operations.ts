@@ -455,6 +455,8 @@ export type PincodeFilter = {
 
 /** Conditions on PIN areas: every field given must hold (an empty object holds for all). Fields are those of Pincode, compared with the operators of their type. */
 export type PincodeWhere = {
+  /** Active in this fiscal quarter: at least one shipment was delivered to the PIN in it (Pincode.coverage). Usable by: any authenticated viewer; for Army Postal values (zone-9 PINs), also ARMY_POSTAL or ADMIN. It selects by Pincode.coverage. */
+  activeInQuarter?: string | null | undefined;
   /** Every one of these holds. */
   and?: Array<PincodeWhere> | null | undefined;
   /** Conditions on Pincode.code. */
@@ -475,6 +477,10 @@ export type PincodeWhere = {
   primaryDistrict?: StringFilter | null | undefined;
   /** Conditions on Pincode.primaryState. */
   primaryState?: StringFilter | null | undefined;
+  /** In this remote class (its code, as Pincode.remoteClasses lists it). */
+  remoteClass?: string | null | undefined;
+  /** Serviceable on this IST day: Amazon delivers to the PIN through India Post (a serviceability period holds the day; Pincode.coverage). Usable by: any authenticated viewer; for Army Postal values (zone-9 PINs), also ARMY_POSTAL or ADMIN. It selects by Pincode.coverage. */
+  serviceableAsOf?: string | null | undefined;
   /** Conditions on Pincode.sortingDistrict. */
   sortingDistrict?: StringFilter | null | undefined;
   /** Conditions on Pincode.zone. */

@@ -82,6 +82,20 @@ export interface EnumOperand {
  */
 export type Operand = "String" | "Int" | "Float" | "Boolean" | "Date" | "DateTime" | "Money" | EnumOperand;
 
+/** A filter condition with a value: SQL over the row and the value's bound placeholder. */
+export interface ConditionDefinition {
+  /** The GraphQL type of the value: a type-graphql type function's result (DateScalar, FiscalQuarterScalar, String). */
+  readonly type: () => unknown;
+  readonly description: string;
+  /** "Type.field" showing what the condition selects by. */
+  readonly mirrors: string;
+  /** The SQL type the value is bound as. */
+  readonly cast: string;
+  /** The value as bound (a parsed scalar to its text). */
+  readonly convert?: (value: unknown) => unknown;
+  readonly sql: (row: string, value: string) => string;
+}
+
 /** A one-to-one relation's use: a filter through it (`ShipmentWhere.destination`), an order by its leaves. */
 export interface RelationUses {
   readonly filter?: boolean;
@@ -153,6 +167,11 @@ export interface TypeProjection {
    * over the row: `raw` and `operand` are then required.
    */
   readonly compared?: Readonly<Record<string, FieldUses & { readonly raw: (row: string) => string; readonly operand: Operand }>>;
+  /**
+   * Conditions that take a value rather than compare a field (`serviceableAsOf: Date`): what a filter may ask of the
+   * type's rows that no single field holds. Each names the output field showing what it selects by (its roles apply).
+   */
+  readonly conditions?: Readonly<Record<string, ConditionDefinition>>;
   /** The row's unique key, which breaks ties in every order and ends every cursor: SQL over the row, and its kind. */
   readonly key?: { readonly sql: (row: string) => string; readonly kind: "n" | "s" };
 }

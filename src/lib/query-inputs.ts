@@ -128,6 +128,10 @@ export class QueryInputs {
                 ),
             };
     }
+    for (const [conditionName, condition] of this.model.conditions(type)) {
+      Field(condition.type as never, { nullable: true, description: condition.description })(input.prototype, conditionName);
+      this.declared[`${name}.${conditionName}`] = condition.mirrors;
+    }
     for (const relation of this.model.relations(type)) {
       if (relation.uses.filter !== true) continue;
       const inner = this.where(relation.type);

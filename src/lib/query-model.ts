@@ -1,4 +1,4 @@
-import type { EnumOperand, FieldProjection, Operand, RelationUses, TypeProjection } from "./projection.js";
+import type { ConditionDefinition, EnumOperand, FieldProjection, Operand, RelationUses, TypeProjection } from "./projection.js";
 
 /*
  * What analysts may filter and order each type by, read from the field registry (src/lib/projection.ts): a leaf
@@ -67,6 +67,7 @@ export class QueryModel {
   private readonly comparablesByType = new Map<string, Comparable[]>();
   private readonly relationsByType = new Map<string, Relation[]>();
   private readonly keys = new Map<string, NonNullable<TypeProjection["key"]>>();
+  private readonly conditionsByType = new Map<string, Map<string, ConditionDefinition>>();
 
   constructor(projections: readonly TypeProjection[]) {
     for (const projection of projections) {
@@ -85,6 +86,9 @@ export class QueryModel {
         if (comparable !== null) comparables.push(comparable);
       }
       if (projection.key !== undefined) this.keys.set(projection.type, projection.key);
+      const conditions = this.conditionsByType.get(projection.type) ?? new Map<string, ConditionDefinition>();
+      for (const [name, condition] of Object.entries(projection.conditions ?? {})) conditions.set(name, condition);
+      this.conditionsByType.set(projection.type, conditions);
       this.comparablesByType.set(projection.type, comparables);
       this.relationsByType.set(projection.type, relations);
     }
@@ -98,6 +102,11 @@ export class QueryModel {
   /** The one-to-one relations filters and orderings of the type may go through. */
   relations(type: string): readonly Relation[] {
     return this.relationsByType.get(type) ?? [];
+  }
+
+  /** The conditions with a value the type's filter takes. */
+  conditions(type: string): ReadonlyMap<string, ConditionDefinition> {
+    return this.conditionsByType.get(type) ?? new Map();
   }
 
   /** The type's unique row key: the last key of every order. */
@@ -154,7 +163,8 @@ function comparableOf(type: string, name: string, field: FieldProjection): Compa
     name,
     operand,
     nullable: uses.nullable ?? true,
-    raw: uses.raw ?? field.sql,
+    // Parenthesised: an expression such as `count > 0` is then one operand of the operators written around it.
+    raw: (row) => `(${(uses.raw ?? field.sql)(row)})`,
     cast: uses.cast ?? (isEnumOperand(operand) ? "text" : DEFAULT_CAST[operand]!),
     filter: uses.filter === true,
     order: uses.order === true,

@@ -1,3 +1,4 @@
+import { PgDialect } from "drizzle-orm/pg-core";
 import { inArray, sql, type SQL } from "drizzle-orm";
 import { withKpiPinDelta } from "../kpi/kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
@@ -31,6 +32,28 @@ function remoteMembershipSql(pins: SQL): SQL {
  * a district rule, say): a subquery of (code, class_code), for grouping shipments by remote class.
  */
 export const REMOTE_CLASS_OF_PIN_SQL = sql`select m.code, min(m.class_code) as class_code from (${remoteMembershipSql(sql`pincode`)}) m group by m.code`;
+
+/*
+ * Conditions on one PIN, as SQL text over its code (`pin`) and a bound value, for the PIN filter's conditions with a
+ * value (pincode.projection.ts): the same tables and rules Pincode.coverage and Pincode.remoteClasses read.
+ */
+
+/** Serviceable on `day` (a bound date): some serviceability period of the PIN holds the day. */
+export function serviceableAsOfSql(pin: string, day: string): string {
+  return `exists (select 1 from serviceability sv where sv.pincode = ${pin} and sv.valid_from <= ${day} and (sv.valid_to is null or sv.valid_to >= ${day}))`;
+}
+
+/** Active in `quarter` (a bound "FY2024-25-Q2"): at least one shipment delivered to the PIN in that quarter. */
+export function activeInQuarterSql(pin: string, quarter: string): string {
+  return `exists (select 1 from pin_delivery_quarter dq where dq.pincode = ${pin} and dq.quarter = ${quarter} and dq.delivered > 0)`;
+}
+
+const REMOTE_MEMBERSHIP_TEXT = new PgDialect().sqlToQuery(remoteMembershipSql(sql`pincode`)).sql;
+
+/** In the remote class `code` (a bound class code) by any of the class's rules. */
+export function inRemoteClassSql(pin: string, code: string): string {
+  return `${pin} in (select m.code from (${REMOTE_MEMBERSHIP_TEXT}) m where m.class_code = ${code})`;
+}
 
 /** The codes of the directory's PINs that are in at least one remote class, each once: a subquery. */
 export const REMOTE_PINCODES_SQL = sql`select distinct m.code from (${remoteMembershipSql(sql`pincode`)}) m`;

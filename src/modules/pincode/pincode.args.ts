@@ -1,5 +1,6 @@
 import { ArgsType, Field, InputType, Int } from "type-graphql";
-import { PageArgs } from "../../lib/pagination.js";
+import { BidirectionalPageArgs } from "../../lib/pagination.js";
+import { QUERY } from "../../projections.js";
 import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
 @InputType("PincodeFilter", { description: "Conditions on PIN areas; all given conditions must hold. Text matches ignore case." })
@@ -26,18 +27,35 @@ export class PincodeFilter {
   isArmyPostal?: boolean | null;
 }
 
+/** The generated filter and order inputs of PIN areas (src/lib/query-inputs.ts). */
+export const PincodeWhere = QUERY.where("Pincode");
+export const PincodeOrderBy = QUERY.orderBy("Pincode");
+
 @ArgsType()
-export class PincodesArgs extends PageArgs {
-  @Field(() => PincodeFilter, { nullable: true, description: "Which PINs; omitted: all. PINs are listed in code order." })
+export class PincodesArgs extends BidirectionalPageArgs {
+  @Field(() => PincodeWhere, {
+    nullable: true,
+    description: "Which PINs: conditions on their fields, their circle, and on serviceability, activity and remote class; omitted: all.",
+  })
+  where?: Record<string, unknown> | null;
+
+  @Field(() => PincodeFilter, { nullable: true, deprecationReason: "Use `where`, which takes any field with and / or / not.", description: "Which PINs (the earlier, fixed filter); with `where`, both hold." })
   filter?: PincodeFilter | null;
+
+  @Field(() => [PincodeOrderBy], { nullable: true, description: "Order, key by key; ties are broken by the PIN. Default: by PIN." })
+  orderBy?: { field: string; direction?: string | null }[] | null;
 }
 
 /** What each PIN-directory input selects rows by (access.inputs.ts). */
 export const pincodeInputAccess: InputDeclarations = {
   "Query.pincode(code:)": "Pincode.code",
   "Query.pincodes(filter:)": BY_FIELD,
+  "Query.pincodes(where:)": BY_FIELD,
+  "Query.pincodes(orderBy:)": BY_FIELD,
   "Query.pincodes(first:)": UNSELECTIVE,
   "Query.pincodes(after:)": UNSELECTIVE,
+  "Query.pincodes(last:)": UNSELECTIVE,
+  "Query.pincodes(before:)": UNSELECTIVE,
   "Query.pincodesNear(latitude:)": "Pincode.location",
   "Query.pincodesNear(longitude:)": "Pincode.location",
   "Query.pincodesNear(radiusKm:)": "Pincode.location",

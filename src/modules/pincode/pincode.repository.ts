@@ -5,6 +5,8 @@ import { queryRows } from "../../db/client.js";
 import { pinArray, selectRows, tableReader } from "../../db/rows.js";
 import { type PincodeRow, pincodeTable, USABLE_COORDINATE_QUALITIES } from "./pincode.sql.js";
 import { ComputedFields } from "../../lib/projection.js";
+import type { QueryModel } from "../../lib/query-model.js";
+import { TypeQuery } from "../../db/query-read.js";
 
 /**
  * Pincode fields computed from the PIN's own row, each written once, as SQL (see shipmentComputed in shipment.repository.ts): the
@@ -39,7 +41,14 @@ export interface PincodeFilterValues {
   readonly isArmyPostal?: boolean | null;
 }
 
-function filterConditions(filter: PincodeFilterValues): SQL[] {
+/** PIN areas under any `PincodeWhere` filter and order (src/db/query-read.ts), rows read as `pincode` so the deprecated filter's conditions apply too. */
+let pincodeQueries: TypeQuery<PincodeRow> | undefined;
+export function pincodeQuery(model: QueryModel): TypeQuery<PincodeRow> {
+  pincodeQueries ??= new TypeQuery(model, "Pincode", tableReader(pincodeTable, "pincode", pincodeComputed), "pincode");
+  return pincodeQueries;
+}
+
+export function pincodeConditions(filter: PincodeFilterValues): SQL[] {
   const conditions: SQL[] = [];
   if (filter.codePrefix) conditions.push(like(pincodeTable.code, `${filter.codePrefix}%`));
   if (filter.zone !== null && filter.zone !== undefined) conditions.push(like(pincodeTable.code, `${filter.zone}%`));
@@ -51,31 +60,6 @@ function filterConditions(filter: PincodeFilterValues): SQL[] {
   if (filter.isArmyPostal === true) conditions.push(like(pincodeTable.code, "9%"));
   if (filter.isArmyPostal === false) conditions.push(sql`${pincodeTable.code} not like '9%'`);
   return conditions;
-}
-
-/** A page of PINs in code order, `limit` rows after the code `after`. */
-export function findPincodesPage(
-  db: Db,
-  filter: PincodeFilterValues,
-  after: string | null,
-  limit: number,
-): Promise<PincodeRow[]> {
-  const conditions = filterConditions(filter);
-  if (after !== null) conditions.push(gt(pincodeTable.code, after));
-  return db
-    .select()
-    .from(pincodeTable)
-    .where(and(...conditions))
-    .orderBy(asc(pincodeTable.code))
-    .limit(limit);
-}
-
-export async function countPincodes(db: Db, filter: PincodeFilterValues): Promise<number> {
-  const rows = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(pincodeTable)
-    .where(and(...filterConditions(filter)));
-  return rows[0]?.n ?? 0;
 }
 
 export function findPincodesByCodes(db: Db, codes: readonly string[]): Promise<PincodeRow[]> {

@@ -1,3 +1,5 @@
+import { orderTerm } from "../../db/query-sql.js";
+import { QUERY_MODEL } from "../../projections.js";
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from "type-graphql";
 import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
@@ -12,10 +14,11 @@ import type { CircleRow } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { Circle } from "../postal-hierarchy/postal-hierarchy.type.js";
 import { type PincodeFilter, PincodesArgs } from "./pincode.args.js";
 import {
-  countPincodes,
+  pincodeConditions,
+  pincodeQuery,
   countPincodesWithoutCoordinates,
   findPincodesNear,
-  findPincodesPage,
+
   type PincodeFilterValues,
 } from "./pincode.repository.js";
 import type { PincodeRow } from "./pincode.sql.js";
@@ -53,6 +56,9 @@ function computed<V>(pincode: PincodeRow, name: PincodeComputedName, ctx: Contex
   return pincodeComputed.valueOf<V>(pincode, name, () => ctx.loaders.pincodeComputedByCode.load(pincode.code));
 }
 
+/** By PIN: the order of `pincodes` without `orderBy`. */
+const PINCODE_DEFAULT_ORDER = [orderTerm(QUERY_MODEL, "Pincode", "CODE", false)];
+
 @Resolver(() => Pincode)
 export class PincodeResolver {
   @Public()
@@ -70,13 +76,14 @@ export class PincodeResolver {
   @Public()
   @Query(() => PincodeConnection, { description: "PIN areas of the directory (about 19,100), in code order, filtered and paged." })
   async pincodes(@Args(() => PincodesArgs) args: PincodesArgs, @Ctx() ctx: Context) {
-    const size = pageSize(args.first, ctx.config.maxPageSize);
-    const after = args.after === null || args.after === undefined ? null : (decodeCursor(args.after, "s")[0] as string);
-    const filter = filterValues(args.filter);
-    const db = ctx.database.db;
-    const rows = await findPincodesPage(db, filter, after, size + 1);
-    for (const row of rows) ctx.loaders.pincodeByCode.prime(row.code, row);
-    return connectionFrom(rows, size, after !== null, (row) => encodeCursor([row.code]), () => countPincodes(db, filter));
+    const connection = await pincodeQuery(QUERY_MODEL).connection(ctx.database.db, args, {
+      fallback: PINCODE_DEFAULT_ORDER,
+      conditions: pincodeConditions(filterValues(args.filter)),
+      maxPageSize: ctx.config.maxPageSize,
+      name: "pincodes",
+    });
+    for (const row of connection.nodes) ctx.loaders.pincodeByCode.prime(row.code, row);
+    return connection;
   }
 
   @Public()

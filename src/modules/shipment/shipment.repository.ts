@@ -267,41 +267,6 @@ export function shipmentQuery(model: QueryModel): TypeQuery<ShipmentRow> {
   return shipmentQueries;
 }
 
-export type ShipmentOrderValue = "BOOKED_AT_DESC" | "BOOKED_AT_ASC";
-
-/** A page of shipments by booking time (ties by id), `limit` rows after the cursor key. */
-export function findShipmentsPage(
-  db: Db,
-  filter: ShipmentFilterValues,
-  order: ShipmentOrderValue,
-  after: readonly [string, number] | null,
-  limit: number,
-): Promise<ShipmentRow[]> {
-  const conditions = shipmentConditions(filter);
-  const descending = order === "BOOKED_AT_DESC";
-  if (after !== null) {
-    conditions.push(
-      descending
-        ? sql`(${t.bookedAt}, ${t.id}) < (${after[0]}::timestamptz, ${after[1]}::int)`
-        : sql`(${t.bookedAt}, ${t.id}) > (${after[0]}::timestamptz, ${after[1]}::int)`,
-    );
-  }
-  return db
-    .select()
-    .from(t)
-    .where(and(...conditions))
-    .orderBy(...(descending ? [sql`${t.bookedAt} desc`, sql`${t.id} desc`] : [asc(t.bookedAt), asc(t.id)]))
-    .limit(limit);
-}
-
-export async function countShipments(db: Db, filter: ShipmentFilterValues): Promise<number> {
-  const rows = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(t)
-    .where(and(...shipmentConditions(filter)));
-  return rows[0]?.n ?? 0;
-}
-
 /** A column shipments are paged by parent on: each leads an index of (parent, booked_at, id). */
 export type ShipmentParentColumn = "pickup_location_id" | "destination_pincode";
 

@@ -35,7 +35,6 @@ import {
   findTrackedShipment,
   type ShipmentDimensionValue,
   type ShipmentFilterValues,
-  type ShipmentOrderValue,
   shipmentStats,
   type ShipmentStatsRow,
 } from "./shipment.repository.js";
@@ -108,14 +107,14 @@ const SHIPMENT_DEFAULT_ORDER = [orderTerm(QUERY_MODEL, "Shipment", "BOOKED_AT", 
  * the viewer's circle, the deprecated filter): one statement, and one more for totalCount when selected.
  */
 async function shipmentsWhere(ctx: Context, args: ShipmentPageArgs, conditions: SQL[]) {
-  const window = pageWindow(args, ctx.config.maxPageSize);
-  const order = orderTerms(QUERY_MODEL, "Shipment", args.orderBy, SHIPMENT_DEFAULT_ORDER);
-  const query = shipmentQuery(QUERY_MODEL);
-  const db = ctx.database.db;
-  const values = args as unknown as Record<string, unknown>;
-  const rows = window.size === 0 ? [] : await query.page(db, { args: values, order, window, conditions }, "shipments");
-  for (const { node } of rows) ctx.loaders.shipmentById.prime(node.id, node);
-  return windowConnection(rows, window, () => query.count(db, { args: values, conditions }, "countShipments"));
+  const connection = await shipmentQuery(QUERY_MODEL).connection(ctx.database.db, args, {
+    fallback: SHIPMENT_DEFAULT_ORDER,
+    conditions,
+    maxPageSize: ctx.config.maxPageSize,
+    name: "shipments",
+  });
+  for (const node of connection.nodes) ctx.loaders.shipmentById.prime(node.id, node);
+  return connection;
 }
 
 /** Whether a nested connection asks for more than its parent's latest shipments (which its batched loader reads). */
