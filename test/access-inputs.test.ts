@@ -46,10 +46,11 @@ const CIVILIAN_PIN = "110001";
 const declared = new Map(INPUT_ACCESS.flatMap((module) => Object.entries(module)));
 const inputsOf = (schema: GraphQLSchema) => reachableInputs(schema, (coordinate) => declared.get(coordinate) === BY_VALUE);
 const ruleOf = (input: ReachableInput) => inputAccessOf(input.element);
-const restricted = (input: ReachableInput) => {
-  const access = ruleOf(input)?.access;
-  return access !== undefined && !(access.roles.includes(PUBLIC) && access.armyPostal === undefined);
+const restrictedRule = (rule: InputAccess | undefined) => {
+  const marked = (access: InputAccess["access"]) => access !== undefined && !(access.roles.includes(PUBLIC) && access.armyPostal === undefined);
+  return marked(rule?.access) || marked(rule?.through?.access);
 };
+const restricted = (input: ReachableInput) => restrictedRule(ruleOf(input));
 
 function s10(serial: number): string {
   const digits = String(serial).padStart(8, "0");
@@ -159,7 +160,10 @@ function routesTo(schema: GraphQLSchema, input: ReachableInput): Route[] {
     for (const field of Object.values(named.getFields())) {
       if (["and", "or", "not"].includes(field.name)) continue;
       if (field === input.element) found.push((v) => ({ [field.name]: v }));
-      else for (const inner of within(field.type, new Set([...seen, named.name]))) found.push((v) => ({ [field.name]: wrap(field.type, inner)(v) }));
+      // Not through a restricted input (a relation such as ShipmentWhere.destination): its own roles would apply too.
+      else if (!restrictedRule(inputAccessOf(field))) {
+        for (const inner of within(field.type, new Set([...seen, named.name]))) found.push((v) => ({ [field.name]: wrap(field.type, inner)(v) }));
+      }
     }
     return found;
   };
@@ -181,6 +185,7 @@ function scalarSample(schema: GraphQLSchema, type: string, army: boolean): unkno
   if (type === "Float" || type === "Int") return 1;
   if (type === "Date") return "2024-01-01";
   if (type === "DateTime") return "2024-01-01T00:00:00Z";
+  if (type === "FiscalQuarter") return "FY2024-25-Q2";
   const named = schema.getType(type);
   if (isEnumType(named)) return named.getValues()[0]!.name;
   return undefined;
