@@ -1,6 +1,7 @@
 import type { TypeProjection } from "./lib/projection.js";
 import { QueryInputs } from "./lib/query-inputs.js";
 import { QueryModel } from "./lib/query-model.js";
+import { codRemittanceProjections } from "./modules/cod-remittance/cod-remittance.projection.js";
 import { coverageProjections } from "./modules/coverage/coverage.projection.js";
 import { pickupLocationProjections } from "./modules/pickup-location/pickup-location.projection.js";
 import { pincodeProjections } from "./modules/pincode/pincode.projection.js";
@@ -19,6 +20,7 @@ export const PROJECTIONS: readonly TypeProjection[] = [
   ...pincodeProjections,
   ...postalHierarchyProjections,
   ...shipmentProjections,
+  ...codRemittanceProjections,
   ...coverageProjections,
 ];
 

@@ -20,6 +20,7 @@ export const FIXTURE_HAS_ONE_VALUE: Readonly<Record<string, string>> = {
   "PickupLocation.activeTo": "deprecated name of validTo: always null too",
   "PickupLocation.synthetic": "every demo pickup location is synthetic",
   "Shipment.synthetic": "every demo shipment is synthetic",
+  "CodRemittance.synthetic": "every demo remittance batch is synthetic",
   "PostOffice.delivery": "the npm-sourced directory does not say which offices deliver: always null",
   "Pincode.deliveryOfficeCount": "unknown (null) for the npm-sourced directory",
   "Pincode.isDeliverable": "unknown (null) for the npm-sourced directory",

@@ -1,3 +1,6 @@
+import type { QueryModel } from "../../lib/query-model.js";
+import { TypeQuery } from "../../db/query-read.js";
+import { tableReader } from "../../db/rows.js";
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
@@ -22,34 +25,19 @@ export async function insertRemittance(db: Db, values: typeof codRemittanceTable
 }
 
 /** Batches remitted in [from, to] (IST days, both optional), latest first, `limit` after the cursor (remitted_on, id). */
-export function findRemittancesPage(
-  db: Db,
-  from: string | null,
-  to: string | null,
-  after: readonly [string, number] | null,
-  limit: number,
-): Promise<CodRemittanceRow[]> {
-  const conditions: SQL[] = [];
-  if (from !== null) conditions.push(sql`${t.remittedOn} >= ${from}::date`);
-  if (to !== null) conditions.push(sql`${t.remittedOn} <= ${to}::date`);
-  if (after !== null) conditions.push(sql`(${t.remittedOn}, ${t.id}) < (${after[0]}::date, ${after[1]}::int)`);
-  return db
-    .select()
-    .from(t)
-    .where(and(...conditions))
-    .orderBy(sql`${t.remittedOn} desc`, sql`${t.id} desc`)
-    .limit(limit);
+/** Batches under any `CodRemittanceWhere` filter and order (src/db/query-read.ts), rows read as `cod_remittance`. */
+let remittanceQueries: TypeQuery<CodRemittanceRow> | undefined;
+export function remittanceQuery(model: QueryModel): TypeQuery<CodRemittanceRow> {
+  remittanceQueries ??= new TypeQuery(model, "CodRemittance", tableReader(codRemittanceTable, "cod_remittance"), "cod_remittance");
+  return remittanceQueries;
 }
 
-export async function countRemittances(db: Db, from: string | null, to: string | null): Promise<number> {
+/** Remitted from `from` to `to` (inclusive IST days), as conditions over the row `cod_remittance`. */
+export function remittedBetween(from: string | null, to: string | null): SQL[] {
   const conditions: SQL[] = [];
   if (from !== null) conditions.push(sql`${t.remittedOn} >= ${from}::date`);
   if (to !== null) conditions.push(sql`${t.remittedOn} <= ${to}::date`);
-  const rows = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(t)
-    .where(and(...conditions));
-  return rows[0]?.n ?? 0;
+  return conditions;
 }
 
 /** The shipments of the given batches, by booking time. */

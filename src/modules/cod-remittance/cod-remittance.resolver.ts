@@ -4,20 +4,34 @@ import { Restricted, Role, storedValueReader } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { toGlobalId } from "../../lib/global-id.js";
 import { Money, toMoney } from "../../lib/money.js";
-import { connectionFrom, ConnectionType, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
+import { BidirectionalPageArgs, ConnectionType } from "../../lib/pagination.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { RecordCodRemittanceInput } from "../shipment/shipment.input.js";
 import type { ShipmentRow } from "../shipment/shipment.sql.js";
 import { CodRemittance, RecordCodRemittancePayload, Shipment } from "../shipment/shipment.type.js";
 import { recordCodRemittance } from "./cod-remittance.ingest.js";
-import { countRemittances, findRemittanceByReference, findRemittancesPage } from "./cod-remittance.repository.js";
+import { findRemittanceByReference, remittanceQuery, remittedBetween } from "./cod-remittance.repository.js";
+import { orderTerm } from "../../db/query-sql.js";
+import { QUERY, QUERY_MODEL } from "../../projections.js";
 import type { CodRemittanceRow } from "./cod-remittance.sql.js";
-import { type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
+import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
 const CodRemittanceConnection = ConnectionType(CodRemittance, "CodRemittance", "COD remittance batches");
 
+const CodRemittanceWhere = QUERY.where("CodRemittance");
+const CodRemittanceOrderBy = QUERY.orderBy("CodRemittance");
+
+/** Latest remittance day first: the order of `codRemittances` without `orderBy`. */
+const REMITTANCE_DEFAULT_ORDER = [orderTerm(QUERY_MODEL, "CodRemittance", "REMITTED_ON", true)];
+
 @ArgsType()
-class CodRemittancesArgs extends PageArgs {
+class CodRemittancesArgs extends BidirectionalPageArgs {
+  @Field(() => CodRemittanceWhere, { nullable: true, description: "Which batches: conditions on their fields (amount in rupees); omitted: all." })
+  where?: Record<string, unknown> | null;
+
+  @Field(() => [CodRemittanceOrderBy], { nullable: true, description: "Order, key by key; ties by the batch's internal id. Default: latest remittance day first." })
+  orderBy?: { field: string; direction?: string | null }[] | null;
+
   @Field(() => DateScalar, { nullable: true, description: "Remitted on or after this IST day." })
   remittedFrom?: string | null;
 
@@ -39,13 +53,12 @@ export class CodRemittanceResolver {
   @Restricted(Role.FINANCE)
   @Query(() => CodRemittanceConnection, { description: "COD remittance batches, latest remittance day first." })
   async codRemittances(@Args(() => CodRemittancesArgs) args: CodRemittancesArgs, @Ctx() ctx: Context) {
-    const size = pageSize(args.first, ctx.config.maxPageSize);
-    const after = args.after ? (decodeCursor(args.after, "dn") as [string, number]) : null;
-    const from = args.remittedFrom ?? null;
-    const to = args.remittedTo ?? null;
-    const db = ctx.database.db;
-    const rows = size === 0 ? [] : await findRemittancesPage(db, from, to, after, size + 1);
-    return connectionFrom(rows, size, after !== null, (r) => encodeCursor([r.remittedOn, r.id]), () => countRemittances(db, from, to));
+    return remittanceQuery(QUERY_MODEL).connection(ctx.database.db, args, {
+      fallback: REMITTANCE_DEFAULT_ORDER,
+      conditions: remittedBetween(args.remittedFrom ?? null, args.remittedTo ?? null),
+      maxPageSize: ctx.config.maxPageSize,
+      name: "codRemittances",
+    });
   }
 
   @Restricted(Role.OPERATOR)
@@ -86,6 +99,10 @@ export const codRemittanceInputAccess: InputDeclarations = {
   "Query.codRemittance(reference:)": "CodRemittance.reference",
   "Query.codRemittances(remittedFrom:)": "CodRemittance.remittedOn",
   "Query.codRemittances(remittedTo:)": "CodRemittance.remittedOn",
+  "Query.codRemittances(where:)": BY_FIELD,
+  "Query.codRemittances(orderBy:)": BY_FIELD,
   "Query.codRemittances(first:)": UNSELECTIVE,
   "Query.codRemittances(after:)": UNSELECTIVE,
+  "Query.codRemittances(last:)": UNSELECTIVE,
+  "Query.codRemittances(before:)": UNSELECTIVE,
 };

@@ -111,6 +111,7 @@ export const shipmentProjections: readonly TypeProjection[] = [
         source: (row, as) => `pickup_location ${as} where ${as}.id = ${row}.pickup_location_id`,
         uses: { filter: true, order: true },
       },
+      remittance: { kind: "object", type: "CodRemittance", source: (row, as) => `cod_remittance ${as} where ${as}.id = ${row}.cod_remittance_id` },
       deliveryOffice: {
         kind: "object",
         type: "PostOffice",
@@ -135,7 +136,6 @@ export const shipmentProjections: readonly TypeProjection[] = [
       codAmount: "a Money object, formatted in Indian digit grouping by Intl (lib/money.ts); its column is cod_amount_paise",
       codFee: "a Money object from India Post's fee schedule (lib/cod.ts) over cod_amount_paise",
       declaredValue: "a Money object, formatted by Intl (lib/money.ts); its column is declared_value_paise",
-      remittance: "a relation through the COD remittance loader",
       destination: "the destination Pincode through its loader; null for Army Postal destinations",
     },
     relations: {
