@@ -9,7 +9,9 @@ import { type Database, type OpenOptions, openDatabase } from "../../src/db/clie
 import { LOCK_FILE } from "../../src/db/data-dir-lock.js";
 import { migrate } from "../../src/db/migrate.js";
 import { dumpPgliteDataDir } from "../../src/db/pglite-snapshot.repository.js";
-import { directorySnapshotKey, SNAPSHOT_DIR } from "../../src/modules/post-office/post-office.snapshot.js";
+import { progressBar } from "../../src/lib/progress.js";
+import { loadDirectoryFromPackages } from "../../src/modules/post-office/post-office.directory.js";
+import { buildDirectorySnapshot, directorySnapshotKey, directorySnapshotPath, SNAPSHOT_DIR } from "../../src/modules/post-office/post-office.snapshot.js";
 
 /**
  * The engines integration tests run on: PGlite always; a real PostgreSQL
@@ -160,4 +162,38 @@ export async function createTestDatabase(
       await admin.end({ timeout: 1 });
     },
   };
+}
+
+let directorySnapshot: Promise<Blob> | undefined;
+
+/** The install's directory snapshot (npm's postinstall builds it), built here when this code and these packages have none. */
+function directorySnapshotTarball(): Promise<Blob> {
+  directorySnapshot ??= (async () => {
+    const file = directorySnapshotPath();
+    if (!fs.existsSync(file)) await buildDirectorySnapshot(progressBar(false));
+    return new Blob([fs.readFileSync(file)], { type: "application/gzip" });
+  })();
+  return directorySnapshot;
+}
+
+async function loadServerDirectory(url: string): Promise<void> {
+  const database = await openDatabase({ databaseUrl: url, dataDir: null, maxConnections: 2 });
+  try {
+    await loadDirectoryFromPackages(database, progressBar(false));
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * A new database holding the real post-office directory (1.55 lakh offices), without loading it again: on
+ * PGlite a copy of the directory snapshot, on a server a copy of a database this run loaded once. A load costs
+ * 20–40 s of CPU; the files that need the directory only to query it take a copy. The load itself is tested
+ * where it happens: directory.test.ts (on both engines, against the load's own report) and
+ * directory-snapshot.test.ts (the snapshot holds what a direct load writes).
+ */
+export async function createDirectoryDatabase(engine: "pglite" | "postgres", options: Pick<OpenOptions, "tracer"> = {}): Promise<TestDatabase> {
+  return engine === "pglite"
+    ? createTestDatabase(engine, { ...options, pgliteTarball: await directorySnapshotTarball() })
+    : createTestDatabase(engine, { ...options, serverTemplate: await serverTemplate("directory", loadServerDirectory) });
 }
