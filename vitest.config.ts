@@ -14,7 +14,7 @@ const LONGEST_FIRST = [
   "test/demo.test.ts",
   "test/single-statement.test.ts",
   "test/faults.test.ts",
-  "test/directory-snapshot.test.ts",
+  "test/directory.test.ts",
   "test/shutdown.test.ts",
 ];
 

@@ -164,15 +164,17 @@ export async function createTestDatabase(
   };
 }
 
+/** The install's directory snapshot (npm's postinstall builds it), built here when this code and these packages have none. */
+export async function currentDirectorySnapshot(): Promise<string> {
+  const file = directorySnapshotPath();
+  if (!fs.existsSync(file)) await buildDirectorySnapshot(progressBar(false));
+  return file;
+}
+
 let directorySnapshot: Promise<Blob> | undefined;
 
-/** The install's directory snapshot (npm's postinstall builds it), built here when this code and these packages have none. */
 function directorySnapshotTarball(): Promise<Blob> {
-  directorySnapshot ??= (async () => {
-    const file = directorySnapshotPath();
-    if (!fs.existsSync(file)) await buildDirectorySnapshot(progressBar(false));
-    return new Blob([fs.readFileSync(file)], { type: "application/gzip" });
-  })();
+  directorySnapshot ??= currentDirectorySnapshot().then((file) => new Blob([fs.readFileSync(file)], { type: "application/gzip" }));
   return directorySnapshot;
 }
 
@@ -189,8 +191,7 @@ async function loadServerDirectory(url: string): Promise<void> {
  * A new database holding the real post-office directory (1.55 lakh offices), without loading it again: on
  * PGlite a copy of the directory snapshot, on a server a copy of a database this run loaded once. A load costs
  * 20–40 s of CPU; the files that need the directory only to query it take a copy. The load itself is tested
- * where it happens: directory.test.ts (on both engines, against the load's own report) and
- * directory-snapshot.test.ts (the snapshot holds what a direct load writes).
+ * where it happens: directory.test.ts, on both engines, against the load's own report and (PGlite) the snapshot.
  */
 export async function createDirectoryDatabase(engine: "pglite" | "postgres", options: Pick<OpenOptions, "tracer"> = {}): Promise<TestDatabase> {
   return engine === "pglite"
