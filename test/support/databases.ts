@@ -44,8 +44,9 @@ export interface TestDatabase {
 }
 
 /*
- * Every test database starts as a copy of one migrated database, made once per test run, instead of an empty
- * cluster migrated again: the suite opens about a hundred of them and is CPU-bound on CI's two cores. On
+ * Every test database starts as a copy of one migrated database instead of an empty cluster migrated again
+ * (PGlite's is kept beside the directory snapshot, under the same key, so it is made again only when the
+ * migrations, src/db or PGlite change; a server's is made once per run): the suite opens about a hundred of them and is CPU-bound on CI's two cores. On
  * PGlite a new cluster costs about 2.5 s of CPU (its initdb) and the migrations 0.4 s more; a copy of a
  * migrated cluster's files (PGlite's dumpDataDir) 0.8 s. On a server a copy is one CREATE DATABASE … TEMPLATE.
  * migrate() still runs on each copy: it finds nothing pending, which it checks in one short statement.
