@@ -14,7 +14,7 @@ const LONGEST_FIRST = [
   "test/demo.test.ts",
   "test/single-statement.test.ts",
   "test/faults.test.ts",
-  "test/directory-snapshot.test.ts",
+  "test/directory.test.ts",
   "test/shutdown.test.ts",
 ];
 
@@ -41,6 +41,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     setupFiles: ["reflect-metadata"],
+    // A name for the run's server databases, and their removal at its end (test/support/databases.ts).
+    globalSetup: ["test/support/global-setup.ts"],
     // One worker per core, not vitest's default of one fewer: most files wait on PostgreSQL, a child server
     // process or Chromium rather than compute, and on a 2-core machine the default runs them one at a time.
     // (One more than cores was slower: 7 min 47 s against 7 min 2 s and 7 min 36 s for the whole CI run.)

@@ -14,9 +14,8 @@ import { progressBar } from "../src/lib/progress.js";
 import { parseTrackingNumber } from "../src/lib/s10.js";
 import { type DemoOptions, generateShipments, planDemo } from "../src/modules/demo/demo.generator.js";
 import { type DemoSeedReport, DemoSeedRefusedError, readDemoDirectory, seedDemo } from "../src/modules/demo/demo.seed.js";
-import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { deriveShipmentState, parseScanText, type ScanEvent } from "../src/modules/shipment/scan-event.rules.js";
-import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createDirectoryDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph } from "./support/graph.js";
 import { TrackShipmentDocument } from "../src/generated/operations.js";
 
@@ -45,8 +44,7 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    await loadDirectoryFromPackages(db.database, progressBar(false));
+    db = await createDirectoryDatabase(engine);
     report = await seedDemo(db.database, { ...OPTIONS, replace: false }, progressBar(false));
   });
   afterAll(async () => {

@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../src/db/client.js";
+import { type Database, openDatabase, queryRows } from "../src/db/client.js";
+import { migrate } from "../src/db/migrate.js";
 import {
   CirclesDocument,
   NestedPincodeOfficesDocument,
@@ -10,9 +14,33 @@ import {
   SearchPostOfficesDocument,
 } from "../src/generated/operations.js";
 import { progressBar } from "../src/lib/progress.js";
-import { type DirectoryLoadSummary, loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
-import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { type DirectoryLoadSummary, isDirectoryLoaded, loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
+import { directorySnapshotPath, snapshotForEmptyDataDir } from "../src/modules/post-office/post-office.snapshot.js";
+import { createTestDatabase, currentDirectorySnapshot, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, type TestGraph } from "./support/graph.js";
+
+/** An order-independent digest of the directory's tables, and the indexes each table has. */
+async function fingerprint(database: Database): Promise<{ tables: Record<string, string>; indexes: string[] }> {
+  const tables: Record<string, string> = {};
+  for (const [table, columns] of [
+    ["post_office", "pincode, name, name_key, office_type, circle_id, region_id, division_id, district, state, taluk, source"],
+    ["pincode", "code, latitude, longitude, coordinate_quality, office_count, delivery_office_count, primary_state, primary_district, primary_circle_id"],
+    ["postal_circle", "id, name"],
+    ["postal_region", "id, circle_id, name"],
+    ["postal_division", "id, region_id, name"],
+  ] as const) {
+    const rows = await queryRows<{ digest: string }>(
+      database.db,
+      sql.raw(`select count(*) || ':' || md5(coalesce(string_agg(md5(row(${columns})::text), '' order by md5(row(${columns})::text)), '')) as digest from ${table}`),
+    );
+    tables[table] = rows[0]!.digest;
+  }
+  const indexes = await queryRows<{ definition: string }>(
+    database.db,
+    sql`select indexdef as definition from pg_indexes where schemaname = 'public' and tablename in ('post_office', 'pincode') order by indexname`,
+  );
+  return { tables, indexes: indexes.map((r) => r.definition) };
+}
 
 describe.each(engines)("the directory graph on %s", (engine) => {
   let db: TestDatabase;
@@ -223,5 +251,45 @@ describe.each(engines)("the directory graph on %s", (engine) => {
       const bad = await graph.execute(PincodesNearDocument, args);
       expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
+  });
+
+  /*
+   * The embedded database's first start from the directory snapshot (post-office.snapshot.ts): a data directory
+   * started from it must hold what a direct load writes, rows and indexes alike (the load builds some indexes
+   * after its COPY: src/db/bulk-indexes.repository.ts). Compared with this file's own load, so the suite loads
+   * the directory into PGlite once. The snapshot is the one `npm ci` built (its postinstall runs
+   * buildDirectorySnapshot and never fails the install, so a build that failed leaves no file): the one users
+   * start from and other test files copy. Only when there is none for this code and these packages is it built here.
+   */
+  describe.runIf(engine === "pglite")("the directory snapshot", () => {
+    let scratch: string;
+    let dataDir: string;
+    let restored: Database;
+
+    beforeAll(async () => {
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), "dakgraph-snapshot-test-"));
+      dataDir = path.join(scratch, "data");
+      await currentDirectorySnapshot();
+      const snapshot = snapshotForEmptyDataDir(dataDir);
+      expect(snapshot?.file).toBe(directorySnapshotPath());
+      restored = await openDatabase({ databaseUrl: null, dataDir, initialDataDir: snapshot!.blob });
+      await migrate(restored);
+    });
+    afterAll(async () => {
+      await restored?.close();
+      if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it("starts an empty data directory with the directory a direct load writes, rows and indexes alike", async () => {
+      expect(await isDirectoryLoaded(restored)).toBe(true);
+      const [fromSnapshot, loaded] = [await fingerprint(restored), await fingerprint(db.database)];
+      expect(fromSnapshot.tables.post_office).toMatch(/^15\d{4}:/);
+      expect(fromSnapshot).toEqual(loaded);
+      expect(loaded.indexes.some((d) => d.includes("gin_trgm_ops"))).toBe(true);
+    });
+
+    it("is not offered to a data directory that holds a database already", () => {
+      expect(snapshotForEmptyDataDir(dataDir)).toBeNull();
+    });
   });
 });

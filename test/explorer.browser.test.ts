@@ -9,12 +9,10 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import type { Context } from "../src/context.js";
-import { progressBar } from "../src/lib/progress.js";
-import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { createSchema } from "../src/schema.js";
 import { createApolloServer } from "../src/server/apollo.js";
 import { listen, type RunningServer } from "../src/server/http.js";
-import { createTestDatabase, type TestDatabase } from "./support/databases.js";
+import { createDirectoryDatabase, type TestDatabase } from "./support/databases.js";
 
 /**
  * The explorer must work where the server has no internet (the deployment
@@ -55,8 +53,7 @@ describe.skipIf(!hasChromium)(
     const pageErrors: string[] = [];
 
     beforeAll(async () => {
-      testDatabase = await createTestDatabase("pglite");
-      await loadDirectoryFromPackages(testDatabase.database, progressBar(false));
+      testDatabase = await createDirectoryDatabase("pglite");
       const config = loadConfig({ PORT: "0", NODE_ENV: "test" });
       apollo = createApolloServer(await createSchema(), config);
       await apollo.start();

@@ -11,11 +11,10 @@ import { createApiKey } from "../src/modules/access/access.keys.js";
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer, type Viewer } from "../src/modules/access/access.viewer.js";
 import { seedDemo } from "../src/modules/demo/demo.seed.js";
-import { loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { createSchema } from "../src/schema.js";
 import { createApolloServer } from "../src/server/apollo.js";
 import { listen, type RunningServer } from "../src/server/http.js";
-import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
+import { createDirectoryDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, type GraphResult, type TestGraph } from "./support/graph.js";
 import { EVERY_ROLE, FIXTURE_HAS_ONE_VALUE, registry, selectionOf, valuesByField } from "./support/field-registry.js";
 
@@ -73,8 +72,7 @@ describe.each(engines)("the single-statement executor on %s", (engine) => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase(engine);
-    await loadDirectoryFromPackages(db.database, progressBar(false));
+    db = await createDirectoryDatabase(engine);
     await seedDemo(db.database, { shipments: 6_000, seed: 5, until: "2026-09-30", replace: false }, progressBar(false));
     single = await createTestGraph(db.database);
     reference = await createTestGraph(db.database, {}, { singleStatement: false });

@@ -62,20 +62,28 @@ export async function startTestServer(database: Database, env: Record<string, st
 /**
  * Row count and an md5 of every row of each table in the public schema: equal before and after
  * means nothing was written (the audit log aside, which is meant to grow).
+ *
+ * Two statements whatever the number of tables: the table list, then one UNION ALL of every table's digest.
+ * The bad-input corpus takes a fingerprint after each of its 2,000-odd requests; a statement per table (and
+ * information_schema's view for the list) cost 57 ms of CPU a fingerprint on PGlite, this 8 ms.
  */
 export async function databaseFingerprint(database: Database, except: readonly string[] = ["audit_log", "api_key"]): Promise<Record<string, string>> {
-  const tables = await queryRows<{ name: string }>(
+  // pg_tables: the schema's ordinary and partitioned tables, what information_schema.tables calls BASE TABLE.
+  const tables = await queryRows<{ name: string }>(database.db, sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`);
+  const kept = tables.map((table) => table.name).filter((name) => !except.includes(name));
+  if (kept.length === 0) return {};
+  const digests = await queryRows<{ name: string; fingerprint: string }>(
     database.db,
-    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+    sql.raw(
+      kept
+        .map(
+          (name) =>
+            `select '${name.replaceAll("'", "''")}' as name, count(*)::int || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as fingerprint from "${name.replaceAll('"', '""')}" t`,
+        )
+        .join(" union all "),
+    ),
   );
   const result: Record<string, string> = {};
-  for (const { name } of tables) {
-    if (except.includes(name)) continue;
-    const [row] = await queryRows<{ n: number; digest: string | null }>(
-      database.db,
-      sql.raw(`select count(*)::int as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${name}" t`),
-    );
-    result[name] = `${row!.n}:${row!.digest}`;
-  }
+  for (const { name, fingerprint } of digests) result[name] = fingerprint;
   return result;
 }
