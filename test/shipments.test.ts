@@ -366,6 +366,11 @@ describe.each(engines)("operations on %s", (engine) => {
       // Compared as sets of tracking numbers: a reused number counts once per booking on both sides.
       expect(await numbersWhere(where), JSON.stringify(where)).toEqual(expected);
     }
+    // Post offices take the same generated filter, through their PIN area too, as the earlier filter finds them.
+    const offices = async (args: string) => (await graph.execute(`{ postOffices(${args}, first: 100) { totalCount nodes { id } } }`)).data as { postOffices: { totalCount: number; nodes: { id: string }[] } };
+    const byWhere = await offices(`where: { pincode: { primaryState: { eq: "Delhi" } }, name: { contains: "new" } }`);
+    expect(byWhere.postOffices.totalCount).toBeGreaterThan(0);
+    expect(byWhere).toEqual(await offices(`filter: { state: "Delhi", nameContains: "new" }`));
     // 500 tracking numbers in one filter; 501 are refused naming the list.
     const numbers = all.slice(0, 500).map((s) => s.trackingNumber);
     expect(await numbersWhere({ trackingNumber: { in: numbers } })).toEqual(all.filter((s) => numbers.includes(s.trackingNumber)).map((s) => s.trackingNumber).sort());

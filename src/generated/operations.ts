@@ -538,6 +538,8 @@ export type PostOfficeWhere = {
   officeType?: OfficeTypeFilter | null | undefined;
   /** At least one of these holds (an empty list: none does). */
   or?: Array<PostOfficeWhere> | null | undefined;
+  /** Conditions on the Pincode of PostOffice.pincode: rows without one do not match. */
+  pincode?: PincodeWhere | null | undefined;
   /** Conditions on PostOffice.state. */
   state?: StringFilter | null | undefined;
 };

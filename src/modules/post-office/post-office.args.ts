@@ -1,6 +1,7 @@
 import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
 import { PageArgs } from "../../lib/pagination.js";
 import { PinScalar } from "../../lib/scalars.js";
+import { QUERY } from "../../projections.js";
 import { OfficeType } from "./post-office.type.js";
 import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
 
@@ -63,8 +64,17 @@ export class PostOfficeFilter {
   delivery?: boolean | null;
 }
 
+/** The generated filter input of post offices (src/lib/query-inputs.ts). */
+export const PostOfficeWhere = QUERY.where("PostOffice");
+
 @ArgsType()
 export class PostOfficesArgs extends PageArgs {
+  @Field(() => PostOfficeWhere, {
+    nullable: true,
+    description: "Which offices: conditions on their fields and on their PIN area (and its circle); with `filter`, both hold. Omitted: all.",
+  })
+  where?: Record<string, unknown> | null;
+
   @Field(() => PostOfficeFilter, { nullable: true, description: "Which offices; omitted: all." })
   filter?: PostOfficeFilter | null;
 
@@ -76,6 +86,7 @@ export class PostOfficesArgs extends PageArgs {
 export const postOfficeInputAccess: InputDeclarations = {
   "Query.postOffice(id:)": "PostOffice.id",
   "Query.postOffices(filter:)": BY_FIELD,
+  "Query.postOffices(where:)": BY_FIELD,
   "Query.postOffices(orderBy:)": "PostOffice.name",
   "Query.postOffices(first:)": UNSELECTIVE,
   "Query.postOffices(after:)": UNSELECTIVE,

@@ -16,7 +16,7 @@ export const postOfficeProjections: readonly TypeProjection[] = [
       }),
       id: { kind: "value", sql: (row) => globalIdSql("PostOffice", `${row}.id`) },
       // The office's PIN is a foreign key: the area always exists.
-      pincode: { kind: "object", type: "Pincode", source: (row, as) => `pincode ${as} where ${as}.code = ${row}.pincode` },
+      pincode: { kind: "object", type: "Pincode", source: (row, as) => `pincode ${as} where ${as}.code = ${row}.pincode`, uses: { filter: true, order: true } },
     },
     resolverOnly: {
       circle: "a relation through the postal-hierarchy loaders (Circle has no SQL definitions yet)",

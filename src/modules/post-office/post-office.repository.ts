@@ -22,6 +22,8 @@ export interface PostOfficeFilterValues {
   readonly division?: string | null;
   readonly officeType?: OfficeTypeValue | null;
   readonly delivery?: boolean | null;
+  /** A `PostOfficeWhere` value as a condition over the row `post_office` (query-read.ts whereCondition). */
+  readonly where?: SQL | null;
 }
 
 /** Escapes LIKE's wildcards so user text matches literally (backslash is PostgreSQL's default escape). */
@@ -32,7 +34,7 @@ export function escapeLike(text: string): string {
 const t = postOfficeTable;
 
 function filterConditions(filter: PostOfficeFilterValues): SQL[] {
-  const conditions: SQL[] = [];
+  const conditions: SQL[] = filter.where ? [filter.where] : [];
   if (filter.nameContains) conditions.push(sql`lower(${t.name}) like ${`%${escapeLike(filter.nameContains.toLowerCase())}%`}`);
   if (filter.nameStartsWith) conditions.push(sql`lower(${t.name}) like ${`${escapeLike(filter.nameStartsWith.toLowerCase())}%`}`);
   if (filter.pincode) conditions.push(eq(t.pincode, filter.pincode));

@@ -1,3 +1,5 @@
+import { whereCondition } from "../../db/query-read.js";
+import { QUERY_MODEL } from "../../projections.js";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import { selectsField } from "../../lib/selection.js";
@@ -61,7 +63,7 @@ export class PostOfficeResolver {
       }
       after = [key as string, id as number];
     }
-    const filter = filterValues(args.filter);
+    const filter = { ...filterValues(args.filter), where: whereCondition(QUERY_MODEL, "PostOffice", args.where, "post_office") };
     const db = ctx.database.db;
     // A search page shows its total: counted beside the page (another pooled connection on a server), not after it.
     const total = selectsField(info, "totalCount") ? countPostOffices(db, filter) : undefined;
