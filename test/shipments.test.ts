@@ -371,6 +371,9 @@ describe.each(engines)("operations on %s", (engine) => {
     const byWhere = await offices(`where: { pincode: { primaryState: { eq: "Delhi" } }, name: { contains: "new" } }`);
     expect(byWhere.postOffices.totalCount).toBeGreaterThan(0);
     expect(byWhere).toEqual(await offices(`filter: { state: "Delhi", nameContains: "new" }`));
+    const locations = await graph.execute(`{ pickupLocations(where: { code: { startsWith: "del" } }, orderBy: [{ field: DAILY_CAPACITY, direction: DESC }]) { code } }`);
+    expect(locations.errors).toBeUndefined();
+    expect((locations.data as { pickupLocations: { code: string }[] }).pickupLocations.map((l) => l.code)).toEqual(["DEL-GPO"]);
     // 500 tracking numbers in one filter; 501 are refused naming the list.
     const numbers = all.slice(0, 500).map((s) => s.trackingNumber);
     expect(await numbersWhere({ trackingNumber: { in: numbers } })).toEqual(all.filter((s) => numbers.includes(s.trackingNumber)).map((s) => s.trackingNumber).sort());

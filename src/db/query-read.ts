@@ -29,6 +29,12 @@ export function whereCondition(model: QueryModel, type: string, where: Record<st
   return text === "true" ? null : withValues(text, binder.values);
 }
 
+/** An `orderBy` value (else `fallback`) as a drizzle ORDER BY list over the row alias `row`, the row key last. */
+export function orderByList(model: QueryModel, type: string, orderBy: readonly { field: string; direction?: string | null }[] | null | undefined, fallback: readonly OrderTerm[], row: string): SQL {
+  let aliases = 0;
+  return sql.raw(orderSql(orderTerms(model, type, orderBy, fallback), model.key(type), row, () => `o${++aliases}`).orderBy);
+}
+
 /** What a filtered, ordered page of one type reads: the `where` value, the order, the window, other conditions. */
 export interface PageQuery {
   /** The field's coerced arguments: `where`, the page cursor, read by path. */

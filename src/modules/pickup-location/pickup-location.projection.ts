@@ -13,6 +13,8 @@ export const pickupLocationProjections: readonly TypeProjection[] = [
         source: (_row, as, { arg }) => {
           // The deprecated activeOn is left to the resolvers, which refuse it beside asOf.
           const day = `coalesce(${arg("asOf", "date")}, ${arg("activeOn", "date", (value) => (value === null || value === undefined ? null : DECLINE))})`;
+          // A filter or an order is left to the resolvers (findPickupLocations): a few dozen rows.
+          for (const name of ["where", "orderBy"]) arg(name, "text", (value) => (value === null || value === undefined ? null : DECLINE));
           return `pickup_location ${as} where ${day} is null or (${as}.active_from <= ${day} and (${as}.active_to is null or ${as}.active_to >= ${day}))`;
         },
         order: (as) => `${as}.code`,

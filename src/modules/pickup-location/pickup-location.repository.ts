@@ -29,10 +29,20 @@ export async function findPickupLocationByCode(db: Db, code: string, circle: str
 }
 
 /** Locations open on `day` (active_from ≤ day ≤ active_to, or still open); all of them when day is null; only `circle`'s when given. */
-export function findPickupLocations(db: Db, activeOn: string | null, circle: string | null = null): Promise<PickupLocationRow[]> {
+/**
+ * Pickup locations open on `activeOn` (all when null) within the viewer's circle; `where` and `orderBy` are a
+ * PickupLocationWhere condition and an ORDER BY over the row `l` (src/db/query-read.ts), by code without one.
+ */
+export function findPickupLocations(
+  db: Db,
+  activeOn: string | null,
+  circle: string | null = null,
+  where: SQL | null = null,
+  orderBy: SQL | null = null,
+): Promise<PickupLocationRow[]> {
   const open = activeOn === null ? sql`true` : sql`l.active_from <= ${activeOn}::date and (l.active_to is null or l.active_to >= ${activeOn}::date)`;
   const scope = circle === null ? sql`true` : sql`l.post_office_id in (select o.id from post_office o join postal_circle c on c.id = o.circle_id where lower(c.name) = lower(${circle}))`;
-  return selectRows(db, pickupLocationRows, sql`where ${open} and ${scope} order by l.code`);
+  return selectRows(db, pickupLocationRows, sql`where ${open} and ${scope} and ${where ?? sql`true`} order by ${orderBy ?? sql`l.code`}`);
 }
 
 export function findPickupLocationsByIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {

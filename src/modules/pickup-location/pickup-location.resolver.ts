@@ -1,3 +1,5 @@
+import { orderByList, whereCondition } from "../../db/query-read.js";
+import { QUERY, QUERY_MODEL } from "../../projections.js";
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
 import { BadUserInputError, ForbiddenError } from "../../lib/errors.js";
@@ -18,7 +20,11 @@ import {
 } from "./pickup-location.repository.js";
 import type { PickupLocationRow } from "./pickup-location.sql.js";
 import { PickupLocation, UpsertPickupLocationPayload } from "./pickup-location.type.js";
-import type { InputDeclarations } from "../access/access.inputs.js";
+import { BY_FIELD, type InputDeclarations } from "../access/access.inputs.js";
+
+/** The generated filter and order inputs of pickup locations (src/lib/query-inputs.ts). */
+const PickupLocationWhere = QUERY.where("PickupLocation");
+const PickupLocationOrderBy = QUERY.orderBy("PickupLocation");
 
 const MAX_CAPACITY = 1_000_000;
 
@@ -138,10 +144,20 @@ export class PickupLocationResolver {
     asOf: string | null,
     @Arg("activeOn", () => DateScalar, { nullable: true, deprecationReason: renamedTo("asOf"), description: "The old name of asOf." })
     activeOn: string | null,
+    @Arg("where", () => PickupLocationWhere, { nullable: true, description: "Which locations: conditions on their fields and their post office; omitted: all." })
+    where: Record<string, unknown> | null,
+    @Arg("orderBy", () => [PickupLocationOrderBy], { nullable: true, description: "Order, key by key; ties by the location's internal id. Default: by code." })
+    orderBy: { field: string; direction?: string | null }[] | null,
     @Ctx() ctx: Context,
   ): Promise<PickupLocationRow[]> {
     const day = eitherName<string>({ asOf, activeOn }, { current: "asOf", deprecated: "activeOn" });
-    const rows = await findPickupLocations(ctx.database.db, day, circleScope(ctx.viewer));
+    const rows = await findPickupLocations(
+      ctx.database.db,
+      day,
+      circleScope(ctx.viewer),
+      whereCondition(QUERY_MODEL, "PickupLocation", where, "l"),
+      orderBy === null || orderBy === undefined ? null : orderByList(QUERY_MODEL, "PickupLocation", orderBy, [], "l"),
+    );
     for (const row of rows) ctx.loaders.pickupLocationById.prime(row.id, row);
     return rows;
   }
@@ -220,4 +236,6 @@ export const pickupLocationInputAccess: InputDeclarations = {
   "Query.pickupLocation(code:)": "PickupLocation.code",
   "Query.pickupLocations(asOf:)": "PickupLocation.validFrom",
   "Query.pickupLocations(activeOn:)": "PickupLocation.validFrom",
+  "Query.pickupLocations(where:)": BY_FIELD,
+  "Query.pickupLocations(orderBy:)": BY_FIELD,
 };
