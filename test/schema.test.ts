@@ -18,6 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createSchema, printSchemaSdl } from "../src/schema.js";
 import { ACCESS_EXTENSION } from "../src/modules/access/access.roles.js";
 import { EXPLORER_EXAMPLES } from "../src/server/explorer.js";
+import { KPI_OPERATIONS, LATE_COD_PAGE_OPERATION, STATUS_GROUP_OPERATIONS } from "../bench/operations.js";
 import { loadOperationRegistry } from "../src/server/operation-registry.js";
 
 let schema: GraphQLSchema;
@@ -108,6 +109,12 @@ describe("the explorer's examples", () => {
     const registered = new Set([...loadOperationRegistry().values()].map((o) => o.name));
     expect(["LateCodDeliveriesByProduct", "CodNotRemitted", "ShipmentsByTrackingNumber", "DeliveredPerMonthInQ3ByCircle"].filter((name) => !examples.includes(name))).toEqual([]);
     expect(["LateCodDeliveriesByProduct", "CodNotRemitted", "ShipmentsByTrackingNumber", "DeliveredPerMonthByCircle"].filter((name) => !registered.has(name))).toEqual([]);
+  });
+
+  it("and the bench's own operation texts are valid too (a stale one would fail only when the bench runs)", () => {
+    for (const text of [KPI_OPERATIONS, STATUS_GROUP_OPERATIONS, LATE_COD_PAGE_OPERATION]) {
+      expect(validate(schema, parse(text)).map((e) => e.message)).toEqual([]);
+    }
   });
 });
 
