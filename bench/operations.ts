@@ -51,6 +51,23 @@ query StatusAggregates($where: ShipmentWhere) {
   shipmentAggregates(where: $where, groupBy: [{ dimension: STATUS }]) { status bookedVolume { value } }
 }`;
 
+/**
+ * A filtered, ordered shipments page (issue 19: late COD deliveries in a circle, largest COD first, 50 rows),
+ * selecting only fields the single statement answers: codAmount, destination and product are resolver-only
+ * fields and would send the page down the resolver path. Ordering by COD_AMOUNT needs FINANCE (the bench's key
+ * is ADMIN). Sent once per circle of LATE_COD_CIRCLES, in turn.
+ */
+export const LATE_COD_PAGE_OPERATION = `
+query LateCodPage($where: ShipmentWhere, $orderBy: [ShipmentOrderBy!], $first: Int) {
+  shipments(where: $where, orderBy: $orderBy, first: $first) {
+    nodes { trackingNumber status deliveredAt transitDays codStatus pickupLocation { code } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Destination circles of the late-COD page, from the busiest in the demo data to a small one. */
+export const LATE_COD_CIRCLES = ["Maharashtra", "Tamil Nadu", "West Bengal", "Karnataka", "Assam", "Punjab"];
+
 export const KPI_OPERATION_NAMES = { national: "KpisNational", oneCircle: "KpisOneCircle", perCircle: "KpisPerCircle" } as const;
 
 /** Which server answers a bench row: the graph, the graph with its response cache on, or the SQL baseline. */
@@ -150,6 +167,18 @@ export function benchOperations(inputs: BenchInputs): BenchOperation[] {
       ],
       targets: ["graph"] as const,
     })),
+    {
+      name: "late COD page",
+      operationName: "LateCodPage",
+      bodies: LATE_COD_CIRCLES.map((circle) =>
+        body("LateCodPage", LATE_COD_PAGE_OPERATION, {
+          where: { paymentMode: { eq: "COD" }, onTime: { eq: false }, destination: { primaryCircle: { name: { eq: circle } } } },
+          orderBy: [{ field: "COD_AMOUNT", direction: "DESC" }],
+          first: 50,
+        }),
+      ),
+      targets: ["graph"] as const,
+    },
     kpiOperation("KPIs 12 quarters national", KPI_OPERATION_NAMES.national, inputs),
     kpiOperation("KPIs 12 quarters one circle", KPI_OPERATION_NAMES.oneCircle, inputs),
     kpiOperation("KPIs per circle one quarter", KPI_OPERATION_NAMES.perCircle, inputs),

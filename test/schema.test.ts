@@ -2,6 +2,9 @@ import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import {
   getNamedType,
+  Kind,
+  parse,
+  validate,
   type GraphQLInputType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -14,6 +17,9 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSchema, printSchemaSdl } from "../src/schema.js";
 import { ACCESS_EXTENSION } from "../src/modules/access/access.roles.js";
+import { EXPLORER_EXAMPLES } from "../src/server/explorer.js";
+import { KPI_OPERATIONS, LATE_COD_PAGE_OPERATION, STATUS_GROUP_OPERATIONS } from "../bench/operations.js";
+import { loadOperationRegistry } from "../src/server/operation-registry.js";
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -92,6 +98,23 @@ describe("codegen", () => {
         stdio: "pipe",
       }),
     ).not.toThrow();
+  });
+});
+
+describe("the explorer's examples", () => {
+  it("are valid operations of the schema, and the daily questions are registered operations (so they export as CSV)", () => {
+    const document = parse(EXPLORER_EXAMPLES);
+    expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+    const examples = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && d.name !== undefined ? [d.name.value] : []));
+    const registered = new Set([...loadOperationRegistry().values()].map((o) => o.name));
+    expect(["LateCodDeliveriesByProduct", "CodNotRemitted", "ShipmentsByTrackingNumber", "DeliveredPerMonthInQ3ByCircle"].filter((name) => !examples.includes(name))).toEqual([]);
+    expect(["LateCodDeliveriesByProduct", "CodNotRemitted", "ShipmentsByTrackingNumber", "DeliveredPerMonthByCircle"].filter((name) => !registered.has(name))).toEqual([]);
+  });
+
+  it("and the bench's own operation texts are valid too (a stale one would fail only when the bench runs)", () => {
+    for (const text of [KPI_OPERATIONS, STATUS_GROUP_OPERATIONS, LATE_COD_PAGE_OPERATION]) {
+      expect(validate(schema, parse(text)).map((e) => e.message)).toEqual([]);
+    }
   });
 });
 

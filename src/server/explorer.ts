@@ -16,7 +16,7 @@ export const EXPLORER_STATIC_PATH = "/explorer/static/";
  */
 export const EXPORT_EXAMPLE = `/export?operation=SearchPostOffices&variables=${encodeURIComponent(JSON.stringify({ filter: { pincode: "194401" } }))}`;
 
-const EXAMPLES = `# dakgraph explorer. Press the run button and pick an operation.
+export const EXPLORER_EXAMPLES = `# dakgraph explorer. Press the run button and pick an operation.
 #
 # Post-office directory: ${DIRECTORY_ATTRIBUTION.dataset},
 #   ${DIRECTORY_ATTRIBUTION.provider};
@@ -74,7 +74,8 @@ query PickupDashboard {
   }
 }
 
-# Delivered volume per month in Q3 FY2024-25 (Oct-Dec 2024) by destination circle, with on-time %: the
+# Delivered volume per month in Q3 FY2024-25 (Oct-Dec 2024) by destination circle, with on-time % (registered,
+# for CSV export, as DeliveredPerMonthByCircle with $from and $to): the
 # measures are the KPIs (kpiDefinitions). Grouping by a circle needs OPERATOR.
 query DeliveredPerMonthInQ3ByCircle {
   shipmentAggregates(
@@ -86,6 +87,48 @@ query DeliveredPerMonthInQ3ByCircle {
     destinationCircle
     deliveredVolume { value }
     onTimeDelivery { value numerator denominator }
+  }
+}
+
+# The analysts' daily questions (README "Asking questions" has each answer on the demo data). Change the
+# variables' defaults in the Variables tab; each is also a registered operation, so it exports as CSV (below).
+
+# COD parcels delivered late in a quarter (Q3 FY2024-25 here: set $from and $to to this quarter's days) in Assam,
+# by product. Filtering by the destination's state needs OPERATOR, codCollected FINANCE.
+query LateCodDeliveriesByProduct($from: Date! = "2024-10-01", $to: Date! = "2024-12-31", $state: String! = "Assam") {
+  shipmentAggregates(
+    where: { paymentMode: { eq: COD }, onTime: { eq: false }, deliveryDate: { gte: $from, lte: $to }, destination: { primaryState: { eq: $state } } }
+    groupBy: [{ dimension: PRODUCT }]
+    orderBy: [{ measure: DELIVERED_VOLUME, direction: DESC }]
+  ) {
+    productCode
+    deliveredVolume { value }
+    codCollected { value }
+    transitDaysMean { value }
+  }
+}
+
+# COD cash collected at delivery but not remitted after 14 days, largest amount first: set $deliveredBefore to
+# now minus 14 days. codStatus, codAmount and ordering by COD_AMOUNT need FINANCE.
+query CodNotRemitted($deliveredBefore: DateTime! = "2026-11-19T00:00:00+05:30", $first: Int = 50, $after: String) {
+  shipments(
+    where: { codStatus: { eq: COLLECTED }, deliveredAt: { lt: $deliveredBefore } }
+    orderBy: [{ field: COD_AMOUNT, direction: DESC }]
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    nodes { trackingNumber bookingDate deliveredAt codAmount { rupees } pickupLocation { code } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# These tracking numbers, now: up to 500 in one filter (paste them into $trackingNumbers), each booking's status
+# and last scan. A number reused after 12 months answers once per booking.
+query ShipmentsByTrackingNumber($trackingNumbers: [String!]! = ["EK000000019IN"], $first: Int = 500, $after: String) {
+  shipments(where: { trackingNumber: { in: $trackingNumbers } }, first: $first, after: $after) {
+    nodes { trackingNumber bookingDate status deliveredAt lastEvent { eventType occurredAt officeName } }
+    pageInfo { hasNextPage endCursor }
   }
 }
 
@@ -114,7 +157,7 @@ export function renderExplorer(endpoint: string): string {
   return ruruHTML({
     staticPath: EXPLORER_STATIC_PATH,
     endpoint,
-    clientConfig: { initialQuery: EXAMPLES, isHeadersEditorEnabled: true } as RuruClientConfig,
+    clientConfig: { initialQuery: EXPLORER_EXAMPLES, isHeadersEditorEnabled: true } as RuruClientConfig,
     htmlParts: {
       titleTag: "<title>dakgraph explorer</title>",
       styleTags: (original) =>
