@@ -108,6 +108,22 @@ query LateCodDeliveriesByProduct($from: Date! = "2024-10-01", $to: Date! = "2024
   }
 }
 
+# Deliverable PINs not yet serviceable on a day: the coverage gap, by state. A PIN is deliverable unless the
+# directory says it has no delivery office (the npm-sourced directory does not say: unknown counts as deliverable,
+# as coverage counts it). Filtering by serviceability needs a key.
+query DeliverablePinsNotServiceable($asOf: Date! = "2026-12-03", $first: Int = 50, $after: String) {
+  pincodes(
+    where: { or: [{ isDeliverable: { eq: true } }, { isDeliverable: { isNull: true } }], not: { serviceableAsOf: $asOf } }
+    orderBy: [{ field: PRIMARY_STATE }, { field: CODE }]
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { code primaryState primaryDistrict primaryCircle { name } }
+  }
+}
+
 # COD cash collected at delivery but not remitted after 14 days, largest amount first: set $deliveredBefore to
 # now minus 14 days. codStatus, codAmount and ordering by COD_AMOUNT need FINANCE.
 query CodNotRemitted($deliveredBefore: DateTime! = "2026-11-19T00:00:00+05:30", $first: Int = 50, $after: String) {
