@@ -381,6 +381,8 @@ describe.each(engines)("operations on %s", (engine) => {
     expect(tooMany.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "where.trackingNumber.in" });
     const badMoney = await graph.execute(`query ($w: ShipmentWhere) { shipments(where: $w) { totalCount } }`, { w: { codAmount: { eq: 1.005 } } });
     expect(badMoney.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "where.codAmount.eq" });
+    const hugeMoney = await graph.execute(`query ($w: ShipmentWhere) { shipments(where: $w) { totalCount } }`, { w: { or: [{ codAmount: { in: [5, 1e20] } }] } });
+    expect(hugeMoney.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "where.or[0].codAmount.in[1]" });
     // One statement for the page and its count, whatever the filter (the single statement answers it); the resolvers
     // take one for the page and one for the count.
     const counted = await graph.execute(`{ shipments(where: { destination: { primaryState: { eq: "Ladakh" } }, or: [{ weightGrams: { gt: 10 } }] }, first: 5) { totalCount nodes { trackingNumber } } }`);

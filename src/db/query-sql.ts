@@ -55,7 +55,16 @@ const pathText = (path: Path) => path.map((p, i) => (typeof p === "number" ? `[$
 function operandConverter(comparable: Comparable, path: Path): (value: unknown) => unknown {
   const { operand } = comparable;
   if (operand === "DateTime") return (value) => (value as Date).toISOString();
-  if (operand === "Money") return (value) => String(rupeesToPaise(value as number, pathText(path)));
+  if (operand === "Money") {
+    return (value) => {
+      const paise = rupeesToPaise(value as number, pathText(path));
+      // Beyond what a bigint column holds no amount can match; PostgreSQL would refuse the number rather than say so.
+      if (!Number.isSafeInteger(paise)) {
+        throw new BadUserInputError(`${pathText(path)} is ${String(value)}: amounts go up to ₹${Math.floor(Number.MAX_SAFE_INTEGER / 100)}.`, { field: pathText(path), value });
+      }
+      return String(paise);
+    };
+  }
   // A boolean stays one: postgres.js writes a boolean parameter as 't' only for true itself, not for "true".
   if (operand === "Boolean") return (value) => value === true;
   return (value) => String(value);
@@ -267,8 +276,19 @@ export function orderSql(terms: readonly OrderTerm[], key: { sql: (row: string) 
   };
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)$/;
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-](\d{2})(:(\d{2}))?)$/;
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day that exists (JavaScript's Date takes 30 February as 1 March; PostgreSQL refuses it). */
+const isCalendarDay = (day: string) => ISO_DAY.test(day) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+
+/** An ISO instant PostgreSQL takes: a real day, a time of day, an offset within ±15:59. */
+function isInstant(value: string): boolean {
+  const m = ISO_INSTANT.exec(value);
+  if (m === null) return false;
+  const [, day, hh, mm, ss, , , oh, , om] = m;
+  return isCalendarDay(day!) && Number(hh) < 24 && Number(mm) < 60 && Number(ss) < 60 && (oh === undefined || Number(oh) < 16) && (om === undefined || Number(om) < 60);
+}
 
 /** Whether a cursor item fits its comparable, so the statement can never fail on it. */
 function fits(key: OrderKey, value: unknown): boolean {
@@ -278,9 +298,9 @@ function fits(key: OrderKey, value: unknown): boolean {
   if (isEnumOperand(operand)) return typeof value === "string" && Object.values(operand.enum).includes(value);
   switch (operand) {
     case "DateTime":
-      return typeof value === "string" && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+      return typeof value === "string" && isInstant(value);
     case "Date":
-      return typeof value === "string" && ISO_DAY.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+      return typeof value === "string" && isCalendarDay(value);
     case "Int":
       return Number.isSafeInteger(value) && Math.abs(value as number) <= 2 ** 31 - 1;
     case "Float":
