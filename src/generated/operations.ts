@@ -387,11 +387,11 @@ export type OfficeTypeFilter = {
   notIn?: Array<OfficeType> | null | undefined;
 };
 
-/** Which way an order key sorts. Null sorts as if greater than every value: last ascending, first descending. */
+/** Which way an order key sorts. Where nulls go is said by each orderBy argument. */
 export type OrderDirection =
-  /** Smallest first (earliest instant or day, A before Z, false before true); nulls last. */
+  /** Smallest first (earliest instant or day, A before Z, false before true). */
   | 'ASC'
-  /** Largest first; nulls first. */
+  /** Largest first. */
   | 'DESC';
 
 /** How the buyer pays for the parcel. */
@@ -790,7 +790,7 @@ export type ShipmentInput = {
   weightGrams: number;
 };
 
-/** One key of an order of shipments; later keys break ties of earlier ones, and the row's own key breaks the last ties. */
+/** One key of an order of shipments; later keys break ties of earlier ones, and the row's own key breaks the last ties. A null sorts as if greater than every value: last ascending, first descending. */
 export type ShipmentOrderBy = {
   /** Its direction; default ASC. */
   direction?: OrderDirection | null | undefined;

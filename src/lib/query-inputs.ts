@@ -4,6 +4,7 @@ import { BY_FIELD, BY_VALUE, type InputDeclaration, UNSELECTIVE, OPERATOR } from
 import type { Operand } from "./projection.js";
 import { type Comparable, isEnumOperand, type QueryModel } from "./query-model.js";
 import { DateScalar, DateTimeScalar } from "./scalars.js";
+import { OrderDirection } from "./order-direction.js";
 
 /*
  * The filter and order inputs of every connection, generated from the query model (src/lib/query-model.ts), so a
@@ -11,16 +12,13 @@ import { DateScalar, DateTimeScalar } from "./scalars.js";
  * its operand, and needs the roles reading it needs (the access declarations below name the field it mirrors).
  */
 
-export enum OrderDirection {
-  ASC = "ASC",
-  DESC = "DESC",
-}
+export { OrderDirection };
 registerEnumType(OrderDirection, {
   name: "OrderDirection",
-  description: "Which way an order key sorts. Null sorts as if greater than every value: last ascending, first descending.",
+  description: "Which way an order key sorts. Where nulls go is said by each orderBy argument.",
   valuesConfig: {
-    ASC: { description: "Smallest first (earliest instant or day, A before Z, false before true); nulls last." },
-    DESC: { description: "Largest first; nulls first." },
+    ASC: { description: "Smallest first (earliest instant or day, A before Z, false before true)." },
+    DESC: { description: "Largest first." },
   },
 });
 
@@ -163,7 +161,9 @@ export class QueryInputs {
     const name = `${type}OrderBy`;
     const input = namedClass(name);
     this.orders.set(type, input);
-    InputType(name, { description: `One key of an order of ${this.pluralOf(type)}; later keys break ties of earlier ones, and the row's own key breaks the last ties.` })(input);
+    InputType(name, {
+      description: `One key of an order of ${this.pluralOf(type)}; later keys break ties of earlier ones, and the row's own key breaks the last ties. A null sorts as if greater than every value: last ascending, first descending.`,
+    })(input);
     Field(() => fieldEnum, { description: "The key." })(input.prototype, "field");
     Field(() => OrderDirection, { nullable: true, defaultValue: OrderDirection.ASC, description: "Its direction; default ASC." })(input.prototype, "direction");
     this.declared[`${name}.field`] = BY_VALUE;

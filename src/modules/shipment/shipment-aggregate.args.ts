@@ -26,11 +26,6 @@ registerEnumType(AggregateDimension, {
   },
 });
 
-registerEnumType(AggregateSortDirection, {
-  name: "AggregateSortDirection",
-  description: "Sort direction of shipmentAggregates' orderBy. Groups whose value is null come last in either direction.",
-  valuesConfig: { ASC: { description: "Smallest (earliest, A–Z) first." }, DESC: { description: "Largest (latest, Z–A) first." } },
-});
 
 @InputType("ShipmentAggregateGroupBy", { description: "One grouping of shipmentAggregates: a dimension, and for a time dimension its calendar period." })
 export class ShipmentAggregateGroupBy {
@@ -79,7 +74,7 @@ export class ShipmentAggregateOrder {
   @Field(() => AggregateDimension, { nullable: true, description: "Sort by this dimension's key: periods in time order, names A–Z. A dimension not grouped by has no key, so it changes nothing." })
   dimension?: AggregateDimension | null;
 
-  @Field(() => AggregateSortDirection, { nullable: true, description: "Direction; default ASC." })
+  @Field(() => AggregateSortDirection, { nullable: true, description: "Direction; default ASC. Groups whose value is null come last in either direction." })
   direction?: AggregateSortDirection | null;
 }
 

@@ -1,3 +1,4 @@
+import { OrderDirection as AggregateSortDirection } from "../../lib/order-direction.js";
 import { addDays, dayNumber } from "../../lib/days.js";
 import { parseFiscalQuarter, quarterEndDate, quarterStartDate } from "../../lib/fiscal-quarter.js";
 import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type RollupFigures } from "../kpi/kpi.compute.js";
@@ -50,10 +51,8 @@ export enum AggregateMeasure {
   COD_COLLECTED = "COD_COLLECTED",
 }
 
-export enum AggregateSortDirection {
-  ASC = "ASC",
-  DESC = "DESC",
-}
+/** The graph's one sort direction (OrderDirection), by the name these rules were written with. */
+export { AggregateSortDirection };
 
 export type RollupSum = (typeof ROLLUP_MEASURES)[number];
 
