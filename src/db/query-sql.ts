@@ -170,7 +170,9 @@ export function whereSql(model: QueryModel, type: string, where: Row | null | un
       const relation = relations.get(name)!;
       const as = aliases();
       const inner = whereSql(model, relation.type, value as Row, as, binder, here, aliases);
-      parts.push(`exists (select 1 from (select ${as}.* from ${relation.source(row, as)}) ${as} where ${inner})`);
+      // The relation's own FROM clause, its condition and the filter's in one WHERE: PostgreSQL turns such an
+      // EXISTS into a semi-join (a subquery in FROM would keep it a correlated subplan run per row).
+      parts.push(`exists (select 1 from ${relation.source(row, as)} and (${inner}))`);
     } else {
       throw new Error(`${type} has no filterable field ${name}`);
     }

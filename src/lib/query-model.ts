@@ -77,10 +77,15 @@ export class QueryModel {
         const comparable = comparableOf(projection.type, name, field);
         if (comparable !== null) comparables.push(comparable);
         if (field.kind === "object" && field.uses !== undefined) {
+          // Filters append their condition to the source's WHERE (src/db/query-sql.ts).
+          if (!/^\S+ \S+ where /.test(field.source("r", "a", NO_ARGUMENTS).trim())) throw new Error(`${projection.type}.${name}: a relation filtered through is "table alias where …"`);
           relations.push({ name, type: field.type, source: (row, as) => field.source(row, as, NO_ARGUMENTS), uses: field.uses });
         }
       }
-      for (const [name, relation] of Object.entries(projection.relations ?? {})) relations.push({ name, ...relation });
+      for (const [name, relation] of Object.entries(projection.relations ?? {})) {
+        if (!/^\S+ \S+ where /.test(relation.source("r", "a").trim())) throw new Error(`${projection.type}.${name}: a relation filtered through is "table alias where …"`);
+        relations.push({ name, ...relation });
+      }
       for (const [name, uses] of Object.entries(projection.compared ?? {})) {
         const comparable = comparableOf(projection.type, name, { kind: "value", sql: uses.raw, uses });
         if (comparable !== null) comparables.push(comparable);

@@ -81,6 +81,9 @@ export const shipmentTable = pgTable(
     // millions); every query on them compares the column, which implies the predicate.
     index("shipment_delivered").on(t.deliveredAt).where(sql`${t.deliveredAt} is not null`),
     index("shipment_remittance").on(t.codRemittanceId).where(sql`${t.codRemittanceId} is not null`),
+    // COD shipments by amount, largest first: a page of them ordered so (late COD in a circle, largest first)
+    // stops after its rows instead of sorting every COD shipment the other conditions keep.
+    index("shipment_cod_amount").on(t.codAmountPaise.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.paymentMode} = 'COD'`),
     check("shipment_tracking_format", sql`${t.trackingNumber} ~ '^[A-Z]{2}[0-9]{9}[A-Z]{2}$'`),
     check("shipment_payment_mode", sql`${t.paymentMode} in ('PREPAID', 'COD')`),
     check(

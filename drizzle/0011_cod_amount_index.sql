@@ -1,0 +1,1 @@
+CREATE INDEX "shipment_cod_amount" ON "shipment" USING btree ("cod_amount_paise" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "shipment"."payment_mode" = 'COD';
