@@ -90,9 +90,22 @@ const escapeLike = (value: unknown) => String(value).replace(/[\\%_]/g, (c) => `
 /** The condition one operator object (`{ gt: 3, lte: 9 }`) sets on one comparable, or null when it sets none. */
 function operatorSql(comparable: Comparable, operators: Row, expression: string, binder: Binder, path: Path): string[] {
   const parts: string[] = [];
-  const one = (op: string) => binder.bind([...path, op], comparable.cast, operandConverter(comparable, [...path, op]));
+  // An enum value or a boolean is written into the text: it is part of the plan's shape already (a plan is kept per
+  // enum value and boolean of its variables), and a constant lets a partial index whose predicate names it serve
+  // (payment_mode = 'COD'), which a bound parameter never does in a generic plan. Enum values are GraphQL names.
+  const literal = (value: unknown): string | null => {
+    if (comparable.operand === "Boolean" && typeof value === "boolean") return String(value);
+    if (isEnumOperand(comparable.operand) && typeof value === "string" && /^[A-Z][A-Z0-9_]*$/.test(value)) return `'${value}'::${comparable.cast}`;
+    return null;
+  };
+  const one = (op: string) => literal(operators[op]) ?? binder.bind([...path, op], comparable.cast, operandConverter(comparable, [...path, op]));
   // Bound as text and cast in SQL: a driver that serializes JSON parameters itself would encode the text again.
-  const list = (op: string) => `array(select (jsonb_array_elements_text((${binder.bind([...path, op], "text", listConverter(comparable, [...path, op]))})::jsonb))::${comparable.cast})`;
+  const list = (op: string) => {
+    const values = operators[op] as unknown[];
+    const literals = values.map(literal);
+    if (values.length > 0 && literals.every((l) => l !== null)) return `array[${literals.join(", ")}]`;
+    return `array(select (jsonb_array_elements_text((${binder.bind([...path, op], "text", listConverter(comparable, [...path, op]))})::jsonb))::${comparable.cast})`;
+  };
   for (const [op, value] of Object.entries(operators)) {
     if (value === null || value === undefined) continue;
     switch (op) {
