@@ -1,7 +1,7 @@
 import type { QueryModel } from "../../lib/query-model.js";
 import { TypeQuery } from "../../db/query-read.js";
 import { tableReader } from "../../db/rows.js";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { shipmentTable, type ShipmentRow } from "../shipment/shipment.sql.js";

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, like, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { EARTH_RADIUS_KM } from "../../lib/geo.js";
 import { queryRows } from "../../db/client.js";
