@@ -85,7 +85,7 @@ export class TypeQuery<Row> {
     if (query.window.cursor !== null) conditions.push(order.after(binder, [query.window.cursorArgument]));
     const columns = dialect.sqlToQuery(this.reader.columns).sql;
     const from = dialect.sqlToQuery(this.reader.from).sql;
-    const limit = binder.bind(["__limit"], "int", () => query.window.size + 1);
+    const limit = `${binder.add(query.window.size + 1)}::int`;
     const text = `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${conditions.join(" and ")} order by ${order.orderBy} limit ${limit}`;
     const rows = await queryRows<Record<string, unknown>>(db, withValues(text, binder.values));
     return rows.map((raw) => ({ node: this.reader.read(raw), cursor: String(raw.__cursor) }));
@@ -106,7 +106,7 @@ export class TypeQuery<Row> {
     for (const condition of query.conditions) {
       // A drizzle condition's own parameters are renumbered after the filter's.
       const { sql: text, params } = dialect.sqlToQuery(condition);
-      conditions.push(`(${text.replace(/\$(\d+)/g, (_, n: string) => binder.bind(["__extra"], "unknown", () => params[Number(n) - 1]).replace(/::unknown$/, ""))})`);
+      conditions.push(`(${text.replace(/\$(\d+)/g, (_, n: string) => binder.add(params[Number(n) - 1]))})`);
     }
     return conditions;
   }

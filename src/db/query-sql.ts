@@ -36,8 +36,13 @@ export class ValueBinder implements Binder {
   constructor(private readonly args: Readonly<Record<string, unknown>>) {}
 
   bind(path: Path, cast: string, convert: (value: unknown) => unknown): string {
-    this.values.push(convert(valueAt(this.args, path)));
-    return `$${this.values.length}::${cast}`;
+    return `${this.add(convert(valueAt(this.args, path)))}::${cast}`;
+  }
+
+  /** A value not read from the arguments (a page's limit, another condition's parameter): its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
   }
 }
 

@@ -1,10 +1,10 @@
+import { OrderDirection } from "../../src/lib/order-direction.js";
 import { describe, expect, it } from "vitest";
 import { percentilesOf } from "../../src/modules/kpi/kpi.repository.js";
 import {
   AggregateDimension as D,
   AggregateGranularity as G,
   AggregateMeasure as M,
-  AggregateSortDirection,
   aggregatePeriod,
   finishGroups,
   groupFigures,
@@ -101,9 +101,9 @@ describe("having, order and first", () => {
   it("sorts by the terms, nulls last either way, ties by the keys; then keeps the first", () => {
     const keys = (gs: AggregateGroup[]) => gs.map((g) => g.keys.get(D.STATUS));
     expect(keys(finishGroups(all, groupings, [], [], 10))).toEqual(["BOOKED", "CANCELLED", "DELIVERED", "LOST"]);
-    const desc = [{ measure: M.BOOKED_VOLUME, direction: AggregateSortDirection.DESC }];
+    const desc = [{ measure: M.BOOKED_VOLUME, direction: OrderDirection.DESC }];
     expect(keys(finishGroups(all, groupings, [], desc, 10))).toEqual(["DELIVERED", "BOOKED", "CANCELLED", "LOST"]);
-    expect(keys(finishGroups(all, groupings, [], [{ measure: M.BOOKED_VOLUME, direction: AggregateSortDirection.ASC }], 10))).toEqual(["BOOKED", "CANCELLED", "DELIVERED", "LOST"]);
+    expect(keys(finishGroups(all, groupings, [], [{ measure: M.BOOKED_VOLUME, direction: OrderDirection.ASC }], 10))).toEqual(["BOOKED", "CANCELLED", "DELIVERED", "LOST"]);
     expect(keys(finishGroups(all, groupings, [{ measure: M.BOOKED_VOLUME, lt: 5 }], desc, 1))).toEqual(["BOOKED"]);
   });
 });

@@ -1,7 +1,8 @@
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from "type-graphql";
 import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
-import { AggregateDimension, AggregateGranularity, AggregateMeasure, AggregateSortDirection, MEASURES } from "./shipment-aggregate.rules.js";
+import { AggregateDimension, AggregateGranularity, AggregateMeasure, MEASURES } from "./shipment-aggregate.rules.js";
 import { ShipmentWhere } from "./shipment.args.js";
+import { OrderDirection } from "../../lib/order-direction.js";
 
 registerEnumType(AggregateDimension, {
   name: "ShipmentAggregateDimension",
@@ -74,8 +75,8 @@ export class ShipmentAggregateOrder {
   @Field(() => AggregateDimension, { nullable: true, description: "Sort by this dimension's key: periods in time order, names A–Z. A dimension not grouped by has no key, so it changes nothing." })
   dimension?: AggregateDimension | null;
 
-  @Field(() => AggregateSortDirection, { nullable: true, description: "Direction; default ASC. Groups whose value is null come last in either direction." })
-  direction?: AggregateSortDirection | null;
+  @Field(() => OrderDirection, { nullable: true, description: "Direction; default ASC. Groups whose value is null come last in either direction." })
+  direction?: OrderDirection | null;
 }
 
 @ArgsType()

@@ -8,6 +8,7 @@ import { hasAnyRole, Restricted, Role } from "../access/access.roles.js";
 import { percentilesOf } from "../kpi/kpi.repository.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
+import { OrderDirection } from "../../lib/order-direction.js";
 import { ShipmentAggregatesArgs } from "./shipment-aggregate.args.js";
 import { aggregateShipments } from "./shipment-aggregate.repository.js";
 import {
@@ -15,7 +16,6 @@ import {
   type AggregateGroup,
   AggregateGranularity,
   aggregatePeriod,
-  AggregateSortDirection,
   DIMENSION_FIELD,
   finishGroups,
   type Grouping,
@@ -69,7 +69,7 @@ function orderOf(args: ShipmentAggregatesArgs, groupings: readonly Grouping[]) {
     if ((o.measure ? 1 : 0) + (o.dimension ? 1 : 0) !== 1) {
       throw new BadUserInputError(`orderBy[${i}] must name exactly one of measure and dimension.`, { field: `orderBy[${i}]`, value: o });
     }
-    return { measure: o.measure ?? null, dimension: o.dimension ?? null, direction: o.direction ?? AggregateSortDirection.ASC };
+    return { measure: o.measure ?? null, dimension: o.dimension ?? null, direction: o.direction ?? OrderDirection.ASC };
   });
 }
 

@@ -1,4 +1,4 @@
-import { OrderDirection as AggregateSortDirection } from "../../lib/order-direction.js";
+import { OrderDirection } from "../../lib/order-direction.js";
 import { addDays, dayNumber } from "../../lib/days.js";
 import { parseFiscalQuarter, quarterEndDate, quarterStartDate } from "../../lib/fiscal-quarter.js";
 import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type RollupFigures } from "../kpi/kpi.compute.js";
@@ -51,8 +51,6 @@ export enum AggregateMeasure {
   COD_COLLECTED = "COD_COLLECTED",
 }
 
-/** The graph's one sort direction (OrderDirection), by the name these rules were written with. */
-export { AggregateSortDirection };
 
 export type RollupSum = (typeof ROLLUP_MEASURES)[number];
 
@@ -301,7 +299,7 @@ export function meets(value: number | null, c: HavingCondition): boolean {
 export interface OrderTerm {
   readonly measure?: AggregateMeasure | null;
   readonly dimension?: AggregateDimension | null;
-  readonly direction: AggregateSortDirection;
+  readonly direction: OrderDirection;
 }
 
 function compareValues(a: string | number | null, b: string | number | null): number {
@@ -323,7 +321,7 @@ export function finishGroups(
   first: number,
 ): AggregateGroup[] {
   const kept = groups.filter((g) => having.every((c) => meets(g.figures.get(c.measure)?.value ?? null, c)));
-  const terms: OrderTerm[] = [...order, ...groupings.map((g) => ({ dimension: g.dimension, direction: AggregateSortDirection.ASC }))];
+  const terms: OrderTerm[] = [...order, ...groupings.map((g) => ({ dimension: g.dimension, direction: OrderDirection.ASC }))];
   const valueOf = (g: AggregateGroup, t: OrderTerm) =>
     t.measure ? (g.figures.get(t.measure)?.value ?? null) : t.dimension ? (g.keys.get(t.dimension) ?? null) : null;
   return kept
@@ -331,7 +329,7 @@ export function finishGroups(
     .sort((a, b) => {
       for (const t of terms) {
         const [x, y] = [valueOf(a, t), valueOf(b, t)];
-        const c = x === null || y === null ? compareValues(x, y) : compareValues(x, y) * (t.direction === AggregateSortDirection.DESC ? -1 : 1);
+        const c = x === null || y === null ? compareValues(x, y) : compareValues(x, y) * (t.direction === OrderDirection.DESC ? -1 : 1);
         if (c !== 0) return c;
       }
       return 0;
