@@ -4,7 +4,7 @@ import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
-import { type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
+import { onTimeSql, type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 import { ComputedFields } from "../../lib/projection.js";
 import type { QueryModel } from "../../lib/query-model.js";
 import { TypeQuery } from "../../db/query-read.js";
@@ -35,7 +35,7 @@ export const shipmentComputed = new ComputedFields(shipmentTable, {
   },
   // Delivered on or before the promised day, both IST calendar days.
   onTime: {
-    sql: (s) => sql`case when ${s.deliveredAt} is null then null else ${istDaySql(s.deliveredAt)} <= ${s.promisedDate} end`,
+    sql: (s) => onTimeSql(s.deliveredAt, s.promisedDate),
     uses: { filter: true, group: true, operand: "Boolean" },
   },
   bookingQuarter: { sql: (s) => fiscalQuarterSql(s.bookedAt), uses: { filter: true, order: true, group: true, operand: "String", nullable: false } },

@@ -1,0 +1,1 @@
+CREATE INDEX "shipment_late_cod" ON "shipment" USING btree ("cod_amount_paise" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "shipment"."payment_mode" = 'COD' and (case when "shipment"."delivered_at" is null then null else (("shipment"."delivered_at" at time zone 'UTC') + interval '5 hours 30 minutes')::date <= "shipment"."promised_date" end) = false;
