@@ -52,6 +52,28 @@ query StatusAggregates($where: ShipmentWhere) {
 }`;
 
 /**
+ * Issue 19's two grouped questions at scale: one quarter's deliveries by destination circle × product, and twelve
+ * months of deliveries by circle, each with the KPI measures a review reads (volume, on-time share, transit p90,
+ * COD collected). The delivery day's range is the filter; the time dimension buckets it.
+ */
+export const GROUPED_OPERATIONS = `
+query QuarterByCircleProduct($where: ShipmentWhere) {
+  shipmentAggregates(
+    where: $where
+    groupBy: [{ dimension: DELIVERED_AT, granularity: FISCAL_QUARTER }, { dimension: DESTINATION_CIRCLE }, { dimension: PRODUCT }]
+  ) {
+    deliveredAt { label } destinationCircle productCode
+    deliveredVolume { value } onTimeDelivery { value } transitDaysP90 { value } codCollected { value }
+  }
+}
+query MonthsByCircle($where: ShipmentWhere) {
+  shipmentAggregates(where: $where, groupBy: [{ dimension: DELIVERED_AT, granularity: MONTH }, { dimension: DESTINATION_CIRCLE }]) {
+    deliveredAt { label } destinationCircle
+    deliveredVolume { value } onTimeDelivery { value } transitDaysMean { value }
+  }
+}`;
+
+/**
  * A filtered, ordered shipments page (issue 19: late COD deliveries in a circle, largest COD first, 50 rows),
  * selecting only fields the single statement answers: codAmount, destination and product are resolver-only
  * fields and would send the page down the resolver path. Ordering by COD_AMOUNT needs FINANCE (the bench's key
@@ -177,6 +199,29 @@ export function benchOperations(inputs: BenchInputs): BenchOperation[] {
           first: 50,
         }),
       ),
+      targets: ["graph"] as const,
+    },
+    {
+      name: "quarter by circle × product",
+      operationName: "QuarterByCircleProduct",
+      bodies: [
+        body("QuarterByCircleProduct", GROUPED_OPERATIONS, {
+          where: { deliveryDate: { gte: quarterStartDate(parseFiscalQuarter(inputs.quarter)), lte: quarterEndDate(parseFiscalQuarter(inputs.quarter)) } },
+        }),
+      ],
+      targets: ["graph"] as const,
+    },
+    {
+      name: "12 months by circle",
+      operationName: "MonthsByCircle",
+      bodies: [
+        body("MonthsByCircle", GROUPED_OPERATIONS, {
+          // The four quarters through the latest: twelve whole months.
+          where: {
+            deliveryDate: { gte: quarterStartDate(parseFiscalQuarter(shiftQuarter(inputs.quarter, -3))), lte: quarterEndDate(parseFiscalQuarter(inputs.quarter)) },
+          },
+        }),
+      ],
       targets: ["graph"] as const,
     },
     kpiOperation("KPIs 12 quarters national", KPI_OPERATION_NAMES.national, inputs),

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { migrate } from "../src/db/migrate.js";
 import { asc, desc, getTableColumns, sql } from "drizzle-orm";
 import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -261,8 +263,79 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
 
   it("keeps the KPI rollups equal to a recomputation from the generated rows", async () => {
     expect(await diffKpiRollups(db.database.db)).toEqual([]);
-    const [row] = await rows<{ n: number }>(sql`select count(*)::int as n from kpi_rollup where scope_kind = 'NATIONAL'`);
+    const [row] = await rows<{ n: number; months: number }>(
+      sql`select count(*)::int as n, (select count(distinct month)::int from kpi_month_rollup) as months from kpi_rollup where scope_kind = 'NATIONAL'`,
+    );
     expect(row!.n).toBeGreaterThan(8);
+    expect(row!.months).toBeGreaterThan(24);
+  });
+
+  it("fills the monthly rollup from the shipments already there when its migration is applied", async () => {
+    const journal = JSON.parse(readFileSync(new URL("../drizzle/meta/_journal.json", import.meta.url), "utf8")) as { entries: { when: number; tag: string }[] };
+    const when = journal.entries.find((e) => e.tag === "0013_kpi_month_rollup")!.when;
+    // Back to the database before the migration, then forward again: the table comes back filled.
+    await db.database.db.execute(sql`drop table kpi_month_rollup`);
+    await db.database.db.execute(sql`delete from drizzle.__drizzle_migrations where created_at >= ${when}`);
+    const outcome = await migrate(db.database);
+    expect(outcome.applied).toBeGreaterThanOrEqual(1);
+    const [row] = await rows<{ n: number }>(sql`select count(*)::int as n from kpi_month_rollup`);
+    expect(row!.n).toBeGreaterThan(1000);
+    expect(await diffKpiRollups(db.database.db)).toEqual([]);
+  });
+
+  it("answers month, quarter and year groupings by circle, state, product and payment mode from the monthly rollup, as the rows do", async () => {
+    const graph = await createTestGraph(db.database);
+    try {
+      const cases: { groupBy: string; fields: string; where: Record<string, unknown> | null; source: "MONTH" | "ROWS" }[] = [
+        {
+          groupBy: "{ dimension: DELIVERED_AT, granularity: MONTH }, { dimension: DESTINATION_CIRCLE }",
+          fields: "deliveredAt { label } destinationCircle deliveredVolume { value } onTimeDelivery { value numerator denominator } transitDaysMean { value } codCollected { value }",
+          where: { deliveryDate: { gte: "2025-07-01", lte: "2026-06-30" } },
+          source: "MONTH",
+        },
+        {
+          groupBy: "{ dimension: DELIVERED_AT, granularity: FISCAL_QUARTER }, { dimension: DESTINATION_CIRCLE }, { dimension: PRODUCT }",
+          fields: "deliveredAt { label } destinationCircle productCode deliveredVolume { value } onTimeDelivery { value } codCollected { value }",
+          where: { and: [{ deliveryDate: { gte: "2026-04-01" } }, { deliveryDate: { lt: "2026-07-01" } }] },
+          source: "MONTH",
+        },
+        {
+          groupBy: "{ dimension: BOOKED_AT, granularity: FISCAL_YEAR }, { dimension: DESTINATION_STATE }, { dimension: PAYMENT_MODE }",
+          fields: "bookedAt { label } destinationState paymentMode bookedVolume { value } returnToOrigin { value numerator denominator }",
+          where: { paymentMode: { in: ["COD"] }, productCode: { eq: "SPEED_POST" }, bookingDate: { gt: "2023-03-31" } },
+          source: "MONTH",
+        },
+        {
+          // No time and no range: measures of every event, each shipment counted once over all months.
+          groupBy: "{ dimension: PRODUCT }, { dimension: PAYMENT_MODE }",
+          fields: "productCode paymentMode bookedVolume { value } firstAttemptDelivery { value numerator denominator } failedAttemptRate { value } deliveredVolume { value }",
+          where: { paymentMode: { eq: "PREPAID" } },
+          source: "MONTH",
+        },
+        {
+          // A range that does not start on a month's first day: only the rows can answer.
+          groupBy: "{ dimension: DELIVERED_AT, granularity: MONTH }",
+          fields: "deliveredAt { label } deliveredVolume { value }",
+          where: { deliveryDate: { gte: "2025-07-02", lte: "2025-09-30" } },
+          source: "ROWS",
+        },
+      ];
+      for (const c of cases) {
+        const document = `query ($w: ShipmentWhere) { shipmentAggregates(where: $w, groupBy: [${c.groupBy}]) { ${c.fields} } }`;
+        const cube = await graph.execute<{ shipmentAggregates: unknown[] }, Record<string, unknown>>(document, { w: c.where });
+        expect(cube.errors, c.groupBy).toBeUndefined();
+        const read = cube.sql.some((text) => text.includes("/* aggregateShipmentsFromMonthRollup */")) ? "MONTH" : "ROWS";
+        expect(read, c.groupBy).toBe(c.source);
+        // Every demo shipment is synthetic: this condition keeps them all and sends the same question to the rows.
+        const rowsWhere = { and: [...(c.where === null ? [] : [c.where]), { synthetic: { eq: true } }] };
+        const fromRows = await graph.execute<{ shipmentAggregates: unknown[] }, Record<string, unknown>>(document, { w: rowsWhere });
+        expect(fromRows.sql.some((text) => text.includes("/* aggregateShipments */")), c.groupBy).toBe(true);
+        expect(cube.data!.shipmentAggregates.length, c.groupBy).toBeGreaterThan(1);
+        expect(cube.data!.shipmentAggregates, c.groupBy).toEqual(fromRows.data!.shipmentAggregates);
+      }
+    } finally {
+      await graph.stop();
+    }
   });
 
   it("stores exactly the state deriveShipmentState gives for each timeline", async () => {

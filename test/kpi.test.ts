@@ -225,9 +225,10 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       expect(await ask("BOOKED_AT", byBooking, filter)).toEqual(expected(Object.keys(byBooking)));
     }
     const plan = { groupings: [{ dimension: AggregateDimension.DELIVERED_AT, granularity: AggregateGranularity.FISCAL_QUARTER }], measures: [MEASURE.get(AggregateMeasure.TRANSIT_DAYS_P90)!], revealArmyPincodes: true };
-    expect((await aggregateShipments(db.database.db, { ...plan, filter: {}, where: null })).source).toBe("ROLLUP");
-    const realOnly = whereCondition(QUERY_MODEL, "Shipment", { synthetic: { eq: false } }, "shipment");
-    expect((await aggregateShipments(db.database.db, { ...plan, filter: {}, where: realOnly })).source).toBe("SHIPMENTS");
+    expect((await aggregateShipments(db.database.db, { ...plan, filter: {}, where: null, whereInput: null })).source).toBe("ROLLUP");
+    const realOnlyInput = { synthetic: { eq: false } };
+    const realOnly = whereCondition(QUERY_MODEL, "Shipment", realOnlyInput, "shipment");
+    expect((await aggregateShipments(db.database.db, { ...plan, filter: {}, where: realOnly, whereInput: realOnlyInput })).source).toBe("SHIPMENTS");
     // Only what is asked is computed: the statement without a percentile reads no histogram.
     const lean = await graph.execute("{ shipmentAggregates(groupBy: [{ dimension: STATUS }]) { status bookedVolume { value } } }", {});
     expect(groups(lean)).toEqual([

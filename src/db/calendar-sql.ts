@@ -23,6 +23,17 @@ export function fiscalQuarterOfDaySql(day: SQL): SQL {
   return quarterOfLocalTime(day);
 }
 
+/** The first IST day of the month of a timestamptz expression (a date). */
+export function istMonthSql(instant: SQL): SQL {
+  return sql`(date_trunc('month', ${istLocal(instant)})::date)`;
+}
+
+/** The first day of the month of a date expression (already an IST day). */
+export function monthOfDaySql(day: SQL): SQL {
+  // Through timestamp: date_trunc of a bare date would take the timestamptz overload, and the session's time zone.
+  return sql`(date_trunc('month', (${day})::timestamp)::date)`;
+}
+
 /** The IST wall-clock time (timestamp without time zone) of a timestamptz expression. */
 function istLocal(instant: SQL): SQL {
   return sql`(${instant} at time zone 'UTC' + interval '5 hours 30 minutes')`;

@@ -2,7 +2,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { type MigrationMeta, readMigrationFiles } from "drizzle-orm/migrator";
-import { type Database, queryRows } from "./client.js";
+import fs from "node:fs";
+import { fillKpiMonthRollup } from "../modules/kpi/kpi-rollup.repository.js";
+import { type Database, type Db, queryRows } from "./client.js";
 
 /** drizzle/ beside src/ and dist/ alike: both sit one level below the package root. */
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
@@ -19,6 +21,21 @@ export const MIGRATION_LOCK_KEY = "7233180568578519144";
  * migration's folderMillis), so databases migrated before this file took over carry on where they were.
  */
 const MIGRATIONS_TABLE = sql`drizzle.__drizzle_migrations`;
+
+/**
+ * Rows a migration's new table needs from the data already there, computed by the code that keeps the table
+ * current rather than copied into the migration's SQL: run in the migrating transaction right after the
+ * migration of that tag (drizzle/meta/_journal.json), and only then, so an empty database pays nothing.
+ */
+const DATA_STEPS: Readonly<Record<string, (db: Db) => Promise<void>>> = {
+  "0013_kpi_month_rollup": fillKpiMonthRollup,
+};
+
+/** Each migration's tag by its folderMillis (drizzle's `when`), which is all readMigrationFiles keeps of it. */
+function tagsByMillis(): Map<number, string> {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as { entries: { when: number; tag: string }[] };
+  return new Map(journal.entries.map((e) => [e.when, e.tag]));
+}
 
 export interface MigrationOutcome {
   /** Migrations this call applied (0: the database was up to date, perhaps after waiting for another migrator). */
@@ -60,10 +77,12 @@ export async function migrate(database: Database, onWait: () => void = () => {})
     await db.execute(sql`create table if not exists ${MIGRATIONS_TABLE} (id serial primary key, hash text not null, created_at bigint)`);
     const [last] = await queryRows<{ created_at: string | null }>(db, sql`select max(created_at)::text as created_at from ${MIGRATIONS_TABLE}`);
     const pending = pendingAfter(migrations, last?.created_at);
+    const tags = pending.length > 0 ? tagsByMillis() : new Map<number, string>();
     for (const migration of pending) {
       for (const statement of migration.sql) {
         if (statement.trim() !== "") await db.execute(sql.raw(statement));
       }
+      await DATA_STEPS[tags.get(migration.folderMillis) ?? ""]?.(db);
       await db.execute(sql`insert into ${MIGRATIONS_TABLE} (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`);
     }
     return { applied: pending.length, expected: migrations.length, waited };

@@ -12,6 +12,7 @@ import {
   MEASURE,
   meets,
   neededSums,
+  monthRollupPlan,
   rollupPlan,
   type AggregateGroup,
 } from "../../src/modules/shipment/shipment-aggregate.rules.js";
@@ -80,6 +81,42 @@ describe("when the KPI rollup answers", () => {
     expect(rollupPlan([{ dimension: D.PRODUCT, granularity: null }, { dimension: D.PAYMENT_MODE, granularity: null }], m(M.BOOKED_VOLUME), false)).toBeNull();
     expect(rollupPlan([quarter(D.DELIVERED_AT)], m(M.BOOKED_VOLUME), false)).toBeNull();
     expect(rollupPlan([quarter(D.BOOKED_AT), quarter(D.DELIVERED_AT)], m(M.BOOKED_VOLUME), false)).toBeNull();
+  });
+});
+
+describe("when the monthly rollup answers", () => {
+  const month = (d: D) => ({ dimension: d, granularity: G.MONTH });
+  const quarter = (d: D) => ({ dimension: d, granularity: G.FISCAL_QUARTER });
+  const circle = { dimension: D.DESTINATION_CIRCLE, granularity: null };
+  it("reads month-aligned ranges of the event's day and eq / in on product and payment mode", () => {
+    expect(monthRollupPlan([month(D.DELIVERED_AT), circle], m(M.DELIVERED_VOLUME, M.ON_TIME_DELIVERY), { deliveryDate: { gte: "2025-10-01", lte: "2026-09-30" } }, false)).toEqual({
+      time: month(D.DELIVERED_AT),
+      event: "DELIVERED",
+      fromMonth: "2025-10-01",
+      toMonth: "2026-09-01",
+      columns: [],
+    });
+    // gt and lt move to the day after and before; `and` lists fold; eq and in intersect.
+    expect(
+      monthRollupPlan([quarter(D.BOOKED_AT)], m(M.BOOKED_VOLUME), { and: [{ bookingDate: { gt: "2024-03-31" } }, { bookingDate: { lt: "2024-07-01" }, productCode: { in: ["A", "B"] } }], productCode: { eq: "B" }, paymentMode: { in: ["COD"] } }, false),
+    ).toMatchObject({ event: "BOOKED", fromMonth: "2024-04-01", toMonth: "2024-06-01", columns: [{ column: "product", values: ["B"] }, { column: "payment", values: ["COD"] }] });
+    expect(monthRollupPlan([{ dimension: D.PRODUCT, granularity: null }], m(M.BOOKED_VOLUME, M.DELIVERED_VOLUME, M.FAILED_ATTEMPT_RATE), null, false)).toMatchObject({ event: null, time: null });
+  });
+  it("leaves to the rows what the cube cannot say", () => {
+    const delivered = m(M.DELIVERED_VOLUME);
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { deliveryDate: { gte: "2025-10-02" } }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { deliveryDate: { lte: "2025-10-30" } }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { deliveryDate: { eq: "2025-10-01" } }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { bookingDate: { gte: "2025-10-01" } }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { or: [{ productCode: { eq: "A" } }] }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { productCode: { startsWith: "SP" } }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, { productCode: { eq: "A" }, paymentMode: { eq: "COD" }, and: [{ productCode: { eq: "B" } }] }, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], delivered, null, true)).toBeNull();
+    expect(monthRollupPlan([{ dimension: D.DELIVERED_AT, granularity: G.WEEK }], delivered, null, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT), { dimension: D.PICKUP_LOCATION, granularity: null }], delivered, null, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], m(M.TRANSIT_DAYS_P90), null, false)).toBeNull();
+    expect(monthRollupPlan([month(D.DELIVERED_AT)], m(M.BOOKED_VOLUME), null, false)).toBeNull();
+    expect(monthRollupPlan([], m(M.BOOKED_VOLUME), { deliveryDate: { gte: "2025-10-01" } }, false)).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import { queryRows } from "../../db/client.js";
 import { intArray } from "../../db/rows.js";
 import { withContributionMoved } from "../../lib/contribution.js";
 import { MAX_TRANSIT_HOURS } from "../../lib/transit-histogram.js";
-import { fiscalQuarterOfDaySql, fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
+import { fiscalQuarterOfDaySql, fiscalQuarterSql, istDaySql, istMonthSql, monthOfDaySql } from "../../db/calendar-sql.js";
 import { FAILED_ATTEMPT_REASONS } from "../shipment/scan-event.rules.js";
 
 /*
@@ -60,8 +60,10 @@ const REMITTANCE_DAYS_SQL = sql`greatest(0, remitted_on - ${istDaySql(sql`delive
 
 export interface KpiEventDefinition {
   readonly event: KpiEvent;
-  /** The instant (or day, for REMITTED) whose fiscal quarter the event's measures belong to. */
+  /** The fiscal quarter of the instant (or day, for REMITTED) the event's measures belong to. */
   readonly quarter: SQL;
+  /** The first IST day of that instant's (or day's) month: kpi_month_rollup's key. */
+  readonly month: SQL;
   /** Which shipments the event happened to. */
   readonly where: SQL;
   /** Each measure's contribution of one such shipment, over the shipment's own columns (and remitted_on). */
@@ -78,6 +80,7 @@ export const KPI_EVENTS: readonly KpiEventDefinition[] = [
   {
     event: "BOOKED",
     quarter: fiscalQuarterSql(sql`booked_at`),
+    month: istMonthSql(sql`booked_at`),
     where: sql`true`,
     measures: {
       booked: sql`1`,
@@ -89,6 +92,7 @@ export const KPI_EVENTS: readonly KpiEventDefinition[] = [
   {
     event: "DELIVERED",
     quarter: fiscalQuarterSql(sql`delivered_at`),
+    month: istMonthSql(sql`delivered_at`),
     where: sql`delivered_at is not null`,
     measures: {
       delivered: sql`1`,
@@ -102,6 +106,7 @@ export const KPI_EVENTS: readonly KpiEventDefinition[] = [
   {
     event: "FIRST_ATTEMPT",
     quarter: fiscalQuarterSql(sql`least(first_attempt_at, delivered_at)`),
+    month: istMonthSql(sql`least(first_attempt_at, delivered_at)`),
     where: sql`(attempts > 0 or delivered_at is not null)`,
     measures: {
       attempted: sql`1`,
@@ -114,6 +119,7 @@ export const KPI_EVENTS: readonly KpiEventDefinition[] = [
   {
     event: "REMITTED",
     quarter: fiscalQuarterOfDaySql(sql`remitted_on`),
+    month: monthOfDaySql(sql`remitted_on`),
     where: sql`remitted_on is not null and delivered_at is not null`,
     measures: { remitted: sql`1`, remitted_paise: sql`cod_amount_paise`, remittance_days_sum: REMITTANCE_DAYS_SQL },
     buckets: { remittance: REMITTANCE_DAYS_SQL },
@@ -139,9 +145,9 @@ export function destinationStateLabelSql(shipment: string): SQL {
  * the event the measure counts, with the scope keys it rolls up under. See kpi.sql.ts for the quarters.
  */
 function kpiFactsSql(set: ShipmentSet, source: SQL = sql`shipment`): SQL {
-  const row = ({ quarter, measures, buckets, where }: KpiEventDefinition) => {
+  const row = ({ quarter, month, measures, buckets, where }: KpiEventDefinition) => {
     const columns = ROLLUP_MEASURES.map((m) => (measures[m] ? sql`${measures[m]}::bigint as ${sql.raw(m)}` : sql`0::bigint as ${sql.raw(m)}`));
-    return sql`select ${quarter} as quarter, pickup, product, payment, circle, state, ${sql.join(columns, sql`, `)},
+    return sql`select ${quarter} as quarter, ${month} as month, pickup, product, payment, circle, state, ${sql.join(columns, sql`, `)},
         ${buckets.transit ?? sql`null::int`} as transit_bucket, ${buckets.remittance ?? sql`null::int`} as remittance_bucket
       from s where ${where}`;
   };
@@ -190,6 +196,14 @@ function rollupSelect(sign: 1 | -1): SQL {
     from facts ${groupingSets([])}`;
 }
 
+/** kpi_month_rollup's key columns, in its primary key's order. */
+const MONTH_KEY = sql.raw("month, circle, state, product, payment");
+
+function monthRollupSelect(sign: 1 | -1): SQL {
+  const sums = ROLLUP_MEASURES.map((m) => sql`${sign} * sum(${sql.raw(m)}) as ${sql.raw(m)}`);
+  return sql`select ${MONTH_KEY}, ${sql.join(sums, sql`, `)} from facts group by ${MONTH_KEY}`;
+}
+
 function histogramSelect(sign: 1 | -1): SQL {
   const part = (measure: string, bucket: string) =>
     sql`select quarter, ${SCOPE_KIND_SQL} as scope_kind, ${SCOPE_KEY_SQL} as scope_key, ${measure} as measure, ${sql.raw(bucket)} as bucket, ${sign} * count(*) as shipments
@@ -198,18 +212,24 @@ function histogramSelect(sign: 1 | -1): SQL {
 }
 
 const MEASURE_LIST = sql.raw(ROLLUP_MEASURES.join(", "));
-const MEASURE_ADD = sql.raw(ROLLUP_MEASURES.map((m) => `${m} = kpi_rollup.${m} + excluded.${m}`).join(", "));
+const MEASURE_NAMES = sql.raw(`unnest(array[${ROLLUP_MEASURES.map((m) => `'${m}'`).join(", ")}]::text[])`);
+const measureAdd = (table: string) => sql.raw(ROLLUP_MEASURES.map((m) => `${m} = ${table}.${m} + excluded.${m}`).join(", "));
 
 /**
- * `rollup` and `histogram`: the data-modifying CTEs that add (sign 1) or subtract (sign −1) the `facts`
- * CTE to both rollups. Rows are written in key order so concurrent batches lock the shared rows (the
+ * `rollup`, `month_rollup` and `histogram`: the data-modifying CTEs that add (sign 1) or subtract (sign −1)
+ * the `facts` CTE to the rollups. Rows are written in key order so concurrent batches lock the shared rows (the
  * NATIONAL ones) in the same order and cannot deadlock.
  */
 function contributionCtes(sign: 1 | -1): SQL {
   return sql`rollup as (
       insert into kpi_rollup (quarter, scope_kind, scope_key, ${MEASURE_LIST})
       select * from (${rollupSelect(sign)}) r order by scope_kind, scope_key, quarter
-      on conflict (scope_kind, scope_key, quarter) do update set ${MEASURE_ADD}
+      on conflict (scope_kind, scope_key, quarter) do update set ${measureAdd("kpi_rollup")}
+      returning 1),
+    month_rollup as (
+      insert into kpi_month_rollup (${MONTH_KEY}, ${MEASURE_LIST})
+      select * from (${monthRollupSelect(sign)}) m order by ${MONTH_KEY}
+      on conflict (${MONTH_KEY}) do update set ${measureAdd("kpi_month_rollup")}
       returning 1),
     histogram as (
       insert into kpi_histogram as h (quarter, scope_kind, scope_key, measure, bucket, shipments)
@@ -218,7 +238,7 @@ function contributionCtes(sign: 1 | -1): SQL {
       returning 1)`;
 }
 
-/** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to both rollups: one statement. */
+/** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to the rollups: one statement. */
 async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promise<void> {
   if (set !== "ALL" && set.length === 0) return;
   await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, ${contributionCtes(sign)} select 1`);
@@ -226,7 +246,7 @@ async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promis
 
 /**
  * Runs `insert` (an INSERT into shipment, without RETURNING) and adds the contribution of the rows it
- * inserted to both rollups, in one statement: the rollups read the inserted rows as RETURNING hands
+ * inserted to the rollups, in one statement: the rollups read the inserted rows as RETURNING hands
  * them over, so their ids never travel to the client and back. Returns `returning`, a select list over
  * the inserted rows (alias `sh`), e.g. their columns or `count(*)`.
  */
@@ -263,11 +283,12 @@ export async function allowLargeAggregation(db: Db): Promise<void> {
   await db.execute(sql`set local work_mem = '256MB'`);
 }
 
-/** Recomputes both rollups from every shipment (after a bulk load). Call inside a transaction. */
+/** Recomputes the rollups from every shipment (after a bulk load). Call inside a transaction. */
 export async function rebuildKpiRollups(db: Db): Promise<{ rollupRows: number; histogramRows: number }> {
   await allowLargeAggregation(db);
   await db.execute(sql`delete from kpi_rollup`);
   await db.execute(sql`delete from kpi_histogram`);
+  await db.execute(sql`delete from kpi_month_rollup`);
   await applyContribution(db, "ALL", 1);
   await rebuildKpiPinCounts(db);
   const [counts] = await queryRows<{ rollup: number; histogram: number }>(
@@ -277,9 +298,20 @@ export async function rebuildKpiRollups(db: Db): Promise<{ rollupRows: number; h
   return { rollupRows: counts?.rollup ?? 0, histogramRows: counts?.histogram ?? 0 };
 }
 
+/**
+ * Fills an empty kpi_month_rollup from every shipment: the data step of the migration that created it
+ * (src/db/migrate.ts), so a database with shipments gains the table already current.
+ */
+export async function fillKpiMonthRollup(db: Db): Promise<void> {
+  await allowLargeAggregation(db);
+  await db.execute(sql`/* fillKpiMonthRollup */ with ${kpiFactsSql("ALL")}
+    insert into kpi_month_rollup (${MONTH_KEY}, ${MEASURE_LIST}) ${monthRollupSelect(1)}`);
+}
+
 /** One stored figure that disagrees with the recomputation from raw rows. */
 export interface KpiRollupDifference {
-  readonly table: "kpi_rollup" | "kpi_histogram" | "kpi_pin_quarter";
+  readonly table: "kpi_rollup" | "kpi_month_rollup" | "kpi_histogram" | "kpi_pin_quarter";
+  /** The fiscal quarter; for kpi_month_rollup, the month's first day. */
   readonly quarter: string;
   readonly scopeKind: string;
   readonly scopeKey: string;
@@ -306,9 +338,20 @@ export async function diffKpiRollups(db: Db, limit = 100): Promise<KpiRollupDiff
           array[${sql.join(stored, sql`, `)}]::bigint[] as stored, array[${sql.join(fresh, sql`, `)}]::bigint[] as fresh
         from f full join kpi_rollup k on k.quarter = f.quarter and k.scope_kind = f.scope_kind and k.scope_key = f.scope_key
       ),
-      h as (${histogramSelect(1)})
+      h as (${histogramSelect(1)}),
+      fm as (${monthRollupSelect(1)}),
+      month_pairs as (
+        select coalesce(fm.month, k.month)::text as quarter, 'MONTH' as scope_kind,
+          concat_ws('|', coalesce(fm.circle, k.circle), coalesce(fm.state, k.state), coalesce(fm.product, k.product), coalesce(fm.payment, k.payment)) as scope_key,
+          array[${sql.join(stored, sql`, `)}]::bigint[] as stored, array[${sql.join(ROLLUP_MEASURES.map((m) => sql`coalesce(fm.${sql.raw(m)}, 0)`), sql`, `)}]::bigint[] as fresh
+        from fm full join kpi_month_rollup k using (${MONTH_KEY})
+      )
       select 'kpi_rollup' as t, quarter, scope_kind, scope_key, m.name as measure, stored[m.i] as stored, fresh[m.i] as recomputed
-      from pairs, unnest(${sql.raw(`array[${ROLLUP_MEASURES.map((m) => `'${m}'`).join(", ")}]`)}::text[]) with ordinality as m(name, i)
+      from pairs, ${MEASURE_NAMES} with ordinality as m(name, i)
+      where stored[m.i] <> fresh[m.i]
+      union all
+      select 'kpi_month_rollup', quarter, scope_kind, scope_key, m.name, stored[m.i], fresh[m.i]
+      from month_pairs, ${MEASURE_NAMES} with ordinality as m(name, i)
       where stored[m.i] <> fresh[m.i]
       union all
       select 'kpi_histogram', coalesce(h.quarter, k.quarter), coalesce(h.scope_kind, k.scope_kind), coalesce(h.scope_key, k.scope_key),

@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { bigint, check, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, check, date, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 
 /*
  * The quarterly KPI rollups (docs/DOMAIN-NOTES.md, "Fiscal quarters, KPIs and service norms"), kept
@@ -24,14 +24,9 @@ export function scopeKindCheck(column: SQL): SQL {
   return sql`${column} in (${sql.raw(KPI_SCOPE_KINDS.map((k) => `'${k}'`).join(", "))})`;
 }
 
-export const kpiRollupTable = pgTable(
-  "kpi_rollup",
-  {
-    /** Canonical fiscal quarter, "FY2024-25-Q3" (sorts in time order). */
-    quarter: text("quarter").notNull(),
-    scopeKind: text("scope_kind").$type<KpiScopeKindValue>().notNull(),
-    /** '' for NATIONAL; circle name, state name, pickup location code, product code or payment mode. */
-    scopeKey: text("scope_key").notNull(),
+/** The additive measures (kpi-rollup.repository.ts ROLLUP_MEASURES), as columns: one set for each rollup table. */
+function measureColumns() {
+  return {
     booked: integer("booked").notNull().default(0),
     finalState: integer("final_state").notNull().default(0),
     returned: integer("returned").notNull().default(0),
@@ -53,6 +48,18 @@ export const kpiRollupTable = pgTable(
     remitted: integer("remitted").notNull().default(0),
     remittedPaise: bigint("remitted_paise", { mode: "number" }).notNull().default(0),
     remittanceDaysSum: bigint("remittance_days_sum", { mode: "number" }).notNull().default(0),
+  };
+}
+
+export const kpiRollupTable = pgTable(
+  "kpi_rollup",
+  {
+    /** Canonical fiscal quarter, "FY2024-25-Q3" (sorts in time order). */
+    quarter: text("quarter").notNull(),
+    scopeKind: text("scope_kind").$type<KpiScopeKindValue>().notNull(),
+    /** '' for NATIONAL; circle name, state name, pickup location code, product code or payment mode. */
+    scopeKey: text("scope_key").notNull(),
+    ...measureColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.scopeKind, t.scopeKey, t.quarter] }),
@@ -61,6 +68,28 @@ export const kpiRollupTable = pgTable(
 );
 
 export type KpiRollupRow = typeof kpiRollupTable.$inferSelect;
+
+/**
+ * The same additive measures per IST calendar month of their event × destination circle × destination state ×
+ * product × payment mode: a small cube (a few hundred rows a month) that shipmentAggregates reads for groupings
+ * by month, fiscal quarter or year and any of those four dimensions, and for month-aligned ranges of the event's
+ * day, instead of the shipment rows (shipment-aggregate.rules.ts monthRollupPlan). Kept current by the same
+ * statements as kpi_rollup; `dakgraph verify kpis` checks it too. No histogram: percentiles read the rows.
+ */
+export const kpiMonthRollupTable = pgTable(
+  "kpi_month_rollup",
+  {
+    /** The first IST day of the month of the measures' event ("2024-10-01"). */
+    month: date("month").notNull(),
+    /** The KPI scope keys (kpi-rollup.repository.ts destinationCircleLabelSql / destinationStateLabelSql). */
+    circle: text("circle").notNull(),
+    state: text("state").notNull(),
+    product: text("product").notNull(),
+    payment: text("payment").notNull(),
+    ...measureColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.circle, t.state, t.product, t.payment] })],
+);
 
 export const KPI_HISTOGRAM_MEASURES = ["TRANSIT_HOURS", "REMITTANCE_DAYS"] as const;
 export type KpiHistogramMeasureValue = (typeof KPI_HISTOGRAM_MEASURES)[number];

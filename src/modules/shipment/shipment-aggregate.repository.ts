@@ -1,11 +1,23 @@
 import { and, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { istPeriodSql } from "../../db/calendar-sql.js";
+import { fiscalQuarterOfDaySql, istPeriodSql } from "../../db/calendar-sql.js";
 import { REMOTE_CLASS_OF_PIN_SQL } from "../coverage/coverage.repository.js";
 import { ARMY_POSTAL_AREA } from "../kpi/kpi-pins.repository.js";
 import { destinationCircleLabelSql, destinationStateLabelSql, KPI_EVENTS, TRANSIT_HOURS_SQL } from "../kpi/kpi-rollup.repository.js";
-import { AggregateDimension, AggregateGranularity, type Grouping, neededSums, type MeasureDefinition, type RollupPlan, rollupPlan, type RollupSum } from "./shipment-aggregate.rules.js";
+import {
+  AggregateDimension,
+  AggregateGranularity,
+  type Grouping,
+  MONTH_ROLLUP_COLUMN,
+  type MonthRollupPlan,
+  monthRollupPlan,
+  neededSums,
+  type MeasureDefinition,
+  type RollupPlan,
+  rollupPlan,
+  type RollupSum,
+} from "./shipment-aggregate.rules.js";
 import { shipmentConditions, type ShipmentFilterValues } from "./shipment.repository.js";
 
 /*
@@ -21,6 +33,8 @@ export interface AggregateQuery {
   readonly filter: ShipmentFilterValues;
   /** The `where` argument as a condition over the row `shipment` (query-read.ts whereCondition), or null. */
   readonly where: SQL | null;
+  /** The `where` argument as given, for what a rollup can read of it (monthRollupPlan), or null. */
+  readonly whereInput: Readonly<Record<string, unknown>> | null;
   /** Whether Army Postal PINs may show as PIN keys (ARMY_POSTAL); otherwise they group under null. */
   readonly revealArmyPincodes: boolean;
 }
@@ -35,8 +49,8 @@ export interface AggregateRow {
 
 export interface AggregateResult {
   readonly rows: AggregateRow[];
-  /** Where the groups were read: the KPI rollup, or the shipment rows. */
-  readonly source: "ROLLUP" | "SHIPMENTS";
+  /** Where the groups were read: the quarterly KPI rollup, the monthly one, or the shipment rows. */
+  readonly source: "ROLLUP" | "MONTH_ROLLUP" | "SHIPMENTS";
 }
 
 const ARMY = sql.raw(`'${ARMY_POSTAL_AREA}'`);
@@ -103,6 +117,8 @@ export async function aggregateShipments(db: Db, q: AggregateQuery): Promise<Agg
   const conditions = [...shipmentConditions(q.filter), ...(q.where === null ? [] : [q.where])];
   const plan = rollupPlan(q.groupings, q.measures, conditions.length > 0);
   if (plan !== null) return { rows: await aggregateRollup(db, plan, q), source: "ROLLUP" };
+  const monthly = monthRollupPlan(q.groupings, q.measures, q.whereInput, shipmentConditions(q.filter).length > 0);
+  if (monthly !== null) return { rows: await aggregateMonthRollup(db, monthly, q), source: "MONTH_ROLLUP" };
   return { rows: await aggregateRows(db, q, conditions), source: "SHIPMENTS" };
 }
 
@@ -184,4 +200,36 @@ async function aggregateRollup(db: Db, plan: RollupPlan, q: AggregateQuery): Pro
   }
   const result = await queryRows<Record<string, unknown>>(db, statement);
   return result.map((row) => ({ keys: keysOf(row, keys.length), sums: numbers(row, read), transit: histogram ? ((row.transit as [number, number][] | null) ?? []) : null }));
+}
+
+/**
+ * The same groups from kpi_month_rollup (no percentile: the plan refuses them): its rows of the months asked,
+ * keyed by month, fiscal quarter or year of the event and by the cube's columns. A group with none of the event's
+ * shipments is left out, as the rows would have none.
+ */
+async function aggregateMonthRollup(db: Db, plan: MonthRollupPlan, q: AggregateQuery): Promise<AggregateRow[]> {
+  const { sums } = neededSums(q.measures);
+  const population: RollupSum = plan.event === "DELIVERED" ? "delivered" : plan.event === "FIRST_ATTEMPT" ? "attempted" : "booked";
+  const read = [...new Set<RollupSum>([...sums, population])];
+  const period = (g: Grouping): SQL => {
+    const quarter = fiscalQuarterOfDaySql(sql`month`);
+    if (g.granularity === AggregateGranularity.MONTH) return sql`month::text`;
+    return g.granularity === AggregateGranularity.FISCAL_YEAR ? sql`left(${quarter}, 9)` : quarter;
+  };
+  const keyColumns = q.groupings.map((g) => (g === plan.time ? period(g) : sql.raw(MONTH_ROLLUP_COLUMN[g.dimension]!)));
+  const keys = keyNames(keyColumns.length);
+  const where = [
+    ...(plan.fromMonth === null ? [] : [sql`month >= ${plan.fromMonth}::date`]),
+    ...(plan.toMonth === null ? [] : [sql`month <= ${plan.toMonth}::date`]),
+    ...plan.columns.map(({ column, values }) => sql`${sql.raw(column)} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`),
+  ];
+  const statement = sql`/* aggregateShipmentsFromMonthRollup */ select ${sql.join(
+    [...keyColumns.map((column, i) => sql`${column} as ${keys[i]!}`), ...read.map((s) => sql`sum(${sql.raw(s)}) as ${sql.raw(s)}`)],
+    sql`, `,
+  )}
+    from kpi_month_rollup ${where.length > 0 ? sql`where ${and(...where)}` : sql``}
+    ${keyColumns.length > 0 ? sql`group by ${sql.join(keyColumns, sql`, `)}` : sql``}
+    having sum(${sql.raw(population)}) > 0`;
+  const result = await queryRows<Record<string, unknown>>(db, statement);
+  return result.map((row) => ({ keys: keysOf(row, keys.length), sums: numbers(row, read), transit: null }));
 }

@@ -114,6 +114,7 @@ export class ShipmentAggregateResolver {
       measures,
       filter: { circleScope: circleScope(ctx.viewer) },
       where: whereCondition(QUERY_MODEL, "Shipment", args.where, "shipment"),
+      whereInput: args.where ?? null,
       revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]),
     });
     const groups: AggregateGroup[] = rows.map((row) => ({

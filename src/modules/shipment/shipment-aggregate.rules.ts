@@ -161,6 +161,116 @@ export function rollupPlan(groupings: readonly Grouping[], measures: readonly Me
   return { scopeKind: scope === null ? "NATIONAL" : ROLLUP_SCOPE[scope.dimension]!, scope, quarter: time, event };
 }
 
+/** kpi_month_rollup's columns, by the dimension keyed the same way. */
+export const MONTH_ROLLUP_COLUMN: Partial<Record<AggregateDimension, "circle" | "state" | "product" | "payment">> = {
+  DESTINATION_CIRCLE: "circle",
+  DESTINATION_STATE: "state",
+  PRODUCT: "product",
+  PAYMENT_MODE: "payment",
+};
+
+export interface MonthRollupPlan {
+  /** The grouping by month, fiscal quarter or fiscal year, when there is one. */
+  readonly time: Grouping | null;
+  /** The event whose month the groups and the day range are of (every measure counts at it); null: none. */
+  readonly event: KpiEvent | null;
+  /** The first and the last month read (their first days), inclusive; null: unbounded on that side. */
+  readonly fromMonth: string | null;
+  readonly toMonth: string | null;
+  /** Conditions on the cube's columns: the column's value is one of `values`. */
+  readonly columns: readonly { readonly column: "circle" | "state" | "product" | "payment"; readonly values: readonly string[] }[];
+}
+
+/** The day fields of ShipmentWhere a month range can come from, and the event whose day each is. */
+const DAY_FIELD_EVENT: Readonly<Record<string, KpiEvent>> = { deliveryDate: "DELIVERED", bookingDate: "BOOKED" };
+/** The ShipmentWhere fields a cube column can answer, with eq and in only. */
+const COLUMN_FIELD: Readonly<Record<string, "product" | "payment">> = { productCode: "product", paymentMode: "payment" };
+
+type WhereInput = Readonly<Record<string, unknown>>;
+
+interface MonthConditions {
+  event: KpiEvent | null;
+  from: string | null;
+  to: string | null;
+  columns: Map<"circle" | "state" | "product" | "payment", Set<string> | null>;
+}
+
+const given = (v: unknown) => v !== undefined && v !== null;
+
+/** Folds one `where` (and its `and` list) into `into`; false when some part cannot be read from the cube. */
+function foldWhere(where: WhereInput, into: MonthConditions): boolean {
+  for (const [field, value] of Object.entries(where)) {
+    if (!given(value)) continue;
+    if (field === "and") {
+      if (!(value as WhereInput[]).every((w) => foldWhere(w, into))) return false;
+      continue;
+    }
+    const event = DAY_FIELD_EVENT[field];
+    if (event !== undefined) {
+      if (into.event !== null && into.event !== event) return false;
+      into.event = event;
+      for (const [op, day] of Object.entries(value as WhereInput)) {
+        if (!given(day)) continue;
+        const d = String(day);
+        if (op === "gte" || op === "gt") {
+          const low = op === "gt" ? addDays(d, 1) : d;
+          if (into.from === null || low > into.from) into.from = low;
+        } else if (op === "lte" || op === "lt") {
+          const high = op === "lt" ? addDays(d, -1) : d;
+          if (into.to === null || high < into.to) into.to = high;
+        } else return false;
+      }
+      continue;
+    }
+    const column = COLUMN_FIELD[field];
+    if (column === undefined) return false;
+    for (const [op, operand] of Object.entries(value as WhereInput)) {
+      if (!given(operand)) continue;
+      if (op !== "eq" && op !== "in") return false;
+      const values = new Set((op === "eq" ? [operand] : (operand as unknown[])).map(String));
+      const before = into.columns.get(column);
+      into.columns.set(column, before ? new Set([...before].filter((v) => values.has(v))) : values);
+    }
+  }
+  return true;
+}
+
+/**
+ * When kpi_month_rollup can answer instead of the shipment rows: no restriction to a circle; groupings by at most
+ * one time at MONTH, FISCAL_QUARTER or FISCAL_YEAR and any of circle, state, product and payment mode; no
+ * percentile; a `where` made only of eq / in on product and payment mode and of a range of the delivery or the
+ * booking day that starts on a month's first day and ends on a month's last; and every measure counting at the
+ * event of that time and that range (or, with neither, any measure: summed over every month each counts every
+ * shipment once, as the rows do).
+ */
+export function monthRollupPlan(groupings: readonly Grouping[], measures: readonly MeasureDefinition[], where: WhereInput | null, restricted: boolean): MonthRollupPlan | null {
+  if (restricted || measures.some((m) => m.histogram)) return null;
+  const times = groupings.filter((g) => isTimeDimension(g.dimension));
+  if (times.length > 1 || groupings.some((g) => !isTimeDimension(g.dimension) && MONTH_ROLLUP_COLUMN[g.dimension] === undefined)) return null;
+  const time = times[0] ?? null;
+  const monthly = [AggregateGranularity.MONTH, AggregateGranularity.FISCAL_QUARTER, AggregateGranularity.FISCAL_YEAR];
+  if (time !== null && !monthly.includes(time.granularity!)) return null;
+  const conditions: MonthConditions = { event: null, from: null, to: null, columns: new Map() };
+  if (where !== null && !foldWhere(where, conditions)) return null;
+  const timeEvent = time === null ? null : TIME_EVENT[time.dimension]!;
+  if (timeEvent !== null && conditions.event !== null && timeEvent !== conditions.event) return null;
+  const event = timeEvent ?? conditions.event;
+  if (event !== null && measures.some((m) => m.event !== event)) return null;
+  // Whole months only: a range's first day must open a month and its last day close one.
+  if (conditions.from !== null && !conditions.from.endsWith("-01")) return null;
+  if (conditions.to !== null && !addDays(conditions.to, 1).endsWith("-01")) return null;
+  const columns = [...conditions.columns].map(([column, values]) => ({ column, values: [...(values ?? [])] }));
+  // An empty set of values (eq and in that exclude each other) selects nothing: the rows say so as well.
+  if (columns.some((c) => c.values.length === 0)) return null;
+  return {
+    time,
+    event,
+    fromMonth: conditions.from,
+    toMonth: conditions.to === null ? null : `${conditions.to.slice(0, 8)}01`,
+    columns,
+  };
+}
+
 /** The sums and histogram the measures need. */
 export function neededSums(measures: readonly MeasureDefinition[]): { sums: RollupSum[]; histogram: boolean } {
   const sums = new Set<RollupSum>();
