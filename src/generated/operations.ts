@@ -1341,7 +1341,7 @@ export type ShipmentStatsQueryVariables = Exact<{
 }>;
 
 
-export type ShipmentStatsQuery = { shipmentStats: Array<{ status: ShipmentStatus | null, productCode: string | null, paymentMode: PaymentMode | null, destinationState: string | null, destinationCircle: string | null, bookingQuarter: string | null, shipments: number, delivered: number, returned: number, codShipments: number, meanTransitDays: number | null, p90TransitDays: number | null, pickupLocation: { code: string } | null, codAmount: { paise: number } | null }> };
+export type ShipmentStatsQuery = { shipmentStats: Array<{ status: ShipmentStatus | null, productCode: string | null, paymentMode: PaymentMode | null, destinationState: string | null, destinationCircle: string | null, bookingQuarter: string | null, shipments: number, delivered: number, returned: number, codShipments: number, meanTransitDays: number | null, p90TransitDays: number | null, pickupLocation: { code: string } | null, codAmount: { paise: number } | null }> | null };
 
 export type RecordShipmentsMutationVariables = Exact<{
   input: RecordShipmentsInput;
