@@ -24,5 +24,5 @@ export function requireRoot<T extends object, K extends keyof T & string>(
     const code = e.extensions?.code;
     return `${typeof code === "string" ? `${code}: ` : ""}${e.message}`;
   });
-  throw new NullRootFieldError(`The answer has no ${field}${described.length > 0 ? `: ${described.join("; ")}` : " (and no error saying why)"}.`);
+  throw new NullRootFieldError(`The answer has no ${field} (${described.length > 0 ? described.join("; ") : "and no error saying why"})`);
 }
