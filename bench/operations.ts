@@ -39,9 +39,9 @@ query KpisPerCircle($quarter: FiscalQuarter!) {
 
 /**
  * Shipments per status booked in the last two quarters of the data (issue 19's status group-by: about 1,60,000
- * bookings at 10,00,000 shipments): the deprecated shipmentStats, which computes all its measures (a continuous
- * percentile included) whatever is asked, against shipmentAggregates, which computes the one selected. Both read
- * the shipment rows: the KPI rollup has no status.
+ * bookings at 10,00,000 shipments): the deprecated shipmentStats, now a thin alias that maps its filter and
+ * dimensions onto shipmentAggregates (its own statement, which computed every measure whatever was asked, is gone),
+ * against shipmentAggregates itself. Both read the shipment rows: the KPI rollup has no status.
  */
 export const STATUS_GROUP_OPERATIONS = `
 query StatusStats($filter: ShipmentFilter) {

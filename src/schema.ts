@@ -39,8 +39,8 @@ import {
   PincodeShipmentsResolver,
   ScanEventResolver,
   ShipmentResolver,
-  ShipmentStatsGroupResolver,
 } from "./modules/shipment/shipment.resolver.js";
+import { ShipmentStatsResolver } from "./modules/shipment/shipment-stats.resolver.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import type { TypeProjection } from "./lib/projection.js";
@@ -60,7 +60,7 @@ export const RESOLVERS = [
   ProductResolver,
   ShipmentResolver,
   ScanEventResolver,
-  ShipmentStatsGroupResolver,
+  ShipmentStatsResolver,
   ShipmentAggregateResolver,
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,

@@ -64,17 +64,27 @@ describe("the access rules in the schema", () => {
 
   it("makes every restricted field of an object type nullable, so a denial nulls that field and not its parent", () => {
     // A denied non-null field nulls its parent, and the nulling climbs through every non-null parent: one
-    // restricted non-null leaf can empty a whole list. Root fields are the operation's own answer and left out.
-    // ShipmentStatsGroup goes with shipmentStats (issue 19 item 4); its codAmount is left to that rework.
-    const awaitingRework = new Set(["ShipmentStatsGroup.codAmount"]);
+    // restricted non-null leaf can empty a whole list. Root fields are checked by the next test.
     const roots = new Set([schema.getQueryType()!.name, schema.getMutationType()!.name]);
     const nonNull = [...restrictedFields(schema)]
-      .filter(([name, { field, type }]) => !roots.has(type) && !awaitingRework.has(name) && isNonNullType(field.type))
+      .filter(([, { field, type }]) => !roots.has(type) && isNonNullType(field.type))
       .map(([name]) => name);
     expect(nonNull).toEqual([]);
     // The walk sees the fields the issue named: the check cannot pass on an empty enumeration.
     const checked = [...restrictedFields(schema)].filter(([, { type }]) => !roots.has(type)).map(([name]) => name);
-    expect(checked).toEqual(expect.arrayContaining(["Pincode.shipments", "PickupLocation.shipments", "Shipment.codAmount"]));
+    expect(checked).toEqual(expect.arrayContaining(["Pincode.shipments", "PickupLocation.shipments", "Shipment.codAmount", "ShipmentStatsGroup.codAmount"]));
+  });
+
+  it("makes every root Query field that names roles nullable, so a denied viewer keeps the other root fields of the request", () => {
+    // A root field's null climbs to `data` itself when the field is non-null: one FORBIDDEN root field would
+    // empty every other answer of the request. Fields open to any signed-in viewer (or to anyone) are denied
+    // only to a caller without credentials, whose request as a whole asks for a key (UNAUTHENTICATED).
+    const query = schema.getQueryType()!.name;
+    const roleRestricted = [...restrictedFields(schema)].filter(([, { type, roles }]) => type === query && roles.some((role) => role !== PUBLIC));
+    expect(roleRestricted.filter(([, { field }]) => isNonNullType(field.type)).map(([name]) => name)).toEqual([]);
+    expect(roleRestricted.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["Query.quarterlyKpis", "Query.kpiBreakdown", "Query.quarterlyReview", "Query.codRemittances", "Query.codRemittance"]),
+    );
   });
 
   it("tells SDL readers who may read each restricted field", () => {
@@ -290,6 +300,24 @@ describe.each(engines)("access on %s", (engine) => {
     expect(result.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "Mutation.upsertPickupLocation", requiredRoles: ["OPERATOR", "ADMIN"], viewerRoles: ["ANALYST"] });
     const rows = await queryRows<{ n: number }>(db.database.db, sql`select count(*)::int as n from pickup_location where code = 'DEL-2'`);
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it("keeps a VIEWER's allowed root fields when the same request asks for restricted ones", async () => {
+    const query = `{
+      pickupLocations { code }
+      quarterlyKpis(from: "FY2024-25-Q2", to: "FY2024-25-Q2") { quarter }
+      codRemittances(first: 1) { totalCount }
+      products { code }
+    }`;
+    const result = await graph.execute<Record<string, unknown>, Record<string, never>>(query, {}, { viewer: testViewer([Role.VIEWER]) });
+    expect(result.data).not.toBeNull();
+    expect(result.data).toMatchObject({ quarterlyKpis: null, codRemittances: null, products: expect.any(Array) });
+    expect((result.data!.pickupLocations as { code: string }[]).map((p) => p.code).sort()).toEqual(["DEL-1", "LEH-1"]);
+    const denials = result.errors!.map((e) => [e.path!.join("."), e.extensions!.code, e.extensions!.field]).sort();
+    expect(denials).toEqual([
+      ["codRemittances", "FORBIDDEN", "Query.codRemittances"],
+      ["quarterlyKpis", "FORBIDDEN", "Query.quarterlyKpis"],
+    ]);
   });
 
   it("limits an India Post circle user to the circle's rows", async () => {

@@ -21,7 +21,7 @@ import { whereCondition } from "../src/db/query-read.js";
 import { QUERY_MODEL } from "../src/projections.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { setUpDelhiPickup } from "./support/delhi-pickup.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 /*
  * Every KPI on a fixture small enough to compute by hand. Pickup location DEL-GPO (New Delhi GPO, 110001,
@@ -64,7 +64,7 @@ const scan = (trackingNumber: string, event: string, occurredAt: string, failedR
   ...(failedReason ? { failedReason } : {}),
 });
 
-type Quarter = QuarterlyKpisQuery["quarterlyKpis"][number];
+type Quarter = NonNullable<QuarterlyKpisQuery["quarterlyKpis"]>[number];
 
 /** shipmentAggregates' groups of an untyped operation's answer. */
 const groups = (result: { data?: unknown }) => (result.data as { shipmentAggregates: Record<string, unknown>[] }).shipmentAggregates;
@@ -82,7 +82,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
   const kpis = async (from: string, to: string, scope?: { kind: string; key?: string }) => {
     const result = await graph.execute(QuarterlyKpisDocument, { from, to, scope: scope as never });
     expect(result.errors).toBeUndefined();
-    return result.data!.quarterlyKpis;
+    return root(result, "quarterlyKpis");
   };
 
   const expectConsistent = async () => expect(await diffKpiRollups(db.database.db)).toEqual([]);
@@ -338,7 +338,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
   it("reads growth against any base quarter", async () => {
     const result = await graph.execute(KpiGrowthDocument, { quarter: "FY2024-25-Q3", base: "FY2024-25-Q2" });
     expect(result.errors).toBeUndefined();
-    const booked = result.data!.quarterlyKpis[0]!.metrics.find((m) => m.key === "BOOKED_VOLUME")!;
+    const booked = root(result, "quarterlyKpis")[0]!.metrics.find((m) => m.key === "BOOKED_VOLUME")!;
     expect(booked.growth).toMatchObject({ baseQuarter: "FY2024-25-Q2", baseValue: 5, ratio: 0.2 });
   });
 
@@ -350,7 +350,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
       const read = async (viewer: typeof analyst) => {
         const result = await graph.execute(QuarterlyKpisDocument, { from: "FY2024-25-Q2", to: "FY2024-25-Q2", scope: scope as never }, { viewer });
         expect(result.errors).toBeUndefined();
-        return result.data!.quarterlyKpis[0]!;
+        return root(result, "quarterlyKpis")[0]!;
       };
       const hidden = await read(analyst);
       for (const key of COD_KPIS) {
@@ -365,7 +365,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     }
     const perLocation = await graph.execute(KpiBreakdownDocument, { quarter: "FY2024-25-Q2", by: "PICKUP_LOCATION" }, { viewer: analyst });
     expect(perLocation.errors).toBeUndefined();
-    for (const row of perLocation.data!.kpiBreakdown) expect(row.metrics.find((m) => m.key === "COD_COLLECTED")!.value).toBeNull();
+    for (const row of root(perLocation, "kpiBreakdown")) expect(row.metrics.find((m) => m.key === "COD_COLLECTED")!.value).toBeNull();
   });
 
   it("narrows to a scope: payment mode, pickup location, destination circle", async () => {
@@ -389,7 +389,7 @@ describe.each(engines)("quarterly KPIs on %s", (engine) => {
     const one = await graph.execute(KpiBreakdownDocument, { quarter: "FY2024-25-Q2", by: "NATIONAL" });
     const states = await graph.execute(KpiBreakdownDocument, { quarter: "FY2024-25-Q2", by: "STATE" });
     expect(states.errors).toBeUndefined();
-    const booked = Object.fromEntries(states.data!.kpiBreakdown.map((k) => [k.scope.key, k.metrics.find((m) => m.key === "BOOKED_VOLUME")!.value]));
+    const booked = Object.fromEntries(root(states, "kpiBreakdown").map((k) => [k.scope.key, k.metrics.find((m) => m.key === "BOOKED_VOLUME")!.value]));
     expect(booked).toEqual({ Delhi: 4, Ladakh: 1 });
     expect(states.statements).toBeLessThanOrEqual(one.statements + 1); // + the list of states with data, whatever their number
   });

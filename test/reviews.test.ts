@@ -22,7 +22,7 @@ import { reviewWindow } from "../src/modules/review/review.ingest.js";
 import { attainment, targetMet } from "../src/modules/review/review.rules.js";
 import { seedDemoReviews } from "../src/modules/review/review.seed.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
 
@@ -275,7 +275,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
 
   it("moves an action item on idempotently, keeping its history; an unknown id is NOT_FOUND", async () => {
     const quarter = await graph.execute(QuarterlyReviewDocument, { quarter: "FY2024-25-Q2" });
-    const item = quarter.data!.quarterlyReview.actionItems[0]!;
+    const item = root(quarter, "quarterlyReview").actionItems[0]!;
     const input = { id: item.id, status: "IN_PROGRESS" as const, note: "Second dispatch trial from 1 Nov." };
     const first = await graph.execute(UpdateActionItemDocument, { input });
     expect(first.errors).toBeUndefined();
@@ -306,8 +306,8 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
   it("composes the quarterly review: KPIs with targets, coverage change, pickup utilisation, this and the previous review's items", async () => {
     const empty = await graph.execute(QuarterlyReviewDocument, { quarter: "FY2024-25-Q3" });
     expect(empty.errors).toBeUndefined();
-    expect(empty.data!.quarterlyReview).toMatchObject({ quarter: "FY2024-25-Q3", review: null, actionItems: [], previousReview: { quarter: "FY2024-25-Q2" } });
-    expect(empty.data!.quarterlyReview.kpis.metrics.length).toBeGreaterThan(10);
+    expect(root(empty, "quarterlyReview")).toMatchObject({ quarter: "FY2024-25-Q3", review: null, actionItems: [], previousReview: { quarter: "FY2024-25-Q2" } });
+    expect(root(empty, "quarterlyReview").kpis.metrics.length).toBeGreaterThan(10);
 
     const recorded = await graph.execute(RecordQuarterlyReviewDocument, {
       input: {
@@ -321,7 +321,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
     });
     expect(recorded.errors).toBeUndefined();
     const q2 = await graph.execute(QuarterlyReviewDocument, { quarter: "FY2024-25-Q2" });
-    const report = q2.data!.quarterlyReview;
+    const report = root(q2, "quarterlyReview");
     expect(report.label).toBe("Q2 FY2024-25 (Jul–Sep 2024)");
     expect(report.kpis.metrics.find((m) => m.key === "DELIVERED_VOLUME")).toMatchObject({ value: 3, target: 4, attainment: 0.75 });
     expect(report.coverageChange).toMatchObject({
@@ -337,7 +337,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
     ]);
 
     const q3 = await graph.execute(QuarterlyReviewDocument, { quarter: "Q3 FY25" });
-    const next = q3.data!.quarterlyReview;
+    const next = root(q3, "quarterlyReview");
     expect(next.review).toMatchObject({ heldOn: "2025-01-20", summary: "First review after the MoU." });
     expect(next.actionItems.map((a) => a.title)).toEqual(["Open a Bhopal pickup location"]);
     expect(next.previousReview).toMatchObject({ quarter: "FY2024-25-Q2" });
@@ -362,7 +362,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
       await graph.execute(UpsertPickupLocationDocument, { input: { code, name: code, postOfficeId, city: "x", activeFrom: "2024-01-01", dailyCapacity: 100 } });
     }
     const after = await statements();
-    expect(after.result.data!.quarterlyReview.pickupUtilisation).toHaveLength(3);
+    expect(root(after.result, "quarterlyReview").pickupUtilisation).toHaveLength(3);
     expect(after.statements).toBe(before.statements);
   });
 
@@ -398,7 +398,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
       { kind: "review action items", real: 3, synthetic: 3 },
     ]);
     const q4 = await graph.execute(QuarterlyReviewDocument, { quarter: "FY2024-25-Q4" });
-    const report = q4.data!.quarterlyReview;
+    const report = root(q4, "quarterlyReview");
     expect(report.review).toMatchObject({ synthetic: true, heldOn: "2025-04-20" });
     expect(report.actionItems.map((a) => a.synthetic)).toEqual([true, true, true]);
     // The latest synthetic review's first item has moved on 20 days after the meeting; the real Q3 items are untouched.

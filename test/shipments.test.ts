@@ -19,7 +19,7 @@ import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { createSchema } from "../src/schema.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
 
@@ -198,7 +198,16 @@ describe.each(engines)("operations on %s", (engine) => {
     });
     expect(result.data!.recordScanEvents.shipments[0]).toMatchObject({ status: "RTO_DELIVERED", deliveredAt: null });
     const stats = await graph.execute(ShipmentStatsDocument, { filter: { status: ["DELIVERED"] }, groupBy: ["STATUS"] });
-    expect(stats.data!.shipmentStats).toEqual([expect.objectContaining({ status: "DELIVERED", shipments: 1, delivered: 1 })]);
+    expect(root(stats, "shipmentStats")).toEqual([expect.objectContaining({ status: "DELIVERED", shipments: 1, delivered: 1, returned: 0 })]);
+    // A return under way: shipmentStats counted RTO_INITIATED as returned; the KPI RETURN_TO_ORIGIN, which it now
+    // gives, counts only returns delivered to the sender.
+    const returning = s10("EE", 10_007);
+    await graph.execute(RecordScanEventsDocument, { input: { events: [{ trackingNumber: returning, event: "Item Returned to Sender", occurredAt: "2024-08-12T10:00:00+05:30" }] } });
+    const byStatus = await graph.execute(ShipmentStatsDocument, { filter: { status: ["RTO_INITIATED", "RTO_DELIVERED"] }, groupBy: ["STATUS"] });
+    expect(root(byStatus, "shipmentStats").map(({ status, shipments, delivered, returned }) => ({ status, shipments, delivered, returned }))).toEqual([
+      { status: "RTO_DELIVERED", shipments: 1, delivered: 0, returned: 1 },
+      { status: "RTO_INITIATED", shipments: 1, delivered: 0, returned: 0 },
+    ]);
   });
 
   it("refuses a scan for an unknown tracking number or with unmappable text, writing nothing", async () => {
@@ -260,14 +269,57 @@ describe.each(engines)("operations on %s", (engine) => {
     expect(page2.data!.shipments.nodes).toHaveLength(234);
     expect(page2.data!.shipments.pageInfo.hasNextPage).toBe(false);
     const byState = await graph.execute(ShipmentStatsDocument, { groupBy: ["DESTINATION_STATE", "PAYMENT_MODE"] });
-    expect(byState.data!.shipmentStats).toEqual(
+    expect(root(byState, "shipmentStats")).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ destinationState: "Andaman & Nicobar Islands", paymentMode: "COD", shipments: 334, codShipments: 334 }),
         expect.objectContaining({ destinationState: "Ladakh", paymentMode: "PREPAID" }),
       ]),
     );
     const quarters = await graph.execute(ShipmentStatsDocument, { groupBy: ["BOOKING_QUARTER"] });
-    expect(quarters.data!.shipmentStats.map((g) => g.bookingQuarter)).toEqual(["FY2024-25-Q2"]);
+    expect(root(quarters, "shipmentStats").map((g) => g.bookingQuarter)).toEqual(["FY2024-25-Q2"]);
+  });
+
+  it("answers the deprecated shipmentStats through shipmentAggregates, with the KPIs' definitions", async () => {
+    const stats = await graph.execute(ShipmentStatsDocument, { groupBy: ["STATUS", "PAYMENT_MODE"] });
+    const aggregates = await graph.execute(`{ shipmentAggregates(groupBy: [{ dimension: STATUS }, { dimension: PAYMENT_MODE }]) {
+      status paymentMode bookedVolume { value } deliveredVolume { value } returnToOrigin { numerator }
+      transitDaysMean { value } transitDaysP90 { value } codCollected { value } } }`);
+    type Aggregate = Record<"bookedVolume" | "deliveredVolume" | "transitDaysMean" | "transitDaysP90" | "codCollected", { value: number | null }> & {
+      status: string;
+      paymentMode: string;
+      returnToOrigin: { numerator: number };
+    };
+    const expected = (aggregates.data as { shipmentAggregates: Aggregate[] }).shipmentAggregates.map((a) => ({
+      status: a.status,
+      paymentMode: a.paymentMode,
+      shipments: a.bookedVolume.value,
+      delivered: a.deliveredVolume.value,
+      returned: a.returnToOrigin.numerator,
+      meanTransitDays: a.transitDaysMean.value,
+      p90TransitDays: a.transitDaysP90.value,
+      codAmount: a.codCollected.value === null ? null : Math.round(a.codCollected.value * 100),
+    }));
+    const groups = root(stats, "shipmentStats").map((g) => ({
+      status: g.status,
+      paymentMode: g.paymentMode,
+      shipments: g.shipments,
+      delivered: g.delivered,
+      returned: g.returned,
+      meanTransitDays: g.meanTransitDays,
+      p90TransitDays: g.p90TransitDays,
+      codAmount: g.codAmount?.paise ?? null,
+    }));
+    expect(groups).toEqual(expected);
+    expect(groups.some((g) => g.delivered! > 0 && g.p90TransitDays !== null)).toBe(true);
+    // COD bookings are no KPI: the same groups counted over the COD shipments.
+    expect(root(stats, "shipmentStats").map((g) => [g.status, g.paymentMode, g.codShipments])).toEqual(
+      expected.map((g) => [g.status, g.paymentMode, g.paymentMode === "COD" ? g.shipments : 0]),
+    );
+    // Its own statement is gone: one aggregate statement, and a second only for codShipments.
+    const counts = await graph.execute("{ shipmentStats(groupBy: [STATUS]) { status shipments returned } }");
+    expect(counts.sql.map((s) => s.match(/\/\* (\w+) \*\//)?.[1])).toEqual(["aggregateShipments"]);
+    const withCod = await graph.execute("{ shipmentStats(groupBy: [STATUS]) { status codShipments } }");
+    expect(withCod.sql.map((s) => s.match(/\/\* (\w+) \*\//)?.[1])).toEqual(["aggregateShipments", "aggregateShipments"]);
   });
 
   it("serves the dashboard (locations → latest shipments → office and last scan) in a constant number of statements", async () => {

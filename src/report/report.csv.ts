@@ -1,7 +1,7 @@
-import type { ReportKpiTrendQuery } from "../generated/operations.js";
 import { toCsv } from "../lib/csv-text.js";
+import type { ReportKpiTrend } from "./report.data.js";
 
-type QuarterKpis = ReportKpiTrendQuery["quarterlyKpis"][number];
+type QuarterKpis = ReportKpiTrend[number];
 
 /**
  * The KPI table as CSV, for spreadsheets: one row per KPI of the report quarter and scope, every number

@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import { type Context, createContext } from "../context.js";
 import type { Database } from "../db/client.js";
 import { addQuarters, type FiscalQuarter, formatFiscalQuarter, istDateOf, quarterEndDate } from "../lib/fiscal-quarter.js";
+import { requireRoot } from "../lib/root-field.js";
 import { withRequestScope } from "../lib/request-scope.js";
 import {
   type KpiScopeInput,
@@ -114,12 +115,16 @@ export interface ReportRequest {
   readonly scope: KpiScopeInput | null;
 }
 
+/** The KPI quarters of the trend, and the review: root fields an analyst's key may be denied, so nullable in the schema. */
+export type ReportKpiTrend = NonNullable<ReportKpiTrendQuery["quarterlyKpis"]>;
+export type ReportReview = NonNullable<QuarterlyReviewQuery["quarterlyReview"]>;
+
 /** Everything the report shows, as the graph answered it. */
 export interface ReportData {
   readonly quarter: string;
   readonly scope: KpiScopeInput | null;
-  readonly trend: ReportKpiTrendQuery["quarterlyKpis"];
-  readonly review: QuarterlyReviewQuery["quarterlyReview"];
+  readonly trend: ReportKpiTrend;
+  readonly review: ReportReview;
   readonly coverage: ReportCoverageQuery["coverage"];
   readonly reference: ReportReferenceQuery;
   /** When the graph was read. */
@@ -154,8 +159,8 @@ export async function fetchReportData(graph: ReportGraph, request: ReportRequest
   return {
     quarter,
     scope: request.scope,
-    trend: trend.quarterlyKpis,
-    review: review.quarterlyReview,
+    trend: requireRoot(trend, "quarterlyKpis"),
+    review: requireRoot(review, "quarterlyReview"),
     coverage: coverage.coverage,
     reference,
     readAt,

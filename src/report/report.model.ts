@@ -1,6 +1,6 @@
-import type { KpiKey, MetricDirection, MetricUnit, QuarterlyReviewQuery, ReportKpiTrendQuery } from "../generated/operations.js";
+import type { KpiKey, MetricDirection, MetricUnit } from "../generated/operations.js";
 import { parseFiscalQuarter, shortLabel } from "../lib/fiscal-quarter.js";
-import type { ReportData } from "./report.data.js";
+import type { ReportData, ReportKpiTrend, ReportReview } from "./report.data.js";
 import {
   formatChange,
   formatCompact,
@@ -23,7 +23,7 @@ import {
 
 export const PARTNERS = "Amazon India × India Post (Department of Posts)";
 
-type QuarterKpis = ReportKpiTrendQuery["quarterlyKpis"][number];
+type QuarterKpis = ReportKpiTrend[number];
 export type ReportMetric = QuarterKpis["metrics"][number];
 type Tone = ReturnType<typeof toneOf>;
 
@@ -292,9 +292,7 @@ function valueOf(q: QuarterKpis, key: KpiKey): number | null {
   return q.metrics.find((m) => m.key === key)?.value ?? null;
 }
 
-type Review = QuarterlyReviewQuery["quarterlyReview"];
-
-function actionItemRows(items: readonly Review["actionItems"][number][]): ActionItemRow[] {
+function actionItemRows(items: readonly ReportReview["actionItems"][number][]): ActionItemRow[] {
   return items.map((item) => {
     const changes = [
       item.recordedStatus !== item.status ? `recorded ${item.recordedStatus.replaceAll("_", " ").toLowerCase()}` : null,
@@ -328,7 +326,7 @@ function coverageRows(areas: ReportData["coverage"]["areas"]): CoverageRow[] {
     .sort((a, b) => b.pinsDeliverable - a.pinsDeliverable || a.area.localeCompare(b.area));
 }
 
-function pinChangeText(name: string, change: Review["coverageChange"]["serviceablePins"], previousQuarter: string): string {
+function pinChangeText(name: string, change: ReportReview["coverageChange"]["serviceablePins"], previousQuarter: string): string {
   const current = change.current.value;
   const previous = change.previous.value;
   if (current === null) return `${name}: ${"n/a"}.`;

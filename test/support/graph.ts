@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config.js";
 import { createContext, type Context } from "../../src/context.js";
 import type { Database } from "../../src/db/client.js";
 import { withRequestScope } from "../../src/lib/request-scope.js";
+import { requireRoot } from "../../src/lib/root-field.js";
 import { Role } from "../../src/modules/access/access.roles.js";
 import { testViewer, type Viewer } from "../../src/modules/access/access.viewer.js";
 import { createSchema } from "../../src/schema.js";
@@ -18,6 +19,11 @@ export interface GraphResult<T> {
   readonly sql: readonly string[];
   /** The parameters of each statement in `sql`. */
   readonly parameters: readonly (readonly unknown[])[];
+}
+
+/** A root field of a test's answer that must be there: a null one fails the test with the field's errors. */
+export function root<T extends object, K extends keyof T & string>(result: GraphResult<T>, field: K): NonNullable<T[K]> {
+  return requireRoot(result.data, field, result.errors);
 }
 
 export interface TestGraph {

@@ -4,6 +4,7 @@ import { ErrorCode } from "../../src/lib/errors.js";
 import { fromGlobalId, integerKeyOf, toGlobalId } from "../../src/lib/global-id.js";
 import { decodeCursor, encodeCursor, pageSize } from "../../src/lib/pagination.js";
 import { eitherName } from "../../src/lib/renamed.js";
+import { NullRootFieldError, requireRoot } from "../../src/lib/root-field.js";
 import { parsePin } from "../../src/lib/scalars.js";
 import { nulPath, tooDeepEntry } from "../../src/server/input-guard.js";
 
@@ -127,5 +128,21 @@ describe("renamed arguments and input fields", () => {
         replacedBy: "input.validFrom",
       });
     }
+  });
+});
+
+describe("requireRoot", () => {
+  it("returns a root field's value, falsy values included", () => {
+    expect(requireRoot({ quarterlyKpis: [], products: [{ code: "SP" }] }, "quarterlyKpis")).toEqual([]);
+    expect(requireRoot({ count: 0 }, "count")).toBe(0);
+  });
+  it("turns a null root into an error naming the field and its own errors, not the other fields'", () => {
+    const errors = [
+      { message: "Needs ANALYST.", path: ["quarterlyKpis"], extensions: { code: "FORBIDDEN" } },
+      { message: "Needs FINANCE.", path: ["codRemittances"], extensions: { code: "FORBIDDEN" } },
+    ];
+    const data: { quarterlyKpis: unknown[] | null; codRemittances: unknown | null } = { quarterlyKpis: null, codRemittances: null };
+    expect(() => requireRoot(data, "quarterlyKpis", errors)).toThrow(new NullRootFieldError("The answer has no quarterlyKpis (FORBIDDEN: Needs ANALYST.)"));
+    expect(() => requireRoot(null as typeof data | null, "codRemittances")).toThrow(/no codRemittances \(and no error saying why\)/);
   });
 });

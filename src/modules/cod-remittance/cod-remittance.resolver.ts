@@ -51,7 +51,7 @@ export class CodRemittanceResolver {
   }
 
   @Restricted(Role.FINANCE)
-  @Query(() => CodRemittanceConnection, { description: "COD remittance batches, latest remittance day first." })
+  @Query(() => CodRemittanceConnection, { nullable: true, description: "COD remittance batches, latest remittance day first." })
   async codRemittances(@Args(() => CodRemittancesArgs) args: CodRemittancesArgs, @Ctx() ctx: Context) {
     return remittanceQuery(QUERY_MODEL).connection(ctx.database.db, args, {
       fallback: REMITTANCE_DEFAULT_ORDER,

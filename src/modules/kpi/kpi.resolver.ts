@@ -37,6 +37,7 @@ class QuarterlyKpisArgs {
 export class KpiResolver {
   @Restricted(Role.ANALYST)
   @Query(() => [QuarterlyKpis], {
+    nullable: true,
     description:
       "Every KPI of the quarterly review per fiscal quarter (Indian fiscal year April–March; Q1 = Apr–Jun; boundaries at midnight IST) from `from` to `to`, for one scope, each with its numerator, " +
       "denominator, unit and definition, and growth quarter on quarter, year on year or against any base quarter. Read from rollups kept " +
@@ -57,6 +58,7 @@ export class KpiResolver {
 
   @Restricted(Role.ANALYST)
   @Query(() => [QuarterlyKpis], {
+    nullable: true,
     description:
       "The KPIs of one quarter for every scope of a kind that has data in it (every destination circle, every pickup location, …), " +
       "sorted by key: the per-circle or per-location table of a review, in the same few statements however many scopes. A viewer " +

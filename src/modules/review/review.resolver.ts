@@ -124,6 +124,7 @@ export class ReviewResolver {
 
   @Restricted(Role.ANALYST)
   @Query(() => QuarterlyReviewReport, {
+    nullable: true,
     description:
       "The quarterly review of one quarter: national KPIs with targets and attainment, the change in serviceable and active PINs " +
       "against the previous quarter, pickup utilisation per location, this review's minutes and action items (null and empty until " +

@@ -117,7 +117,9 @@ export async function aggregateShipments(db: Db, q: AggregateQuery): Promise<Agg
   const conditions = [...shipmentConditions(q.filter), ...(q.where === null ? [] : [q.where])];
   const plan = rollupPlan(q.groupings, q.measures, conditions.length > 0);
   if (plan !== null) return { rows: await aggregateRollup(db, plan, q), source: "ROLLUP" };
-  const monthly = monthRollupPlan(q.groupings, q.measures, q.whereInput, shipmentConditions(q.filter).length > 0);
+  // The monthly rollup reads the filter as given; a condition without its input (none today) goes to the rows.
+  const unread = q.where !== null && q.whereInput === null;
+  const monthly = unread ? null : monthRollupPlan(q.groupings, q.measures, q.whereInput, shipmentConditions(q.filter).length > 0);
   if (monthly !== null) return { rows: await aggregateMonthRollup(db, monthly, q), source: "MONTH_ROLLUP" };
   return { rows: await aggregateRows(db, q, conditions), source: "SHIPMENTS" };
 }

@@ -10,7 +10,7 @@ import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.j
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import { OrderDirection } from "../../lib/order-direction.js";
 import { ShipmentAggregatesArgs } from "./shipment-aggregate.args.js";
-import { aggregateShipments } from "./shipment-aggregate.repository.js";
+import { type AggregateQuery, aggregateShipments } from "./shipment-aggregate.repository.js";
 import {
   AggregateDimension,
   type AggregateGroup,
@@ -20,10 +20,12 @@ import {
   finishGroups,
   type Grouping,
   groupFigures,
+  type HavingCondition,
   isTimeDimension,
   MEASURE,
   MEASURE_BY_FIELD,
   type MeasureDefinition,
+  type OrderTerm,
 } from "./shipment-aggregate.rules.js";
 import { ShipmentAggregate } from "./shipment-aggregate.type.js";
 import { whereCondition } from "../../db/query-read.js";
@@ -91,6 +93,26 @@ function toValue(group: AggregateGroup, groupings: readonly Grouping[]): Aggrega
   return value as AggregateValue;
 }
 
+/** What a set of shipment groups is asked by: the statement's query, and what is done to its groups after. */
+export interface ShipmentGroupsQuery extends Omit<AggregateQuery, "revealArmyPincodes"> {
+  readonly having: readonly HavingCondition[];
+  readonly order: readonly OrderTerm[];
+  readonly first: number;
+}
+
+/**
+ * The groups of shipmentAggregates (and of its deprecated alias shipmentStats): one statement (from the KPI rollup
+ * where it answers), each group's figures by the KPI arithmetic, then having, order and the first `first`.
+ */
+export async function shipmentGroups(ctx: Context, q: ShipmentGroupsQuery): Promise<AggregateGroup[]> {
+  const { rows } = await aggregateShipments(ctx.database.db, { ...q, revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]) });
+  const groups: AggregateGroup[] = rows.map((row) => ({
+    keys: new Map(q.groupings.map((g, i) => [g.dimension, row.keys[i] ?? null])),
+    figures: groupFigures(row.sums, row.transit === null ? null : percentilesOf(row.transit as [number, number][]), q.measures),
+  }));
+  return finishGroups(groups, q.groupings, q.having, q.order, q.first);
+}
+
 @Resolver(() => ShipmentAggregate)
 export class ShipmentAggregateResolver {
   @Restricted()
@@ -102,26 +124,24 @@ export class ShipmentAggregateResolver {
       "code. Only the measures selected (or named in having and orderBy) are computed. Grouped by delivery FISCAL_QUARTER (or by " +
       "booking FISCAL_QUARTER for the booking measures) and nothing else, a measure equals quarterlyKpis' national figure; with " +
       "no filter and at most one of circle, state, pickup location, product or payment mode beside that fiscal quarter (or " +
-      "year), the groups are read from the KPI rollup instead of the shipment rows. Groups are sorted by orderBy, then by their keys.",
+      "year), the groups are read from the quarterly KPI rollup instead of the shipment rows; grouped by month, fiscal quarter " +
+      "or year and any of circle, state, product and payment mode, with no percentile and a filter of only whole months of the " +
+      "grouped event's day (deliveryDate or bookingDate) and eq / in on productCode and paymentMode, from the monthly one. " +
+      "Groups are sorted by orderBy, then by their keys.",
   })
   async shipmentAggregates(@Args(() => ShipmentAggregatesArgs) args: ShipmentAggregatesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<AggregateValue[]> {
     const groupings = groupingsOf(args);
-    const order = orderOf(args, groupings);
-    const first = pageSize(args.first ?? ctx.config.maxPageSize, ctx.config.maxPageSize);
-    const measures = measuresOf(args, info);
-    const { rows } = await aggregateShipments(ctx.database.db, {
+    const groups = await shipmentGroups(ctx, {
       groupings,
-      measures,
+      measures: measuresOf(args, info),
       filter: { circleScope: circleScope(ctx.viewer) },
       where: whereCondition(QUERY_MODEL, "Shipment", args.where, "shipment"),
       whereInput: args.where ?? null,
-      revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]),
+      having: args.having ?? [],
+      order: orderOf(args, groupings),
+      first: pageSize(args.first ?? ctx.config.maxPageSize, ctx.config.maxPageSize),
     });
-    const groups: AggregateGroup[] = rows.map((row) => ({
-      keys: new Map(groupings.map((g, i) => [g.dimension, row.keys[i] ?? null])),
-      figures: groupFigures(row.sums, row.transit === null ? null : percentilesOf(row.transit as [number, number][]), measures),
-    }));
-    return finishGroups(groups, groupings, args.having ?? [], order, first).map((g) => toValue(g, groupings));
+    return groups.map((g) => toValue(g, groupings));
   }
 
   @FieldResolver(() => PickupLocation, { nullable: true, description: "The pickup location the shipments were booked at, when grouped by PICKUP_LOCATION; null otherwise." })

@@ -26,22 +26,14 @@ import { PostOffice } from "../post-office/post-office.type.js";
 import type { ProductRow } from "../product/product.sql.js";
 import { Product } from "../product/product.type.js";
 import { MAX_EVENTS_PER_BATCH, recordScanEventBatch } from "./scan-event.ingest.js";
-import { type ShipmentFilter, ShipmentPageArgs, ShipmentsArgs, ShipmentStatsArgs } from "./shipment.args.js";
+import { type ShipmentFilter, ShipmentPageArgs, ShipmentsArgs } from "./shipment.args.js";
 import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js";
 import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.record.js";
-import {
-  shipmentConditions,
-  shipmentQuery,
-  findTrackedShipment,
-  type ShipmentDimensionValue,
-  type ShipmentFilterValues,
-  shipmentStats,
-  type ShipmentStatsRow,
-} from "./shipment.repository.js";
+import { shipmentConditions, shipmentQuery, findTrackedShipment, type ShipmentFilterValues } from "./shipment.repository.js";
 import { shipmentComputed, type ShipmentComputedName } from "./shipment.repository.js";
 import type { ChildPageKey } from "./shipment.loaders.js";
 import type { ScanEventRow, ShipmentRow } from "./shipment.sql.js";
-import { CodCashStatus, CodRemittance, RecordScanEventsPayload, RecordShipmentsPayload, ScanEvent, Shipment, ShipmentConnection, ShipmentStatsGroup } from "./shipment.type.js";
+import { CodCashStatus, CodRemittance, RecordScanEventsPayload, RecordShipmentsPayload, ScanEvent, Shipment, ShipmentConnection } from "./shipment.type.js";
 
 /** Filter input → repository values; pickup codes resolve to ids (unknown codes match nothing). */
 export async function shipmentFilterValues(filter: ShipmentFilter | null | undefined, ctx: Context): Promise<ShipmentFilterValues> {
@@ -164,23 +156,6 @@ export class ShipmentResolver {
   })
   async shipments(@Args(() => ShipmentsArgs) args: ShipmentsArgs, @Ctx() ctx: Context) {
     return shipmentsWhere(ctx, args, shipmentConditions(await shipmentFilterValues(args.filter, ctx)));
-  }
-
-  @Restricted()
-  @Query(() => [ShipmentStatsGroup], {
-    deprecationReason:
-      "Use shipmentAggregates: its measures are the KPIs' definitions (returned here counts RTO_INITIATED too, p90 is a " +
-      "continuous percentile of exact days, delivered is grouped by booking quarter). Removed in the release after next.",
-    description:
-      "Counts, COD sums and transit times of shipments, grouped by any of the dimensions (one row per group, sorted by the " +
-      "group keys). Computed from the shipment rows in one statement.",
-  })
-  async shipmentStats(@Args(() => ShipmentStatsArgs) args: ShipmentStatsArgs, @Ctx() ctx: Context): Promise<ShipmentStatsRow[]> {
-    const dimensions = [...new Set(args.groupBy ?? [])] as ShipmentDimensionValue[];
-    if (dimensions.length !== (args.groupBy ?? []).length) {
-      throw new BadUserInputError("groupBy lists a dimension more than once.", { field: "groupBy", value: args.groupBy });
-    }
-    return shipmentStats(ctx.database.db, await shipmentFilterValues(args.filter, ctx), dimensions);
   }
 
   @Restricted(Role.OPERATOR)
@@ -371,22 +346,6 @@ export class ScanEventResolver {
   async shipment(@Root() e: ScanEventRow, @Ctx() ctx: Context): Promise<ShipmentRow> {
     return (await ctx.loaders.shipmentById.load(e.shipmentId))!;
   }
-}
-
-@Resolver(() => ShipmentStatsGroup)
-export class ShipmentStatsGroupResolver {
-  @FieldResolver(() => PickupLocation, { nullable: true, description: "The group's pickup location, when grouped by PICKUP_LOCATION." })
-  async pickupLocation(@Root() g: ShipmentStatsRow, @Ctx() ctx: Context): Promise<PickupLocationRow | null> {
-    return g.pickupLocationId === null ? null : ctx.loaders.pickupLocationById.load(g.pickupLocationId);
-  }
-
-  // Nullable: a viewer without FINANCE gets null here, not the whole shipmentStats answer nulled.
-  @Restricted(Role.FINANCE)
-  @FieldResolver(() => Money, { nullable: true, description: "Sum of the COD amounts of the group's COD shipments (whatever their status)." })
-  codAmount(@Root() g: ShipmentStatsRow): Money {
-    return toMoney(g.codPaise);
-  }
-
 }
 
 @Resolver(() => PickupLocation)

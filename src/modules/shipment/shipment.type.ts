@@ -283,8 +283,9 @@ export class RecordCodRemittancePayload {
 
 @ObjectType("ShipmentStatsGroup", {
   description:
-    "Aggregates over the shipments of one group. Key fields not grouped by are null. Transit days count delivered " +
-    "shipments only: (delivered − booked) in days, fractional.",
+    "One group of the deprecated shipmentStats, read through shipmentAggregates: the keys grouped by (the others null) and " +
+    "measures that are the KPIs' definitions (kpiDefinitions). Transit is counted in whole hours, rounded up, over delivered " +
+    "shipments, as the KPIs count it.",
 })
 export class ShipmentStatsGroup {
   @Field(() => ShipmentStatus, { nullable: true, description: "The group's status, when grouped by STATUS." })
@@ -296,30 +297,49 @@ export class ShipmentStatsGroup {
   @Field(() => PaymentMode, { nullable: true, description: "The group's payment mode, when grouped by PAYMENT_MODE." })
   paymentMode!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The group's destination primary state, when grouped by DESTINATION_STATE (null also for Army Postal)." })
+  @Field(() => String, { nullable: true, description: "The group's destination primary state, when grouped by DESTINATION_STATE, keyed as the KPIs' STATE scope: 'Army Postal Service' for Army Postal destinations (null before shipmentAggregates answered), '(no state)' for a PIN without one." })
   destinationState!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The group's destination primary circle name, when grouped by DESTINATION_CIRCLE (null also for Army Postal)." })
+  @Field(() => String, { nullable: true, description: "The group's destination primary circle name, when grouped by DESTINATION_CIRCLE, keyed as the KPIs' CIRCLE scope: 'Army Postal Service' for Army Postal destinations (null before shipmentAggregates answered), '(no circle)' for a PIN without one." })
   destinationCircle!: string | null;
 
   @Field(() => FiscalQuarterScalar, { nullable: true, description: "The group's booking quarter (IST), when grouped by BOOKING_QUARTER." })
   bookingQuarter!: string | null;
 
-  @Field(() => Int, { description: "Shipments in the group." })
+  @Field(() => Int, { description: "Shipments in the group: the KPI BOOKED_VOLUME over the group." })
   shipments!: number;
 
-  @Field(() => Int, { description: "Of them, delivered to the addressee (status DELIVERED)." })
+  @Field(() => Int, {
+    description:
+      "Of them, delivered to the addressee: the KPI DELIVERED_VOLUME's shipments (a delivery instant recorded), counted over the group. " +
+      "Grouped by BOOKING_QUARTER these are the quarter's bookings delivered at any time, not the KPI's figure for the quarter, which " +
+      "counts deliveries by the quarter of delivery (shipmentAggregates groupBy DELIVERED_AT).",
+  })
   delivered!: number;
 
-  @Field(() => Int, { description: "Of them, returned to the sender (status RTO_DELIVERED or RTO_INITIATED)." })
+  @Field(() => Int, {
+    description:
+      "Of them, returned to the sender: the numerator of the KPI RETURN_TO_ORIGIN, status RTO_DELIVERED (before shipmentStats read " +
+      "shipmentAggregates, RTO_INITIATED counted too).",
+  })
   returned!: number;
 
-  @Field(() => Int, { description: "Of them, paid cash on delivery." })
+  @Field(() => Int, { description: "Of them, paid cash on delivery (booked COD, whatever their status; no KPI counts these)." })
   codShipments!: number;
 
-  @Field(() => Float, { nullable: true, description: "Mean transit days of the delivered ones; null when none is delivered." })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "The KPI TRANSIT_DAYS_MEAN of the group: mean transit of the delivered ones in days, each counted in whole hours rounded up " +
+      "(before, exact days); null when none is delivered.",
+  })
   meanTransitDays!: number | null;
 
-  @Field(() => Float, { nullable: true, description: "90th percentile of transit days (continuous), delivered ones; null when none." })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "The KPI TRANSIT_DAYS_P90 of the group: the nearest-rank 90th percentile of the delivered ones' transit in whole hours " +
+      "rounded up, in days (before, a continuous percentile of exact days); null when none is delivered.",
+  })
   p90TransitDays!: number | null;
 }
