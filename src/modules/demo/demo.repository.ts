@@ -173,5 +173,5 @@ export async function insertSyntheticRemittanceCycle(db: Db, validFrom: string, 
 export async function analyzeDemoTables(db: Db): Promise<void> {
   // Statistics for the tables just loaded: until autovacuum's analyze reaches them the planner has no distinct counts or
   // histograms and falls back to default selectivities, which choose badly on the first queries after a load.
-  await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter, kpi_rollup, kpi_histogram`);
+  await db.execute(sql`analyze shipment, scan_event, cod_remittance, pickup_location, serviceability, pin_delivery_quarter, kpi_rollup, kpi_histogram, kpi_month_rollup`);
 }
