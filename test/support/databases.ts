@@ -21,6 +21,9 @@ import { buildDirectorySnapshot, directorySnapshotKey, directorySnapshotPath, SN
  */
 export const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
+/** What the names of a run's server databases start with: TEST_DATABASE_PREFIX lets runs sharing a server keep to their own names. */
+export const TEST_DATABASE_PREFIX = process.env.TEST_DATABASE_PREFIX ?? "dakgraph_test";
+
 async function serverReachable(): Promise<boolean> {
   if (process.env.TEST_DATABASE_URL === "") return false;
   const sql = postgres(SERVER_URL, { max: 1, connect_timeout: 2, onnotice: () => {} });
@@ -93,7 +96,7 @@ function migratedPgliteTarball(): Promise<Blob> {
  * every database with it when the run ends: test/support/global-setup.ts).
  */
 export function runDatabasePrefix(): string {
-  return `dakgraph_test_${inject("testRunId")}`;
+  return `${TEST_DATABASE_PREFIX}_${inject("testRunId")}`;
 }
 
 /**

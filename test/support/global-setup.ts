@@ -20,7 +20,7 @@ export default function setup(project: TestProject): () => Promise<void> {
     if (process.env.TEST_DATABASE_URL === "") return;
     const admin = postgres(process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", { max: 1, connect_timeout: 2, onnotice: () => {} });
     try {
-      const leftover = await admin<{ name: string }[]>`select datname as name from pg_database where datname like ${`dakgraph_test_${runId}_%`}`;
+      const leftover = await admin<{ name: string }[]>`select datname as name from pg_database where datname like ${`${process.env.TEST_DATABASE_PREFIX ?? "dakgraph_test"}_${runId}_%`}`;
       for (const { name } of leftover) await admin.unsafe(`drop database if exists ${name} with (force)`);
     } catch {
       // No server answered: this run created nothing there.
