@@ -8,9 +8,10 @@ export const postOfficeProjections: readonly TypeProjection[] = [
     type: "PostOffice",
     fields: {
       ...columnFields(postOfficeTable, ["name", "officeType", "delivery", "district", "state", "taluk", "source"], {
-        name: { filter: true, order: true },
-        officeType: { filter: true, group: true, operand: { enum: OfficeType, name: "OfficeType" } },
-        delivery: { filter: true, group: true },
+        // By code point (collation "C"), as the name-order index sorts it: the same order on every server, whatever its locale.
+        name: { filter: true, order: true, raw: (row) => `${row}.name collate "C"` },
+        officeType: { filter: true, order: true, group: true, operand: { enum: OfficeType, name: "OfficeType" } },
+        delivery: { filter: true, order: true, group: true },
         district: { filter: true, order: true, group: true },
         state: { filter: true, order: true, group: true },
       }),
