@@ -13,6 +13,8 @@ import {
   PincodesNearDocument,
   SearchPostOfficesDocument,
 } from "../src/generated/operations.js";
+import { withValues } from "../src/db/query-read.js";
+import { fromGlobalId } from "../src/lib/global-id.js";
 import { progressBar } from "../src/lib/progress.js";
 import { type DirectoryLoadSummary, isDirectoryLoaded, loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { directorySnapshotPath, snapshotForEmptyDataDir } from "../src/modules/post-office/post-office.snapshot.js";
@@ -226,6 +228,190 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     // pincodes page, offices by PIN, divisions, regions, circles: one statement each.
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThanOrEqual(5);
+  });
+
+  describe("ordering and paging post offices (orderBy, last/before)", () => {
+    interface Office {
+      id: string;
+      name: string;
+      officeType: string | null;
+      district: string | null;
+      state: string | null;
+      pincode: { code: string; primaryState: string | null };
+    }
+    interface OfficePage {
+      totalCount?: number;
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      nodes: Office[];
+    }
+    const OFFICES = `query ($where: PostOfficeWhere, $orderBy: [PostOfficeOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
+      postOffices(where: $where, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        nodes { id name officeType district state pincode { code primaryState } }
+      }
+    }`;
+    const offices = async (variables: Record<string, unknown>) => {
+      const result = await graph.execute<{ postOffices: OfficePage }, Record<string, unknown>>(OFFICES, variables);
+      expect(result.errors).toBeUndefined();
+      return result.data!.postOffices;
+    };
+    const sikkim = { state: { eq: "Sikkim" } };
+    /** Byte order, nulls last: how NAME, OFFICE_TYPE and PINCODE_CODE sort (code point order; ASCII values). */
+    const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+    it.each([
+      { orderBy: [{ field: "OFFICE_TYPE" }, { field: "NAME", direction: "DESC" }], first: (o: Office) => o.officeType },
+      { orderBy: [{ field: "PINCODE_CODE", direction: "DESC" }, { field: "NAME" }], first: (o: Office) => o.pincode.code, descending: true },
+      { orderBy: [{ field: "DISTRICT", direction: "DESC" }, { field: "DELIVERY" }, { field: "PINCODE_CODE" }], first: null },
+      { orderBy: [{ field: "PINCODE_PRIMARY_STATE" }, { field: "STATE", direction: "DESC" }, { field: "NAME", direction: "DESC" }], first: null },
+    ])("orders by $orderBy.0.field and more keys; first/after and last/before page through the same rows", async ({ orderBy, first, descending }) => {
+      const all = (await offices({ where: sikkim, orderBy, first: 500 })).nodes;
+      expect(all.length).toBeGreaterThan(100);
+      expect(all.every((o) => o.state === "Sikkim")).toBe(true);
+      if (first !== null) {
+        const keys = all.map(first);
+        const sorted = [...keys].sort((a, b) => (descending === true ? -compare(a, b) : compare(a, b)));
+        expect(keys).toEqual(sorted);
+        expect(new Set(keys).size).toBeGreaterThan(1);
+      }
+      const forward: Office[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: OfficePage = await offices({ where: sikkim, orderBy, first: 9, after });
+        expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
+        forward.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      expect(forward.map((o) => o.id)).toEqual(all.map((o) => o.id));
+      const backward: Office[] = [];
+      let before: string | null = null;
+      for (;;) {
+        const page: OfficePage = await offices({ where: sikkim, orderBy, last: 9, before });
+        expect(page.pageInfo.hasNextPage).toBe(before !== null);
+        backward.unshift(...page.nodes);
+        if (!page.pageInfo.hasPreviousPage) break;
+        before = page.pageInfo.startCursor;
+      }
+      expect(backward.map((o) => o.id)).toEqual(all.map((o) => o.id));
+    });
+
+    it("keeps the 0.1.0 orders under their new names: by name in code point order (the default), by PIN", async () => {
+      const byDefault = (await offices({ where: sikkim, first: 500 })).nodes;
+      expect(byDefault.map((o) => o.id)).toEqual((await offices({ where: sikkim, orderBy: [{ field: "NAME" }], first: 500 })).nodes.map((o) => o.id));
+      expect(byDefault.map((o) => o.name)).toEqual(byDefault.map((o) => o.name).sort(compare));
+      const byPin = (await offices({ where: sikkim, orderBy: [{ field: "PINCODE_CODE" }], first: 500 })).nodes;
+      // PINCODE_ASC was by PIN, ties by id.
+      const key = (o: Office) => [o.pincode.code, fromGlobalId(o.id).key] as const;
+      expect(byPin.map(key)).toEqual(byPin.map(key).sort((a, b) => compare(a[0], b[0]) || Number(a[1]) - Number(b[1])));
+    });
+
+    it("refuses a cursor of another order, of the 0.1.0 form, or of nothing it wrote, with INVALID_CURSOR", async () => {
+      const byName = await offices({ where: sikkim, first: 3 });
+      const oldForm = Buffer.from(JSON.stringify(["NAME_ASC", byName.nodes[2]!.name, 1])).toString("base64url");
+      for (const [variables, argument] of [
+        [{ orderBy: [{ field: "PINCODE_CODE" }], after: byName.pageInfo.endCursor }, "after"],
+        [{ orderBy: [{ field: "NAME", direction: "DESC" }], last: 2, before: byName.pageInfo.endCursor }, "before"],
+        [{ after: oldForm }, "after"],
+        [{ after: Buffer.from(JSON.stringify(["NAME+", 7, 1])).toString("base64url") }, "after"],
+      ] as const) {
+        const { errors } = await graph.execute(OFFICES, { where: sikkim, ...variables });
+        expect(errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
+        expect(errors?.[0]?.extensions?.field).toBe(argument);
+      }
+    });
+
+    it("reads a page in one statement and counts beside it only when totalCount is asked for", async () => {
+      const where = { district: { eq: "East Sikkim" } };
+      const page = await graph.execute("query ($where: PostOfficeWhere) { postOffices(where: $where, orderBy: [{ field: OFFICE_TYPE }], first: 5) { nodes { name } } }", { where });
+      expect(page.errors).toBeUndefined();
+      expect(page.statements).toBe(1);
+      const counted = await graph.execute("query ($where: PostOfficeWhere) { postOffices(where: $where, last: 5) { totalCount nodes { name } } }", { where });
+      expect(counted.statements).toBe(2);
+    });
+
+    it("finds a name prefix's page from the prefix index, never by walking the whole name order", async () => {
+      const { data, sql: texts, parameters } = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "s" }, orderBy: [{ field: "NAME", direction: "DESC" }], first: 20 });
+      expect(data!.postOffices.nodes.every((o) => o.name.toLowerCase().startsWith("s"))).toBe(true);
+      const i = texts.findIndex((text) => text.includes("/* postOffices */"));
+      const plan = await queryRows<Record<string, string>>(db.database.db, withValues(`explain (costs off) ${texts[i]!}`, parameters[i]!));
+      const text = plan.map((row) => Object.values(row)[0]).join("\\n");
+      expect(text).toMatch(/post_office_name_(prefix|trgm)/);
+      expect(text).not.toContain("post_office_name_order");
+    });
+
+    describe("nested: Pincode.postOffices(where:, orderBy:)", () => {
+      const NESTED = `query ($prefix: String!, $where: PostOfficeWhere, $orderBy: [PostOfficeOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
+        pincodes(filter: { codePrefix: $prefix }, first: 100) {
+          nodes {
+            code
+            postOffices(where: $where, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+              totalCount
+              pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+              nodes { id name officeType district state pincode { code primaryState } }
+            }
+          }
+        }
+      }`;
+      type Nested = { pincodes: { nodes: { code: string; postOffices: OfficePage }[] } };
+      const nested = (variables: Record<string, unknown>) => graph.execute<Nested, Record<string, unknown>>(NESTED, variables);
+      const where = { officeType: { eq: "BRANCH" } };
+      const orderBy = [{ field: "NAME", direction: "DESC" }];
+
+      it("filters and orders each PIN's offices as postOffices does, in one statement for every PIN's page and one for their counts", async () => {
+        const small = await nested({ prefix: "7441", where, orderBy, first: 3 });
+        const large = await nested({ prefix: "744", where, orderBy, first: 3 });
+        expect(large.errors).toBeUndefined();
+        expect(large.data!.pincodes.nodes.length).toBe(22);
+        // pincodes, the offices' pages, their counts.
+        expect(small.statements).toBe(3);
+        expect(large.statements).toBe(3);
+        let matched = 0;
+        for (const pin of large.data!.pincodes.nodes) {
+          const all = (await offices({ where: { and: [where, { pincode: { code: { eq: pin.code } } }] }, orderBy, first: 500 })).nodes;
+          expect(pin.postOffices.totalCount).toBe(all.length);
+          expect(pin.postOffices.nodes.map((o) => o.id)).toEqual(all.slice(0, 3).map((o) => o.id));
+          expect(pin.postOffices.pageInfo.hasNextPage).toBe(all.length > 3);
+          matched += all.length;
+        }
+        expect(matched).toBeGreaterThan(20);
+      });
+
+      it("pages one PIN's offices forward and backward through the same rows", async () => {
+        const orderBy = [{ field: "OFFICE_TYPE" }, { field: "NAME", direction: "DESC" }];
+        const officesOf = async (variables: Record<string, unknown>) => {
+          const { data, errors } = await nested({ prefix: "194401", orderBy, ...variables });
+          expect(errors).toBeUndefined();
+          return data!.pincodes.nodes[0]!.postOffices;
+        };
+        const all = await officesOf({ first: 100 });
+        expect(all.nodes.length).toBeGreaterThan(5);
+        const forward: Office[] = [];
+        for (let after: string | null = null; ; ) {
+          const page: OfficePage = await officesOf({ first: 2, after });
+          forward.push(...page.nodes);
+          if (!page.pageInfo.hasNextPage) break;
+          after = page.pageInfo.endCursor;
+        }
+        const backward: Office[] = [];
+        for (let before: string | null = null; ; ) {
+          const page: OfficePage = await officesOf({ last: 2, before });
+          backward.unshift(...page.nodes);
+          if (!page.pageInfo.hasPreviousPage) break;
+          before = page.pageInfo.startCursor;
+        }
+        expect(forward.map((o) => o.id)).toEqual(all.nodes.map((o) => o.id));
+        expect(backward.map((o) => o.id)).toEqual(all.nodes.map((o) => o.id));
+        // The plain first page (every office of the PINs in one statement) writes cursors the ordered pages take.
+        const plain = await nested({ prefix: "194401", first: 2 });
+        const next = await nested({ prefix: "194401", first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });
+        expect(next.errors).toBeUndefined();
+        const byName = await nested({ prefix: "194401", first: 4 });
+        expect(next.data!.pincodes.nodes[0]!.postOffices.nodes.map((o) => o.id)).toEqual(byName.data!.pincodes.nodes[0]!.postOffices.nodes.slice(2).map((o) => o.id));
+        const foreign = await nested({ prefix: "194401", orderBy, first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });
+        expect(foreign.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
+      });
+    });
   });
 
   it("finds PINs near a point, nearest first, counting those without coordinates", async () => {

@@ -43,6 +43,12 @@ export interface PageQuery {
   readonly window: PageWindow;
   /** Conditions besides `where` (a viewer's circle, a parent's key, a deprecated filter), as drizzle SQL over the row. */
   readonly conditions: readonly SQL[];
+  /**
+   * The conditions are selective and an index serves them (a name search): sort the matching rows to pick the page's
+   * keys, then read those rows. Otherwise PostgreSQL may walk an index in the order's order, testing every row it
+   * passes until a page matches, which for a rare match reads most of the table.
+   */
+  readonly sortMatches?: boolean;
 }
 
 /**
@@ -73,6 +79,7 @@ export class TypeQuery<Row> {
       readonly name: string;
       /** totalCount is selected: count beside the page (on a server, another pooled connection) rather than after it. */
       readonly countBeside?: boolean;
+      readonly sortMatches?: boolean;
     },
   ): Promise<ConnectionResult<Row>> {
     const window = pageWindow(args, options.maxPageSize);
@@ -81,7 +88,8 @@ export class TypeQuery<Row> {
     const count = () => this.count(db, { args: values, conditions: options.conditions }, `count ${options.name}`);
     const total = options.countBeside === true ? count() : undefined;
     total?.catch(() => {});
-    const rows = window.size === 0 ? [] : await this.page(db, { args: values, order, window, conditions: options.conditions }, options.name);
+    const query = { args: values, order, window, conditions: options.conditions, sortMatches: options.sortMatches === true };
+    const rows = window.size === 0 ? [] : await this.page(db, query, options.name);
     return windowConnection(rows, window, () => total ?? count());
   }
 
@@ -123,7 +131,13 @@ export class TypeQuery<Row> {
   /** Up to `window.size + 1` rows in the window's direction, each with its cursor. */
   async page(db: Db, query: PageQuery, name: string): Promise<{ node: Row; cursor: string }[]> {
     const { binder, order, conditions, columns, from, limit } = this.pageParts(query);
-    const text = `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${conditions.join(" and ")} order by ${order.orderBy} limit ${limit}`;
+    const where = conditions.join(" and ");
+    const key = this.model.key(this.type).sql(this.alias);
+    // OFFSET 0 keeps the matching rows a subquery of their own, so its ORDER BY matches no index of the table; its
+    // unused columns are not read, so an index holding the filtered and ordered columns answers it alone.
+    const text = query.sortMatches === true
+      ? `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${key} in (select ${key} from (select ${this.alias}.* from ${from} where ${where} offset 0) ${this.alias} order by ${order.orderBy} limit ${limit}) order by ${order.orderBy}`
+      : `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${where} order by ${order.orderBy} limit ${limit}`;
     const rows = await queryRows<Record<string, unknown>>(db, withValues(text, binder.values));
     return rows.map((raw) => ({ node: this.reader.read(raw), cursor: String(raw.__cursor) }));
   }

@@ -17,7 +17,12 @@ export const postOfficeProjections: readonly TypeProjection[] = [
       }),
       id: { kind: "value", sql: (row) => globalIdSql("PostOffice", `${row}.id`) },
       // The office's PIN is a foreign key: the area always exists.
-      pincode: { kind: "object", type: "Pincode", source: (row, as) => `pincode ${as} where ${as}.code = ${row}.pincode`, uses: { filter: true, order: true } },
+      pincode: {
+        kind: "object",
+        type: "Pincode",
+        source: (row, as) => `pincode ${as} where ${as}.code = ${row}.pincode`,
+        uses: { filter: true, order: true, sameAs: { code: (row) => `${row}.pincode` } },
+      },
     },
     resolverOnly: {
       circle: "a relation through the postal-hierarchy loaders (Circle has no SQL definitions yet)",

@@ -51,9 +51,12 @@ export class PostOfficeResolver {
       "Source: Department of Posts, All India Pincode Directory, data.gov.in, Government Open Data Licence – India.",
   })
   async postOffices(@Args(() => PostOfficesArgs) args: PostOfficesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const filter = filterValues(args.filter);
     const connection = await postOfficeQuery(QUERY_MODEL).connection(ctx.database.db, args, {
       fallback: POST_OFFICE_DEFAULT_ORDER,
-      conditions: postOfficeConditions(filterValues(args.filter)),
+      conditions: postOfficeConditions(filter),
+      // A name search matches a few thousand offices at most, which the trigram and prefix indexes find.
+      sortMatches: Boolean(filter.nameContains || filter.nameStartsWith),
       maxPageSize: ctx.config.maxPageSize,
       name: "postOffices",
       // A search page shows its total.
