@@ -256,6 +256,21 @@ describe.each(engines)("the directory graph on %s", (engine) => {
       return result.data!.postOffices;
     };
     const sikkim = { state: { eq: "Sikkim" } };
+    /**
+     * Every row, page by page: forward (first/after) or backward (last/before, each page put before those read), checking
+     * that pageInfo says there is more on the side the pages came from exactly when a cursor was given.
+     */
+    const pageThrough = async (read: (page: Record<string, unknown>) => Promise<OfficePage>, size: number, backward: boolean) => {
+      const rows: Office[] = [];
+      for (let cursor: string | null = null; ; ) {
+        const page: OfficePage = await read(backward ? { last: size, before: cursor } : { first: size, after: cursor });
+        expect(backward ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage).toBe(cursor !== null);
+        if (backward) rows.unshift(...page.nodes);
+        else rows.push(...page.nodes);
+        if (!(backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage)) return rows;
+        cursor = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
+      }
+    };
     /** Byte order, nulls last: how NAME, OFFICE_TYPE and PINCODE_CODE sort (code point order; ASCII values). */
     const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : Buffer.compare(Buffer.from(a), Buffer.from(b)));
 
@@ -274,26 +289,10 @@ describe.each(engines)("the directory graph on %s", (engine) => {
         expect(keys).toEqual(sorted);
         expect(new Set(keys).size).toBeGreaterThan(1);
       }
-      const forward: Office[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page: OfficePage = await offices({ where: sikkim, orderBy, first: 9, after });
-        expect(page.pageInfo.hasPreviousPage).toBe(after !== null);
-        forward.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage) break;
-        after = page.pageInfo.endCursor;
+      for (const backward of [false, true]) {
+        const read = await pageThrough((page) => offices({ where: sikkim, orderBy, ...page }), 9, backward);
+        expect(read.map((o) => o.id)).toEqual(all.map((o) => o.id));
       }
-      expect(forward.map((o) => o.id)).toEqual(all.map((o) => o.id));
-      const backward: Office[] = [];
-      let before: string | null = null;
-      for (;;) {
-        const page: OfficePage = await offices({ where: sikkim, orderBy, last: 9, before });
-        expect(page.pageInfo.hasNextPage).toBe(before !== null);
-        backward.unshift(...page.nodes);
-        if (!page.pageInfo.hasPreviousPage) break;
-        before = page.pageInfo.startCursor;
-      }
-      expect(backward.map((o) => o.id)).toEqual(all.map((o) => o.id));
     });
 
     it("keeps the 0.1.0 orders under their new names: by name in code point order (the default), by PIN", async () => {
@@ -321,13 +320,32 @@ describe.each(engines)("the directory graph on %s", (engine) => {
       }
     });
 
-    it("reads a page in one statement and counts beside it only when totalCount is asked for", async () => {
-      const where = { district: { eq: "East Sikkim" } };
-      const page = await graph.execute("query ($where: PostOfficeWhere) { postOffices(where: $where, orderBy: [{ field: OFFICE_TYPE }], first: 5) { nodes { name } } }", { where });
-      expect(page.errors).toBeUndefined();
-      expect(page.statements).toBe(1);
-      const counted = await graph.execute("query ($where: PostOfficeWhere) { postOffices(where: $where, last: 5) { totalCount nodes { name } } }", { where });
-      expect(counted.statements).toBe(2);
+    it("answers a filtered, ordered page in one statement, identically to the resolvers, cursors included", async () => {
+      const resolvers = await createTestGraph(db.database, {}, { singleStatement: false });
+      try {
+        const where = { district: { eq: "East Sikkim" } };
+        const query = "query ($where: PostOfficeWhere, $orderBy: [PostOfficeOrderBy!], $first: Int, $last: Int, $before: String) { postOffices(where: $where, orderBy: $orderBy, first: $first, last: $last, before: $before) { COUNT pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id name officeType pincode { code } } } }";
+        for (const [count, variables] of [
+          ["", { where, orderBy: [{ field: "OFFICE_TYPE" }, { field: "PINCODE_CODE", direction: "DESC" }], first: 5 }],
+          ["totalCount", { where, last: 5 }],
+        ] as const) {
+          const text = query.replace("COUNT", count);
+          const single = await graph.execute(text, variables);
+          const read = await resolvers.execute(text, variables);
+          expect(single.errors).toBeUndefined();
+          expect(single.statements).toBe(1);
+          // The resolvers: the page, the PIN areas through their loader, and the count when asked for.
+          expect(read.statements).toBe(count === "" ? 2 : 3);
+          // Cursors are the same SQL either way.
+          expect(single.data).toEqual(read.data);
+          const before = (single.data as { postOffices: OfficePage }).postOffices.pageInfo.startCursor;
+          const previous = await graph.execute(text, { ...variables, first: undefined, last: 2, before });
+          expect(previous.statements).toBe(1);
+          expect(previous.data).toEqual((await resolvers.execute(text, { ...variables, first: undefined, last: 2, before })).data);
+        }
+      } finally {
+        await resolvers.stop();
+      }
     });
 
     it("finds a name prefix's page from the prefix index, never by walking the whole name order", async () => {
@@ -386,22 +404,10 @@ describe.each(engines)("the directory graph on %s", (engine) => {
         };
         const all = await officesOf({ first: 100 });
         expect(all.nodes.length).toBeGreaterThan(5);
-        const forward: Office[] = [];
-        for (let after: string | null = null; ; ) {
-          const page: OfficePage = await officesOf({ first: 2, after });
-          forward.push(...page.nodes);
-          if (!page.pageInfo.hasNextPage) break;
-          after = page.pageInfo.endCursor;
+        for (const backward of [false, true]) {
+          const read = await pageThrough(officesOf, 2, backward);
+          expect(read.map((o) => o.id)).toEqual(all.nodes.map((o) => o.id));
         }
-        const backward: Office[] = [];
-        for (let before: string | null = null; ; ) {
-          const page: OfficePage = await officesOf({ last: 2, before });
-          backward.unshift(...page.nodes);
-          if (!page.pageInfo.hasPreviousPage) break;
-          before = page.pageInfo.startCursor;
-        }
-        expect(forward.map((o) => o.id)).toEqual(all.nodes.map((o) => o.id));
-        expect(backward.map((o) => o.id)).toEqual(all.nodes.map((o) => o.id));
         // The plain first page (every office of the PINs in one statement) writes cursors the ordered pages take.
         const plain = await nested({ prefix: "194401", first: 2 });
         const next = await nested({ prefix: "194401", first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });

@@ -2,8 +2,15 @@ import { columnFields, globalIdSql, type TypeProjection } from "../../lib/projec
 import { postOfficeTable } from "./post-office.sql.js";
 import { OfficeType } from "./post-office.type.js";
 
-/** PostOffice as SQL, for the single-statement executor (src/lib/projection.ts). */
+/** PostOffice and Query.postOffices as SQL, for the single-statement executor (src/lib/projection.ts). */
 export const postOfficeProjections: readonly TypeProjection[] = [
+  {
+    type: "Query",
+    fields: {
+      // The resolvers' postOfficeQuery, as one subquery: the name search (`filter`) is left to them, which pick its page from the sorted matches.
+      postOffices: { kind: "page", type: "PostOffice", connectionType: "PostOfficeConnection", table: "post_office", defaultOrder: [{ key: "NAME", descending: false }], decline: ["filter"] },
+    },
+  },
   {
     type: "PostOffice",
     fields: {
