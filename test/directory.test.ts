@@ -69,7 +69,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
   it("lists Diskit and its branch offices for 194401 (Nubra Valley)", async () => {
     const { data, errors } = await graph.execute(PincodeOfficesDocument, { code: "194401", first: 20 });
     expect(errors).toBeUndefined();
-    const offices = data!.pincode!.postOffices.nodes;
+    const offices = data!.pincode!.postOffices!.nodes;
     expect(offices.find((o) => o.name === "Diskit")?.officeType).toBe("SUB");
     for (const branch of ["Hunder", "Turtuk", "Panamik"]) {
       expect(offices.find((o) => o.name === branch)?.officeType).toBe("BRANCH");
@@ -195,7 +195,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
   it("resolves every global id through node(id:)", async () => {
     const { data } = await graph.execute(PincodeOfficesDocument, { code: "794102" });
     const pin = data!.pincode!;
-    const office = pin.postOffices.nodes[0]!;
+    const office = pin.postOffices!.nodes[0]!;
     const circles = await graph.execute(CirclesDocument);
     for (const [id, typename] of [
       [pin.id, "Pincode"],
@@ -223,7 +223,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     const large = await graph.execute(NestedPincodeOfficesDocument, { filter: { codePrefix: "1" }, first: 200 });
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
-    const offices = (r: typeof large) => r.data!.pincodes.nodes.reduce((n, p) => n + p.postOffices.nodes.length, 0);
+    const offices = (r: typeof large) => r.data!.pincodes.nodes.reduce((n, p) => n + p.postOffices!.nodes.length, 0);
     expect(offices(large)).toBeGreaterThan(20 * offices(small));
     // pincodes page, offices by PIN, divisions, regions, circles: one statement each.
     expect(large.statements).toBe(small.statements);

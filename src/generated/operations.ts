@@ -1086,7 +1086,7 @@ export type PincodeOfficesQueryVariables = Exact<{
 }>;
 
 
-export type PincodeOfficesQuery = { pincode: { id: string, code: string, zone: number, isArmyPostal: boolean, primaryState: string | null, primaryDistrict: string | null, officeCount: number, primaryCircle: { name: string } | null, postOffices: { totalCount: number, nodes: Array<{ id: string, name: string, officeType: OfficeType | null, delivery: boolean | null }> } } | null };
+export type PincodeOfficesQuery = { pincode: { id: string, code: string, zone: number, isArmyPostal: boolean, primaryState: string | null, primaryDistrict: string | null, officeCount: number, primaryCircle: { name: string } | null, postOffices: { totalCount: number, nodes: Array<{ id: string, name: string, officeType: OfficeType | null, delivery: boolean | null }> } | null } | null };
 
 export type SearchPostOfficesQueryVariables = Exact<{
   filter?: PostOfficeFilter | null | undefined;
@@ -1107,7 +1107,7 @@ export type NestedPincodeOfficesQueryVariables = Exact<{
 }>;
 
 
-export type NestedPincodeOfficesQuery = { pincodes: { nodes: Array<{ code: string, postOffices: { nodes: Array<{ name: string, pincode: { code: string, postOffices: { totalCount: number } }, division: { name: string, region: { name: string, circle: { name: string } } } | null }> } }> } };
+export type NestedPincodeOfficesQuery = { pincodes: { nodes: Array<{ code: string, postOffices: { nodes: Array<{ name: string, pincode: { code: string, postOffices: { totalCount: number } | null }, division: { name: string, region: { name: string, circle: { name: string } } } | null }> } | null }> } };
 
 export type CirclesQueryVariables = Exact<{ [key: string]: never; }>;
 

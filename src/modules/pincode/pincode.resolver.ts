@@ -181,6 +181,7 @@ export class PincodeResolver {
 
   @Public()
   @FieldResolver(() => PostOfficeConnection, {
+    nullable: true,
     description:
       "The post offices of this PIN matching `where`, by name unless `orderBy` says otherwise, paged either way. For all the " +
       "PINs of a list: one statement for their pages, one more for their totalCounts.",
