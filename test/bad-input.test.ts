@@ -180,7 +180,8 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
     { name: "an unknown officeType literal", body: q("{ postOffices(filter: { officeType: TOWER }) { totalCount } }"), expect: "GRAPHQL_VALIDATION_FAILED", status: 400 },
     { name: "an unknown officeType variable", body: q(officeQuery, { filter: { officeType: "TOWER" } }), expect: "BAD_USER_INPUT", status: 400 },
     { name: "an enum as a string literal", body: q('{ postOffices(orderBy: "NAME_ASC") { totalCount } }'), expect: "GRAPHQL_VALIDATION_FAILED", status: 400 },
-    { name: "a lower-case enum variable", body: q("query ($o: PostOfficeOrder) { postOffices(orderBy: $o) { totalCount } }", { o: "name_asc" }), expect: "BAD_USER_INPUT", status: 400 },
+    { name: "a lower-case enum variable", body: q("query ($o: [PostOfficeOrderBy!]) { postOffices(orderBy: $o) { totalCount } }", { o: [{ field: "name" }] }), expect: "BAD_USER_INPUT", status: 400 },
+    { name: "the 0.1.0 order enum as a literal", body: q("{ postOffices(orderBy: NAME_ASC) { totalCount } }"), expect: "GRAPHQL_VALIDATION_FAILED", status: 400 },
     { name: "delivery as a string", body: q(officeQuery, { filter: { delivery: "yes" } }), expect: "BAD_USER_INPUT", status: 400 },
     { name: "first as a string literal", body: q('{ postOffices(first: "ten") { totalCount } }'), expect: "GRAPHQL_VALIDATION_FAILED", status: 400 },
     { name: "first as a float literal", body: q("{ postOffices(first: 1.5) { totalCount } }"), expect: "GRAPHQL_VALIDATION_FAILED", status: 400 },
@@ -193,7 +194,10 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
     ...["garbage", "", "eyJ4IjoxfQ", "W10", "WyJOQU1FX0FTQyIsIngiLCJ5Il0", "a".repeat(500), "'; drop table x; --"].map(
       (after): BadCase => ({ name: `postOffices after ${JSON.stringify(after.slice(0, 30))}`, body: q("query ($a: String) { postOffices(after: $a) { totalCount } }", { a: after }), expect: "INVALID_CURSOR" }),
     ),
-    { name: "a cursor for another order", body: q(`{ postOffices(orderBy: PINCODE_ASC, after: "${Buffer.from(JSON.stringify(["NAME_ASC", "a", 1])).toString("base64url")}") { totalCount } }`), expect: "BAD_USER_INPUT" },
+    // A cursor of the 0.1.0 form, and one of the default order (by name) given with another order.
+    ...[["NAME_ASC", "a", 1], ["NAME+", "a", 1]].map(
+      (cursor): BadCase => ({ name: `a cursor ${JSON.stringify(cursor)} for another order`, body: q(`{ postOffices(orderBy: [{ field: PINCODE_CODE }], after: "${Buffer.from(JSON.stringify(cursor)).toString("base64url")}") { totalCount } }`), expect: "INVALID_CURSOR" }),
+    ),
     ...["", "x", "UG9zdE9mZmljZTp4", toGlobalId("Nope", 1), toGlobalId("Circle", 1), "' or 1=1", "a".repeat(2000)].map(
       (id): BadCase => ({ name: `postOffice(id: ${JSON.stringify(id.slice(0, 30))})`, body: q("query ($id: ID!) { postOffice(id: $id) { name } }", { id }), expect: "INVALID_ID" }),
     ),

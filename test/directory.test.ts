@@ -13,6 +13,8 @@ import {
   PincodesNearDocument,
   SearchPostOfficesDocument,
 } from "../src/generated/operations.js";
+import { withValues } from "../src/db/query-read.js";
+import { fromGlobalId } from "../src/lib/global-id.js";
 import { progressBar } from "../src/lib/progress.js";
 import { type DirectoryLoadSummary, isDirectoryLoaded, loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { directorySnapshotPath, snapshotForEmptyDataDir } from "../src/modules/post-office/post-office.snapshot.js";
@@ -67,7 +69,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
   it("lists Diskit and its branch offices for 194401 (Nubra Valley)", async () => {
     const { data, errors } = await graph.execute(PincodeOfficesDocument, { code: "194401", first: 20 });
     expect(errors).toBeUndefined();
-    const offices = data!.pincode!.postOffices.nodes;
+    const offices = data!.pincode!.postOffices!.nodes;
     expect(offices.find((o) => o.name === "Diskit")?.officeType).toBe("SUB");
     for (const branch of ["Hunder", "Turtuk", "Panamik"]) {
       expect(offices.find((o) => o.name === branch)?.officeType).toBe("BRANCH");
@@ -106,7 +108,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     // C collation: byte order of the names, ties by id.
     const byBytes = (a: { name: string }, b: { name: string }) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
     expect(expected.map((o) => o.name)).toEqual([...expected].sort(byBytes).map((o) => o.name));
-    for (const orderBy of ["NAME_ASC", "NAME_DESC"] as const) {
+    for (const orderBy of [[{ field: "NAME" as const }], [{ field: "NAME" as const, direction: "DESC" as const }]]) {
       const seen: { name: string; id: string }[] = [];
       let after: string | null | undefined;
       for (;;) {
@@ -116,7 +118,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
         if (!data!.postOffices.pageInfo.hasNextPage) break;
         after = data!.postOffices.pageInfo.endCursor;
       }
-      expect(seen).toEqual(orderBy === "NAME_ASC" ? expected : [...expected].reverse());
+      expect(seen).toEqual("direction" in orderBy[0]! ? [...expected].reverse() : expected);
     }
   });
 
@@ -193,7 +195,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
   it("resolves every global id through node(id:)", async () => {
     const { data } = await graph.execute(PincodeOfficesDocument, { code: "794102" });
     const pin = data!.pincode!;
-    const office = pin.postOffices.nodes[0]!;
+    const office = pin.postOffices!.nodes[0]!;
     const circles = await graph.execute(CirclesDocument);
     for (const [id, typename] of [
       [pin.id, "Pincode"],
@@ -221,11 +223,201 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     const large = await graph.execute(NestedPincodeOfficesDocument, { filter: { codePrefix: "1" }, first: 200 });
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
-    const offices = (r: typeof large) => r.data!.pincodes.nodes.reduce((n, p) => n + p.postOffices.nodes.length, 0);
+    const offices = (r: typeof large) => r.data!.pincodes.nodes.reduce((n, p) => n + p.postOffices!.nodes.length, 0);
     expect(offices(large)).toBeGreaterThan(20 * offices(small));
     // pincodes page, offices by PIN, divisions, regions, circles: one statement each.
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThanOrEqual(5);
+  });
+
+  describe("ordering and paging post offices (orderBy, last/before)", () => {
+    interface Office {
+      id: string;
+      name: string;
+      officeType: string | null;
+      district: string | null;
+      state: string | null;
+      pincode: { code: string; primaryState: string | null };
+    }
+    interface OfficePage {
+      totalCount?: number;
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      nodes: Office[];
+    }
+    const OFFICES = `query ($where: PostOfficeWhere, $orderBy: [PostOfficeOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
+      postOffices(where: $where, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        nodes { id name officeType district state pincode { code primaryState } }
+      }
+    }`;
+    const offices = async (variables: Record<string, unknown>) => {
+      const result = await graph.execute<{ postOffices: OfficePage }, Record<string, unknown>>(OFFICES, variables);
+      expect(result.errors).toBeUndefined();
+      return result.data!.postOffices;
+    };
+    const sikkim = { state: { eq: "Sikkim" } };
+    /**
+     * Every row, page by page: forward (first/after) or backward (last/before, each page put before those read), checking
+     * that pageInfo says there is more on the side the pages came from exactly when a cursor was given.
+     */
+    const pageThrough = async (read: (page: Record<string, unknown>) => Promise<OfficePage>, size: number, backward: boolean) => {
+      const rows: Office[] = [];
+      for (let cursor: string | null = null; ; ) {
+        const page: OfficePage = await read(backward ? { last: size, before: cursor } : { first: size, after: cursor });
+        expect(backward ? page.pageInfo.hasNextPage : page.pageInfo.hasPreviousPage).toBe(cursor !== null);
+        if (backward) rows.unshift(...page.nodes);
+        else rows.push(...page.nodes);
+        if (!(backward ? page.pageInfo.hasPreviousPage : page.pageInfo.hasNextPage)) return rows;
+        cursor = backward ? page.pageInfo.startCursor : page.pageInfo.endCursor;
+      }
+    };
+    /** Byte order, nulls last: how NAME, OFFICE_TYPE and PINCODE_CODE sort (code point order; ASCII values). */
+    const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
+    it.each([
+      { orderBy: [{ field: "OFFICE_TYPE" }, { field: "NAME", direction: "DESC" }], first: (o: Office) => o.officeType },
+      { orderBy: [{ field: "PINCODE_CODE", direction: "DESC" }, { field: "NAME" }], first: (o: Office) => o.pincode.code, descending: true },
+      { orderBy: [{ field: "DISTRICT", direction: "DESC" }, { field: "DELIVERY" }, { field: "PINCODE_CODE" }], first: null },
+      { orderBy: [{ field: "PINCODE_PRIMARY_STATE" }, { field: "STATE", direction: "DESC" }, { field: "NAME", direction: "DESC" }], first: null },
+    ])("orders by $orderBy.0.field and more keys; first/after and last/before page through the same rows", async ({ orderBy, first, descending }) => {
+      const all = (await offices({ where: sikkim, orderBy, first: 500 })).nodes;
+      expect(all.length).toBeGreaterThan(100);
+      expect(all.every((o) => o.state === "Sikkim")).toBe(true);
+      if (first !== null) {
+        const keys = all.map(first);
+        const sorted = [...keys].sort((a, b) => (descending === true ? -compare(a, b) : compare(a, b)));
+        expect(keys).toEqual(sorted);
+        expect(new Set(keys).size).toBeGreaterThan(1);
+      }
+      for (const backward of [false, true]) {
+        const read = await pageThrough((page) => offices({ where: sikkim, orderBy, ...page }), 9, backward);
+        expect(read.map((o) => o.id)).toEqual(all.map((o) => o.id));
+      }
+    });
+
+    it("keeps the 0.1.0 orders under their new names: by name in code point order (the default), by PIN", async () => {
+      const byDefault = (await offices({ where: sikkim, first: 500 })).nodes;
+      expect(byDefault.map((o) => o.id)).toEqual((await offices({ where: sikkim, orderBy: [{ field: "NAME" }], first: 500 })).nodes.map((o) => o.id));
+      expect(byDefault.map((o) => o.name)).toEqual(byDefault.map((o) => o.name).sort(compare));
+      const byPin = (await offices({ where: sikkim, orderBy: [{ field: "PINCODE_CODE" }], first: 500 })).nodes;
+      // PINCODE_ASC was by PIN, ties by id.
+      const key = (o: Office) => [o.pincode.code, fromGlobalId(o.id).key] as const;
+      expect(byPin.map(key)).toEqual(byPin.map(key).sort((a, b) => compare(a[0], b[0]) || Number(a[1]) - Number(b[1])));
+    });
+
+    it("refuses a cursor of another order, of the 0.1.0 form, or of nothing it wrote, with INVALID_CURSOR", async () => {
+      const byName = await offices({ where: sikkim, first: 3 });
+      const oldForm = Buffer.from(JSON.stringify(["NAME_ASC", byName.nodes[2]!.name, 1])).toString("base64url");
+      for (const [variables, argument] of [
+        [{ orderBy: [{ field: "PINCODE_CODE" }], after: byName.pageInfo.endCursor }, "after"],
+        [{ orderBy: [{ field: "NAME", direction: "DESC" }], last: 2, before: byName.pageInfo.endCursor }, "before"],
+        [{ after: oldForm }, "after"],
+        [{ after: Buffer.from(JSON.stringify(["NAME+", 7, 1])).toString("base64url") }, "after"],
+      ] as const) {
+        const { errors } = await graph.execute(OFFICES, { where: sikkim, ...variables });
+        expect(errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
+        expect(errors?.[0]?.extensions?.field).toBe(argument);
+      }
+    });
+
+    it("answers a filtered, ordered page in one statement, identically to the resolvers, cursors included", async () => {
+      const resolvers = await createTestGraph(db.database, {}, { singleStatement: false });
+      try {
+        const where = { district: { eq: "East Sikkim" } };
+        const query = "query ($where: PostOfficeWhere, $orderBy: [PostOfficeOrderBy!], $first: Int, $last: Int, $before: String) { postOffices(where: $where, orderBy: $orderBy, first: $first, last: $last, before: $before) { COUNT pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id name officeType pincode { code } } } }";
+        for (const [count, variables] of [
+          ["", { where, orderBy: [{ field: "OFFICE_TYPE" }, { field: "PINCODE_CODE", direction: "DESC" }], first: 5 }],
+          ["totalCount", { where, last: 5 }],
+        ] as const) {
+          const text = query.replace("COUNT", count);
+          const single = await graph.execute(text, variables);
+          const read = await resolvers.execute(text, variables);
+          expect(single.errors).toBeUndefined();
+          expect(single.statements).toBe(1);
+          // The resolvers: the page, the PIN areas through their loader, and the count when asked for.
+          expect(read.statements).toBe(count === "" ? 2 : 3);
+          // Cursors are the same SQL either way.
+          expect(single.data).toEqual(read.data);
+          const before = (single.data as { postOffices: OfficePage }).postOffices.pageInfo.startCursor;
+          const previous = await graph.execute(text, { ...variables, first: undefined, last: 2, before });
+          expect(previous.statements).toBe(1);
+          expect(previous.data).toEqual((await resolvers.execute(text, { ...variables, first: undefined, last: 2, before })).data);
+        }
+      } finally {
+        await resolvers.stop();
+      }
+    });
+
+    it("finds a name prefix's page from the prefix index, never by walking the whole name order", async () => {
+      const { data, sql: texts, parameters } = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "s" }, orderBy: [{ field: "NAME", direction: "DESC" }], first: 20 });
+      expect(data!.postOffices.nodes.every((o) => o.name.toLowerCase().startsWith("s"))).toBe(true);
+      const i = texts.findIndex((text) => text.includes("/* postOffices */"));
+      const plan = await queryRows<Record<string, string>>(db.database.db, withValues(`explain (costs off) ${texts[i]!}`, parameters[i]!));
+      const text = plan.map((row) => Object.values(row)[0]).join("\\n");
+      expect(text).toMatch(/post_office_name_(prefix|trgm)/);
+      expect(text).not.toContain("post_office_name_order");
+    });
+
+    describe("nested: Pincode.postOffices(where:, orderBy:)", () => {
+      const NESTED = `query ($prefix: String!, $where: PostOfficeWhere, $orderBy: [PostOfficeOrderBy!], $first: Int, $after: String, $last: Int, $before: String) {
+        pincodes(filter: { codePrefix: $prefix }, first: 100) {
+          nodes {
+            code
+            postOffices(where: $where, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+              totalCount
+              pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+              nodes { id name officeType district state pincode { code primaryState } }
+            }
+          }
+        }
+      }`;
+      type Nested = { pincodes: { nodes: { code: string; postOffices: OfficePage }[] } };
+      const nested = (variables: Record<string, unknown>) => graph.execute<Nested, Record<string, unknown>>(NESTED, variables);
+      const where = { officeType: { eq: "BRANCH" } };
+      const orderBy = [{ field: "NAME", direction: "DESC" }];
+
+      it("filters and orders each PIN's offices as postOffices does, in one statement for every PIN's page and one for their counts", async () => {
+        const small = await nested({ prefix: "7441", where, orderBy, first: 3 });
+        const large = await nested({ prefix: "744", where, orderBy, first: 3 });
+        expect(large.errors).toBeUndefined();
+        expect(large.data!.pincodes.nodes.length).toBe(22);
+        // pincodes, the offices' pages, their counts.
+        expect(small.statements).toBe(3);
+        expect(large.statements).toBe(3);
+        let matched = 0;
+        for (const pin of large.data!.pincodes.nodes) {
+          const all = (await offices({ where: { and: [where, { pincode: { code: { eq: pin.code } } }] }, orderBy, first: 500 })).nodes;
+          expect(pin.postOffices.totalCount).toBe(all.length);
+          expect(pin.postOffices.nodes.map((o) => o.id)).toEqual(all.slice(0, 3).map((o) => o.id));
+          expect(pin.postOffices.pageInfo.hasNextPage).toBe(all.length > 3);
+          matched += all.length;
+        }
+        expect(matched).toBeGreaterThan(20);
+      });
+
+      it("pages one PIN's offices forward and backward through the same rows", async () => {
+        const orderBy = [{ field: "OFFICE_TYPE" }, { field: "NAME", direction: "DESC" }];
+        const officesOf = async (variables: Record<string, unknown>) => {
+          const { data, errors } = await nested({ prefix: "194401", orderBy, ...variables });
+          expect(errors).toBeUndefined();
+          return data!.pincodes.nodes[0]!.postOffices;
+        };
+        const all = await officesOf({ first: 100 });
+        expect(all.nodes.length).toBeGreaterThan(5);
+        for (const backward of [false, true]) {
+          const read = await pageThrough(officesOf, 2, backward);
+          expect(read.map((o) => o.id)).toEqual(all.nodes.map((o) => o.id));
+        }
+        // The plain first page (every office of the PINs in one statement) writes cursors the ordered pages take.
+        const plain = await nested({ prefix: "194401", first: 2 });
+        const next = await nested({ prefix: "194401", first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });
+        expect(next.errors).toBeUndefined();
+        const byName = await nested({ prefix: "194401", first: 4 });
+        expect(next.data!.pincodes.nodes[0]!.postOffices.nodes.map((o) => o.id)).toEqual(byName.data!.pincodes.nodes[0]!.postOffices.nodes.slice(2).map((o) => o.id));
+        const foreign = await nested({ prefix: "194401", orderBy, first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });
+        expect(foreign.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
+      });
+    });
   });
 
   it("finds PINs near a point, nearest first, counting those without coordinates", async () => {

@@ -43,6 +43,12 @@ export interface PageQuery {
   readonly window: PageWindow;
   /** Conditions besides `where` (a viewer's circle, a parent's key, a deprecated filter), as drizzle SQL over the row. */
   readonly conditions: readonly SQL[];
+  /**
+   * The conditions are selective and an index serves them (a name search): sort the matching rows to pick the page's
+   * keys, then read those rows. Otherwise PostgreSQL may walk an index in the order's order, testing every row it
+   * passes until a page matches, which for a rare match reads most of the table.
+   */
+  readonly sortMatches?: boolean;
 }
 
 /**
@@ -66,27 +72,72 @@ export class TypeQuery<Row> {
   async connection(
     db: Db,
     args: BidirectionalPageArgs & { readonly where?: unknown; readonly orderBy?: readonly { field: string; direction?: string | null }[] | null },
-    options: { readonly fallback: readonly OrderTerm[]; readonly conditions: readonly SQL[]; readonly maxPageSize: number; readonly name: string },
+    options: {
+      readonly fallback: readonly OrderTerm[];
+      readonly conditions: readonly SQL[];
+      readonly maxPageSize: number;
+      readonly name: string;
+      /** totalCount is selected: count beside the page (on a server, another pooled connection) rather than after it. */
+      readonly countBeside?: boolean;
+      readonly sortMatches?: boolean;
+    },
   ): Promise<ConnectionResult<Row>> {
     const window = pageWindow(args, options.maxPageSize);
     const order = orderTerms(this.model, this.type, args.orderBy, options.fallback);
     const values = args as unknown as Record<string, unknown>;
-    const rows = window.size === 0 ? [] : await this.page(db, { args: values, order, window, conditions: options.conditions }, options.name);
-    return windowConnection(rows, window, () => this.count(db, { args: values, conditions: options.conditions }, `count ${options.name}`));
+    const count = () => this.count(db, { args: values, conditions: options.conditions }, `count ${options.name}`);
+    const total = options.countBeside === true ? count() : undefined;
+    total?.catch(() => {});
+    const query = { args: values, order, window, conditions: options.conditions, sortMatches: options.sortMatches === true };
+    const rows = window.size === 0 ? [] : await this.page(db, query, options.name);
+    return windowConnection(rows, window, () => total ?? count());
+  }
+
+  /**
+   * The pages of many parents' nested connections under one set of arguments, in one statement: the rows whose
+   * `parent` expression (SQL over the row) is one of the parents (a condition in `query.conditions`), numbered per
+   * parent in the order, up to `window.size + 1` each, with their cursors. Keyed by the parent expression's text.
+   */
+  async pagesByParent(db: Db, query: PageQuery, parent: (row: string) => string, name: string): Promise<Map<string, { node: Row; cursor: string }[]>> {
+    const { binder, order, conditions, columns, from, limit } = this.pageParts(query);
+    const parentSql = parent(this.alias);
+    const text = `/* ${name} */ select * from (select ${columns}, ${order.cursor} as "__cursor", (${parentSql})::text as "__parent",
+        row_number() over (partition by ${parentSql} order by ${order.orderBy}) as "__rank"
+      from ${from} where ${conditions.join(" and ")}) ranked where "__rank" <= ${limit} order by "__parent", "__rank"`;
+    const pages = new Map<string, { node: Row; cursor: string }[]>();
+    for (const raw of await queryRows<Record<string, unknown>>(db, withValues(text, binder.values))) {
+      const key = String(raw.__parent);
+      const page = pages.get(key) ?? [];
+      page.push({ node: this.reader.read(raw), cursor: String(raw.__cursor) });
+      pages.set(key, page);
+    }
+    return pages;
+  }
+
+  /** How many rows match per parent (their nested connections' totalCount), in one statement; a parent without rows is absent. */
+  async countsByParent(db: Db, query: Omit<PageQuery, "order" | "window">, parent: (row: string) => string, name: string): Promise<Map<string, number>> {
+    const binder = new ValueBinder(query.args);
+    let aliases = 0;
+    const conditions = this.conditions(query, binder, () => `q${++aliases}`);
+    const from = dialect.sqlToQuery(this.reader.from).sql;
+    const parentSql = parent(this.alias);
+    const rows = await queryRows<{ parent: string; n: number }>(
+      db,
+      withValues(`/* ${name} */ select (${parentSql})::text as parent, count(*)::int as n from ${from} where ${conditions.join(" and ")} group by 1`, binder.values),
+    );
+    return new Map(rows.map((row) => [String(row.parent), Number(row.n)]));
   }
 
   /** Up to `window.size + 1` rows in the window's direction, each with its cursor. */
   async page(db: Db, query: PageQuery, name: string): Promise<{ node: Row; cursor: string }[]> {
-    const binder = new ValueBinder(query.args);
-    let aliases = 0;
-    const alias = () => `q${++aliases}`;
-    const order = orderSql(query.order, this.model.key(this.type), this.alias, alias, query.window.backward);
-    const conditions = this.conditions(query, binder, alias);
-    if (query.window.cursor !== null) conditions.push(order.after(binder, [query.window.cursorArgument]));
-    const columns = dialect.sqlToQuery(this.reader.columns).sql;
-    const from = dialect.sqlToQuery(this.reader.from).sql;
-    const limit = `${binder.add(query.window.size + 1)}::int`;
-    const text = `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${conditions.join(" and ")} order by ${order.orderBy} limit ${limit}`;
+    const { binder, order, conditions, columns, from, limit } = this.pageParts(query);
+    const where = conditions.join(" and ");
+    const key = this.model.key(this.type).sql(this.alias);
+    // OFFSET 0 keeps the matching rows a subquery of their own, so its ORDER BY matches no index of the table; its
+    // unused columns are not read, so an index holding the filtered and ordered columns answers it alone.
+    const text = query.sortMatches === true
+      ? `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${key} in (select ${key} from (select ${this.alias}.* from ${from} where ${where} offset 0) ${this.alias} order by ${order.orderBy} limit ${limit}) order by ${order.orderBy}`
+      : `/* ${name} */ select ${columns}, ${order.cursor} as "__cursor" from ${from} where ${where} order by ${order.orderBy} limit ${limit}`;
     const rows = await queryRows<Record<string, unknown>>(db, withValues(text, binder.values));
     return rows.map((raw) => ({ node: this.reader.read(raw), cursor: String(raw.__cursor) }));
   }
@@ -99,6 +150,20 @@ export class TypeQuery<Row> {
     const from = dialect.sqlToQuery(this.reader.from).sql;
     const [row] = await queryRows<{ n: number }>(db, withValues(`/* ${name} */ select count(*)::int as n from ${from} where ${conditions.join(" and ")}`, binder.values));
     return Number(row!.n);
+  }
+
+  /** What a page read writes: its order, its conditions (the cursor's included), columns, FROM and the limit's placeholder. */
+  private pageParts(query: PageQuery) {
+    const binder = new ValueBinder(query.args);
+    let aliases = 0;
+    const alias = () => `q${++aliases}`;
+    const order = orderSql(query.order, this.model.key(this.type), this.alias, alias, query.window.backward);
+    const conditions = this.conditions(query, binder, alias);
+    if (query.window.cursor !== null) conditions.push(order.after(binder, [query.window.cursorArgument]));
+    const columns = dialect.sqlToQuery(this.reader.columns).sql;
+    const from = dialect.sqlToQuery(this.reader.from).sql;
+    const limit = `${binder.add(query.window.size + 1)}::int`;
+    return { binder, order, conditions, columns, from, limit };
   }
 
   private conditions(query: Omit<PageQuery, "order" | "window">, binder: ValueBinder, alias: () => string): string[] {

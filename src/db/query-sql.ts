@@ -225,10 +225,11 @@ export function orderTerm(model: QueryModel, type: string, value: string, descen
   return { key, descending };
 }
 
-/** A term's value as SQL over the row: the leaf, or the leaf of its relation's row (null without one). */
+/** A term's value as SQL over the row: the leaf, or the leaf of its relation's row (null without one), or the row's column holding it. */
 function termSql(term: OrderTerm, row: string, aliases: Aliases): string {
-  const { comparable, relation } = term.key;
+  const { comparable, relation, local } = term.key;
   if (relation === null) return comparable.raw(row);
+  if (local !== undefined) return `(${local(row)})`;
   const as = aliases();
   return `(select ${comparable.raw(as)} from ${relation.source(row, as)})`;
 }

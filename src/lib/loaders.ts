@@ -35,3 +35,20 @@ export function valueLoader<K, V>(fetch: (keys: readonly K[]) => Promise<Map<K, 
     return keys.map((key) => values.get(key) ?? fallback);
   });
 }
+
+/**
+ * Loaders made once per distinct variant (a nested field's arguments, by `keyOf`), so that every parent asking with
+ * the same arguments joins one batch, and parents asking differently (another alias) get their own.
+ */
+export function loadersBy<V, L>(keyOf: (variant: V) => string, make: (variant: V) => L): (variant: V) => L {
+  const made = new Map<string, L>();
+  return (variant) => {
+    const key = keyOf(variant);
+    let loader = made.get(key);
+    if (loader === undefined) {
+      loader = make(variant);
+      made.set(key, loader);
+    }
+    return loader;
+  };
+}

@@ -42,6 +42,8 @@ export interface OrderKey {
   readonly mirrors: readonly string[];
   /** May it be null? Through a relation, always: a row may have no related row. */
   readonly nullable: boolean;
+  /** Through a relation, the value as SQL over this type's own row, when a column of it holds it (RelationUses.sameAs). */
+  readonly local?: (row: string) => string;
 }
 
 const DEFAULT_CAST: Record<string, string> = {
@@ -136,6 +138,7 @@ export class QueryModel {
           relation,
           mirrors: [`${type}.${relation.name}`, `${relation.type}.${comparable.name}`],
           nullable: true,
+          ...(relation.uses.sameAs?.[comparable.name] === undefined ? {} : { local: relation.uses.sameAs[comparable.name] }),
         });
       }
     }

@@ -19,10 +19,16 @@ describe("a request's loaders", () => {
     const a = context().loaders as unknown as Record<string, unknown>;
     const b = context().loaders as unknown as Record<string, unknown>;
     const names = [...Object.keys(createShipmentLoaders(database.db)), ...Object.keys(createPostOfficeLoaders(database.db))];
+    // A family of loaders (loadersBy: one per set of a nested field's arguments) gives the same loader for the same arguments.
+    const variant = { args: { first: 2 }, order: [], window: { size: 2, backward: false, cursor: null, cursorArgument: "after" } };
+    const loader = (loaders: Record<string, unknown>, name: string) => {
+      const value = loaders[name];
+      return typeof value === "function" ? (value as (v: unknown) => unknown)(variant) : value;
+    };
     for (const name of names) {
-      expect(a[name], name).toBeInstanceOf(DataLoader);
-      expect(a[name]).toBe(a[name]);
-      expect(a[name]).not.toBe(b[name]);
+      expect(loader(a, name), name).toBeInstanceOf(DataLoader);
+      expect(loader(a, name)).toBe(loader(a, name));
+      expect(loader(a, name)).not.toBe(loader(b, name));
     }
   });
 

@@ -60,8 +60,6 @@ export const pincodeInputAccess: InputDeclarations = {
   "Query.pincodesNear(longitude:)": "Pincode.location",
   "Query.pincodesNear(radiusKm:)": "Pincode.location",
   "Query.pincodesNear(first:)": UNSELECTIVE,
-  "Pincode.postOffices(first:)": UNSELECTIVE,
-  "Pincode.postOffices(after:)": UNSELECTIVE,
   "PincodeFilter.codePrefix": "Pincode.code",
   "PincodeFilter.zone": "Pincode.zone",
   "PincodeFilter.state": "Pincode.primaryState",

@@ -1,15 +1,15 @@
-import { orderTerm } from "../../db/query-sql.js";
+import { encodeOrderCursor, orderTerm, orderTerms } from "../../db/query-sql.js";
 import { QUERY_MODEL } from "../../projections.js";
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Int, Query, Resolver, Root } from "type-graphql";
 import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { toGlobalId } from "../../lib/global-id.js";
-import { connectionFrom, decodeCursor, encodeCursor, PageArgs, pageSize } from "../../lib/pagination.js";
+import { pageSize, pageWindow, windowConnection } from "../../lib/pagination.js";
 import { PinScalar } from "../../lib/scalars.js";
 import { textFilter } from "../../lib/text-input.js";
 import { PostOfficeConnection } from "../post-office/post-office.type.js";
-import type { PostOfficeRow } from "../post-office/post-office.sql.js";
+import { POST_OFFICE_DEFAULT_ORDER, PostOfficePageArgs } from "../post-office/post-office.args.js";
 import type { CircleRow } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { Circle } from "../postal-hierarchy/postal-hierarchy.type.js";
 import { type PincodeFilter, PincodesArgs } from "./pincode.args.js";
@@ -179,17 +179,26 @@ export class PincodeResolver {
     return pincode.primaryCircleId === null ? null : ctx.loaders.circleById.load(pincode.primaryCircleId);
   }
 
-  @FieldResolver(() => PostOfficeConnection, { description: "The post offices of this PIN, in name order." })
-  async postOffices(@Root() pincode: PincodeRow, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context) {
-    const size = pageSize(page.first, ctx.config.maxPageSize);
-    const offices = await ctx.loaders.postOfficesByPincode.load(pincode.code);
-    let start = 0;
-    if (page.after !== null && page.after !== undefined) {
-      const [, , id] = decodeCursor(page.after, "ssn");
-      start = offices.findIndex((o) => o.id === id) + 1;
+  @Public()
+  @FieldResolver(() => PostOfficeConnection, {
+    nullable: true,
+    description:
+      "The post offices of this PIN matching `where`, by name unless `orderBy` says otherwise, paged either way. For all the " +
+      "PINs of a list: one statement for their pages, one more for their totalCounts.",
+  })
+  async postOffices(@Root() pincode: PincodeRow, @Args(() => PostOfficePageArgs) page: PostOfficePageArgs, @Ctx() ctx: Context) {
+    const window = pageWindow(page, ctx.config.maxPageSize);
+    if ([page.where, page.orderBy, page.after, page.last, page.before].every((v) => v === null || v === undefined)) {
+      // The first page by name: every office of the PINs in one statement (at most 61 a PIN), which gives totalCount too.
+      const offices = await ctx.loaders.postOfficesByPincode.load(pincode.code);
+      for (const office of offices) ctx.loaders.postOfficeById.prime(office.id, office);
+      const rows = offices.slice(0, window.size + 1).map((office) => ({ node: office, cursor: encodeOrderCursor(POST_OFFICE_DEFAULT_ORDER, [office.name, office.id]) }));
+      return windowConnection(rows, window, () => offices.length);
     }
-    for (const office of offices) ctx.loaders.postOfficeById.prime(office.id, office);
-    const rows: PostOfficeRow[] = offices.slice(start, start + size + 1);
-    return connectionFrom(rows, size, start > 0, (o) => encodeCursor(["NAME_ASC", o.name, o.id]), () => offices.length);
+    const args = page as unknown as Readonly<Record<string, unknown>>;
+    const order = orderTerms(QUERY_MODEL, "PostOffice", page.orderBy, POST_OFFICE_DEFAULT_ORDER);
+    const rows = window.size === 0 ? [] : await ctx.loaders.postOfficePageByPincode({ args, order, window }).load(pincode.code);
+    for (const { node } of rows) ctx.loaders.postOfficeById.prime(node.id, node);
+    return windowConnection(rows, window, () => ctx.loaders.postOfficeCountByPincode(args).load(pincode.code));
   }
 }

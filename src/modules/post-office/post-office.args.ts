@@ -1,27 +1,10 @@
-import { ArgsType, Field, InputType, registerEnumType } from "type-graphql";
-import { PageArgs } from "../../lib/pagination.js";
+import { ArgsType, Field, InputType } from "type-graphql";
+import { BidirectionalPageArgs } from "../../lib/pagination.js";
 import { PinScalar } from "../../lib/scalars.js";
-import { QUERY } from "../../projections.js";
+import { orderTerm } from "../../db/query-sql.js";
+import { QUERY, QUERY_MODEL } from "../../projections.js";
 import { OfficeType } from "./post-office.type.js";
 import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
-
-export enum PostOfficeOrder {
-  NAME_ASC = "NAME_ASC",
-  NAME_DESC = "NAME_DESC",
-  PINCODE_ASC = "PINCODE_ASC",
-  PINCODE_DESC = "PINCODE_DESC",
-}
-
-registerEnumType(PostOfficeOrder, {
-  name: "PostOfficeOrder",
-  description: "Sort order of a post-office list. Names sort by Unicode code point (A–Z before a–z); ties break by id.",
-  valuesConfig: {
-    NAME_ASC: { description: "By office name, A to Z." },
-    NAME_DESC: { description: "By office name, Z to A." },
-    PINCODE_ASC: { description: "By PIN, lowest first." },
-    PINCODE_DESC: { description: "By PIN, highest first." },
-  },
-});
 
 @InputType("PostOfficeFilter", {
   description: "Conditions on post offices; all given conditions must hold. Text matches ignore case.",
@@ -64,22 +47,36 @@ export class PostOfficeFilter {
   delivery?: boolean | null;
 }
 
-/** The generated filter input of post offices (src/lib/query-inputs.ts). */
+/** The generated filter and order inputs of post offices (src/lib/query-inputs.ts). */
 export const PostOfficeWhere = QUERY.where("PostOffice");
+export const PostOfficeOrderBy = QUERY.orderBy("PostOffice");
 
+/** By name (code point order), ties by id: the order of `postOffices` and `Pincode.postOffices` without `orderBy`. */
+export const POST_OFFICE_DEFAULT_ORDER = [orderTerm(QUERY_MODEL, "PostOffice", "NAME", false)];
+
+/** A page of post offices: `where`, `orderBy` and the page arguments (Pincode.postOffices takes these; Query.postOffices too). */
 @ArgsType()
-export class PostOfficesArgs extends PageArgs {
+export class PostOfficePageArgs extends BidirectionalPageArgs {
   @Field(() => PostOfficeWhere, {
     nullable: true,
-    description: "Which offices: conditions on their fields and on their PIN area (and its circle); with `filter`, both hold. Omitted: all.",
+    description: "Which offices: conditions on their fields and on their PIN area (and its circle); omitted: all.",
   })
   where?: Record<string, unknown> | null;
 
-  @Field(() => PostOfficeFilter, { nullable: true, description: "Which offices; omitted: all." })
-  filter?: PostOfficeFilter | null;
+  @Field(() => [PostOfficeOrderBy], {
+    nullable: true,
+    description:
+      "Order, key by key; ties are broken by the office's internal id. Names sort by Unicode code point (A–Z before a–z). " +
+      "Default: by name ([{ field: NAME }]). Replaces the enum of 0.1.0: NAME_ASC is [{ field: NAME }], NAME_DESC " +
+      "[{ field: NAME, direction: DESC }], PINCODE_ASC [{ field: PINCODE_CODE }], PINCODE_DESC [{ field: PINCODE_CODE, direction: DESC }].",
+  })
+  orderBy?: { field: string; direction?: string | null }[] | null;
+}
 
-  @Field(() => PostOfficeOrder, { defaultValue: PostOfficeOrder.NAME_ASC, description: "Sort order; default NAME_ASC." })
-  orderBy!: PostOfficeOrder;
+@ArgsType()
+export class PostOfficesArgs extends PostOfficePageArgs {
+  @Field(() => PostOfficeFilter, { nullable: true, description: "Which offices (the name search: nameContains and nameStartsWith use the name indexes); with `where`, both hold. Omitted: all." })
+  filter?: PostOfficeFilter | null;
 }
 
 /** What each post-office input selects rows by (access.inputs.ts). */
@@ -87,9 +84,12 @@ export const postOfficeInputAccess: InputDeclarations = {
   "Query.postOffice(id:)": "PostOffice.id",
   "Query.postOffices(filter:)": BY_FIELD,
   "Query.postOffices(where:)": BY_FIELD,
-  "Query.postOffices(orderBy:)": "PostOffice.name",
-  "Query.postOffices(first:)": UNSELECTIVE,
-  "Query.postOffices(after:)": UNSELECTIVE,
+  "Query.postOffices(orderBy:)": BY_FIELD,
+  ...Object.fromEntries(
+    ["Query.postOffices", "Pincode.postOffices"].flatMap((field) => ["first", "after", "last", "before"].map((arg) => [`${field}(${arg}:)`, UNSELECTIVE])),
+  ),
+  "Pincode.postOffices(where:)": BY_FIELD,
+  "Pincode.postOffices(orderBy:)": BY_FIELD,
   "PostOfficeFilter.nameContains": "PostOffice.name",
   "PostOfficeFilter.nameStartsWith": "PostOffice.name",
   "PostOfficeFilter.pincode": "PostOffice.pincode",

@@ -1,4 +1,6 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
+import { TypeQuery } from "../../db/query-read.js";
+import type { QueryModel } from "../../lib/query-model.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader } from "../../db/rows.js";
@@ -9,8 +11,7 @@ import { directoryImportTable, type OfficeTypeValue, type PostOfficeRow, postOff
 /** Whole office rows as `o`, for the loaders (see db/rows.ts). */
 const offices = tableReader(postOfficeTable, "o");
 
-export type PostOfficeOrderValue = "NAME_ASC" | "NAME_DESC" | "PINCODE_ASC" | "PINCODE_DESC";
-
+/** The fixed filter of `postOffices(filter:)`: the name search and exact matches. */
 export interface PostOfficeFilterValues {
   readonly nameContains?: string | null;
   readonly nameStartsWith?: string | null;
@@ -22,8 +23,6 @@ export interface PostOfficeFilterValues {
   readonly division?: string | null;
   readonly officeType?: OfficeTypeValue | null;
   readonly delivery?: boolean | null;
-  /** A `PostOfficeWhere` value as a condition over the row `post_office` (query-read.ts whereCondition). */
-  readonly where?: SQL | null;
 }
 
 /** Escapes LIKE's wildcards so user text matches literally (backslash is PostgreSQL's default escape). */
@@ -33,8 +32,12 @@ export function escapeLike(text: string): string {
 
 const t = postOfficeTable;
 
-function filterConditions(filter: PostOfficeFilterValues): SQL[] {
-  const conditions: SQL[] = filter.where ? [filter.where] : [];
+/**
+ * The fixed filter's conditions over the row `post_office`, for postOfficeQuery. The name search compares lower(name),
+ * as the trigram index (contains) and the text_pattern_ops index (prefix) hold it.
+ */
+export function postOfficeConditions(filter: PostOfficeFilterValues): SQL[] {
+  const conditions: SQL[] = [];
   if (filter.nameContains) conditions.push(sql`lower(${t.name}) like ${`%${escapeLike(filter.nameContains.toLowerCase())}%`}`);
   if (filter.nameStartsWith) conditions.push(sql`lower(${t.name}) like ${`${escapeLike(filter.nameStartsWith.toLowerCase())}%`}`);
   if (filter.pincode) conditions.push(eq(t.pincode, filter.pincode));
@@ -54,70 +57,16 @@ function filterConditions(filter: PostOfficeFilterValues): SQL[] {
   return conditions;
 }
 
-/** The sort key of a row under an order, as stored in its cursor. */
-export function sortKeyOf(row: PostOfficeRow, order: PostOfficeOrderValue): [string, number] {
-  return order.startsWith("NAME") ? [row.name, row.id] : [row.pincode, row.id];
+/** Post offices under any `PostOfficeWhere` filter and order (src/db/query-read.ts), rows read as `post_office` so the fixed filter's conditions apply too. */
+let postOfficeQueries: TypeQuery<PostOfficeRow> | undefined;
+export function postOfficeQuery(model: QueryModel): TypeQuery<PostOfficeRow> {
+  postOfficeQueries ??= new TypeQuery(model, "PostOffice", tableReader(postOfficeTable, "post_office"), "post_office");
+  return postOfficeQueries;
 }
 
-function orderSql(order: PostOfficeOrderValue): { key: SQL; direction: SQL; compare: SQL } {
-  const key = order.startsWith("NAME") ? sql`(${t.name} collate "C", ${t.id})` : sql`(${t.pincode}, ${t.id})`;
-  const descending = order.endsWith("DESC");
-  return { key, direction: descending ? sql`desc` : sql`asc`, compare: descending ? sql`<` : sql`>` };
-}
-
-/**
- * A page of offices: `limit` rows after the cursor key. Names sort in C
- * collation (byte order) so that PGlite and PostgreSQL servers agree.
- */
-export function findPostOfficesPage(
-  db: Db,
-  filter: PostOfficeFilterValues,
-  order: PostOfficeOrderValue,
-  after: readonly [string, number] | null,
-  limit: number,
-): Promise<PostOfficeRow[]> {
-  const conditions = filterConditions(filter);
-  const { key, direction, compare } = orderSql(order);
-  if (after !== null) {
-    const afterKey = order.startsWith("NAME") ? sql`(${after[0]}::text collate "C", ${after[1]}::int)` : sql`(${after[0]}::char(6), ${after[1]}::int)`;
-    conditions.push(sql`${key} ${compare} ${afterKey}`);
-  }
-  // With a name filter, sort the matching rows rather than walk the (name, id) index: once PostgreSQL has
-  // statistics on post_office it prefers walking that index from "A" until a page of rows matches, which
-  // reads most of the directory for a common prefix where finding the matches and sorting them reads few.
-  // `name || ''` orders exactly as name but matches no index, which rules that plan out.
-  const nameFilter = Boolean(filter.nameStartsWith || filter.nameContains);
-  const byName = nameFilter ? sql`(${t.name} || '') collate "C"` : sql`${t.name} collate "C"`;
-  const [first, second] = order.startsWith("NAME") ? [byName, t.id] : [t.pincode, t.id];
-  if (nameFilter && order.startsWith("NAME")) {
-    // Pick the page's ids first: for a prefix, post_office_name_prefix holds name and id, so the matches
-    // are sorted from the index alone and only the page's rows are read from the table.
-    const page = db
-      .select({ id: t.id })
-      .from(t)
-      .where(and(...conditions))
-      .orderBy(sql`${first} ${direction}`, sql`${second} ${direction}`)
-      .limit(limit);
-    return db
-      .select()
-      .from(t)
-      .where(inArray(t.id, page))
-      .orderBy(sql`${t.name} collate "C" ${direction}`, sql`${t.id} ${direction}`);
-  }
-  return db
-    .select()
-    .from(t)
-    .where(and(...conditions))
-    .orderBy(sql`${first} ${direction}`, sql`${second} ${direction}`)
-    .limit(limit);
-}
-
-export async function countPostOffices(db: Db, filter: PostOfficeFilterValues): Promise<number> {
-  const rows = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(t)
-    .where(and(...filterConditions(filter)));
-  return rows[0]?.n ?? 0;
+/** Offices of these PINs, a condition over the row `post_office` (the nested connections' parent set). */
+export function ofPincodes(codes: readonly string[]): SQL {
+  return sql`${t.pincode} = any(${pinArray(codes)})`;
 }
 
 export function findPostOfficesByIds(db: Db, ids: readonly number[]): Promise<PostOfficeRow[]> {

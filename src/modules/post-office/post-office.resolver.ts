@@ -1,20 +1,17 @@
-import { whereCondition } from "../../db/query-read.js";
 import { QUERY_MODEL } from "../../projections.js";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from "type-graphql";
 import type { GraphQLResolveInfo } from "graphql";
 import { selectsField } from "../../lib/selection.js";
 import { Public } from "../access/access.roles.js";
 import type { Context } from "../../context.js";
-import { BadUserInputError } from "../../lib/errors.js";
 import { integerKeyOf, toGlobalId } from "../../lib/global-id.js";
-import { connectionFrom, decodeCursor, encodeCursor, pageSize } from "../../lib/pagination.js";
 import { textFilter } from "../../lib/text-input.js";
 import { Pincode } from "../pincode/pincode.type.js";
 import type { PincodeRow } from "../pincode/pincode.sql.js";
 import { Circle, Division, Region } from "../postal-hierarchy/postal-hierarchy.type.js";
 import type { CircleRow, DivisionRow, RegionRow } from "../postal-hierarchy/postal-hierarchy.sql.js";
-import { type PostOfficeFilter, PostOfficesArgs } from "./post-office.args.js";
-import { countPostOffices, findPostOfficesPage, type PostOfficeFilterValues, sortKeyOf } from "./post-office.repository.js";
+import { POST_OFFICE_DEFAULT_ORDER, type PostOfficeFilter, PostOfficesArgs } from "./post-office.args.js";
+import { postOfficeConditions, postOfficeQuery, type PostOfficeFilterValues } from "./post-office.repository.js";
 import type { PostOfficeRow } from "./post-office.sql.js";
 import { type CoordinateQuality, GeoPoint } from "../pincode/pincode.type.js";
 import { PostOffice, PostOfficeConnection } from "./post-office.type.js";
@@ -49,34 +46,24 @@ export class PostOfficeResolver {
   @Public()
   @Query(() => PostOfficeConnection, {
     description:
-      "Post offices of India Post's All India Pincode Directory (about 1.55 lakh offices), filtered and paged. " +
+      "Post offices of India Post's All India Pincode Directory (about 1.55 lakh offices), filtered, in any order of their " +
+      "fields (by name by default) and paged either way (first/after or last/before). " +
       "Source: Department of Posts, All India Pincode Directory, data.gov.in, Government Open Data Licence – India.",
   })
   async postOffices(@Args(() => PostOfficesArgs) args: PostOfficesArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const size = pageSize(args.first, ctx.config.maxPageSize);
-    const order = args.orderBy;
-    let after: [string, number] | null = null;
-    if (args.after !== null && args.after !== undefined) {
-      const [cursorOrder, key, id] = decodeCursor(args.after, "ssn");
-      if (cursorOrder !== order) {
-        throw new BadUserInputError(`after is a cursor for orderBy ${cursorOrder}, not ${order}.`, { field: "after", value: args.after });
-      }
-      after = [key as string, id as number];
-    }
-    const filter = { ...filterValues(args.filter), where: whereCondition(QUERY_MODEL, "PostOffice", args.where, "post_office") };
-    const db = ctx.database.db;
-    // A search page shows its total: counted beside the page (another pooled connection on a server), not after it.
-    const total = selectsField(info, "totalCount") ? countPostOffices(db, filter) : undefined;
-    total?.catch(() => {});
-    const rows = await findPostOfficesPage(db, filter, order, after, size + 1);
-    for (const row of rows) ctx.loaders.postOfficeById.prime(row.id, row);
-    return connectionFrom(
-      rows,
-      size,
-      after !== null,
-      (row) => encodeCursor([order, ...sortKeyOf(row, order)]),
-      () => total ?? countPostOffices(db, filter),
-    );
+    const filter = filterValues(args.filter);
+    const connection = await postOfficeQuery(QUERY_MODEL).connection(ctx.database.db, args, {
+      fallback: POST_OFFICE_DEFAULT_ORDER,
+      conditions: postOfficeConditions(filter),
+      // A name search matches a few thousand offices at most, which the trigram and prefix indexes find.
+      sortMatches: Boolean(filter.nameContains || filter.nameStartsWith),
+      maxPageSize: ctx.config.maxPageSize,
+      name: "postOffices",
+      // A search page shows its total.
+      countBeside: selectsField(info, "totalCount"),
+    });
+    for (const office of connection.nodes) ctx.loaders.postOfficeById.prime(office.id, office);
+    return connection;
   }
 
   @FieldResolver(() => ID, { description: "Global id of the office." })
