@@ -203,9 +203,9 @@ describe.each(engines)("scan events on %s", (engine) => {
     let after: string | null = null;
     for (;;) {
       // The single statement leaves a circle-scoped viewer to the resolvers, which answer with the scope applied.
-      const result = await single.execute(PAGE, { first: 500, after }, { viewer: scoped });
+      const result: GraphResult<Page> = await single.execute(PAGE, { first: 500, after }, { viewer: scoped }) as GraphResult<Page>;
       expect(result.errors).toBeUndefined();
-      const page = (result.data as Page).scanEvents;
+      const page = result.data!.scanEvents;
       expect(page.totalCount).toBe(expected.length);
       ids.push(...page.nodes.map((n) => n.id));
       if (!page.pageInfo.hasNextPage) break;
