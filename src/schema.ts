@@ -5,6 +5,8 @@ import { ViewerResolver } from "./modules/access/access.resolver.js";
 import { applyInputAccess, type InputDeclarations } from "./modules/access/access.inputs.js";
 import { applyAccessDescriptions, authChecker } from "./modules/access/access.roles.js";
 import { shipmentInputAccess } from "./modules/shipment/shipment.args.js";
+import { scanEventInputAccess } from "./modules/shipment/scan-event.args.js";
+import { ScanEventsResolver } from "./modules/shipment/scan-event.resolver.js";
 import { shipmentAggregateInputAccess } from "./modules/shipment/shipment-aggregate.args.js";
 import { ShipmentAggregateResolver } from "./modules/shipment/shipment-aggregate.resolver.js";
 import { pincodeInputAccess } from "./modules/pincode/pincode.args.js";
@@ -61,6 +63,7 @@ export const RESOLVERS = [
   ShipmentResolver,
   ScanEventResolver,
   ShipmentStatsResolver,
+  ScanEventsResolver,
   ShipmentAggregateResolver,
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,
@@ -86,6 +89,7 @@ export const RESOLVERS = [
 /** The one list of input access declarations: what each argument, input field and group-by value selects rows by. */
 export const INPUT_ACCESS: readonly InputDeclarations[] = [
   shipmentInputAccess,
+  scanEventInputAccess,
   shipmentAggregateInputAccess,
   pincodeInputAccess,
   postOfficeInputAccess,

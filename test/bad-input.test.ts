@@ -448,6 +448,9 @@ const DOMAINS: Record<string, (ctx: { officeId: string }) => BadCase[]> = {
       ["codRemittances", "{ codRemittances(first: 2, after: $a) { totalCount } }", encodeCursor(["yesterday", 5])],
       ["codRemittances", "{ codRemittances(first: 2, after: $a) { totalCount } }", encodeCursor(["2024-02-30", 5])],
       ["Pincode.postOffices", '{ pincode(code: "194101") { postOffices(first: 2, after: $a) { totalCount } } }', encodeCursor(["NAME_ASC", "Leh", big])],
+      ["scanEvents", "{ scanEvents(first: 2, after: $a) { totalCount } }", cursor("OCCURRED_AT-", "2024-02-30T00:00:00.000Z", 5)],
+      ["scanEvents (by type)", "{ scanEvents(first: 2, after: $a, orderBy: [{ field: EVENT_TYPE }]) { totalCount } }", cursor("EVENT_TYPE+", "NOT_A_SCAN", 5)],
+      ["scanEvents (backwards)", "{ scanEvents(last: 2, before: $a) { totalCount } }", cursor("OCCURRED_AT-", "2024-08-05T04:30:00.000Z", big)],
     ];
     return [
       ...OUT_OF_RANGE_KEYS.flatMap(forKey),

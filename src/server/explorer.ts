@@ -148,6 +148,20 @@ query ShipmentsByTrackingNumber($trackingNumbers: [String!]! = ["EK000000019IN"]
   }
 }
 
+# Failed delivery attempts of one pickup location's shipments, newest first, with India Post's reason: scans are
+# filtered through the shipment they scan (any ShipmentWhere field) and ordered by their own or its fields.
+query FailedAttemptsByPickupLocation($pickupLocation: String! = "SYN-DEL", $first: Int = 50, $after: String) {
+  scanEvents(
+    where: { eventType: { eq: DELIVERY_ATTEMPTED }, shipment: { pickupLocation: { code: { eq: $pickupLocation } } } }
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    nodes { occurredAt failedReason rawText shipment { trackingNumber bookingDate status } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
 # CSV export: a registered operation (src/operations, \`dakgraph operations\`) whose one root field is a connection
 # or a list comes as a file from GET /export?operation=<name>&variables=<JSON>, with the same Authorization header.
 # A connection is paged through to its end. The offices of PIN 194401 (public: no key needed; the link at the bottom):

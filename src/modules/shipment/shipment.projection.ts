@@ -3,10 +3,10 @@ import { pageSize } from "../../lib/pagination.js";
 import { scanEventTable, shipmentTable } from "./shipment.sql.js";
 import { latestOfParentSql, shipmentComputed } from "./shipment.repository.js";
 import { isArmyPostal } from "../pincode/pincode.zone.js";
-import { DestinationKind, PaymentMode, RouteClass, ShipmentStatus } from "./shipment.type.js";
+import { DestinationKind, FailedAttemptReason, PaymentMode, RouteClass, ScanEventType, ShipmentStatus } from "./shipment.type.js";
 
 /**
- * Shipment, ScanEvent, Query.shipment and PickupLocation.shipments as SQL, for the single statement
+ * Shipment, ScanEvent, Query.shipment(s), Query.scanEvents and PickupLocation.shipments as SQL, for the single statement
  * (src/lib/projection.ts). Columns and the computed fields (shipment.repository.ts) are the fields' own
  * definitions, which the resolvers read too; the relations mirror the loaders the resolvers call.
  */
@@ -17,6 +17,8 @@ export const shipmentProjections: readonly TypeProjection[] = [
       // The resolvers' shipmentsWhere, as one subquery: the deprecated `filter` is left to them.
       shipments: { kind: "page", type: "Shipment", connectionType: "ShipmentConnection", table: "shipment", defaultOrder: [{ key: "BOOKED_AT", descending: true }], decline: ["filter"] },
       // findTrackedShipment: the booking of the day when one is given, else the latest booking of the number.
+      // The resolvers' scanEventQuery, as one subquery; a circle-scoped viewer is left to them (as every plan is).
+      scanEvents: { kind: "page", type: "ScanEvent", connectionType: "ScanEventConnection", table: "scan_event", defaultOrder: [{ key: "OCCURRED_AT", descending: true }] },
       shipment: {
         kind: "object",
         type: "Shipment",
@@ -151,10 +153,29 @@ export const shipmentProjections: readonly TypeProjection[] = [
   {
     type: "ScanEvent",
     fields: {
-      ...columnFields(scanEventTable, ["occurredAt", "eventType", "failedReason", "officeName", "rawText"]),
+      ...columnFields(scanEventTable, ["occurredAt", "eventType", "failedReason", "officeName", "rawText"], {
+        occurredAt: { filter: true, order: true },
+        eventType: { filter: true, order: true, operand: { enum: ScanEventType, name: "ScanEventType" } },
+        failedReason: { filter: true, order: true, operand: { enum: FailedAttemptReason, name: "FailedAttemptReason" } },
+        // Filterable only: OFFICE_NAME orders by the directory office's name (through `office`).
+        officeName: { filter: true },
+        rawText: { filter: true },
+      }),
       id: { kind: "value", sql: (row) => globalIdSql("ScanEvent", `${row}.id`) },
-      office: { kind: "object", type: "PostOffice", source: (row, as) => `post_office ${as} where ${as}.id = ${row}.office_id` },
+      office: {
+        kind: "object",
+        type: "PostOffice",
+        source: (row, as) => `post_office ${as} where ${as}.id = ${row}.office_id`,
+        uses: { filter: true, order: true },
+      },
+      // The shipmentById loader's row; through it a scan is filtered and ordered by its shipment's fields (and theirs).
+      shipment: {
+        kind: "object",
+        type: "Shipment",
+        source: (row, as) => `shipment ${as} where ${as}.id = ${row}.shipment_id`,
+        uses: { filter: true, order: true },
+      },
     },
-    resolverOnly: { shipment: "the scanned shipment through its loader: the single statement reaches scans from their shipment" },
+    key: { sql: (row) => `${row}.id`, kind: "n" },
   },
 ];

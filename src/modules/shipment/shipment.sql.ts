@@ -150,6 +150,9 @@ export const scanEventTable = pgTable(
   },
   (t) => [
     uniqueIndex("scan_event_identity").on(t.shipmentId, t.occurredAt, t.eventType),
+    // scanEvents' default order (newest first) and any page filtered through the shipment: walked backwards, it gives
+    // the page's rows in order instead of sorting every scan.
+    index("scan_event_occurred_at").on(t.occurredAt, t.id),
     check(
       "scan_event_type",
       sql`${t.eventType} in ('BOOKED', 'BAGGED', 'DISPATCHED', 'BAG_RECEIVED', 'RECEIVED_AT_DESTINATION', 'OUT_FOR_DELIVERY', 'DELIVERY_ATTEMPTED', 'ON_HOLD', 'REDIRECTED', 'RETURNED_TO_SENDER', 'DELIVERED', 'DELIVERED_TO_SENDER', 'LOST', 'CANCELLED')`,

@@ -1,0 +1,1 @@
+CREATE INDEX "scan_event_occurred_at" ON "scan_event" USING btree ("occurred_at","id");
