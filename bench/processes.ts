@@ -56,8 +56,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** `npm start`'s node flags and script (src/start.mjs, which runs src/main.ts from its bundle), so the bench measures what runs. */
+export const START = ((): { flags: string[]; script: string } => {
+  const words = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  return { flags: words.slice(1, -1), script: words.at(-1)! };
+})();
+
 /**
- * Starts `node --import tsx <script>` with `env` added to the bench's environment and waits until its
+ * Starts `node [--import tsx] <script>` with `env` added to the bench's environment and waits until its
  * output (stdout or stderr) matches `ready`, whose first group is the URL to call. The child's output
  * goes to `logFile`; an early exit fails with the end of that log.
  */
@@ -73,7 +79,9 @@ export async function startServer(options: {
 }): Promise<ServerProcess> {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
   const log = fs.createWriteStream(options.logFile);
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), "--import", "tsx", options.script], {
+  // TypeScript through tsx; a JavaScript script (npm start's launcher, src/start.mjs) as it is.
+  const loader = /\.m?js$/.test(options.script) ? [] : ["--import", "tsx"];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, options.script], {
     cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -9,7 +9,7 @@ import { deleteIngestRows, ensureDatabase, ensureDemoData, latestQuarter, sample
 import { benchIngest, type IngestResult } from "./ingest.js";
 import { measure, type RunSample } from "./load.js";
 import { type BenchOperation, benchOperations, type Target } from "./operations.js";
-import { ROOT, type ServerProcess, startServer } from "./processes.js";
+import { ROOT, type ServerProcess, START, startServer } from "./processes.js";
 import { type BenchResult, markdown, type Row, writeResults } from "./report.js";
 import { benchStartup, type StartupResult, startupMarkdown } from "./startup.js";
 import { firstDifference, summarise } from "./stats.js";
@@ -64,11 +64,6 @@ interface Servers {
   readonly baseline: ServerProcess;
 }
 
-/** The node flags `npm start` gives the graph (package.json's start script, up to `--import`), so the bench measures what runs. */
-const START_FLAGS = ((): string[] => {
-  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  return start.slice(1, start.indexOf("--import"));
-})();
 
 const GRAPH_ENV = {
   NODE_ENV: "production",
@@ -93,7 +88,7 @@ async function startServers(): Promise<Servers> {
   const ready = (name: string) => new RegExp(`${name} serving (http://\\S+)`);
   const loopback = (server: ServerProcess): ServerProcess => ({ ...server, url: server.url.replace("//localhost:", "//127.0.0.1:") });
   const graph = (name: string, cache: boolean) =>
-    startServer({ name, script: "src/main.ts", nodeFlags: START_FLAGS, env: { ...GRAPH_ENV, PORT: portOf(cache ? 1 : 0), DAKGRAPH_RESPONSE_CACHE: String(cache) }, ready: ready("dakgraph"), logFile: path.join(logDir, `${name}.log`) });
+    startServer({ name, script: START.script, nodeFlags: START.flags, env: { ...GRAPH_ENV, PORT: portOf(cache ? 1 : 0), DAKGRAPH_RESPONSE_CACHE: String(cache) }, ready: ready("dakgraph"), logFile: path.join(logDir, `${name}.log`) });
   const [uncached, cached, baseline] = await Promise.all([
     graph("graph", false),
     args["skip-cache"] ? undefined : graph("graph-cached", true),
@@ -141,7 +136,7 @@ async function checkAnswers(operation: BenchOperation, servers: Servers, authori
 /** The start-up bench (bench/startup.ts): before the servers under load start, so that nothing else of ours runs beside it. */
 function runStartup(): Promise<StartupResult> {
   const runs = Math.max(1, wholeNumber("startup-runs", args["startup-runs"]));
-  return benchStartup({ runs, port: wholeNumber("startup-port", args["startup-port"]), nodeFlags: START_FLAGS, logDir });
+  return benchStartup({ runs, port: wholeNumber("startup-port", args["startup-port"]), logDir });
 }
 
 async function main(): Promise<void> {

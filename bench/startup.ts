@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { directorySnapshotPath } from "../src/modules/post-office/post-office.snapshot.js";
-import { cpuMsOf, startServer } from "./processes.js";
+import { cpuMsOf, START, startServer } from "./processes.js";
 
 /*
- * The quick start's time to serve (README "Benchmark", start-up): `node --import tsx src/main.ts` with
- * npm start's flags on the embedded database, first on a fresh temporary data directory (directory from
+ * The quick start's time to serve (README "Benchmark", start-up): npm start's command (node, its flags and
+ * src/start.mjs, which runs src/main.ts from an esbuild bundle it keeps current) on the embedded database, first on a fresh temporary data directory (directory from
  * the snapshot or loaded, 60,000 demo shipments seeded, rollups), then again on the directory it filled
  * (a restart). Seconds from spawn to the `dakgraph serving` line, so node's start and module loading are
  * in; the server's CPU time at that moment beside them, which the machine's other load moves less.
@@ -26,13 +26,13 @@ export interface StartupResult {
   readonly restart: readonly StartupSample[];
 }
 
-async function timeStart(name: string, dataDir: string, port: number, nodeFlags: readonly string[], logDir: string): Promise<StartupSample> {
+async function timeStart(name: string, dataDir: string, port: number, logDir: string): Promise<StartupSample> {
   const logFile = path.join(logDir, `${name}.log`);
   const started = performance.now();
   const server = await startServer({
     name,
-    script: "src/main.ts",
-    nodeFlags,
+    script: START.script,
+    nodeFlags: START.flags,
     env: { HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: "", DAKGRAPH_DATA_DIR: dataDir },
     ready: /dakgraph serving (http:\/\/\S+)/,
     logFile,
@@ -46,14 +46,14 @@ async function timeStart(name: string, dataDir: string, port: number, nodeFlags:
 }
 
 /** `runs` first starts on fresh data directories, each followed by a restart on the same directory. */
-export async function benchStartup(options: { runs: number; port: number; nodeFlags: readonly string[]; logDir: string }): Promise<StartupResult> {
+export async function benchStartup(options: { runs: number; port: number; logDir: string }): Promise<StartupResult> {
   const first: StartupSample[] = [];
   const restart: StartupSample[] = [];
   for (let run = 1; run <= options.runs; run += 1) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dakgraph-bench-start-"));
     try {
-      first.push(await timeStart(`startup-first-${run}`, dataDir, options.port, options.nodeFlags, options.logDir));
-      restart.push(await timeStart(`startup-restart-${run}`, dataDir, options.port, options.nodeFlags, options.logDir));
+      first.push(await timeStart(`startup-first-${run}`, dataDir, options.port, options.logDir));
+      restart.push(await timeStart(`startup-restart-${run}`, dataDir, options.port, options.logDir));
       console.error(
         `startup ${run}/${options.runs}: first ${first.at(-1)!.seconds.toFixed(1)} s (${first.at(-1)!.steps}), ` +
           `restart ${restart.at(-1)!.seconds.toFixed(1)} s (${restart.at(-1)!.steps})`,
@@ -77,7 +77,7 @@ export function startupMarkdown(result: StartupResult): string[] {
     `${median(samples.map((s) => s.cpuSeconds)).toFixed(1)} | ${samples.at(-1)?.steps ?? ""} |`;
   return [
     "",
-    `Start-up, \`node --import tsx src/main.ts\` on the embedded database (${result.first.length} runs; directory snapshot ${result.snapshot ? "present" : "absent"}):`,
+    `Start-up, \`npm start\` (\`node ${[...START.flags, START.script].join(" ")}\`) on the embedded database (${result.first.length} runs; directory snapshot ${result.snapshot ? "present" : "absent"}):`,
     "",
     "| start | s to serving (median) | range | CPU s (median) | last run's steps, s |",
     "|---|---|---|---|---|",
