@@ -50,7 +50,7 @@ export type IstPeriod = "DAY" | "WEEK" | "MONTH" | "FISCAL_QUARTER" | "FISCAL_YE
 /**
  * The IST period of a timestamptz expression, as text that names it: DAY, WEEK (ISO, Monday start) and MONTH
  * as their first day ("2024-09-30", "2024-10-01"), FISCAL_QUARTER as fiscalQuarterSql writes it
- * ("FY2024-25-Q3"), FISCAL_YEAR as "FY2024-25". lib/aggregate-period.ts reads these back.
+ * ("FY2024-25-Q3"), FISCAL_YEAR as "FY2024-25". lib/aggregate-groups.ts aggregatePeriod reads these back.
  */
 export function istPeriodSql(instant: SQL, period: IstPeriod): SQL {
   const ist = istLocal(instant);
