@@ -75,3 +75,24 @@ function quarterOfLocalTime(ist: SQL): SQL {
   return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0') || '-Q' || ((extract(month from ${ist})::int + 8) % 12 / 3 + 1))`;
 }
 
+
+/**
+ * The period of a date expression (already an IST day, such as a remittance day), as text named as istPeriodSql
+ * names it, so lib/aggregate-groups.ts aggregatePeriod reads both alike.
+ */
+export function dayPeriodSql(day: SQL, period: IstPeriod): SQL {
+  // Through timestamp: date_trunc of a bare date would take the timestamptz overload, and the session's time zone.
+  const local = sql`(${day})::timestamp`;
+  switch (period) {
+    case "DAY":
+      return sql`(${day})::text`;
+    case "WEEK":
+      return sql`(date_trunc('week', ${local})::date)::text`;
+    case "MONTH":
+      return sql`(date_trunc('month', ${local})::date)::text`;
+    case "FISCAL_QUARTER":
+      return quarterOfLocalTime(local);
+    case "FISCAL_YEAR":
+      return sql`left(${quarterOfLocalTime(local)}, 9)`;
+  }
+}

@@ -1,7 +1,9 @@
+import type { GraphQLResolveInfo } from "graphql";
 import { type ClassType, Field, Float, InputType } from "type-graphql";
 import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../modules/access/access.inputs.js";
 import { AggregateGranularity } from "./aggregate-groups.js";
 import { OrderDirection } from "./order-direction.js";
+import { forEachField } from "./selection.js";
 
 /*
  * The input types every aggregate root field takes the same way (groupBy, having, orderBy), made per field
@@ -113,4 +115,26 @@ export function aggregateInputAccess(query: string, prefix: string): InputDeclar
     [`${prefix}Having.measure`]: BY_VALUE,
     ...Object.fromEntries(["gt", "gte", "lt", "lte", "eq"].map((op) => [`${prefix}Having.${op}`, UNSELECTIVE])),
   };
+}
+
+/**
+ * The measures an aggregate request computes: those selected (through fragments too), by the output field showing
+ * each (`byField`), and those having and orderBy name. The rest are never computed.
+ */
+export function selectedMeasures<M extends string>(
+  info: GraphQLResolveInfo,
+  byField: ReadonlyMap<string, M>,
+  having: readonly { readonly measure: M }[] | null | undefined,
+  orderBy: readonly { readonly measure?: M | null }[] | null | undefined,
+): Set<M> {
+  const wanted = new Set<M>();
+  for (const node of info.fieldNodes) {
+    forEachField(info, node.selectionSet, (name) => {
+      const m = byField.get(name);
+      if (m !== undefined) wanted.add(m);
+    });
+  }
+  for (const h of having ?? []) wanted.add(h.measure);
+  for (const o of orderBy ?? []) if (o.measure) wanted.add(o.measure);
+  return wanted;
 }

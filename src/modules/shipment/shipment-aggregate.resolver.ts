@@ -3,7 +3,7 @@ import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-grap
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { pageSize } from "../../lib/pagination.js";
-import { forEachField } from "../../lib/selection.js";
+import { selectedMeasures } from "../../lib/aggregate-inputs.js";
 import { hasAnyRole, Restricted, Role } from "../access/access.roles.js";
 import { percentilesOf } from "../kpi/kpi.repository.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
@@ -15,6 +15,7 @@ import { aggregatePeriod, checkGroupings, checkOrder, finishGroups } from "../..
 import {
   AggregateDimension,
   type AggregateGroup,
+  type AggregateMeasure,
   DIMENSION_FIELD,
   type Grouping,
   groupFigures,
@@ -38,19 +39,12 @@ export function groupingsOf(args: ShipmentAggregatesArgs): Grouping[] {
   return checkGroupings(args.groupBy, TIME_DIMENSIONS);
 }
 
-/** The measures to compute: those selected (through fragments too), and those having and orderBy name. */
+/** The measures to compute: those selected, and those having and orderBy name. */
 function measuresOf(args: ShipmentAggregatesArgs, info: GraphQLResolveInfo): MeasureDefinition[] {
-  const wanted = new Set<MeasureDefinition>();
-  for (const node of info.fieldNodes) {
-    forEachField(info, node.selectionSet, (name) => {
-      const m = MEASURE_BY_FIELD.get(name);
-      if (m !== undefined) wanted.add(m);
-    });
-  }
-  for (const h of args.having ?? []) wanted.add(MEASURE.get(h.measure)!);
-  for (const o of args.orderBy ?? []) if (o.measure) wanted.add(MEASURE.get(o.measure)!);
-  return [...wanted];
+  return [...selectedMeasures(info, MEASURE_BY_FIELD_NAME, args.having, args.orderBy)].map((m) => MEASURE.get(m)!);
 }
+
+const MEASURE_BY_FIELD_NAME: ReadonlyMap<string, AggregateMeasure> = new Map([...MEASURE_BY_FIELD].map(([field, m]) => [field, m.measure]));
 
 /** A group's output object: each grouped key in its field (periods and districts unpacked), each measure's figures. */
 function toValue(group: AggregateGroup, groupings: readonly Grouping[]): AggregateValue {
