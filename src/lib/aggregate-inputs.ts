@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { type ClassType, Field, Float, InputType } from "type-graphql";
+import { ArgsType, type ClassType, Field, Float, InputType, Int } from "type-graphql";
 import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../modules/access/access.inputs.js";
 import { AggregateGranularity } from "./aggregate-groups.js";
 import { OrderDirection } from "./order-direction.js";
@@ -32,7 +32,7 @@ export interface OrderValue<D extends string, M extends string> {
 }
 
 /** `<prefix>GroupBy`: a dimension, and for a time dimension its period (`timeDimensions` names them). */
-export function aggregateGroupByInput<D extends string>(prefix: string, query: string, dimensions: object, timeDimensions: string): ClassType<GroupByValue<D>> {
+function aggregateGroupByInput<D extends string>(prefix: string, query: string, dimensions: object, timeDimensions: string): ClassType<GroupByValue<D>> {
   @InputType(`${prefix}GroupBy`, { description: `One grouping of ${query}: a dimension, and for a time dimension its calendar period.` })
   class GroupBy {
     @Field(() => dimensions, { description: "The dimension." })
@@ -48,7 +48,7 @@ export function aggregateGroupByInput<D extends string>(prefix: string, query: s
 }
 
 /** `<prefix>Having`: a condition on a group's measure value; `units` says the measures' units. */
-export function aggregateHavingInput<M extends string>(prefix: string, measures: object, units: string): ClassType<HavingValue<M>> {
+function aggregateHavingInput<M extends string>(prefix: string, measures: object, units: string): ClassType<HavingValue<M>> {
   @InputType(`${prefix}Having`, {
     description:
       `A condition on a group's measure value (in the measure's unit: ${units}). Every operator given ` +
@@ -77,7 +77,7 @@ export function aggregateHavingInput<M extends string>(prefix: string, measures:
 }
 
 /** `<prefix>Order`: one sort key, a measure's value or a grouped dimension's key. */
-export function aggregateOrderInput<D extends string, M extends string>(prefix: string, query: string, measures: object, dimensions: object): ClassType<OrderValue<D, M>> {
+function aggregateOrderInput<D extends string, M extends string>(prefix: string, query: string, measures: object, dimensions: object): ClassType<OrderValue<D, M>> {
   @InputType(`${prefix}Order`, {
     description: `One sort key of ${query}: a measure's value or a grouped dimension's key (exactly one of the two). Nulls come last.`,
   })
@@ -92,6 +92,69 @@ export function aggregateOrderInput<D extends string, M extends string>(prefix: 
     direction?: OrderDirection | null;
   }
   return Order;
+}
+
+/** The arguments of an aggregate root field, as type-graphql hands them over. */
+export interface AggregateArgsValue<D extends string, M extends string> {
+  where?: Record<string, unknown> | null;
+  groupBy?: GroupByValue<D>[] | null;
+  having?: HavingValue<M>[] | null;
+  orderBy?: OrderValue<D, M>[] | null;
+  first?: number | null;
+}
+
+export interface AggregateShape {
+  /** The input types' name prefix ("ShipmentAggregate"). */
+  readonly prefix: string;
+  /** The root field ("shipmentAggregates"). */
+  readonly query: string;
+  /** The registered dimension and measure enums. */
+  readonly dimensions: object;
+  readonly measures: object;
+  /** The time dimensions, as the granularity's description names them ("BOOKED_AT and DELIVERED_AT"). */
+  readonly timeDimensions: string;
+  /** The measures' units, for having's description. */
+  readonly units: string;
+  /** The generated `where` input of the rows, and what it selects. */
+  readonly where: ClassType;
+  readonly whereDescription: string;
+  /** One row, for the description of a grouping of none ("shipment"). */
+  readonly row: string;
+}
+
+/** The arguments every aggregate root field takes: where, groupBy, having, orderBy, first (and their input types). */
+export function aggregateArgs<D extends string, M extends string>(shape: AggregateShape): ClassType<AggregateArgsValue<D, M>> {
+  const GroupBy = aggregateGroupByInput<D>(shape.prefix, shape.query, shape.dimensions, shape.timeDimensions);
+  const Having = aggregateHavingInput<M>(shape.prefix, shape.measures, shape.units);
+  const Order = aggregateOrderInput<D, M>(shape.prefix, shape.query, shape.measures, shape.dimensions);
+
+  @ArgsType()
+  class AggregateArgs {
+    @Field(() => shape.where, { nullable: true, description: shape.whereDescription })
+    where?: Record<string, unknown> | null;
+
+    @Field(() => [GroupBy], {
+      nullable: true,
+      description: `The groupings, each dimension at most once; omitted or empty: one group of every ${shape.row} matching the filter.`,
+    })
+    groupBy?: GroupByValue<D>[] | null;
+
+    @Field(() => [Having], { nullable: true, description: "Conditions every group kept must meet." })
+    having?: HavingValue<M>[] | null;
+
+    @Field(() => [Order], {
+      nullable: true,
+      description: "Sort keys, most significant first; ties (and the default) follow the grouped keys ascending in groupBy order.",
+    })
+    orderBy?: OrderValue<D, M>[] | null;
+
+    @Field(() => Int, {
+      nullable: true,
+      description: "How many groups to return, after having and orderBy: at most the server's page size limit (500 by default); default that limit.",
+    })
+    first?: number | null;
+  }
+  return AggregateArgs;
 }
 
 /**

@@ -1,14 +1,6 @@
-import { ArgsType, Field, Int, registerEnumType } from "type-graphql";
+import { registerEnumType } from "type-graphql";
 import type { InputDeclarations } from "../access/access.inputs.js";
-import {
-  aggregateGroupByInput,
-  aggregateHavingInput,
-  aggregateInputAccess,
-  aggregateOrderInput,
-  type GroupByValue,
-  type HavingValue,
-  type OrderValue,
-} from "../../lib/aggregate-inputs.js";
+import { aggregateArgs, type AggregateArgsValue, aggregateInputAccess } from "../../lib/aggregate-inputs.js";
 import { CodRemittanceWhere } from "./cod-remittance.resolver.js";
 
 /** What codRemittanceAggregates can group by. */
@@ -46,41 +38,18 @@ registerEnumType(RemittanceMeasure, {
   },
 });
 
-export const CodRemittanceAggregateGroupBy = aggregateGroupByInput<RemittanceDimension>("CodRemittanceAggregate", "codRemittanceAggregates", RemittanceDimension, "REMITTED_ON");
-export const CodRemittanceAggregateHaving = aggregateHavingInput<RemittanceMeasure>("CodRemittanceAggregate", RemittanceMeasure, "batches or shipments, a count; AMOUNT in rupees");
-export const CodRemittanceAggregateOrder = aggregateOrderInput<RemittanceDimension, RemittanceMeasure>(
-  "CodRemittanceAggregate",
-  "codRemittanceAggregates",
-  RemittanceMeasure,
-  RemittanceDimension,
-);
-
-@ArgsType()
-export class CodRemittanceAggregatesArgs {
-  @Field(() => CodRemittanceWhere, { nullable: true, description: "Which batches to aggregate, as `codRemittances(where:)` takes them (amount in rupees); omitted: all." })
-  where?: Record<string, unknown> | null;
-
-  @Field(() => [CodRemittanceAggregateGroupBy], {
-    nullable: true,
-    description: "The groupings, each dimension at most once; omitted or empty: one group of every batch matching the filter.",
-  })
-  groupBy?: GroupByValue<RemittanceDimension>[] | null;
-
-  @Field(() => [CodRemittanceAggregateHaving], { nullable: true, description: "Conditions every group kept must meet." })
-  having?: HavingValue<RemittanceMeasure>[] | null;
-
-  @Field(() => [CodRemittanceAggregateOrder], {
-    nullable: true,
-    description: "Sort keys, most significant first; ties (and the default) follow the grouped keys ascending in groupBy order.",
-  })
-  orderBy?: OrderValue<RemittanceDimension, RemittanceMeasure>[] | null;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: "How many groups to return, after having and orderBy: at most the server's page size limit (500 by default); default that limit.",
-  })
-  first?: number | null;
-}
+export const CodRemittanceAggregatesArgs = aggregateArgs<RemittanceDimension, RemittanceMeasure>({
+  prefix: "CodRemittanceAggregate",
+  query: "codRemittanceAggregates",
+  dimensions: RemittanceDimension,
+  measures: RemittanceMeasure,
+  timeDimensions: "REMITTED_ON",
+  units: "batches or shipments, a count; AMOUNT in rupees",
+  where: CodRemittanceWhere,
+  whereDescription: "Which batches to aggregate, as `codRemittances(where:)` takes them (amount in rupees); omitted: all.",
+  row: "batch",
+});
+export type CodRemittanceAggregatesArgs = AggregateArgsValue<RemittanceDimension, RemittanceMeasure>;
 
 export const codRemittanceAggregateInputAccess: InputDeclarations = {
   ...aggregateInputAccess("codRemittanceAggregates", "CodRemittanceAggregate"),

@@ -1,14 +1,6 @@
-import { ArgsType, Field, Int, registerEnumType } from "type-graphql";
+import { registerEnumType } from "type-graphql";
 import type { InputDeclarations } from "../access/access.inputs.js";
-import {
-  aggregateGroupByInput,
-  aggregateHavingInput,
-  aggregateInputAccess,
-  aggregateOrderInput,
-  type GroupByValue,
-  type HavingValue,
-  type OrderValue,
-} from "../../lib/aggregate-inputs.js";
+import { aggregateArgs, type AggregateArgsValue, aggregateInputAccess } from "../../lib/aggregate-inputs.js";
 import { ScanEventWhere } from "./scan-event.args.js";
 
 /** What scanEventAggregates can group by. */
@@ -59,39 +51,18 @@ registerEnumType(ScanEventMeasure, {
   },
 });
 
-export const ScanEventAggregateGroupBy = aggregateGroupByInput<ScanEventDimension>("ScanEventAggregate", "scanEventAggregates", ScanEventDimension, "OCCURRED_AT");
-export const ScanEventAggregateHaving = aggregateHavingInput<ScanEventMeasure>("ScanEventAggregate", ScanEventMeasure, "scans or shipments, a count");
-export const ScanEventAggregateOrder = aggregateOrderInput<ScanEventDimension, ScanEventMeasure>("ScanEventAggregate", "scanEventAggregates", ScanEventMeasure, ScanEventDimension);
-
-@ArgsType()
-export class ScanEventAggregatesArgs {
-  @Field(() => ScanEventWhere, {
-    nullable: true,
-    description: "Which scans to aggregate, as `scanEvents(where:)` takes them; omitted: all (a circle-restricted viewer: those of shipments bound for the circle).",
-  })
-  where?: Record<string, unknown> | null;
-
-  @Field(() => [ScanEventAggregateGroupBy], {
-    nullable: true,
-    description: "The groupings, each dimension at most once; omitted or empty: one group of every scan matching the filter.",
-  })
-  groupBy?: GroupByValue<ScanEventDimension>[] | null;
-
-  @Field(() => [ScanEventAggregateHaving], { nullable: true, description: "Conditions every group kept must meet." })
-  having?: HavingValue<ScanEventMeasure>[] | null;
-
-  @Field(() => [ScanEventAggregateOrder], {
-    nullable: true,
-    description: "Sort keys, most significant first; ties (and the default) follow the grouped keys ascending in groupBy order.",
-  })
-  orderBy?: OrderValue<ScanEventDimension, ScanEventMeasure>[] | null;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: "How many groups to return, after having and orderBy: at most the server's page size limit (500 by default); default that limit.",
-  })
-  first?: number | null;
-}
+export const ScanEventAggregatesArgs = aggregateArgs<ScanEventDimension, ScanEventMeasure>({
+  prefix: "ScanEventAggregate",
+  query: "scanEventAggregates",
+  dimensions: ScanEventDimension,
+  measures: ScanEventMeasure,
+  timeDimensions: "OCCURRED_AT",
+  units: "scans or shipments, a count",
+  where: ScanEventWhere,
+  whereDescription: "Which scans to aggregate, as `scanEvents(where:)` takes them; omitted: all (a circle-restricted viewer: those of shipments bound for the circle).",
+  row: "scan",
+});
+export type ScanEventAggregatesArgs = AggregateArgsValue<ScanEventDimension, ScanEventMeasure>;
 
 /** A dimension needs the roles of the field showing its value on a scan (or its shipment); a measure, none. */
 const DIMENSION_MIRRORS: Record<ScanEventDimension, string> = {

@@ -1,14 +1,6 @@
-import { ArgsType, Field, Int, registerEnumType } from "type-graphql";
+import { registerEnumType } from "type-graphql";
 import type { InputDeclarations } from "../access/access.inputs.js";
-import {
-  aggregateGroupByInput,
-  aggregateHavingInput,
-  aggregateInputAccess,
-  aggregateOrderInput,
-  type GroupByValue,
-  type HavingValue,
-  type OrderValue,
-} from "../../lib/aggregate-inputs.js";
+import { aggregateArgs, type AggregateArgsValue, aggregateInputAccess } from "../../lib/aggregate-inputs.js";
 import { AggregateDimension, AggregateMeasure, MEASURES } from "./shipment-aggregate.rules.js";
 import { ShipmentWhere } from "./shipment.args.js";
 
@@ -36,39 +28,18 @@ registerEnumType(AggregateDimension, {
 });
 
 
-export const ShipmentAggregateGroupBy = aggregateGroupByInput<AggregateDimension>("ShipmentAggregate", "shipmentAggregates", AggregateDimension, "BOOKED_AT and DELIVERED_AT");
-export const ShipmentAggregateHaving = aggregateHavingInput<AggregateMeasure>("ShipmentAggregate", AggregateMeasure, "shipments, percent 0–100, days, rupees");
-export const ShipmentAggregateOrder = aggregateOrderInput<AggregateDimension, AggregateMeasure>("ShipmentAggregate", "shipmentAggregates", AggregateMeasure, AggregateDimension);
-
-@ArgsType()
-export class ShipmentAggregatesArgs {
-  @Field(() => ShipmentWhere, {
-    nullable: true,
-    description: "Which shipments to aggregate, as `shipments(where:)` takes them; omitted: all (a circle-restricted viewer: those bound for the circle).",
-  })
-  where?: Record<string, unknown> | null;
-
-  @Field(() => [ShipmentAggregateGroupBy], {
-    nullable: true,
-    description: "The groupings, each dimension at most once; omitted or empty: one group of every shipment matching the filter.",
-  })
-  groupBy?: GroupByValue<AggregateDimension>[] | null;
-
-  @Field(() => [ShipmentAggregateHaving], { nullable: true, description: "Conditions every group kept must meet." })
-  having?: HavingValue<AggregateMeasure>[] | null;
-
-  @Field(() => [ShipmentAggregateOrder], {
-    nullable: true,
-    description: "Sort keys, most significant first; ties (and the default) follow the grouped keys ascending in groupBy order.",
-  })
-  orderBy?: OrderValue<AggregateDimension, AggregateMeasure>[] | null;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: "How many groups to return, after having and orderBy: at most the server's page size limit (500 by default); default that limit.",
-  })
-  first?: number | null;
-}
+export const ShipmentAggregatesArgs = aggregateArgs<AggregateDimension, AggregateMeasure>({
+  prefix: "ShipmentAggregate",
+  query: "shipmentAggregates",
+  dimensions: AggregateDimension,
+  measures: AggregateMeasure,
+  timeDimensions: "BOOKED_AT and DELIVERED_AT",
+  units: "shipments, percent 0–100, days, rupees",
+  where: ShipmentWhere,
+  whereDescription: "Which shipments to aggregate, as `shipments(where:)` takes them; omitted: all (a circle-restricted viewer: those bound for the circle).",
+  row: "shipment",
+});
+export type ShipmentAggregatesArgs = AggregateArgsValue<AggregateDimension, AggregateMeasure>;
 
 /**
  * What each shipmentAggregates input selects or splits rows by: a dimension needs the roles of the Shipment field
