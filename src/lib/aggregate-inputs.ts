@@ -158,12 +158,20 @@ export function aggregateArgs<D extends string, M extends string>(shape: Aggrega
 }
 
 /**
- * What the arguments and input fields every aggregate root field shares select rows by (access.inputs.ts):
- * `where` and the lists by their fields, dimensions and measures by value (each module declares its enums'
- * values), a page size, a period length and a direction by none.
+ * What the arguments and input fields of an aggregate root field select rows by (access.inputs.ts): `where` and the
+ * lists by their fields; a dimension (enum `<prefix>Dimension`) by the output field showing its value on a row,
+ * `dimensionMirrors`; a measure (enum `<prefix>Measure`) by the `<prefix>` field showing it, `measureFields`; a page
+ * size, a period length and a direction by none.
  */
-export function aggregateInputAccess(query: string, prefix: string): InputDeclarations {
+export function aggregateInputAccess(
+  query: string,
+  prefix: string,
+  dimensionMirrors: Readonly<Record<string, string>>,
+  measureFields: Readonly<Record<string, string>>,
+): InputDeclarations {
   return {
+    ...Object.fromEntries(Object.entries(dimensionMirrors).map(([d, mirror]) => [`${prefix}Dimension.${d}`, mirror])),
+    ...Object.fromEntries(Object.entries(measureFields).map(([m, field]) => [`${prefix}Measure.${m}`, `${prefix}.${field}`])),
     [`Query.${query}(where:)`]: BY_FIELD,
     [`Query.${query}(groupBy:)`]: BY_FIELD,
     [`Query.${query}(having:)`]: BY_FIELD,

@@ -51,8 +51,9 @@ export const CodRemittanceAggregatesArgs = aggregateArgs<RemittanceDimension, Re
 });
 export type CodRemittanceAggregatesArgs = AggregateArgsValue<RemittanceDimension, RemittanceMeasure>;
 
-export const codRemittanceAggregateInputAccess: InputDeclarations = {
-  ...aggregateInputAccess("codRemittanceAggregates", "CodRemittanceAggregate"),
-  "CodRemittanceAggregateDimension.REMITTED_ON": "CodRemittance.remittedOn",
-  ...Object.fromEntries(Object.values(RemittanceMeasure).map((m) => [`CodRemittanceAggregateMeasure.${m}`, `CodRemittanceAggregate.${REMITTANCE_MEASURE_FIELD[m]}`])),
-};
+export const codRemittanceAggregateInputAccess: InputDeclarations = aggregateInputAccess(
+  "codRemittanceAggregates",
+  "CodRemittanceAggregate",
+  { REMITTED_ON: "CodRemittance.remittedOn" },
+  REMITTANCE_MEASURE_FIELD,
+);

@@ -76,8 +76,4 @@ const DIMENSION_MIRRORS: Record<ScanEventDimension, string> = {
   DESTINATION_CIRCLE: "Shipment.destination",
 };
 
-export const scanEventAggregateInputAccess: InputDeclarations = {
-  ...aggregateInputAccess("scanEventAggregates", "ScanEventAggregate"),
-  ...Object.fromEntries(Object.values(ScanEventDimension).map((d) => [`ScanEventAggregateDimension.${d}`, DIMENSION_MIRRORS[d]])),
-  ...Object.fromEntries(Object.values(ScanEventMeasure).map((m) => [`ScanEventAggregateMeasure.${m}`, `ScanEventAggregate.${SCAN_EVENT_MEASURE_FIELD[m]}`])),
-};
+export const scanEventAggregateInputAccess: InputDeclarations = aggregateInputAccess("scanEventAggregates", "ScanEventAggregate", DIMENSION_MIRRORS, SCAN_EVENT_MEASURE_FIELD);

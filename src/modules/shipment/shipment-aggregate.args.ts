@@ -62,9 +62,10 @@ const DIMENSION_MIRRORS: Record<AggregateDimension, string> = {
   REMOTE_CLASS: "Shipment.destination",
 };
 
-export const shipmentAggregateInputAccess: InputDeclarations = {
-  ...aggregateInputAccess("shipmentAggregates", "ShipmentAggregate"),
-  ...Object.fromEntries(Object.values(AggregateDimension).map((d) => [`ShipmentAggregateDimension.${d}`, DIMENSION_MIRRORS[d]])),
-  ...Object.fromEntries(MEASURES.map((m) => [`ShipmentAggregateMeasure.${m.measure}`, `ShipmentAggregate.${m.field}`])),
-};
+export const shipmentAggregateInputAccess: InputDeclarations = aggregateInputAccess(
+  "shipmentAggregates",
+  "ShipmentAggregate",
+  DIMENSION_MIRRORS,
+  Object.fromEntries(MEASURES.map((m) => [m.measure, m.field])),
+);
 
