@@ -7,12 +7,16 @@ import { applyAccessDescriptions, authChecker } from "./modules/access/access.ro
 import { shipmentInputAccess } from "./modules/shipment/shipment.args.js";
 import { scanEventInputAccess } from "./modules/shipment/scan-event.args.js";
 import { ScanEventsResolver } from "./modules/shipment/scan-event.resolver.js";
+import { scanEventAggregateInputAccess } from "./modules/shipment/scan-event-aggregate.args.js";
+import { ScanEventAggregateResolver } from "./modules/shipment/scan-event-aggregate.resolver.js";
 import { shipmentAggregateInputAccess } from "./modules/shipment/shipment-aggregate.args.js";
 import { ShipmentAggregateResolver } from "./modules/shipment/shipment-aggregate.resolver.js";
 import { pincodeInputAccess } from "./modules/pincode/pincode.args.js";
 import { postOfficeInputAccess } from "./modules/post-office/post-office.args.js";
 import { CodRemittanceCycleResolver } from "./modules/cod-remittance/cod-remittance-cycle.resolver.js";
 import { codRemittanceInputAccess, CodRemittanceResolver } from "./modules/cod-remittance/cod-remittance.resolver.js";
+import { codRemittanceAggregateInputAccess } from "./modules/cod-remittance/cod-remittance-aggregate.args.js";
+import { CodRemittanceAggregateResolver } from "./modules/cod-remittance/cod-remittance-aggregate.resolver.js";
 import { ServiceNormResolver } from "./modules/service-norm/service-norm.resolver.js";
 import {
   CoverageResolver,
@@ -65,9 +69,11 @@ export const RESOLVERS = [
   ShipmentStatsResolver,
   ScanEventsResolver,
   ShipmentAggregateResolver,
+  ScanEventAggregateResolver,
   PickupLocationShipmentsResolver,
   PincodeShipmentsResolver,
   CodRemittanceResolver,
+  CodRemittanceAggregateResolver,
   CoverageResolver,
   PincodeCoverageResolver,
   ServiceabilityResolver,
@@ -91,12 +97,14 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
   shipmentInputAccess,
   scanEventInputAccess,
   shipmentAggregateInputAccess,
+  scanEventAggregateInputAccess,
   pincodeInputAccess,
   postOfficeInputAccess,
   pickupLocationInputAccess,
   productInputAccess,
   nodeInputAccess,
   codRemittanceInputAccess,
+  codRemittanceAggregateInputAccess,
   coverageInputAccess,
   kpiInputAccess,
   reviewInputAccess,

@@ -110,6 +110,16 @@ describe("every input declares the output field it selects by", () => {
         "ShipmentAggregateHaving.measure",
         "ShipmentAggregateOrder.dimension",
         "ShipmentAggregateOrder.measure",
+        "Query.scanEventAggregates(groupBy:)",
+        "ScanEventAggregateGroupBy.dimension",
+        "ScanEventAggregateHaving.measure",
+        "ScanEventAggregateOrder.dimension",
+        "ScanEventAggregateOrder.measure",
+        "Query.codRemittanceAggregates(groupBy:)",
+        "CodRemittanceAggregateGroupBy.dimension",
+        "CodRemittanceAggregateHaving.measure",
+        "CodRemittanceAggregateOrder.dimension",
+        "CodRemittanceAggregateOrder.measure",
       ].sort(),
     );
     for (const input of grouping) {

@@ -50,21 +50,24 @@ export type IstPeriod = "DAY" | "WEEK" | "MONTH" | "FISCAL_QUARTER" | "FISCAL_YE
 /**
  * The IST period of a timestamptz expression, as text that names it: DAY, WEEK (ISO, Monday start) and MONTH
  * as their first day ("2024-09-30", "2024-10-01"), FISCAL_QUARTER as fiscalQuarterSql writes it
- * ("FY2024-25-Q3"), FISCAL_YEAR as "FY2024-25". lib/aggregate-period.ts reads these back.
+ * ("FY2024-25-Q3"), FISCAL_YEAR as "FY2024-25". lib/aggregate-groups.ts aggregatePeriod reads these back.
  */
 export function istPeriodSql(instant: SQL, period: IstPeriod): SQL {
-  const ist = istLocal(instant);
+  return periodOfLocalSql(istLocal(instant), sql`(${istDaySql(instant)})::text`, period);
+}
+
+function periodOfLocalSql(local: SQL, dayText: SQL, period: IstPeriod): SQL {
   switch (period) {
     case "DAY":
-      return sql`(${istDaySql(instant)})::text`;
+      return dayText;
     case "WEEK":
-      return sql`(date_trunc('week', ${ist})::date)::text`;
+      return sql`(date_trunc('week', ${local})::date)::text`;
     case "MONTH":
-      return sql`(date_trunc('month', ${ist})::date)::text`;
+      return sql`(date_trunc('month', ${local})::date)::text`;
     case "FISCAL_QUARTER":
-      return fiscalQuarterSql(instant);
+      return quarterOfLocalTime(local);
     case "FISCAL_YEAR": {
-      const fy = fiscalYearStart(ist);
+      const fy = fiscalYearStart(local);
       return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0'))`;
     }
   }
@@ -75,3 +78,11 @@ function quarterOfLocalTime(ist: SQL): SQL {
   return sql`('FY' || ${fy} || '-' || lpad(((${fy} + 1) % 100)::text, 2, '0') || '-Q' || ((extract(month from ${ist})::int + 8) % 12 / 3 + 1))`;
 }
 
+/**
+ * The period of a date expression (already an IST day, such as a remittance day), as text named as istPeriodSql
+ * names it, so lib/aggregate-groups.ts aggregatePeriod reads both alike.
+ */
+export function dayPeriodSql(day: SQL, period: IstPeriod): SQL {
+  // Through timestamp: date_trunc of a bare date would take the timestamptz overload, and the session's time zone.
+  return periodOfLocalSql(sql`(${day})::timestamp`, sql`(${day})::text`, period);
+}

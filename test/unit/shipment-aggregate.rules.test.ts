@@ -1,16 +1,12 @@
 import { OrderDirection } from "../../src/lib/order-direction.js";
 import { describe, expect, it } from "vitest";
+import { AggregateGranularity as G, aggregatePeriod, finishGroups, isoWeekLabel, meets } from "../../src/lib/aggregate-groups.js";
 import { percentilesOf } from "../../src/modules/kpi/kpi.repository.js";
 import {
   AggregateDimension as D,
-  AggregateGranularity as G,
   AggregateMeasure as M,
-  aggregatePeriod,
-  finishGroups,
   groupFigures,
-  isoWeekLabel,
   MEASURE,
-  meets,
   neededSums,
   monthRollupPlan,
   rollupPlan,

@@ -4,6 +4,8 @@ import { tableReader } from "../../db/rows.js";
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { groupedRows, type GroupedRow } from "../../db/aggregate-sql.js";
+import { dayPeriodSql, type IstPeriod } from "../../db/calendar-sql.js";
 import { shipmentTable, type ShipmentRow } from "../shipment/shipment.sql.js";
 import { type CodRemittanceRow, codRemittanceTable } from "./cod-remittance.sql.js";
 
@@ -71,4 +73,25 @@ export async function upsertRemittanceCycle(db: Db, validFrom: string, days: num
       returning valid_from::text`,
   );
   return changed.length > 0;
+}
+
+/** What codRemittanceAggregates measures, each as its SQL over `cod_remittance`: counts, and money in paise. */
+const REMITTANCE_MEASURE_SQL: Readonly<Record<"BATCHES" | "SHIPMENTS" | "AMOUNT", SQL>> = {
+  BATCHES: sql`count(*)`,
+  SHIPMENTS: sql`coalesce(sum(cod_remittance.shipment_count), 0)`,
+  AMOUNT: sql`coalesce(sum(cod_remittance.amount_paise), 0)`,
+};
+
+/** The groups of the batches matching the conditions, by remittance period (keys as dayPeriodSql names them): one statement. */
+export function aggregateRemittances(
+  db: Db,
+  q: { readonly periods: readonly IstPeriod[]; readonly measures: ReadonlySet<keyof typeof REMITTANCE_MEASURE_SQL>; readonly conditions: readonly SQL[] },
+): Promise<GroupedRow[]> {
+  return groupedRows(db, {
+    name: "aggregateRemittances",
+    keys: q.periods.map((p) => dayPeriodSql(sql`cod_remittance.remitted_on`, p)),
+    measures: new Map([...q.measures].map((m) => [m, REMITTANCE_MEASURE_SQL[m]])),
+    from: sql`cod_remittance`,
+    where: q.conditions,
+  });
 }

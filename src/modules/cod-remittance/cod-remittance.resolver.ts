@@ -18,7 +18,7 @@ import { BY_FIELD, type InputDeclarations, UNSELECTIVE } from "../access/access.
 
 const CodRemittanceConnection = ConnectionType(CodRemittance, "CodRemittance", "COD remittance batches");
 
-const CodRemittanceWhere = QUERY.where("CodRemittance");
+export const CodRemittanceWhere = QUERY.where("CodRemittance");
 const CodRemittanceOrderBy = QUERY.orderBy("CodRemittance");
 
 /** Latest remittance day first: the order of `codRemittances` without `orderBy`. */

@@ -1,8 +1,8 @@
-import { ArgsType, Field, Float, InputType, Int, registerEnumType } from "type-graphql";
-import { BY_FIELD, BY_VALUE, type InputDeclarations, UNSELECTIVE } from "../access/access.inputs.js";
-import { AggregateDimension, AggregateGranularity, AggregateMeasure, MEASURES } from "./shipment-aggregate.rules.js";
+import { registerEnumType } from "type-graphql";
+import type { InputDeclarations } from "../access/access.inputs.js";
+import { aggregateArgs, type AggregateArgsValue, aggregateInputAccess } from "../../lib/aggregate-inputs.js";
+import { AggregateDimension, AggregateMeasure, MEASURES } from "./shipment-aggregate.rules.js";
 import { ShipmentWhere } from "./shipment.args.js";
-import { OrderDirection } from "../../lib/order-direction.js";
 
 registerEnumType(AggregateDimension, {
   name: "ShipmentAggregateDimension",
@@ -28,86 +28,18 @@ registerEnumType(AggregateDimension, {
 });
 
 
-@InputType("ShipmentAggregateGroupBy", { description: "One grouping of shipmentAggregates: a dimension, and for a time dimension its calendar period." })
-export class ShipmentAggregateGroupBy {
-  @Field(() => AggregateDimension, { description: "The dimension." })
-  dimension!: AggregateDimension;
-
-  @Field(() => AggregateGranularity, {
-    nullable: true,
-    description: "For BOOKED_AT and DELIVERED_AT only: the calendar period; default FISCAL_QUARTER. Given for another dimension: BAD_USER_INPUT.",
-  })
-  granularity?: AggregateGranularity | null;
-}
-
-@InputType("ShipmentAggregateHaving", {
-  description:
-    "A condition on a group's measure value (in the measure's unit: shipments, percent 0–100, days, rupees). Every operator given " +
-    "must hold; a group whose value is null fails it; with no operator the condition asks only that the value is not null.",
-})
-export class ShipmentAggregateHaving {
-  @Field(() => AggregateMeasure, { description: "The measure compared." })
-  measure!: AggregateMeasure;
-
-  @Field(() => Float, { nullable: true, description: "Value greater than this." })
-  gt?: number | null;
-
-  @Field(() => Float, { nullable: true, description: "Value greater than or equal to this." })
-  gte?: number | null;
-
-  @Field(() => Float, { nullable: true, description: "Value less than this." })
-  lt?: number | null;
-
-  @Field(() => Float, { nullable: true, description: "Value less than or equal to this." })
-  lte?: number | null;
-
-  @Field(() => Float, { nullable: true, description: "Value equal to this." })
-  eq?: number | null;
-}
-
-@InputType("ShipmentAggregateOrder", {
-  description: "One sort key of shipmentAggregates: a measure's value or a grouped dimension's key (exactly one of the two). Nulls come last.",
-})
-export class ShipmentAggregateOrder {
-  @Field(() => AggregateMeasure, { nullable: true, description: "Sort by this measure's value." })
-  measure?: AggregateMeasure | null;
-
-  @Field(() => AggregateDimension, { nullable: true, description: "Sort by this dimension's key: periods in time order, names A–Z. A dimension not grouped by has no key, so it changes nothing." })
-  dimension?: AggregateDimension | null;
-
-  @Field(() => OrderDirection, { nullable: true, description: "Direction; default ASC. Groups whose value is null come last in either direction." })
-  direction?: OrderDirection | null;
-}
-
-@ArgsType()
-export class ShipmentAggregatesArgs {
-  @Field(() => ShipmentWhere, {
-    nullable: true,
-    description: "Which shipments to aggregate, as `shipments(where:)` takes them; omitted: all (a circle-restricted viewer: those bound for the circle).",
-  })
-  where?: Record<string, unknown> | null;
-
-  @Field(() => [ShipmentAggregateGroupBy], {
-    nullable: true,
-    description: "The groupings, each dimension at most once; omitted or empty: one group of every shipment matching the filter.",
-  })
-  groupBy?: ShipmentAggregateGroupBy[] | null;
-
-  @Field(() => [ShipmentAggregateHaving], { nullable: true, description: "Conditions every group kept must meet." })
-  having?: ShipmentAggregateHaving[] | null;
-
-  @Field(() => [ShipmentAggregateOrder], {
-    nullable: true,
-    description: "Sort keys, most significant first; ties (and the default) follow the grouped keys ascending in groupBy order.",
-  })
-  orderBy?: ShipmentAggregateOrder[] | null;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: "How many groups to return, after having and orderBy: at most the server's page size limit (500 by default); default that limit.",
-  })
-  first?: number | null;
-}
+export const ShipmentAggregatesArgs = aggregateArgs<AggregateDimension, AggregateMeasure>({
+  prefix: "ShipmentAggregate",
+  query: "shipmentAggregates",
+  dimensions: AggregateDimension,
+  measures: AggregateMeasure,
+  timeDimensions: "BOOKED_AT and DELIVERED_AT",
+  units: "shipments, percent 0–100, days, rupees",
+  where: ShipmentWhere,
+  whereDescription: "Which shipments to aggregate, as `shipments(where:)` takes them; omitted: all (a circle-restricted viewer: those bound for the circle).",
+  row: "shipment",
+});
+export type ShipmentAggregatesArgs = AggregateArgsValue<AggregateDimension, AggregateMeasure>;
 
 /**
  * What each shipmentAggregates input selects or splits rows by: a dimension needs the roles of the Shipment field
@@ -130,25 +62,10 @@ const DIMENSION_MIRRORS: Record<AggregateDimension, string> = {
   REMOTE_CLASS: "Shipment.destination",
 };
 
-export const shipmentAggregateInputAccess: InputDeclarations = {
-  "Query.shipmentAggregates(where:)": BY_FIELD,
-  "Query.shipmentAggregates(groupBy:)": BY_FIELD,
-  "Query.shipmentAggregates(having:)": BY_FIELD,
-  "Query.shipmentAggregates(orderBy:)": BY_FIELD,
-  "Query.shipmentAggregates(first:)": UNSELECTIVE,
-  "ShipmentAggregateGroupBy.dimension": BY_VALUE,
-  // A period length and a sort direction pick how groups are cut and listed, never which rows are read.
-  "ShipmentAggregateGroupBy.granularity": UNSELECTIVE,
-  "ShipmentAggregateOrder.direction": UNSELECTIVE,
-  "ShipmentAggregateOrder.dimension": BY_VALUE,
-  "ShipmentAggregateOrder.measure": BY_VALUE,
-  "ShipmentAggregateHaving.measure": BY_VALUE,
-  "ShipmentAggregateHaving.gt": UNSELECTIVE,
-  "ShipmentAggregateHaving.gte": UNSELECTIVE,
-  "ShipmentAggregateHaving.lt": UNSELECTIVE,
-  "ShipmentAggregateHaving.lte": UNSELECTIVE,
-  "ShipmentAggregateHaving.eq": UNSELECTIVE,
-  ...Object.fromEntries(Object.values(AggregateDimension).map((d) => [`ShipmentAggregateDimension.${d}`, DIMENSION_MIRRORS[d]])),
-  ...Object.fromEntries(MEASURES.map((m) => [`ShipmentAggregateMeasure.${m.measure}`, `ShipmentAggregate.${m.field}`])),
-};
+export const shipmentAggregateInputAccess: InputDeclarations = aggregateInputAccess(
+  "shipmentAggregates",
+  "ShipmentAggregate",
+  DIMENSION_MIRRORS,
+  Object.fromEntries(MEASURES.map((m) => [m.measure, m.field])),
+);
 

@@ -1,13 +1,13 @@
 import { and, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { AggregateGranularity } from "../../lib/aggregate-groups.js";
 import { fiscalQuarterOfDaySql, istPeriodSql } from "../../db/calendar-sql.js";
 import { REMOTE_CLASS_OF_PIN_SQL } from "../coverage/coverage.repository.js";
 import { ARMY_POSTAL_AREA } from "../kpi/kpi-pins.repository.js";
 import { destinationCircleLabelSql, destinationStateLabelSql, KPI_EVENTS, TRANSIT_HOURS_SQL } from "../kpi/kpi-rollup.repository.js";
 import {
   AggregateDimension,
-  AggregateGranularity,
   type Grouping,
   MONTH_ROLLUP_COLUMN,
   type MonthRollupPlan,

@@ -3,7 +3,7 @@ import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-grap
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { pageSize } from "../../lib/pagination.js";
-import { forEachField } from "../../lib/selection.js";
+import { selectedMeasures } from "../../lib/aggregate-inputs.js";
 import { hasAnyRole, Restricted, Role } from "../access/access.roles.js";
 import { percentilesOf } from "../kpi/kpi.repository.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
@@ -11,21 +11,20 @@ import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import { OrderDirection } from "../../lib/order-direction.js";
 import { ShipmentAggregatesArgs } from "./shipment-aggregate.args.js";
 import { type AggregateQuery, aggregateShipments } from "./shipment-aggregate.repository.js";
+import { aggregatePeriod, checkGroupings, checkOrder, finishGroups } from "../../lib/aggregate-groups.js";
 import {
   AggregateDimension,
   type AggregateGroup,
-  AggregateGranularity,
-  aggregatePeriod,
+  type AggregateMeasure,
   DIMENSION_FIELD,
-  finishGroups,
   type Grouping,
   groupFigures,
   type HavingCondition,
-  isTimeDimension,
   MEASURE,
   MEASURE_BY_FIELD,
   type MeasureDefinition,
   type OrderTerm,
+  TIME_DIMENSIONS,
 } from "./shipment-aggregate.rules.js";
 import { ShipmentAggregate } from "./shipment-aggregate.type.js";
 import { whereCondition } from "../../db/query-read.js";
@@ -35,45 +34,17 @@ import { circleScope } from "../access/access.roles.js";
 /** A group as the ShipmentAggregate fields read it: keys by field, figures by field, and the pickup location's id. */
 type AggregateValue = Record<string, unknown> & { readonly pickupLocationId: number | null };
 
-/** The groupBy argument, checked: each dimension once, a granularity for time dimensions only (default FISCAL_QUARTER). */
+/** The groupBy argument, checked (lib/aggregate-groups.ts checkGroupings). */
 export function groupingsOf(args: ShipmentAggregatesArgs): Grouping[] {
-  const seen = new Set<AggregateDimension>();
-  return (args.groupBy ?? []).map((g, i) => {
-    if (seen.has(g.dimension)) throw new BadUserInputError(`groupBy lists ${g.dimension} more than once.`, { field: `groupBy[${i}].dimension`, value: g.dimension });
-    seen.add(g.dimension);
-    const time = isTimeDimension(g.dimension);
-    if (!time && g.granularity) {
-      throw new BadUserInputError(`groupBy[${i}].granularity applies to BOOKED_AT and DELIVERED_AT only; ${g.dimension} has none.`, {
-        field: `groupBy[${i}].granularity`,
-        value: g.granularity,
-      });
-    }
-    return { dimension: g.dimension, granularity: time ? (g.granularity ?? AggregateGranularity.FISCAL_QUARTER) : null };
-  });
+  return checkGroupings(args.groupBy, TIME_DIMENSIONS);
 }
 
-/** The measures to compute: those selected (through fragments too), and those having and orderBy name. */
+/** The measures to compute: those selected, and those having and orderBy name. */
 function measuresOf(args: ShipmentAggregatesArgs, info: GraphQLResolveInfo): MeasureDefinition[] {
-  const wanted = new Set<MeasureDefinition>();
-  for (const node of info.fieldNodes) {
-    forEachField(info, node.selectionSet, (name) => {
-      const m = MEASURE_BY_FIELD.get(name);
-      if (m !== undefined) wanted.add(m);
-    });
-  }
-  for (const h of args.having ?? []) wanted.add(MEASURE.get(h.measure)!);
-  for (const o of args.orderBy ?? []) if (o.measure) wanted.add(MEASURE.get(o.measure)!);
-  return [...wanted];
+  return [...selectedMeasures(info, MEASURE_BY_FIELD_NAME, args.having, args.orderBy)].map((m) => MEASURE.get(m)!);
 }
 
-function orderOf(args: ShipmentAggregatesArgs, groupings: readonly Grouping[]) {
-  return (args.orderBy ?? []).map((o, i) => {
-    if ((o.measure ? 1 : 0) + (o.dimension ? 1 : 0) !== 1) {
-      throw new BadUserInputError(`orderBy[${i}] must name exactly one of measure and dimension.`, { field: `orderBy[${i}]`, value: o });
-    }
-    return { measure: o.measure ?? null, dimension: o.dimension ?? null, direction: o.direction ?? OrderDirection.ASC };
-  });
-}
+const MEASURE_BY_FIELD_NAME: ReadonlyMap<string, AggregateMeasure> = new Map([...MEASURE_BY_FIELD].map(([field, m]) => [field, m.measure]));
 
 /** A group's output object: each grouped key in its field (periods and districts unpacked), each measure's figures. */
 function toValue(group: AggregateGroup, groupings: readonly Grouping[]): AggregateValue {
@@ -138,7 +109,7 @@ export class ShipmentAggregateResolver {
       where: whereCondition(QUERY_MODEL, "Shipment", args.where, "shipment"),
       whereInput: args.where ?? null,
       having: args.having ?? [],
-      order: orderOf(args, groupings),
+      order: checkOrder(args.orderBy),
       first: pageSize(args.first ?? ctx.config.maxPageSize, ctx.config.maxPageSize),
     });
     return groups.map((g) => toValue(g, groupings));

@@ -1,6 +1,11 @@
-import { OrderDirection } from "../../lib/order-direction.js";
-import { addDays, dayNumber } from "../../lib/days.js";
-import { parseFiscalQuarter, quarterEndDate, quarterStartDate } from "../../lib/fiscal-quarter.js";
+import {
+  type AggregateGroup as AggregateGroupOf,
+  AggregateGranularity,
+  type Grouping as GroupingOf,
+  type HavingCondition as HavingConditionOf,
+  type OrderTerm as OrderTermOf,
+} from "../../lib/aggregate-groups.js";
+import { addDays } from "../../lib/days.js";
 import { computeQuarterKpis, EMPTY_ROLLUP, NO_TRANSIT, type RollupFigures } from "../kpi/kpi.compute.js";
 import { KpiKey } from "../kpi/kpi.definitions.js";
 import type { TransitPercentiles } from "../kpi/kpi.repository.js";
@@ -9,7 +14,7 @@ import type { KpiEvent, ROLLUP_MEASURES } from "../kpi/kpi-rollup.repository.js"
 /*
  * shipmentAggregates without the database: the dimensions and measures it offers, which KPI each measure is,
  * when the KPI rollup can answer instead of the shipment rows, and what is done to the groups after the
- * statement (figures through the KPI arithmetic, having, order, first). Unit-tested in
+ * statement (figures through the KPI arithmetic; having, order and first are lib/aggregate-groups.ts'). Unit-tested in
  * test/unit/shipment-aggregate.rules.test.ts.
  */
 
@@ -26,14 +31,6 @@ export enum AggregateDimension {
   ROUTE_CLASS = "ROUTE_CLASS",
   STATUS = "STATUS",
   REMOTE_CLASS = "REMOTE_CLASS",
-}
-
-export enum AggregateGranularity {
-  DAY = "DAY",
-  WEEK = "WEEK",
-  MONTH = "MONTH",
-  FISCAL_QUARTER = "FISCAL_QUARTER",
-  FISCAL_YEAR = "FISCAL_YEAR",
 }
 
 /** The measures: each one a KPI of kpi.definitions.ts, by its key, computed by kpi.compute.ts. */
@@ -109,15 +106,15 @@ export const DIMENSION_FIELD: Readonly<Record<AggregateDimension, string>> = {
 
 const TIME_EVENT: Partial<Record<AggregateDimension, KpiEvent>> = { BOOKED_AT: "BOOKED", DELIVERED_AT: "DELIVERED" };
 
+/** The dimensions that take a granularity: the instants of booking and delivery. */
+export const TIME_DIMENSIONS: readonly AggregateDimension[] = [AggregateDimension.BOOKED_AT, AggregateDimension.DELIVERED_AT];
+
 export function isTimeDimension(d: AggregateDimension): boolean {
   return TIME_EVENT[d] !== undefined;
 }
 
-/** One grouping: a dimension, and for a time dimension the calendar period. */
-export interface Grouping {
-  readonly dimension: AggregateDimension;
-  readonly granularity: AggregateGranularity | null;
-}
+/** One grouping of shipmentAggregates. */
+export type Grouping = GroupingOf<AggregateDimension>;
 
 /**
  * The KPI scope kinds of kpi_rollup, by the dimension keyed the same way: the rollup answers a grouping by at
@@ -336,113 +333,7 @@ function rollupFields(sums: Partial<Record<RollupSum, number>>): Partial<RollupF
   };
 }
 
-/** A calendar period of a time grouping, IST days. */
-export interface AggregatePeriodValue {
-  readonly granularity: AggregateGranularity;
-  readonly start: string;
-  readonly end: string;
-  readonly label: string;
-}
-
-/** ISO 8601 week label of a Monday, "2024-W40" (the week belongs to the year of its Thursday). */
-export function isoWeekLabel(monday: string): string {
-  const thursday = addDays(monday, 3);
-  const year = Number(thursday.slice(0, 4));
-  const week = Math.floor((dayNumber(thursday) - dayNumber(`${year}-01-01`)) / 7) + 1;
-  return `${year}-W${String(week).padStart(2, "0")}`;
-}
-
-function lastDayOfMonth(first: string): string {
-  const [y, m] = [Number(first.slice(0, 4)), Number(first.slice(5, 7))];
-  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
-  return addDays(next, -1);
-}
-
-/** The period a grouping key names (calendar-sql.ts istPeriodSql writes the keys). */
-export function aggregatePeriod(granularity: AggregateGranularity, key: string): AggregatePeriodValue {
-  switch (granularity) {
-    case AggregateGranularity.DAY:
-      return { granularity, start: key, end: key, label: key };
-    case AggregateGranularity.WEEK:
-      return { granularity, start: key, end: addDays(key, 6), label: isoWeekLabel(key) };
-    case AggregateGranularity.MONTH:
-      return { granularity, start: key, end: lastDayOfMonth(key), label: key.slice(0, 7) };
-    case AggregateGranularity.FISCAL_QUARTER: {
-      const q = parseFiscalQuarter(key);
-      return { granularity, start: quarterStartDate(q), end: quarterEndDate(q), label: key };
-    }
-    case AggregateGranularity.FISCAL_YEAR: {
-      const year = Number(key.slice(2, 6));
-      return { granularity, start: `${year}-04-01`, end: `${year + 1}-03-31`, label: key };
-    }
-  }
-}
-
-/** One group: its keys (by dimension, as the statement gave them) and its measures' figures. */
-export interface AggregateGroup {
-  readonly keys: ReadonlyMap<AggregateDimension, string | null>;
-  readonly figures: ReadonlyMap<AggregateMeasure, AggregateFigures>;
-}
-
-export interface HavingCondition {
-  readonly measure: AggregateMeasure;
-  readonly gt?: number | null;
-  readonly gte?: number | null;
-  readonly lt?: number | null;
-  readonly lte?: number | null;
-  readonly eq?: number | null;
-}
-
-/** Whether a group's measure value meets the condition; a null value meets none, and a condition without operator asks only for a value. */
-export function meets(value: number | null, c: HavingCondition): boolean {
-  if (value === null) return false;
-  const given = (x: number | null | undefined): x is number => x !== null && x !== undefined;
-  return (
-    (!given(c.gt) || value > c.gt) &&
-    (!given(c.gte) || value >= c.gte) &&
-    (!given(c.lt) || value < c.lt) &&
-    (!given(c.lte) || value <= c.lte) &&
-    (!given(c.eq) || value === c.eq)
-  );
-}
-
-export interface OrderTerm {
-  readonly measure?: AggregateMeasure | null;
-  readonly dimension?: AggregateDimension | null;
-  readonly direction: OrderDirection;
-}
-
-function compareValues(a: string | number | null, b: string | number | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return a < b ? -1 : 1;
-}
-
-/**
- * Having, then order, then the first `first`: nulls sort last in either direction; ties fall back to the
- * grouping keys ascending, so the answer is the same on every call.
- */
-export function finishGroups(
-  groups: readonly AggregateGroup[],
-  groupings: readonly Grouping[],
-  having: readonly HavingCondition[],
-  order: readonly OrderTerm[],
-  first: number,
-): AggregateGroup[] {
-  const kept = groups.filter((g) => having.every((c) => meets(g.figures.get(c.measure)?.value ?? null, c)));
-  const terms: OrderTerm[] = [...order, ...groupings.map((g) => ({ dimension: g.dimension, direction: OrderDirection.ASC }))];
-  const valueOf = (g: AggregateGroup, t: OrderTerm) =>
-    t.measure ? (g.figures.get(t.measure)?.value ?? null) : t.dimension ? (g.keys.get(t.dimension) ?? null) : null;
-  return kept
-    .map((g) => g)
-    .sort((a, b) => {
-      for (const t of terms) {
-        const [x, y] = [valueOf(a, t), valueOf(b, t)];
-        const c = x === null || y === null ? compareValues(x, y) : compareValues(x, y) * (t.direction === OrderDirection.DESC ? -1 : 1);
-        if (c !== 0) return c;
-      }
-      return 0;
-    })
-    .slice(0, first);
-}
+/** One group of shipmentAggregates: its keys and its measures' figures. */
+export type AggregateGroup = AggregateGroupOf<AggregateDimension, AggregateMeasure, AggregateFigures>;
+export type HavingCondition = HavingConditionOf<AggregateMeasure>;
+export type OrderTerm = OrderTermOf<AggregateDimension, AggregateMeasure>;

@@ -3,7 +3,8 @@ import { DateScalar } from "../../lib/scalars.js";
 import { Restricted, Role } from "../access/access.roles.js";
 import { kpiDefinition, KpiKey, METRIC_UNIT_DESCRIPTIONS } from "../kpi/kpi.definitions.js";
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
-import { AggregateGranularity, AggregateMeasure } from "./shipment-aggregate.rules.js";
+import { AggregateGranularity } from "../../lib/aggregate-groups.js";
+import { AggregateMeasure } from "./shipment-aggregate.rules.js";
 import { PaymentMode, RouteClass, ShipmentStatus } from "./shipment.type.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
 

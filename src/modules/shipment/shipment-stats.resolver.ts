@@ -10,11 +10,11 @@ import { Restricted, Role } from "../access/access.roles.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
 import { shipmentGroups } from "./shipment-aggregate.resolver.js";
+import { AggregateGranularity } from "../../lib/aggregate-groups.js";
 import {
   AggregateDimension,
   type AggregateFigures,
   type AggregateGroup,
-  AggregateGranularity,
   AggregateMeasure,
   groupFigures,
   type Grouping,
