@@ -28,7 +28,7 @@ import type { TypeProjection } from "../src/lib/projection.js";
 import { createSchema, INPUT_ACCESS, PROJECTIONS } from "../src/schema.js";
 import { SingleStatementPlans } from "../src/server/single-statement.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 import { startTestServer, type TestServer } from "./support/http.js";
 
 /*
@@ -253,7 +253,7 @@ describe.each(engines)("inputs need the roles of what they select by, on %s", (e
     graph = await createTestGraph(db.database);
     server = await startTestServer(db.database);
     schema = await createSchema();
-    const office = (await graph.execute(SearchPostOfficesDocument, { filter: { pincode: CIVILIAN_PIN }, first: 1 })).data!.postOffices.nodes[0]!.id;
+    const office = root(await graph.execute(SearchPostOfficesDocument, { filter: { pincode: CIVILIAN_PIN }, first: 1 }), "postOffices").nodes[0]!.id;
     const pickup = await graph.execute(UpsertPickupLocationDocument, {
       input: { code: "DEL-1", name: "Delhi point", postOfficeId: office, city: "New Delhi", activeFrom: "2023-01-01", dailyCapacity: 100 },
     });
