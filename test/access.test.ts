@@ -10,12 +10,13 @@ import { queryRows } from "../src/db/client.js";
 import { PickupLocationsDocument, RecordShipmentsDocument, SearchPostOfficesDocument, UpsertPickupLocationDocument } from "../src/generated/operations.js";
 import { s10CheckDigit } from "../src/lib/s10.js";
 import { createApiKey, hashApiKey, listApiKeys, revokeApiKey } from "../src/modules/access/access.keys.js";
+import { hasRestrictedInputs } from "../src/modules/access/access.inputs.js";
 import { ACCESS_EXTENSION, type AccessExtension, authChecker, PUBLIC, Role } from "../src/modules/access/access.roles.js";
 import { anonymousViewer, testViewer, type Viewer } from "../src/modules/access/access.viewer.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { createSchema } from "../src/schema.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 import { startTestServer, type TestServer } from "./support/http.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
@@ -75,15 +76,22 @@ describe("the access rules in the schema", () => {
     expect(checked).toEqual(expect.arrayContaining(["Pincode.shipments", "PickupLocation.shipments", "Shipment.codAmount", "ShipmentStatsGroup.codAmount"]));
   });
 
-  it("makes every root Query field that names roles nullable, so a denied viewer keeps the other root fields of the request", () => {
+  it("makes every root Query field a known viewer may be refused nullable, so a denial keeps the other root fields of the request", () => {
     // A root field's null climbs to `data` itself when the field is non-null: one FORBIDDEN root field would
-    // empty every other answer of the request. Fields open to any signed-in viewer (or to anyone) are denied
-    // only to a caller without credentials, whose request as a whole asks for a key (UNAUTHENTICATED).
-    const query = schema.getQueryType()!.name;
-    const roleRestricted = [...restrictedFields(schema)].filter(([, { type, roles }]) => type === query && roles.some((role) => role !== PUBLIC));
-    expect(roleRestricted.filter(([, { field }]) => isNonNullType(field.type)).map(([name]) => name)).toEqual([]);
-    expect(roleRestricted.map(([name]) => name)).toEqual(
-      expect.arrayContaining(["Query.quarterlyKpis", "Query.kpiBreakdown", "Query.quarterlyReview", "Query.codRemittances", "Query.codRemittance"]),
+    // empty every other answer of the request. A field is refused when its mark names roles (or Army Postal
+    // roles), or when an argument, input field or enum value inside one needs roles (access.inputs.ts):
+    // `shipments(where: { codAmount })` needs FINANCE though `shipments` does not. Fields open to any signed-in
+    // viewer (or to anyone) with no such input are refused only to a caller without credentials, whose request as
+    // a whole asks for a key (UNAUTHENTICATED).
+    const query = schema.getQueryType()!;
+    const refusable = Object.values(query.getFields()).filter((field) => {
+      const access = field.extensions[ACCESS_EXTENSION] as AccessExtension | undefined;
+      return access?.roles.some((role) => role !== PUBLIC) === true || access?.armyPostal !== undefined || hasRestrictedInputs(field);
+    });
+    expect(refusable.filter((field) => isNonNullType(field.type)).map((field) => `${query.name}.${field.name}`)).toEqual([]);
+    // The walk finds both kinds: the check cannot pass on an empty enumeration.
+    expect(refusable.map((field) => field.name)).toEqual(
+      expect.arrayContaining(["quarterlyKpis", "codRemittances", "shipments", "scanEvents", "shipmentAggregates", "pincodes", "postOffices", "serviceability"]),
     );
   });
 
@@ -171,7 +179,7 @@ describe.each(engines)("access on %s", (engine) => {
     officeIds = {};
     for (const pin of ["110001", "194101"]) {
       const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: pin }, first: 1 });
-      officeIds[pin] = offices.data!.postOffices.nodes[0]!.id;
+      officeIds[pin] = root(offices, "postOffices").nodes[0]!.id;
     }
     expect((await graph.execute(UpsertPickupLocationDocument, upsert("DEL-1", "110001"))).errors).toBeUndefined();
     expect((await graph.execute(UpsertPickupLocationDocument, upsert("LEH-1", "194101"))).errors).toBeUndefined();
@@ -318,6 +326,19 @@ describe.each(engines)("access on %s", (engine) => {
       ["codRemittances", "FORBIDDEN", "Query.codRemittances"],
       ["quarterlyKpis", "FORBIDDEN", "Query.quarterlyKpis"],
     ]);
+  });
+
+  it("nulls only shipments, not the whole answer, when an ANALYST filters it by a FINANCE value", async () => {
+    // shipments itself is open to every signed-in viewer; its where.codAmount needs Shipment.codAmount's FINANCE.
+    const query = "{ shipments(where: { codAmount: { gt: 100 } }) { totalCount } products { code } }";
+    type Answer = { shipments: { totalCount: number } | null; products: { code: string }[] };
+    const finance = await graph.execute<Answer, Record<string, never>>(query, {}, { viewer: testViewer([Role.FINANCE]) });
+    expect(finance.errors).toBeUndefined();
+    expect(root(finance, "shipments").totalCount).toEqual(expect.any(Number));
+    expect(root(finance, "products").length).toBeGreaterThan(0);
+    const analyst = await graph.execute<Answer, Record<string, never>>(query, {}, { viewer: testViewer([Role.ANALYST]) });
+    expect(analyst.data).toEqual({ shipments: null, products: root(finance, "products") });
+    expect(analyst.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.field])).toEqual([[["shipments"], "FORBIDDEN", "ShipmentWhere.codAmount"]]);
   });
 
   it("limits an India Post circle user to the circle's rows", async () => {

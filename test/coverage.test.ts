@@ -24,7 +24,7 @@ import { importPostOfficeCsv } from "../src/modules/post-office/post-office.impo
 import { Role } from "../src/modules/access/access.roles.js";
 import { testViewer } from "../src/modules/access/access.viewer.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
 // A PIN whose only office does not deliver: it must never count as deliverable or be made serviceable.
@@ -67,7 +67,7 @@ describe.each(engines)("coverage on %s", (engine) => {
     graph = await createTestGraph(db.database);
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
     await graph.execute(UpsertPickupLocationDocument, {
-      input: { code: "DEL-GPO", name: "Delhi GPO", postOfficeId: offices.data!.postOffices.nodes[0]!.id, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 500 },
+      input: { code: "DEL-GPO", name: "Delhi GPO", postOfficeId: root(offices, "postOffices").nodes[0]!.id, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 500 },
     });
   });
   afterAll(async () => {
@@ -236,7 +236,7 @@ describe.each(engines)("coverage on %s", (engine) => {
     }
     // Opened later than DEL-GPO, so that a day before lists DEL-GPO alone.
     for (const [code, pin] of [["DEL-NIR", "110099"], ["LEH-HO", "194101"], ["NUB-DSK", "194401"], ["PBL-HO", "744101"], ["MEG-BGM", "794102"]] as const) {
-      const office = (await graph.execute(SearchPostOfficesDocument, { filter: { pincode: pin } })).data!.postOffices.nodes[0]!;
+      const office = root(await graph.execute(SearchPostOfficesDocument, { filter: { pincode: pin } }), "postOffices").nodes[0]!;
       const made = await graph.execute(UpsertPickupLocationDocument, {
         input: { code, name: code, postOfficeId: office.id, city: "Test", activeFrom: "2022-01-01", dailyCapacity: 100 },
       });

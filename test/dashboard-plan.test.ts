@@ -5,7 +5,7 @@ import { s10CheckDigit } from "../src/lib/s10.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
-import { createTestGraph, type GraphResult, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type GraphResult, type TestGraph } from "./support/graph.js";
 import { explain, type PlanKind, shipmentScans } from "./support/plans.js";
 
 /*
@@ -53,7 +53,7 @@ describe.each(engines)("the pickup dashboard's plan on %s", (engine) => {
     single = await createTestGraph(db.database);
     resolvers = await createTestGraph(db.database, {}, { singleStatement: false });
     const offices = await single.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
-    const postOfficeId = offices.data!.postOffices.nodes[0]!.id;
+    const postOfficeId = root(offices, "postOffices").nodes[0]!.id;
     const locations = [
       ...BUSY.map((code) => ({ code, activeFrom: "2021-01-01" })),
       { code: CLOSED, activeFrom: "2021-01-01", activeTo: "2021-12-31" },

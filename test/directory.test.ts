@@ -19,7 +19,7 @@ import { progressBar } from "../src/lib/progress.js";
 import { type DirectoryLoadSummary, isDirectoryLoaded, loadDirectoryFromPackages } from "../src/modules/post-office/post-office.directory.js";
 import { directorySnapshotPath, snapshotForEmptyDataDir } from "../src/modules/post-office/post-office.snapshot.js";
 import { createTestDatabase, currentDirectorySnapshot, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 /** An order-independent digest of the directory's tables, and the indexes each table has. */
 async function fingerprint(database: Database): Promise<{ tables: Record<string, string>; indexes: string[] }> {
@@ -82,10 +82,10 @@ describe.each(engines)("the directory graph on %s", (engine) => {
 
   it("finds offices by case-insensitive substring and prefix", async () => {
     const contains = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: "DISKIT" } });
-    expect(contains.data!.postOffices.nodes.map((o) => [o.name, o.pincode.code])).toContainEqual(["Diskit", "194401"]);
+    expect(root(contains, "postOffices").nodes.map((o) => [o.name, o.pincode.code])).toContainEqual(["Diskit", "194401"]);
     const prefix = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "port bl" }, first: 50 });
-    expect(prefix.data!.postOffices.nodes.every((o) => o.name.toLowerCase().startsWith("port bl"))).toBe(true);
-    expect(prefix.data!.postOffices.nodes.map((o) => o.pincode.code)).toContain("744101");
+    expect(root(prefix, "postOffices").nodes.every((o) => o.name.toLowerCase().startsWith("port bl"))).toBe(true);
+    expect(root(prefix, "postOffices").nodes.map((o) => o.pincode.code)).toContain("744101");
   });
 
   it("counts a name prefix's offices from the index alone, straight after the load", async () => {
@@ -102,9 +102,9 @@ describe.each(engines)("the directory graph on %s", (engine) => {
   it("pages a name search in both name orders exactly as one sorted list", async () => {
     // "Hun": few enough matches to page through, in pages small enough to cross several boundaries.
     const all = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "Hun" }, first: 500 });
-    const expected = all.data!.postOffices.nodes.map((o) => ({ name: o.name, id: o.id }));
+    const expected = root(all, "postOffices").nodes.map((o) => ({ name: o.name, id: o.id }));
     expect(expected.length).toBeGreaterThan(10);
-    expect(all.data!.postOffices.totalCount).toBe(expected.length);
+    expect(root(all, "postOffices").totalCount).toBe(expected.length);
     // C collation: byte order of the names, ties by id.
     const byBytes = (a: { name: string }, b: { name: string }) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
     expect(expected.map((o) => o.name)).toEqual([...expected].sort(byBytes).map((o) => o.name));
@@ -112,11 +112,12 @@ describe.each(engines)("the directory graph on %s", (engine) => {
       const seen: { name: string; id: string }[] = [];
       let after: string | null | undefined;
       for (;;) {
-        const { data, errors } = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "hun" }, first: 7, after, orderBy });
-        expect(errors).toBeUndefined();
-        seen.push(...data!.postOffices.nodes.map((o) => ({ name: o.name, id: o.id })));
-        if (!data!.postOffices.pageInfo.hasNextPage) break;
-        after = data!.postOffices.pageInfo.endCursor;
+        const result = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "hun" }, first: 7, after, orderBy });
+        expect(result.errors).toBeUndefined();
+        const page = root(result, "postOffices");
+        seen.push(...page.nodes.map((o) => ({ name: o.name, id: o.id })));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
       }
       expect(seen).toEqual("direction" in orderBy[0]! ? [...expected].reverse() : expected);
     }
@@ -124,14 +125,14 @@ describe.each(engines)("the directory graph on %s", (engine) => {
 
   it("treats LIKE wildcards and quotes in search text literally", async () => {
     for (const text of ["%", "_", "' or 1=1 --", "%diskit%"]) {
-      const { data, errors } = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: text } });
-      expect(errors).toBeUndefined();
-      expect(data!.postOffices.totalCount).toBe(0);
+      const result = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: text } });
+      expect(result.errors).toBeUndefined();
+      expect(root(result, "postOffices").totalCount).toBe(0);
     }
     // Two real office names end in a backslash ("Chunni\\", 852137): matched literally, nothing else.
     const backslash = await graph.execute(SearchPostOfficesDocument, { filter: { nameContains: "\\" } });
-    expect(backslash.data!.postOffices.totalCount).toBeGreaterThan(0);
-    expect(backslash.data!.postOffices.nodes.every((o) => o.name.includes("\\"))).toBe(true);
+    expect(root(backslash, "postOffices").totalCount).toBeGreaterThan(0);
+    expect(root(backslash, "postOffices").nodes.every((o) => o.name.includes("\\"))).toBe(true);
   });
 
   it("counts the whole directory", async () => {
@@ -143,10 +144,10 @@ describe.each(engines)("the directory graph on %s", (engine) => {
 
   it("filters by state, circle, type and zone", async () => {
     const ladakh = await graph.execute(SearchPostOfficesDocument, { filter: { state: "LADAKH" }, first: 500 });
-    expect(ladakh.data!.postOffices.nodes.map((o) => o.pincode.code)).toContain("194401");
+    expect(root(ladakh, "postOffices").nodes.map((o) => o.pincode.code)).toContain("194401");
     const heads = await graph.execute(SearchPostOfficesDocument, { filter: { officeType: "HEAD", circle: "north eastern" } });
-    expect(heads.data!.postOffices.totalCount).toBeGreaterThan(0);
-    expect(heads.data!.postOffices.nodes.every((o) => o.officeType === "HEAD")).toBe(true);
+    expect(root(heads, "postOffices").totalCount).toBeGreaterThan(0);
+    expect(root(heads, "postOffices").nodes.every((o) => o.officeType === "HEAD")).toBe(true);
     const andaman = await graph.execute("{ pincodes(filter: { codePrefix: \"744\" }, first: 100) { totalCount nodes { primaryState } } }");
     const pins = andaman.data as { pincodes: { totalCount: number; nodes: { primaryState: string }[] } };
     expect(pins.pincodes.totalCount).toBe(22);
@@ -160,13 +161,13 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     let after: string | undefined;
     for (;;) {
       const page = await graph.execute(SearchPostOfficesDocument, { filter, first: 40, ...(after === undefined ? {} : { after }) });
-      const connection = page.data!.postOffices;
+      const connection = root(page, "postOffices");
       names.push(...connection.nodes.map((n) => n.id));
       if (!connection.pageInfo.hasNextPage) break;
       after = connection.pageInfo.endCursor ?? undefined;
     }
-    expect(names).toEqual(all.data!.postOffices.nodes.map((o) => o.id));
-    expect(names.length).toBe(all.data!.postOffices.totalCount);
+    expect(names).toEqual(root(all, "postOffices").nodes.map((o) => o.id));
+    expect(names.length).toBe(root(all, "postOffices").totalCount);
   });
 
   it("rejects bad PINs with BAD_USER_INPUT naming the value", async () => {
@@ -223,7 +224,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     const large = await graph.execute(NestedPincodeOfficesDocument, { filter: { codePrefix: "1" }, first: 200 });
     expect(small.errors).toBeUndefined();
     expect(large.errors).toBeUndefined();
-    const offices = (r: typeof large) => r.data!.pincodes.nodes.reduce((n, p) => n + p.postOffices!.nodes.length, 0);
+    const offices = (r: typeof large) => root(r, "pincodes").nodes.reduce((n, p) => n + p.postOffices!.nodes.length, 0);
     expect(offices(large)).toBeGreaterThan(20 * offices(small));
     // pincodes page, offices by PIN, divisions, regions, circles: one statement each.
     expect(large.statements).toBe(small.statements);
@@ -253,7 +254,7 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     const offices = async (variables: Record<string, unknown>) => {
       const result = await graph.execute<{ postOffices: OfficePage }, Record<string, unknown>>(OFFICES, variables);
       expect(result.errors).toBeUndefined();
-      return result.data!.postOffices;
+      return root(result, "postOffices");
     };
     const sikkim = { state: { eq: "Sikkim" } };
     /**
@@ -349,8 +350,9 @@ describe.each(engines)("the directory graph on %s", (engine) => {
     });
 
     it("finds a name prefix's page from the prefix index, never by walking the whole name order", async () => {
-      const { data, sql: texts, parameters } = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "s" }, orderBy: [{ field: "NAME", direction: "DESC" }], first: 20 });
-      expect(data!.postOffices.nodes.every((o) => o.name.toLowerCase().startsWith("s"))).toBe(true);
+      const result = await graph.execute(SearchPostOfficesDocument, { filter: { nameStartsWith: "s" }, orderBy: [{ field: "NAME", direction: "DESC" }], first: 20 });
+      const { sql: texts, parameters } = result;
+      expect(root(result, "postOffices").nodes.every((o) => o.name.toLowerCase().startsWith("s"))).toBe(true);
       const i = texts.findIndex((text) => text.includes("/* postOffices */"));
       const plan = await queryRows<Record<string, string>>(db.database.db, withValues(`explain (costs off) ${texts[i]!}`, parameters[i]!));
       const text = plan.map((row) => Object.values(row)[0]).join("\\n");
@@ -380,12 +382,12 @@ describe.each(engines)("the directory graph on %s", (engine) => {
         const small = await nested({ prefix: "7441", where, orderBy, first: 3 });
         const large = await nested({ prefix: "744", where, orderBy, first: 3 });
         expect(large.errors).toBeUndefined();
-        expect(large.data!.pincodes.nodes.length).toBe(22);
+        expect(root(large, "pincodes").nodes.length).toBe(22);
         // pincodes, the offices' pages, their counts.
         expect(small.statements).toBe(3);
         expect(large.statements).toBe(3);
         let matched = 0;
-        for (const pin of large.data!.pincodes.nodes) {
+        for (const pin of root(large, "pincodes").nodes) {
           const all = (await offices({ where: { and: [where, { pincode: { code: { eq: pin.code } } }] }, orderBy, first: 500 })).nodes;
           expect(pin.postOffices.totalCount).toBe(all.length);
           expect(pin.postOffices.nodes.map((o) => o.id)).toEqual(all.slice(0, 3).map((o) => o.id));
@@ -410,11 +412,11 @@ describe.each(engines)("the directory graph on %s", (engine) => {
         }
         // The plain first page (every office of the PINs in one statement) writes cursors the ordered pages take.
         const plain = await nested({ prefix: "194401", first: 2 });
-        const next = await nested({ prefix: "194401", first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });
+        const next = await nested({ prefix: "194401", first: 2, after: root(plain, "pincodes").nodes[0]!.postOffices.pageInfo.endCursor });
         expect(next.errors).toBeUndefined();
         const byName = await nested({ prefix: "194401", first: 4 });
-        expect(next.data!.pincodes.nodes[0]!.postOffices.nodes.map((o) => o.id)).toEqual(byName.data!.pincodes.nodes[0]!.postOffices.nodes.slice(2).map((o) => o.id));
-        const foreign = await nested({ prefix: "194401", orderBy, first: 2, after: plain.data!.pincodes.nodes[0]!.postOffices.pageInfo.endCursor });
+        expect(root(next, "pincodes").nodes[0]!.postOffices.nodes.map((o) => o.id)).toEqual(root(byName, "pincodes").nodes[0]!.postOffices.nodes.slice(2).map((o) => o.id));
+        const foreign = await nested({ prefix: "194401", orderBy, first: 2, after: root(plain, "pincodes").nodes[0]!.postOffices.pageInfo.endCursor });
         expect(foreign.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
       });
     });

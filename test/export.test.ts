@@ -17,7 +17,7 @@ import { csvField, csvRecord, planExport, prepareExport } from "../src/server/ex
 import { EXPORT_EXAMPLE } from "../src/server/explorer.js";
 import { createTestDatabase, type TestDatabase } from "./support/databases.js";
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 import { startTestServer, type TestServer } from "./support/http.js";
 
 /** Pages of three rows: the seven shipments below take three pages. */
@@ -69,7 +69,7 @@ describe("CSV export (GET /export, dakgraph export) on pglite", () => {
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
     const made = await graph.execute(UpsertPickupLocationDocument, {
       // A comma and quotes: the name must come back quoted as RFC 4180 says.
-      input: { code: "DEL-GPO", name: 'Delhi GPO, "Parcel" gate', postOfficeId: offices.data!.postOffices.nodes[0]!.id, city: "New Delhi", validFrom: "2021-01-01", dailyCapacity: 5000 },
+      input: { code: "DEL-GPO", name: 'Delhi GPO, "Parcel" gate', postOfficeId: root(offices, "postOffices").nodes[0]!.id, city: "New Delhi", validFrom: "2021-01-01", dailyCapacity: 5000 },
     });
     expect(made.errors).toBeUndefined();
     const booking = (trackingNumber: string, day: number, overrides: Partial<ShipmentInput> = {}): ShipmentInput => ({

@@ -9,7 +9,7 @@ import { ABANDONED, closeAbandonedAuditEntries } from "../src/modules/access/acc
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
-import { createTestGraph } from "./support/graph.js";
+import { createTestGraph, root } from "./support/graph.js";
 import { PostgresServer, postgresUnavailable } from "./support/postgres-server.js";
 
 /*
@@ -208,7 +208,7 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
       const graph = await createTestGraph(database);
       const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "194101" } });
       const created = await graph.execute(UpsertPickupLocationDocument, {
-        input: { code: "LEH-HO", name: "Leh", postOfficeId: offices.data!.postOffices.nodes[0]!.id, city: "Leh", activeFrom: "2022-01-01", dailyCapacity: 50 },
+        input: { code: "LEH-HO", name: "Leh", postOfficeId: root(offices, "postOffices").nodes[0]!.id, city: "Leh", activeFrom: "2022-01-01", dailyCapacity: 50 },
       });
       expect(created.errors).toBeUndefined();
     }

@@ -5,7 +5,7 @@ import { PickupLocationsDocument, SearchPostOfficesDocument, UpsertPickupLocatio
 import { toGlobalId } from "../src/lib/global-id.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
 
@@ -31,7 +31,7 @@ describe.each(engines)("pickup locations on %s", (engine) => {
     await importPostOfficeCsv(db.database, FIXTURE, {});
     graph = await createTestGraph(db.database);
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "194101" } });
-    officeId = offices.data!.postOffices.nodes[0]!.id;
+    officeId = root(offices, "postOffices").nodes[0]!.id;
   });
   afterAll(async () => {
     await graph?.stop();

@@ -7,7 +7,7 @@ import { Role } from "../src/modules/access/access.roles.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { RESPONSE_CACHE_HEADER, ResponseCache, stringifyResult } from "../src/server/response-cache.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph } from "./support/graph.js";
+import { createTestGraph, root } from "./support/graph.js";
 import { startTestServer, type TestServer } from "./support/http.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
@@ -114,7 +114,7 @@ describe.each(engines)("the response cache over HTTP on %s", (engine) => {
     const graph = await createTestGraph(db.database);
     for (const [code, pin] of [["DEL-1", "110001"], ["LEH-1", "194101"]] as const) {
       const office = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: pin }, first: 1 });
-      const input = { code, name: `${code} point`, postOfficeId: office.data!.postOffices.nodes[0]!.id, city: "X", activeFrom: "2023-01-01", dailyCapacity: 100 };
+      const input = { code, name: `${code} point`, postOfficeId: root(office, "postOffices").nodes[0]!.id, city: "X", activeFrom: "2023-01-01", dailyCapacity: 100 };
       expect((await graph.execute(UpsertPickupLocationDocument, { input })).errors).toBeUndefined();
     }
     await graph.stop();

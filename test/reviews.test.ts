@@ -85,7 +85,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
     await importPostOfficeCsv(db.database, FIXTURE, {});
     graph = await createTestGraph(db.database);
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
-    officeId = offices.data!.postOffices.nodes[0]!.id;
+    officeId = root(offices, "postOffices").nodes[0]!.id;
     await graph.execute(UpsertPickupLocationDocument, {
       input: { code: "DEL-GPO", name: "Delhi GPO", postOfficeId: officeId, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 500 },
     });
@@ -358,7 +358,7 @@ describe.each(engines)("KPI targets and quarterly reviews on %s", (engine) => {
     };
     const before = await statements();
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "194101" } });
-    for (const [code, postOfficeId] of [["LEH-HO", offices.data!.postOffices.nodes[0]!.id], ["DEL-2", officeId]] as const) {
+    for (const [code, postOfficeId] of [["LEH-HO", root(offices, "postOffices").nodes[0]!.id], ["DEL-2", officeId]] as const) {
       await graph.execute(UpsertPickupLocationDocument, { input: { code, name: code, postOfficeId, city: "x", activeFrom: "2024-01-01", dailyCapacity: 100 } });
     }
     const after = await statements();

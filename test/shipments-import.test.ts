@@ -13,7 +13,7 @@ import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { importShipmentsFile, ShipmentImportError } from "../src/modules/shipment/shipment.import.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
-import { createTestGraph, type TestGraph } from "./support/graph.js";
+import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
 const FIXTURE = new URL("./fixtures/post-offices-current.csv", import.meta.url).pathname;
 
@@ -42,7 +42,7 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
     graph = await createTestGraph(db.database);
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
     await graph.execute(UpsertPickupLocationDocument, {
-      input: { code: "DEL-GPO", name: "Delhi GPO", postOfficeId: offices.data!.postOffices.nodes[0]!.id, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
+      input: { code: "DEL-GPO", name: "Delhi GPO", postOfficeId: root(offices, "postOffices").nodes[0]!.id, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
     });
   });
   afterAll(async () => {

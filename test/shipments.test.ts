@@ -61,7 +61,7 @@ describe.each(engines)("operations on %s", (engine) => {
     await importPostOfficeCsv(db.database, FIXTURE, {});
     graph = await createTestGraph(db.database);
     const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
-    delhiOffice = offices.data!.postOffices.nodes[0]!.id;
+    delhiOffice = root(offices, "postOffices").nodes[0]!.id;
     const made = await graph.execute(UpsertPickupLocationDocument, {
       input: { code: "DEL-GPO", name: "Delhi GPO pickup", postOfficeId: delhiOffice, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity: 5000 },
     });
@@ -263,11 +263,11 @@ describe.each(engines)("operations on %s", (engine) => {
 
   it("filters, pages and groups shipments", async () => {
     const page1 = await graph.execute(ShipmentsDocument, { filter: { paymentMode: "COD", bookedInQuarter: "Q2 FY25" }, first: 100 });
-    expect(page1.data!.shipments.totalCount).toBe(334);
-    expect(page1.data!.shipments.nodes).toHaveLength(100);
-    const page2 = await graph.execute(ShipmentsDocument, { filter: { paymentMode: "COD" }, first: 300, after: page1.data!.shipments.pageInfo.endCursor });
-    expect(page2.data!.shipments.nodes).toHaveLength(234);
-    expect(page2.data!.shipments.pageInfo.hasNextPage).toBe(false);
+    expect(root(page1, "shipments").totalCount).toBe(334);
+    expect(root(page1, "shipments").nodes).toHaveLength(100);
+    const page2 = await graph.execute(ShipmentsDocument, { filter: { paymentMode: "COD" }, first: 300, after: root(page1, "shipments").pageInfo.endCursor });
+    expect(root(page2, "shipments").nodes).toHaveLength(234);
+    expect(root(page2, "shipments").pageInfo.hasNextPage).toBe(false);
     const byState = await graph.execute(ShipmentStatsDocument, { groupBy: ["DESTINATION_STATE", "PAYMENT_MODE"] });
     expect(root(byState, "shipmentStats")).toEqual(
       expect.arrayContaining([

@@ -1099,7 +1099,7 @@ export type SearchPostOfficesQueryVariables = Exact<{
 }>;
 
 
-export type SearchPostOfficesQuery = { postOffices: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ id: string, name: string, officeType: OfficeType | null, state: string | null, pincode: { code: string } }> } };
+export type SearchPostOfficesQuery = { postOffices: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ id: string, name: string, officeType: OfficeType | null, state: string | null, pincode: { code: string } }> } | null };
 
 export type NestedPincodeOfficesQueryVariables = Exact<{
   filter?: PincodeFilter | null | undefined;
@@ -1107,7 +1107,7 @@ export type NestedPincodeOfficesQueryVariables = Exact<{
 }>;
 
 
-export type NestedPincodeOfficesQuery = { pincodes: { nodes: Array<{ code: string, postOffices: { nodes: Array<{ name: string, pincode: { code: string, postOffices: { totalCount: number } | null }, division: { name: string, region: { name: string, circle: { name: string } } } | null }> } | null }> } };
+export type NestedPincodeOfficesQuery = { pincodes: { nodes: Array<{ code: string, postOffices: { nodes: Array<{ name: string, pincode: { code: string, postOffices: { totalCount: number } | null }, division: { name: string, region: { name: string, circle: { name: string } } } | null }> } | null }> } | null };
 
 export type CirclesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1150,7 +1150,7 @@ export type DeliverablePinsNotServiceableQueryVariables = Exact<{
 }>;
 
 
-export type DeliverablePinsNotServiceableQuery = { pincodes: { nodes: Array<{ code: string, primaryState: string | null, primaryDistrict: string | null, primaryCircle: { name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DeliverablePinsNotServiceableQuery = { pincodes: { nodes: Array<{ code: string, primaryState: string | null, primaryDistrict: string | null, primaryCircle: { name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type KpiScopeFieldsFragment = { kind: KpiScopeKind, key: string | null, name: string };
 
@@ -1313,7 +1313,7 @@ export type ShipmentsQueryVariables = Exact<{
 }>;
 
 
-export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string | null }> } };
+export type ShipmentsQuery = { shipments: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, paymentMode: PaymentMode, destinationPincode: string | null }> } | null };
 
 export type ShipmentsExportQueryVariables = Exact<{
   where?: ShipmentWhere | null | undefined;
@@ -1323,7 +1323,7 @@ export type ShipmentsExportQueryVariables = Exact<{
 }>;
 
 
-export type ShipmentsExportQuery = { shipments: { nodes: Array<{ trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationPincode: string | null, routeClass: RouteClass, status: ShipmentStatus, deliveredAt: string | null, transitDays: number | null, onTime: boolean | null, attempts: number, synthetic: boolean, codAmount: { paise: number } | null, pickupLocation: { code: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ShipmentsExportQuery = { shipments: { nodes: Array<{ trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, paymentMode: PaymentMode, weightGrams: number, destinationPincode: string | null, routeClass: RouteClass, status: ShipmentStatus, deliveredAt: string | null, transitDays: number | null, onTime: boolean | null, attempts: number, synthetic: boolean, codAmount: { paise: number } | null, pickupLocation: { code: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type LateCodDeliveriesByProductQueryVariables = Exact<{
   from: string;
@@ -1349,7 +1349,7 @@ export type CodNotRemittedQueryVariables = Exact<{
 }>;
 
 
-export type CodNotRemittedQuery = { shipments: { nodes: Array<{ trackingNumber: string, bookingDate: string, deliveredAt: string | null, codAmount: { rupees: number } | null, pickupLocation: { code: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CodNotRemittedQuery = { shipments: { nodes: Array<{ trackingNumber: string, bookingDate: string, deliveredAt: string | null, codAmount: { rupees: number } | null, pickupLocation: { code: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ShipmentsByTrackingNumberQueryVariables = Exact<{
   trackingNumbers: Array<string> | string;
@@ -1358,7 +1358,7 @@ export type ShipmentsByTrackingNumberQueryVariables = Exact<{
 }>;
 
 
-export type ShipmentsByTrackingNumberQuery = { shipments: { nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, deliveredAt: string | null, lastEvent: { eventType: ScanEventType, occurredAt: string, officeName: string | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ShipmentsByTrackingNumberQuery = { shipments: { nodes: Array<{ trackingNumber: string, bookingDate: string, status: ShipmentStatus, deliveredAt: string | null, lastEvent: { eventType: ScanEventType, occurredAt: string, officeName: string | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type ShipmentStatsQueryVariables = Exact<{
   filter?: ShipmentFilter | null | undefined;
@@ -1396,7 +1396,7 @@ export type FailedAttemptsByPickupLocationQueryVariables = Exact<{
 }>;
 
 
-export type FailedAttemptsByPickupLocationQuery = { scanEvents: { nodes: Array<{ occurredAt: string, failedReason: FailedAttemptReason | null, rawText: string | null, shipment: { trackingNumber: string, bookingDate: string, status: ShipmentStatus } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type FailedAttemptsByPickupLocationQuery = { scanEvents: { nodes: Array<{ occurredAt: string, failedReason: FailedAttemptReason | null, rawText: string | null, shipment: { trackingNumber: string, bookingDate: string, status: ShipmentStatus } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export const CoverageAreaFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"CoverageAreaFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CoverageArea"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"area"}},{"kind":"Field","name":{"kind":"Name","value":"pinsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"pinsDeliverable"}},{"kind":"Field","name":{"kind":"Name","value":"pinsDeliveryStatusUnknown"}},{"kind":"Field","name":{"kind":"Name","value":"pinsServiceable"}},{"kind":"Field","name":{"kind":"Name","value":"pinsActive"}},{"kind":"Field","name":{"kind":"Name","value":"officesInServiceablePins"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryOfficesInServiceablePins"}},{"kind":"Field","name":{"kind":"Name","value":"armyLocationsServed"}},{"kind":"Field","name":{"kind":"Name","value":"armyLocationsActive"}},{"kind":"Field","name":{"kind":"Name","value":"remotePinsTotal"}},{"kind":"Field","name":{"kind":"Name","value":"remotePinsServed"}},{"kind":"Field","name":{"kind":"Name","value":"shipmentsDelivered"}},{"kind":"Field","name":{"kind":"Name","value":"shareServed"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}},{"kind":"Field","name":{"kind":"Name","value":"percent"}}]}}]}}]} as unknown as DocumentNode<CoverageAreaFieldsFragment, unknown>;
 export const KpiScopeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KpiScopeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KpiScope"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]} as unknown as DocumentNode<KpiScopeFieldsFragment, unknown>;

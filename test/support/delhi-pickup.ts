@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import { SearchPostOfficesDocument, SetCodRemittanceCycleDocument, SetServiceabilityDocument, UpsertPickupLocationDocument } from "../../src/generated/operations.js";
 import type { Database } from "../../src/db/client.js";
 import { importPostOfficeCsv } from "../../src/modules/post-office/post-office.import.js";
-import type { TestGraph } from "./graph.js";
+import { root, type TestGraph } from "./graph.js";
 
 export const DIRECTORY_FIXTURE = new URL("../fixtures/post-offices-current.csv", import.meta.url).pathname;
 
@@ -14,7 +14,7 @@ export const DIRECTORY_FIXTURE = new URL("../fixtures/post-offices-current.csv",
 export async function setUpDelhiPickup(database: Database, graph: TestGraph, dailyCapacity: number): Promise<void> {
   await importPostOfficeCsv(database, DIRECTORY_FIXTURE, {});
   const offices = await graph.execute(SearchPostOfficesDocument, { filter: { pincode: "110001" } });
-  const gpo = offices.data!.postOffices.nodes[0]!.id;
+  const gpo = root(offices, "postOffices").nodes[0]!.id;
   const steps = [
     await graph.execute(UpsertPickupLocationDocument, {
       input: { code: "DEL-GPO", name: "Delhi GPO pickup", postOfficeId: gpo, city: "New Delhi", activeFrom: "2021-01-01", dailyCapacity },

@@ -152,7 +152,7 @@ export class CoverageResolver {
   }
 
   @Restricted()
-  @Query(() => [Serviceability], { description: "The serviceability periods of a PIN or Army Postal location, oldest first (history kept)." })
+  @Query(() => [Serviceability], { nullable: true, description: "The serviceability periods of a PIN or Army Postal location, oldest first (history kept)." })
   serviceability(
     @Arg("pincode", () => PinScalar, { description: "The PIN or zone-9 Army Postal PIN." }) pincode: string,
     @Ctx() ctx: Context,

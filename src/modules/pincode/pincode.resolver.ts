@@ -74,7 +74,7 @@ export class PincodeResolver {
   }
 
   @Public()
-  @Query(() => PincodeConnection, { description: "PIN areas of the directory (about 19,100), in code order, filtered and paged." })
+  @Query(() => PincodeConnection, { nullable: true, description: "PIN areas of the directory (about 19,100), in code order, filtered and paged." })
   async pincodes(@Args(() => PincodesArgs) args: PincodesArgs, @Ctx() ctx: Context) {
     const connection = await pincodeQuery(QUERY_MODEL).connection(ctx.database.db, args, {
       fallback: PINCODE_DEFAULT_ORDER,

@@ -45,6 +45,7 @@ export class PostOfficeResolver {
 
   @Public()
   @Query(() => PostOfficeConnection, {
+    nullable: true,
     description:
       "Post offices of India Post's All India Pincode Directory (about 1.55 lakh offices), filtered, in any order of their " +
       "fields (by name by default) and paged either way (first/after or last/before). " +

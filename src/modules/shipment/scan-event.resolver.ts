@@ -19,6 +19,7 @@ export class ScanEventsResolver {
   // scans of shipments bound for it, as `shipments` keeps to them.
   @Restricted()
   @Query(() => ScanEventConnection, {
+    nullable: true,
     description:
       "India Post scans of every shipment matching `where`, in any order of their fields (or their shipment's), paged either way " +
       "(first/after or last/before); newest scan first by default.",

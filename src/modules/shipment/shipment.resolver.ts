@@ -152,6 +152,7 @@ export class ShipmentResolver {
 
   @Restricted()
   @Query(() => ShipmentConnection, {
+    nullable: true,
     description: "Shipments matching `where`, in any order of their fields, paged either way (first/after or last/before); latest booking first by default.",
   })
   async shipments(@Args(() => ShipmentsArgs) args: ShipmentsArgs, @Ctx() ctx: Context) {
