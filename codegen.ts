@@ -1,7 +1,12 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import type { DocumentNode } from "graphql";
+import { persistedDocumentId } from "./src/server/operation-registry.js";
 
 // Typed documents for the operations in src/operations/*.graphql, checked against the committed schema.
 // `npm run codegen:check` (and a test) fail when src/generated/operations.ts is stale.
+// Each operation document carries its persisted-document id as `__meta__.hash`, computed by the server's own
+// rule (persistedDocumentId): the hook is the one the client preset's `persistedDocuments` is built on, given the
+// operation's AST instead of the preset's sorted print, so client and server ids agree (test/persisted-documents.test.ts).
 const config: CodegenConfig = {
   schema: "schema/schema.graphql",
   documents: ["src/operations/**/*.graphql"],
@@ -18,6 +23,7 @@ const config: CodegenConfig = {
         avoidOptionals: { field: true, inputValue: false, object: true },
         scalars: { PIN: "string", ID: "string", Date: "string", DateTime: "string", TrackingNumber: "string", FiscalQuarter: "string" },
         skipTypename: false,
+        unstable_onExecutableDocumentNode: (document: DocumentNode) => ({ hash: persistedDocumentId(document) }),
       },
     },
   },

@@ -48,6 +48,19 @@ export function operationHash(canonical: string): string {
   return createHash("sha256").update(canonical, "utf8").digest("hex");
 }
 
+/**
+ * A persisted document's id, "sha256:<hex>" (the GraphQL-over-HTTP persisted-documents form): the one
+ * hashing rule. codegen.ts calls it for each generated operation (its `__meta__.hash`), and the
+ * registry keys operations by the same hex, so a client's id is the server's by construction. The
+ * codegen client preset's own hashing is not used: it hashes its own print, selections sorted by name
+ * (@graphql-tools/documents), so its ids would match none of the registered operations' ids.
+ */
+export function persistedDocumentId(document: DocumentNode, operationName?: string | null): string {
+  const canonical = canonicalOperation(document, operationName);
+  if (canonical === null) throw new Error(`No operation${operationName == null ? "" : ` ${operationName}`} in the document.`);
+  return `sha256:${operationHash(canonical)}`;
+}
+
 export interface RegisteredOperation {
   readonly name: string;
   readonly hash: string;
