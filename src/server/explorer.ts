@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type RuruClientConfig, ruruHTML } from "ruru/server";
 import { serveStatic } from "ruru/static";
-import { ATTRIBUTION_TEXT, DIRECTORY_ATTRIBUTION } from "./attribution.js";
+import { ATTRIBUTION_TEXT, COORDINATES_ATTRIBUTION, DIRECTORY_ATTRIBUTION } from "./attribution.js";
 
 /**
  * The GraphQL explorer (Ruru, a GraphiQL build from the npm registry). Every
@@ -22,6 +22,8 @@ export const EXPLORER_EXAMPLES = `# dakgraph explorer. Press the run button and 
 #   ${DIRECTORY_ATTRIBUTION.provider};
 #   source: ${DIRECTORY_ATTRIBUTION.source}, ${DIRECTORY_ATTRIBUTION.datasetUrl}
 #   licence: ${DIRECTORY_ATTRIBUTION.licence}, ${DIRECTORY_ATTRIBUTION.licenceUrl}
+# PIN positions the directory lacks: ${COORDINATES_ATTRIBUTION.dataset}, ${COORDINATES_ATTRIBUTION.datasetUrl}
+#   licence: ${COORDINATES_ATTRIBUTION.licence}, ${COORDINATES_ATTRIBUTION.licenceUrl}
 
 # The post offices of PIN 194401: Nubra Valley, Ladakh (Diskit S.O and its branch offices).
 query NubraValleyOffices {
@@ -182,7 +184,9 @@ export function renderExplorer(endpoint: string): string {
   const footer =
     `<div id="dakgraph-attribution" title="${ATTRIBUTION_TEXT}">Post-office data: ` +
     `<a href="${DIRECTORY_ATTRIBUTION.datasetUrl}">${DIRECTORY_ATTRIBUTION.dataset}</a>, Department of Posts, ` +
-    `data.gov.in, <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>. ` +
+    `data.gov.in, <a href="${DIRECTORY_ATTRIBUTION.licenceUrl}">${DIRECTORY_ATTRIBUTION.licence}</a>; ` +
+    `some PIN positions <a href="${COORDINATES_ATTRIBUTION.datasetUrl}">${COORDINATES_ATTRIBUTION.provider}</a>, ` +
+    `<a href="${COORDINATES_ATTRIBUTION.licenceUrl}">CC BY 4.0</a>. ` +
     `CSV export: <a href="${EXPORT_EXAMPLE.replaceAll("&", "&amp;")}" download>the offices of PIN 194401</a> (any registered operation, see the examples).</div>`;
   return ruruHTML({
     staticPath: EXPLORER_STATIC_PATH,

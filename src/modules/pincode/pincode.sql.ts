@@ -3,10 +3,10 @@ import { char, check, index, integer, pgTable, text } from "drizzle-orm/pg-core"
 import { latitude, longitude, updatedAt } from "../../db/columns.js";
 import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 
-export const COORDINATE_QUALITIES = ["IN_INDIA", "SWAPPED_CORRECTED", "ZERO", "OUT_OF_BOUNDS", "MISSING"] as const;
+export const COORDINATE_QUALITIES = ["IN_INDIA", "SWAPPED_CORRECTED", "GEONAMES", "ZERO", "OUT_OF_BOUNDS", "MISSING"] as const;
 export type CoordinateQualityValue = (typeof COORDINATE_QUALITIES)[number];
 /** Qualities whose coordinates may be used for distances and maps. */
-export const USABLE_COORDINATE_QUALITIES: readonly CoordinateQualityValue[] = ["IN_INDIA", "SWAPPED_CORRECTED"];
+export const USABLE_COORDINATE_QUALITIES: readonly CoordinateQualityValue[] = ["IN_INDIA", "SWAPPED_CORRECTED", "GEONAMES"];
 
 /**
  * One row per PIN code. State, district and circle are properties of post
@@ -32,7 +32,7 @@ export const pincodeTable = pgTable(
     check("pincode_code_format", sql`${t.code} ~ '^[1-9][0-9]{5}$'`),
     check(
       "pincode_coordinate_quality",
-      sql`${t.coordinateQuality} in ('IN_INDIA', 'SWAPPED_CORRECTED', 'ZERO', 'OUT_OF_BOUNDS', 'MISSING')`,
+      sql`${t.coordinateQuality} in ('IN_INDIA', 'SWAPPED_CORRECTED', 'GEONAMES', 'ZERO', 'OUT_OF_BOUNDS', 'MISSING')`,
     ),
     index("pincode_primary_state").on(sql`lower(${t.primaryState})`),
     index("pincode_primary_district").on(sql`lower(${t.primaryDistrict})`),

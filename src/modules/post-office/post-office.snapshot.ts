@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { openDatabase } from "../../db/client.js";
 import { LOCK_FILE } from "../../db/data-dir-lock.js";
 import { migrate, MIGRATIONS_FOLDER } from "../../db/migrate.js";
 import { dumpPgliteDataDir } from "../../db/pglite-snapshot.repository.js";
+import { installedVersion } from "../../lib/installed-package.js";
 import type { Progress } from "../../lib/progress.js";
 import { DIRECTORY_PACKAGES, type DirectoryLoadSummary, loadDirectoryFromPackages } from "./post-office.directory.js";
 
@@ -25,7 +25,6 @@ import { DIRECTORY_PACKAGES, type DirectoryLoadSummary, loadDirectoryFromPackage
  * builds a fresh one).
  */
 
-const require = createRequire(import.meta.url);
 const MODULES = path.resolve(import.meta.dirname, "..");
 const DB_SOURCES = path.resolve(import.meta.dirname, "../../db");
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -40,17 +39,6 @@ function filesUnder(dir: string): string[] {
     .map((name) => path.join(dir, name))
     .filter((file) => fs.statSync(file).isFile())
     .sort();
-}
-
-/** A package's installed version, read from its package.json (PGlite's `exports` do not offer that file to require). */
-function installedVersion(name: string): string {
-  for (let dir = path.dirname(require.resolve(name)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (!fs.existsSync(file)) continue;
-    const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-    if (manifest.name === name && manifest.version !== undefined) return manifest.version;
-  }
-  throw new Error(`No package.json found for ${name}`);
 }
 
 /** The hash of what a directory snapshot's contents depend on (see above), 16 hex digits. */

@@ -28,7 +28,7 @@ class DataProvenance {
   @Field(() => [RowOrigin], { description: "Real and synthetic row counts per kind of partnership data." })
   rows!: RowOrigin[];
 
-  @Field(() => String, { description: "The open-data attribution of the post-office directory (real data, GODL-India)." })
+  @Field(() => String, { description: "The open-data attribution of the post-office directory (real data, GODL-India) and of the GeoNames PIN positions (CC BY 4.0)." })
   directoryAttribution!: string;
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE "pincode" DROP CONSTRAINT "pincode_coordinate_quality";--> statement-breakpoint
+ALTER TABLE "pincode" ADD CONSTRAINT "pincode_coordinate_quality" CHECK ("pincode"."coordinate_quality" in ('IN_INDIA', 'SWAPPED_CORRECTED', 'GEONAMES', 'ZERO', 'OUT_OF_BOUNDS', 'MISSING'));
