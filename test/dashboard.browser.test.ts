@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ApolloServer } from "@apollo/server";
 import { sql } from "drizzle-orm";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import type { Context } from "../src/context.js";
@@ -17,11 +16,11 @@ import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { seedDemo } from "../src/modules/demo/demo.seed.js";
 import { progressBar } from "../src/lib/progress.js";
-import { QUIET_CHROMIUM_ARGS } from "../src/report/report.pdf.js";
 import { createSchema } from "../src/schema.js";
 import { createApolloServer } from "../src/server/apollo.js";
 import { DASHBOARD_BUILD_DIRS, DASHBOARD_CSP } from "../src/server/dashboard.js";
 import { listen, type RunningServer } from "../src/server/http.js";
+import { CHROMIUM, hasChromium, isLocal, launchOfflineBrowser } from "./support/browser.js";
 import { createDirectoryDatabase, type TestDatabase } from "./support/databases.js";
 
 /**
@@ -29,25 +28,18 @@ import { createDirectoryDatabase, type TestDatabase } from "./support/databases.
  * with an ANALYST key its KPI tiles show what the graph answers for the same operation and a tracking search shows
  * the scan timeline; a VIEWER key gets no KPI panel and never asks for it; no request leaves localhost.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-
 /** Screenshots at the two sizes the layout must hold; looked at by whoever changes the page. */
 const SCREENSHOTS = path.join(tmpdir(), "dakgraph-dashboard-screenshots");
 const SIZES = { desktop: { width: 1280, height: 720 }, phone: { width: 390, height: 844 } };
 
-const CHROMIUM_ARGS = [...QUIET_CHROMIUM_ARGS];
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-function isLocal(raw: string): boolean {
-  const url = new URL(raw);
-  if (url.protocol === "data:") return true;
-  if (url.protocol === "blob:") return isLocal(url.pathname);
-  return (url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && LOCAL_HOSTS.has(url.hostname);
-}
+/**
+ * PGlite, as the quick start runs; DAKGRAPH_DASHBOARD_TEST_ENGINE=postgres runs the same page on the PostgreSQL server
+ * (its directory template costs a load on first use, too slow for every CI run).
+ */
+const ENGINE = process.env.DAKGRAPH_DASHBOARD_TEST_ENGINE === "postgres" ? "postgres" : "pglite";
 
 describe.skipIf(!hasChromium)(
-  hasChromium ? "the dashboard in headless Chromium, offline" : `the dashboard in headless Chromium (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`,
+  hasChromium ? `the dashboard in headless Chromium, offline, on ${ENGINE}` : `the dashboard in headless Chromium (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`,
   () => {
     let testDatabase: TestDatabase | undefined;
     let apollo: ApolloServer<Context> | undefined;
@@ -66,7 +58,7 @@ describe.skipIf(!hasChromium)(
     beforeAll(async () => {
       // The bundle the server serves outside a build: the postinstall's, made again from the sources under test.
       await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
-      testDatabase = await createDirectoryDatabase("pglite");
+      testDatabase = await createDirectoryDatabase(ENGINE);
       // A small demo up to today, so the last complete quarter (the page's default) has figures and targets.
       await seedDemo(testDatabase.database, { shipments: 1_500, seed: 21, until: istDateOf(new Date()), replace: false }, progressBar(false));
       analystKey = (await createApiKey(testDatabase.database.db, { name: "dashboard analyst", organisation: "PARTNERSHIP", roles: ["ANALYST"] })).key;
@@ -78,13 +70,10 @@ describe.skipIf(!hasChromium)(
       server = await listen({ config, database: testDatabase.database, apollo });
       origin = new URL(server.url).origin;
 
-      profileDir = await mkdtemp(path.join(tmpdir(), "dakgraph-chromium-"));
-      browser = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: SIZES.desktop });
-      browser.on("request", (request) => {
+      ({ browser, profileDir } = await launchOfflineBrowser(SIZES.desktop, (request) => {
         requested.push(request.url());
         if (new URL(request.url()).pathname === "/graphql") operations.push((request.postDataJSON() as { documentId: string }).documentId);
-      });
-      await browser.route("**/*", (route) => (isLocal(route.request().url()) ? route.continue() : route.abort("blockedbyclient")));
+      }));
       page = browser.pages()[0] ?? (await browser.newPage());
       page.on("pageerror", (error) => pageErrors.push(error.message));
       await mkdir(SCREENSHOTS, { recursive: true });
