@@ -13,6 +13,7 @@ import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "./mo
 import { snapshotForEmptyDataDir } from "./modules/post-office/post-office.snapshot.js";
 import { createSchema } from "./schema.js";
 import { createApolloServer } from "./server/apollo.js";
+import { DASHBOARD_PATH } from "./server/dashboard.js";
 import { listen } from "./server/http.js";
 import { logger } from "./server/logger.js";
 import { createTelemetry } from "./server/telemetry.js";
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     ...(tracing === null ? [] : [`traces to ${config.otlpEndpoint}`]),
   ];
   logger.info(
-    `dakgraph serving ${server.url} on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${steps.join(", ")} s)${extras.length === 0 ? "" : `; ${extras.join(", ")}`}`,
+    `dakgraph serving ${server.url} (the explorer in a browser; the dashboard at ${new URL(DASHBOARD_PATH, server.url).href}) on ${where}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${steps.join(", ")} s)${extras.length === 0 ? "" : `; ${extras.join(", ")}`}`,
   );
 
   let stopping = false;

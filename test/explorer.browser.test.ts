@@ -1,17 +1,15 @@
-import { existsSync } from "node:fs";
-import { QUIET_CHROMIUM_ARGS } from "../src/report/report.pdf.js";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApolloServer } from "@apollo/server";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import type { Context } from "../src/context.js";
 import { createSchema } from "../src/schema.js";
 import { createApolloServer } from "../src/server/apollo.js";
 import { listen, type RunningServer } from "../src/server/http.js";
+import { CHROMIUM, hasChromium, isLocal, launchOfflineBrowser } from "./support/browser.js";
 import { createDirectoryDatabase, type TestDatabase } from "./support/databases.js";
 
 /**
@@ -19,24 +17,7 @@ import { createDirectoryDatabase, type TestDatabase } from "./support/databases.
  * promise of src/server/explorer.ts). Only a real browser shows whether Ruru
  * reaches for a CDN: fonts, workers and lazy chunks are fetched at runtime.
  */
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-
 const SCREENSHOT = fileURLToPath(new URL("../test-results/explorer.png", import.meta.url));
-
-// Everything Chromium would otherwise phone home for is off (QUIET_CHROMIUM_ARGS), so any non-local
-// request left is one the page itself made.
-const CHROMIUM_ARGS = [...QUIET_CHROMIUM_ARGS];
-
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/** data: URLs never touch the network; blob: URLs belong to the origin they are nested in. */
-function isLocal(raw: string): boolean {
-  const url = new URL(raw);
-  if (url.protocol === "data:") return true;
-  if (url.protocol === "blob:") return isLocal(url.pathname);
-  return (url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && LOCAL_HOSTS.has(url.hostname);
-}
 
 describe.skipIf(!hasChromium)(
   hasChromium
@@ -60,19 +41,7 @@ describe.skipIf(!hasChromium)(
       server = await listen({ config, database: testDatabase.database, apollo });
 
       // A fresh profile each run: a reused one would carry Ruru's localStorage (tabs, theme, last query).
-      profileDir = await mkdtemp(path.join(tmpdir(), "dakgraph-chromium-"));
-      browser = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1440, height: 1100 },
-      });
-      // Context-wide rather than per page, so requests from the Monaco web workers are seen too.
-      browser.on("request", (request) => requested.push(request.url()));
-      // Recording alone would let a leak through on a machine that has internet; abort makes the run hermetic.
-      await browser.route("**/*", (route) =>
-        isLocal(route.request().url()) ? route.continue() : route.abort("blockedbyclient"),
-      );
+      ({ browser, profileDir } = await launchOfflineBrowser({ width: 1440, height: 1100 }, (request) => requested.push(request.url())));
       page = browser.pages()[0] ?? (await browser.newPage());
       page.on("pageerror", (error) => pageErrors.push(error.message));
     });

@@ -39,6 +39,11 @@ it("starts the server as npm start does, from the bundle of src/main.ts, and ans
     const after = fs.readFileSync(BUNDLE_STAMP, "utf8");
     expect(after).not.toBe(before);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // The start line names the dashboard, and the bundle finds the postinstall's build of it (src/server/dashboard.ts).
+    expect(stderr).toContain(`the dashboard at ${url}/dashboard`);
+    const dashboard = await fetch(`${url}/dashboard`);
+    expect(dashboard.status, await dashboard.clone().text()).toBe(200);
+    expect(await dashboard.text()).toContain('src="/dashboard/app.js"');
     const response = await fetch(`${url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -14,6 +14,7 @@ import { type Authenticate, createAuthenticator, type Viewer } from "../modules/
 import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
 import { EXPORT_PATH, EXPORT_STATUS_TRAILER, ExportRefused, parseExportVariables, type PreparedExport, prepareExport } from "./export.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
+import { isDashboardPath, serveDashboard } from "./dashboard.js";
 import { type HealthState, processHealth } from "./health.js";
 import type { Metrics } from "./metrics.js";
 import { RETRY_RESPONSE } from "./plugins/database-unavailable.js";
@@ -506,6 +507,8 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
         sendJson(res, ready ? 200 : 503, body);
       } else if (url.pathname.startsWith("/explorer/static/")) {
         serveExplorerAsset(req, res);
+      } else if (isDashboardPath(url.pathname) && (req.method === "GET" || req.method === "HEAD")) {
+        serveDashboard(url.pathname, res);
       } else if (url.pathname === GRAPHQL_PATH || url.pathname === "/") {
         if (wantsExplorer(req, url)) {
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" });

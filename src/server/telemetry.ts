@@ -59,6 +59,7 @@ export function routeOf(pathname: string): string {
   if (pathname === "/graphql" || pathname === "/") return "graphql";
   if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics" || pathname === "/export") return pathname.slice(1);
   if (pathname.startsWith("/explorer/")) return "explorer";
+  if (pathname === "/dashboard" || pathname.startsWith("/dashboard/")) return "dashboard";
   return "other";
 }
 

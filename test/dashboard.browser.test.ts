@@ -1,0 +1,172 @@
+import { mkdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { ApolloServer } from "@apollo/server";
+import { sql } from "drizzle-orm";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import type { Context } from "../src/context.js";
+import { buildDashboard } from "../src/dashboard/build.mjs";
+import { queryRows } from "../src/db/client.js";
+import { DashboardKpiTilesDocument, type DashboardKpiTilesQuery } from "../src/generated/operations.js";
+import { istDateOf } from "../src/lib/fiscal-quarter.js";
+import { formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
+import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
+import { createApiKey } from "../src/modules/access/access.keys.js";
+import { seedDemo } from "../src/modules/demo/demo.seed.js";
+import { progressBar } from "../src/lib/progress.js";
+import { createSchema } from "../src/schema.js";
+import { createApolloServer } from "../src/server/apollo.js";
+import { DASHBOARD_BUILD_DIRS, DASHBOARD_CSP } from "../src/server/dashboard.js";
+import { listen, type RunningServer } from "../src/server/http.js";
+import { CHROMIUM, hasChromium, isLocal, launchOfflineBrowser } from "./support/browser.js";
+import { createDirectoryDatabase, type TestDatabase } from "./support/databases.js";
+
+/**
+ * The dashboard (GET /dashboard) in a real browser, as test/explorer.browser.test.ts drives the explorer: signed in
+ * with an ANALYST key its KPI tiles show what the graph answers for the same operation and a tracking search shows
+ * the scan timeline; a VIEWER key gets no KPI panel and never asks for it; no request leaves localhost.
+ */
+/** Screenshots at the two sizes the layout must hold; looked at by whoever changes the page. */
+const SCREENSHOTS = path.join(tmpdir(), "dakgraph-dashboard-screenshots");
+const SIZES = { desktop: { width: 1280, height: 720 }, phone: { width: 390, height: 844 } };
+
+/**
+ * PGlite, as the quick start runs; DAKGRAPH_DASHBOARD_TEST_ENGINE=postgres runs the same page on the PostgreSQL server
+ * (its directory template costs a load on first use, too slow for every CI run).
+ */
+const ENGINE = process.env.DAKGRAPH_DASHBOARD_TEST_ENGINE === "postgres" ? "postgres" : "pglite";
+
+describe.skipIf(!hasChromium)(
+  hasChromium ? `the dashboard in headless Chromium, offline, on ${ENGINE}` : `the dashboard in headless Chromium (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`,
+  () => {
+    let testDatabase: TestDatabase | undefined;
+    let apollo: ApolloServer<Context> | undefined;
+    let server: RunningServer | undefined;
+    let profileDir: string | undefined;
+    let browser: BrowserContext | undefined;
+    let page: Page;
+    let analystKey: string;
+    let viewerKey: string;
+    let origin: string;
+    const requested: string[] = [];
+    /** The operation ids the page sent to /graphql, in order. */
+    const operations: string[] = [];
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      // The bundle the server serves outside a build: the postinstall's, made again from the sources under test.
+      await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
+      testDatabase = await createDirectoryDatabase(ENGINE);
+      // A small demo up to today, so the last complete quarter (the page's default) has figures and targets.
+      await seedDemo(testDatabase.database, { shipments: 1_500, seed: 21, until: istDateOf(new Date()), replace: false }, progressBar(false));
+      analystKey = (await createApiKey(testDatabase.database.db, { name: "dashboard analyst", organisation: "PARTNERSHIP", roles: ["ANALYST"] })).key;
+      viewerKey = (await createApiKey(testDatabase.database.db, { name: "dashboard viewer", organisation: "AMAZON", roles: ["VIEWER"] })).key;
+      // Under the operation allowlist, as in production: the page must send registered operations only.
+      const config = loadConfig({ PORT: "0", NODE_ENV: "test", DAKGRAPH_OPERATIONS: "allowlist" });
+      apollo = createApolloServer(await createSchema(), config);
+      await apollo.start();
+      server = await listen({ config, database: testDatabase.database, apollo });
+      origin = new URL(server.url).origin;
+
+      ({ browser, profileDir } = await launchOfflineBrowser(SIZES.desktop, (request) => {
+        requested.push(request.url());
+        if (new URL(request.url()).pathname === "/graphql") operations.push((request.postDataJSON() as { documentId: string }).documentId);
+      }));
+      page = browser.pages()[0] ?? (await browser.newPage());
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      await mkdir(SCREENSHOTS, { recursive: true });
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await apollo?.stop();
+      await testDatabase?.drop();
+      if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
+    });
+
+    async function signIn(key: string): Promise<void> {
+      await page.goto(`${origin}/dashboard`);
+      await page.getByLabel("API key").fill(key);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign out" }).waitFor();
+    }
+
+    it("serves the page and its assets from this server under a CSP", async () => {
+      for (const asset of ["/dashboard", "/dashboard/app.js", "/dashboard/app.css"]) {
+        const response = await fetch(`${origin}${asset}`);
+        expect(response.status, asset).toBe(200);
+        expect(response.headers.get("content-security-policy")).toBe(DASHBOARD_CSP);
+      }
+      expect((await fetch(`${origin}/dashboard/other.js`)).status).toBe(404);
+    });
+
+    it("signed in with an ANALYST key, shows the graph's KPI figures and a tracking timeline", async () => {
+      await signIn(analystKey);
+      expect(await page.evaluate(() => sessionStorage.getItem("dakgraph.dashboard.key"))).toBe(analystKey);
+      expect(page.url()).not.toContain(analystKey);
+      await page.locator(".banner").filter({ hasText: "Synthetic data" }).waitFor();
+
+      // The same operation, asked of the graph directly: each tile shows its figure.
+      const response = await fetch(`${origin}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${analystKey}` },
+        body: JSON.stringify({ documentId: persistedDocumentIdOf(DashboardKpiTilesDocument), variables: { quarter: lastCompleteFiscalQuarter(new Date()) } }),
+      });
+      const { data } = (await response.json()) as { data: DashboardKpiTilesQuery };
+      // COD and remittance figures need FINANCE (KpiKey's "Figures visible to"): the graph answers them null to an
+      // ANALYST, and the page leaves their tiles out.
+      const financeOnly = ["COD_COLLECTED", "COD_OUTSTANDING", "COD_REMITTED", "REMITTANCE_DAYS_MEAN", "REMITTANCE_DAYS_P90", "REMITTANCE_WITHIN_CYCLE"];
+      const all = data.quarterlyKpis![0]!.metrics;
+      expect(all.filter((metric) => financeOnly.includes(metric.key)).map((metric) => metric.value)).toEqual(financeOnly.map(() => null));
+      const metrics = all.filter((metric) => !financeOnly.includes(metric.key));
+      await page.locator(".tile").first().waitFor();
+      expect(await page.locator(".tile").count()).toBe(metrics.length);
+      const delivered = metrics.find((metric) => metric.key === "DELIVERED_VOLUME");
+      expect(delivered?.value).toBeGreaterThan(0);
+      for (const metric of metrics) {
+        const tile = page.locator(`.tile[data-kpi="${metric.key}"]`);
+        expect(await tile.locator(".exact").textContent(), metric.key).toBe(formatKpiFigure(metric.value, metric.unit).exact);
+        expect(await tile.getAttribute("title"), metric.key).toBe(metric.definition);
+      }
+
+      // A delivered shipment's timeline, in IST.
+      const [shipment] = await queryRows<{ tracking_number: string; events: number }>(
+        testDatabase!.database.db,
+        sql`select s.tracking_number, count(*)::int as events from shipment s join scan_event e on e.shipment_id = s.id
+            where s.status = 'DELIVERED' group by s.id, s.tracking_number order by s.id desc limit 1`,
+      );
+      await page.getByLabel("Tracking number").fill(shipment!.tracking_number);
+      await page.getByRole("button", { name: "Track" }).click();
+      await page.locator(".timeline li").first().waitFor();
+      expect(await page.locator(".timeline li").count()).toBe(shipment!.events);
+      expect(await page.locator(".timeline li").last().textContent()).toMatch(/ IST DELIVERED/);
+
+      for (const [name, size] of Object.entries(SIZES)) {
+        await page.setViewportSize(size);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `analyst-${name}.png`), fullPage: false });
+        // The layout holds: nothing wider than the viewport.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(size.width);
+      }
+      await page.setViewportSize(SIZES.desktop);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("API key").waitFor();
+      expect(await page.evaluate(() => sessionStorage.getItem("dakgraph.dashboard.key"))).toBeNull();
+    });
+
+    it("shows a VIEWER no KPI panel and never asks for it", async () => {
+      operations.length = 0;
+      await signIn(viewerKey);
+      await page.locator("#tracking-panel").waitFor();
+      expect(await page.locator("#kpi-panel").count()).toBe(0);
+      expect(operations).not.toContain(persistedDocumentIdOf(DashboardKpiTilesDocument));
+      expect(operations.length).toBeGreaterThan(0);
+      await page.screenshot({ path: path.join(SCREENSHOTS, "viewer-desktop.png") });
+
+      expect(pageErrors).toEqual([]);
+      expect(requested.filter((url) => !isLocal(url))).toEqual([]);
+    });
+  },
+);
