@@ -18,7 +18,7 @@ import {
   DashboardViewerDocument,
   type DashboardViewerQuery,
 } from "../generated/operations.js";
-import { fiscalQuarterLastDay, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
+import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
 import { formatIndianNumber, formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { persistedDocumentIdOf } from "../lib/persisted-document.js";
 
@@ -207,8 +207,8 @@ async function fetchMapPoints(apiKey: string, quarter: string, asOf: string): Pr
   );
 }
 
-/** Draws the points in one pass over them: one path per colour, filled once each. */
-function drawMap(canvas: HTMLCanvasElement, points: readonly MapPoint[]): Record<PinClass, number> {
+/** Draws the points in one pass over them (one path per colour, filled once each), `box` filling the canvas. */
+function drawMap(canvas: HTMLCanvasElement, points: readonly MapPoint[], box: GeoBox): Record<PinClass, number> {
   const width = canvas.clientWidth;
   const height = canvas.clientHeight;
   const scale = window.devicePixelRatio || 1;
@@ -221,7 +221,7 @@ function drawMap(canvas: HTMLCanvasElement, points: readonly MapPoint[]): Record
   const counts = Object.fromEntries(PIN_CLASSES.map((c) => [c.key, 0])) as Record<PinClass, number>;
   const size = width < 400 ? 1.5 : 2;
   for (const point of points) {
-    const { x, y } = project(point.latitude, point.longitude, width, height);
+    const { x, y } = project(point.latitude, point.longitude, width, height, box);
     // Active PINs are few (about 1 in 150 on the demo data): a larger dot keeps them visible among the rest.
     const side = point.pinClass === "ACTIVE" ? size + 1.5 : size;
     paths[point.pinClass].rect(x - side / 2, y - side / 2, side, side);
@@ -252,11 +252,13 @@ function CoverageMap({ apiKey }: { apiKey: string }) {
   const shown = useMemo(() => (points ?? []).filter((p) => circle === "" || p.circle === circle), [points, circle]);
   useEffect(() => {
     if (points === null || canvas.current === null) return;
-    const redraw = () => setCounts(drawMap(canvas.current!, shown));
+    // All circles: India's box; one circle: zoomed to its PINs, so a small circle is not a speck.
+    const box = circle === "" ? INDIA_BOX : fitBox(shown);
+    const redraw = () => setCounts(drawMap(canvas.current!, shown, box));
     redraw();
     window.addEventListener("resize", redraw);
     return () => window.removeEventListener("resize", redraw);
-  }, [points, shown]);
+  }, [points, shown, circle]);
   const national = summary?.coverage.areas[0];
   const drawn = counts === null ? null : Object.values(counts).reduce((a, b) => a + b, 0);
   return (

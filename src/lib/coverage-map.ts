@@ -26,12 +26,43 @@ export function pinClass(coverage: { serviceable: boolean; activeInQuarter: bool
   return coverage.serviceable ? "SERVED" : "NOT_SERVED";
 }
 
-/** Pixel position of a point on a width × height canvas showing INDIA_BOX (north up, west left). */
-export function project(latitude: number, longitude: number, width: number, height: number): { x: number; y: number } {
+/** A latitude/longitude box, in degrees. */
+export interface GeoBox {
+  south: number;
+  north: number;
+  west: number;
+  east: number;
+}
+
+/** Pixel position of a point on a width × height canvas showing `box` (north up, west left; default India's). */
+export function project(latitude: number, longitude: number, width: number, height: number, box: GeoBox = INDIA_BOX): { x: number; y: number } {
   return {
-    x: ((longitude - INDIA_BOX.west) / (INDIA_BOX.east - INDIA_BOX.west)) * width,
-    y: ((INDIA_BOX.north - latitude) / (INDIA_BOX.north - INDIA_BOX.south)) * height,
+    x: ((longitude - box.west) / (box.east - box.west)) * width,
+    y: ((box.north - latitude) / (box.north - box.south)) * height,
   };
+}
+
+/**
+ * The box the map shows for some points (one circle's): their extent with a 5% margin, grown about its centre to
+ * INDIA_BOX's shape so the canvas keeps one scale for both axes, and never larger than INDIA_BOX on either axis
+ * unless the points need it. No points: INDIA_BOX.
+ */
+export function fitBox(points: readonly { latitude: number; longitude: number }[]): GeoBox {
+  if (points.length === 0) return INDIA_BOX;
+  let { south, north, west, east } = { south: Infinity, north: -Infinity, west: Infinity, east: -Infinity };
+  for (const p of points) {
+    south = Math.min(south, p.latitude);
+    north = Math.max(north, p.latitude);
+    west = Math.min(west, p.longitude);
+    east = Math.max(east, p.longitude);
+  }
+  const shape = (INDIA_BOX.east - INDIA_BOX.west) / (INDIA_BOX.north - INDIA_BOX.south); // degrees wide per degree high
+  // At least half a degree high, so one PIN or a city's cluster is not blown up to the whole canvas.
+  let height = Math.max((north - south) * 1.1, ((east - west) * 1.1) / shape, 0.5);
+  height = Math.min(height, Math.max(INDIA_BOX.north - INDIA_BOX.south, north - south));
+  const width = height * shape;
+  const middle = { latitude: (south + north) / 2, longitude: (west + east) / 2 };
+  return { south: middle.latitude - height / 2, north: middle.latitude + height / 2, west: middle.longitude - width / 2, east: middle.longitude + width / 2 };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fiscalQuarterLastDay, MAP_ASPECT, pinClass, project } from "../../src/lib/coverage-map.js";
+import { fiscalQuarterLastDay, fitBox, INDIA_BOX, MAP_ASPECT, pinClass, project } from "../../src/lib/coverage-map.js";
 import { parseFiscalQuarter, quarterEndDate } from "../../src/lib/fiscal-quarter.js";
 
 describe("coverage map rules", () => {
@@ -19,6 +19,29 @@ describe("coverage map rules", () => {
     expect(nubra.x).toBeLessThan(150);
     expect(nubra.y).toBeLessThan(100);
     expect(MAP_ASPECT).toBeCloseTo(0.8698, 3);
+  });
+
+  it("fits a circle's points in a box of India's shape, with a margin", () => {
+    expect(fitBox([])).toEqual(INDIA_BOX);
+    const ladakh = [
+      { latitude: 34.1, longitude: 77.5 },
+      { latitude: 33.8599, longitude: 75.5778 },
+      { latitude: 32.7, longitude: 74.9 },
+    ];
+    const box = fitBox(ladakh);
+    for (const p of ladakh) {
+      const { x, y } = project(p.latitude, p.longitude, 100, 100, box);
+      expect(x).toBeGreaterThan(0);
+      expect(x).toBeLessThan(100);
+      expect(y).toBeGreaterThan(0);
+      expect(y).toBeLessThan(100);
+    }
+    expect((box.east - box.west) / (box.north - box.south)).toBeCloseTo((INDIA_BOX.east - INDIA_BOX.west) / (INDIA_BOX.north - INDIA_BOX.south), 9);
+    expect(box.north - box.south).toBeLessThan(5);
+    // One point: half a degree high around it, not a zoom without end.
+    const one = fitBox([{ latitude: 20, longitude: 80 }]);
+    expect(one.north - one.south).toBeCloseTo(0.5, 9);
+    expect(one.south).toBeCloseTo(19.75, 9);
   });
 
   it("gives each quarter's last day as fiscal-quarter.ts does", () => {
