@@ -9,9 +9,16 @@ import { loadConfig } from "../src/config.js";
 import type { Context } from "../src/context.js";
 import { buildDashboard } from "../src/dashboard/build.mjs";
 import { queryRows } from "../src/db/client.js";
-import { DashboardKpiTilesDocument, type DashboardKpiTilesQuery } from "../src/generated/operations.js";
+import {
+  DashboardKpiTilesDocument,
+  type DashboardKpiTilesQuery,
+  DashboardMapPinsDocument,
+  DashboardMapSummaryDocument,
+  type DashboardMapSummaryQuery,
+} from "../src/generated/operations.js";
+import { fiscalQuarterLastDay } from "../src/lib/coverage-map.js";
 import { istDateOf } from "../src/lib/fiscal-quarter.js";
-import { formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
+import { formatIndianNumber, formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
 import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { seedDemo } from "../src/modules/demo/demo.seed.js";
@@ -155,6 +162,56 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel("API key").waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem("dakgraph.dashboard.key"))).toBeNull();
     });
+
+    it("draws every PIN with usable coordinates on the coverage map, and the circle filter redraws fewer", async () => {
+      operations.length = 0;
+      await signIn(analystKey);
+      const canvas = page.locator("#map-panel canvas.map");
+      await canvas.and(page.locator("[data-points-drawn]")).waitFor({ timeout: 30_000 });
+      const quarter = lastCompleteFiscalQuarter(new Date());
+      const response = await fetch(`${origin}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${analystKey}` },
+        body: JSON.stringify({ documentId: persistedDocumentIdOf(DashboardMapSummaryDocument), variables: { quarter, asOf: fiscalQuarterLastDay(quarter) } }),
+      });
+      const { data } = (await response.json()) as { data: DashboardMapSummaryQuery };
+      const drawable = data.drawable!.totalCount;
+      // The real directory: 19,159 PINs, 19,095 of them with usable coordinates (directory.test.ts), none Army Postal.
+      expect(data.all!.totalCount).toBe(19_159);
+      expect(drawable).toBeGreaterThanOrEqual(19_000);
+      const drawn = Number(await canvas.getAttribute("data-points-drawn"));
+      expect(drawn).toBe(drawable);
+      expect(await page.locator("#map-panel .drawable").textContent()).toBe(formatIndianNumber(drawable));
+      // The legend's counts add up to what was drawn, and the demo's deliveries make some PINs active.
+      const legend = Object.fromEntries(
+        await Promise.all(
+          ["ACTIVE", "SERVED", "NOT_SERVED"].map(async (key) => [key, Number((await page.locator(`.legend li[data-class="${key}"] .count`).textContent())!.replaceAll(",", ""))]),
+        ),
+      ) as Record<string, number>;
+      expect(legend.ACTIVE! + legend.SERVED! + legend.NOT_SERVED!).toBe(drawn);
+      expect(legend.ACTIVE).toBeGreaterThan(0);
+      expect(await page.locator("#map-panel .army-postal strong").textContent()).toBe(formatIndianNumber(data.armyPostal!.totalCount));
+      expect(await page.locator("#map-panel .remote-classes li").count()).toBe(data.remoteClasses.length);
+      // Eight zones, each paged by 500 PINs: about 19,100 / 500 + 8 requests, no more.
+      const pages = operations.filter((id) => id === persistedDocumentIdOf(DashboardMapPinsDocument)).length;
+      expect(pages).toBeGreaterThanOrEqual(Math.ceil(drawable / 500));
+      expect(pages).toBeLessThanOrEqual(Math.ceil(drawable / 500) + 8);
+      await page.locator("#map-panel").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, "map-desktop.png") });
+
+      await page.locator("#map-panel select").selectOption("Jammu & Kashmir");
+      await page.waitForFunction((all) => Number(document.querySelector("#map-panel canvas.map")?.getAttribute("data-points-drawn")) < all, drawn);
+      const inCircle = Number(await canvas.getAttribute("data-points-drawn"));
+      expect(inCircle).toBeGreaterThan(0);
+      expect(inCircle).toBeLessThan(drawn);
+      await page.setViewportSize(SIZES.phone);
+      await page.locator("#map-panel").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, "map-phone.png") });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(SIZES.phone.width);
+      await page.setViewportSize(SIZES.desktop);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("API key").waitFor();
+    }, 60_000);
 
     it("shows a VIEWER no KPI panel and never asks for it", async () => {
       operations.length = 0;

@@ -4,17 +4,22 @@
  * under the operation allowlist like any partner's client. Built by src/dashboard/build.mjs.
  */
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   DashboardKpiTilesDocument,
   type DashboardKpiTilesQuery,
+  DashboardMapPinsDocument,
+  type DashboardMapPinsQuery,
+  DashboardMapSummaryDocument,
+  type DashboardMapSummaryQuery,
   DashboardTrackShipmentDocument,
   type DashboardTrackShipmentQuery,
   DashboardViewerDocument,
   type DashboardViewerQuery,
 } from "../generated/operations.js";
-import { formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
+import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
+import { formatIndianNumber, formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { persistedDocumentIdOf } from "../lib/persisted-document.js";
 
 // sessionStorage, not localStorage: the key is gone when the tab closes, and it never goes into a URL.
@@ -160,6 +165,170 @@ function Tracking({ apiKey }: { apiKey: string }) {
   );
 }
 
+/** The zones the map draws (first digit of the PIN); zone 9 is the Army Postal Service's, counted beside the map. */
+const MAP_ZONES = ["1", "2", "3", "4", "5", "6", "7", "8"];
+
+/** The map's colours, legend order. */
+const PIN_CLASSES: { key: PinClass; label: string; colour: string; definition: string }[] = [
+  { key: "ACTIVE", label: "Active", colour: "#1d6b2f", definition: "had a delivery in the quarter" },
+  { key: "SERVED", label: "Served", colour: "#e0a31b", definition: "serviceable on the quarter's last day, no delivery in it" },
+  { key: "NOT_SERVED", label: "Not served", colour: "#b8b2a6", definition: "neither serviceable on the quarter's last day nor delivered to" },
+  { key: "HIDDEN", label: "Outside your circle", colour: "#6f8fb8", definition: "the graph gives this key no coverage for the PIN" },
+];
+
+interface MapPoint {
+  code: string;
+  latitude: number;
+  longitude: number;
+  circle: string;
+  pinClass: PinClass;
+}
+
+type MapPinNode = NonNullable<DashboardMapPinsQuery["pincodes"]>["nodes"][number];
+
+/** Every drawable PIN: the zones in parallel, each zone's pages (500 PINs) one after the other by cursor. */
+async function fetchMapPoints(apiKey: string, quarter: string, asOf: string): Promise<MapPoint[]> {
+  const zones = await Promise.all(
+    MAP_ZONES.map(async (zone) => {
+      const nodes: MapPinNode[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: DashboardMapPinsQuery = await request(apiKey, DashboardMapPinsDocument, { zone, after, asOf, quarter });
+        nodes.push(...(page.pincodes?.nodes ?? []));
+        if (page.pincodes?.pageInfo.hasNextPage !== true) return nodes;
+        after = page.pincodes.pageInfo.endCursor ?? null;
+      }
+    }),
+  );
+  return zones.flat().flatMap((pin) =>
+    pin.location === null
+      ? []
+      : [{ code: pin.code, latitude: pin.location.latitude, longitude: pin.location.longitude, circle: pin.primaryCircle?.name ?? "", pinClass: pinClass(pin.coverage) }],
+  );
+}
+
+/** Draws the points in one pass over them (one path per colour, filled once each), `box` filling the canvas. */
+function drawMap(canvas: HTMLCanvasElement, points: readonly MapPoint[], box: GeoBox): Record<PinClass, number> {
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  const scale = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const context = canvas.getContext("2d")!;
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  context.clearRect(0, 0, width, height);
+  const paths = Object.fromEntries(PIN_CLASSES.map((c) => [c.key, new Path2D()])) as Record<PinClass, Path2D>;
+  const counts = Object.fromEntries(PIN_CLASSES.map((c) => [c.key, 0])) as Record<PinClass, number>;
+  const size = width < 400 ? 1.5 : 2;
+  for (const point of points) {
+    const { x, y } = project(point.latitude, point.longitude, width, height, box);
+    // Active PINs are few (about 1 in 150 on the demo data): a larger dot keeps them visible among the rest.
+    const side = point.pinClass === "ACTIVE" ? size + 1.5 : size;
+    paths[point.pinClass].rect(x - side / 2, y - side / 2, side, side);
+    counts[point.pinClass] += 1;
+  }
+  // Not served underneath, active on top: the served network reads first.
+  for (const pin of [...PIN_CLASSES].reverse()) {
+    context.fillStyle = pin.colour;
+    context.fill(paths[pin.key]);
+  }
+  return counts;
+}
+
+function CoverageMap({ apiKey }: { apiKey: string }) {
+  const quarter = lastCompleteFiscalQuarter(new Date());
+  const asOf = fiscalQuarterLastDay(quarter);
+  const [points, setPoints] = useState<MapPoint[] | null>(null);
+  const [summary, setSummary] = useState<DashboardMapSummaryQuery | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [circle, setCircle] = useState("");
+  const [counts, setCounts] = useState<Record<PinClass, number> | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    fetchMapPoints(apiKey, quarter, asOf).then(setPoints, (e: Error) => setError(e.message));
+    request(apiKey, DashboardMapSummaryDocument, { asOf, quarter }).then(setSummary, (e: Error) => setError(e.message));
+  }, [apiKey, quarter, asOf]);
+  const circles = useMemo(() => [...new Set((points ?? []).map((p) => p.circle).filter((c) => c !== ""))].sort(), [points]);
+  const shown = useMemo(() => (points ?? []).filter((p) => circle === "" || p.circle === circle), [points, circle]);
+  useEffect(() => {
+    if (points === null || canvas.current === null) return;
+    // All circles: India's box; one circle: zoomed to its PINs, so a small circle is not a speck.
+    const box = circle === "" ? INDIA_BOX : fitBox(shown);
+    const redraw = () => setCounts(drawMap(canvas.current!, shown, box));
+    redraw();
+    window.addEventListener("resize", redraw);
+    return () => window.removeEventListener("resize", redraw);
+  }, [points, shown, circle]);
+  const national = summary?.coverage.areas[0];
+  const drawn = counts === null ? null : Object.values(counts).reduce((a, b) => a + b, 0);
+  return (
+    <section class="panel coverage-map" id="map-panel" aria-busy={points === null && error === null}>
+      <h2>Coverage map: {quarter}, serviceability on {asOf}</h2>
+      {error !== null && <p class="error">{error}</p>}
+      <div class="map-layout">
+        <div class="map-box">
+          <label class="map-filter">
+            Circle{" "}
+            <select value={circle} onChange={(e) => setCircle(e.currentTarget.value)} disabled={points === null}>
+              <option value="">All circles</option>
+              {circles.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <canvas
+            ref={canvas}
+            class="map"
+            style={{ aspectRatio: String(MAP_ASPECT) }}
+            role="img"
+            aria-label={`PIN centroids${circle === "" ? "" : ` in ${circle}`}, coloured by coverage`}
+            data-points-drawn={drawn ?? undefined}
+          />
+          {points === null && error === null && <p class="loading">Loading the PINs…</p>}
+        </div>
+        <div class="map-side">
+          <ul class="legend">
+            {PIN_CLASSES.filter((c) => c.key !== "HIDDEN" || (counts?.HIDDEN ?? 0) > 0).map((c) => (
+              <li key={c.key} data-class={c.key} title={c.definition}>
+                <span class="swatch" style={{ background: c.colour }} />
+                {c.label}: <span class="count">{counts === null ? "–" : formatIndianNumber(counts[c.key])}</span>
+              </li>
+            ))}
+          </ul>
+          {summary !== null && (
+            <>
+              <p class="map-note">
+                {drawn === null ? "–" : formatIndianNumber(drawn)} points drawn{circle === "" ? "" : ` in ${circle}`}; the map can draw{" "}
+                <span class="drawable">{formatIndianNumber(summary.drawable?.totalCount ?? 0)}</span> of the directory's{" "}
+                {formatIndianNumber(summary.all?.totalCount ?? 0)} PINs (the others have no usable coordinates, or are Army Postal).
+              </p>
+              <p class="army-postal">
+                Army Postal PINs (zone 9, not on the map): <strong>{formatIndianNumber(summary.armyPostal?.totalCount ?? 0)}</strong>
+                {national !== undefined && `; Army locations served: ${formatIndianNumber(national.armyLocationsServed)}`}
+              </p>
+              <h3>Remote classes</h3>
+              {national !== undefined && (
+                <p class="map-note">
+                  Remote PINs served: {formatIndianNumber(national.remotePinsServed)} of {formatIndianNumber(national.remotePinsTotal)}
+                </p>
+              )}
+              <ul class="remote-classes">
+                {summary.remoteClasses.map((remote) => (
+                  <li key={remote.code} title={remote.description}>
+                    {remote.name}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
 function App() {
   const [apiKey, setApiKey] = useState<string | null>(() => sessionStorage.getItem(KEY_STORAGE));
   const [viewer, setViewer] = useState<DashboardViewerQuery | null>(null);
@@ -215,10 +384,11 @@ function App() {
           <div class="grid">
             {[...roles].some((role) => KPI_ROLES.has(role)) && <KpiTiles apiKey={apiKey} roles={roles} />}
             <Tracking apiKey={apiKey} />
+            <CoverageMap apiKey={apiKey} />
           </div>
         )}
       </main>
-      <footer>Not built yet: KPI trends over quarters, the coverage map, pickup locations and the review's action items.</footer>
+      <footer>Not built yet: KPI trends over quarters, pickup locations and the review's action items.</footer>
     </>
   );
 }
