@@ -3,6 +3,8 @@
  * colour class and the equirectangular projection of India's box onto the canvas.
  */
 
+import { fiscalQuarter, quarterEndDate } from "./fiscal-quarter.js";
+
 /** India's box, as Pincode.coordinateQuality checks it: latitude 6–37.5°N, longitude 68–97.5°E. */
 export const INDIA_BOX = { south: 6, north: 37.5, west: 68, east: 97.5 } as const;
 
@@ -67,15 +69,9 @@ export function fitBox(points: readonly { latitude: number; longitude: number }[
 
 /**
  * The last IST day of a fiscal quarter ("FY2026-27-Q2" → "2026-09-30"): the day the map reads serviceability on.
- * The same rule as src/lib/fiscal-quarter.ts's quarterEndDate, kept apart so the bundle does not carry graphql-js.
  */
 export function fiscalQuarterLastDay(quarter: string): string {
   const match = /^FY(\d{4})-\d{2}-Q([1-4])$/.exec(quarter);
   if (match === null) throw new Error(`Not a fiscal quarter: ${quarter}`);
-  const fiscalYearStart = Number(match[1]);
-  const n = Number(match[2]);
-  const year = n === 4 ? fiscalYearStart + 1 : fiscalYearStart;
-  const month = n === 4 ? 3 : 3 + n * 3; // 1-based month of the quarter's last day: Jun, Sep, Dec, Mar
-  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  return quarterEndDate(fiscalQuarter(Number(match[1]), Number(match[2])));
 }

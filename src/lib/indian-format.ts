@@ -5,6 +5,8 @@
  * formatted by src/lib/money.ts's formatIndianRupees; these take rupees as the KPIs report them.
  */
 
+import { formatFiscalQuarter, previousQuarter, quarterOf } from "./fiscal-quarter.js";
+
 const LAKH = 100_000;
 const CRORE = 10_000_000;
 
@@ -85,21 +87,10 @@ export function formatIst(instant: string | Date): string {
   return `${text} IST`;
 }
 
-const IST_OFFSET_MS = 330 * 60_000;
-
 /**
  * The last fiscal quarter (April–March year, IST) that is complete at `now`, in the graph's FiscalQuarter form
- * "FY2026-27-Q2": on 3 Dec 2026 (Q3 FY2026-27 running) it is Jul–Sep 2026. The dashboard's default quarter;
- * the same rule as src/lib/fiscal-quarter.ts, kept apart so the browser bundle does not carry graphql-js.
+ * "FY2026-27-Q2": on 3 Dec 2026 (Q3 FY2026-27 running) it is Jul–Sep 2026. The dashboard's default quarter.
  */
 export function lastCompleteFiscalQuarter(now: Date): string {
-  const ist = new Date(now.getTime() + IST_OFFSET_MS);
-  const monthsSinceApril = (ist.getUTCMonth() + 9) % 12;
-  let fiscalYearStart = ist.getUTCMonth() >= 3 ? ist.getUTCFullYear() : ist.getUTCFullYear() - 1;
-  let quarter = Math.floor(monthsSinceApril / 3); // the running quarter's number minus one
-  if (quarter === 0) {
-    quarter = 4;
-    fiscalYearStart -= 1;
-  }
-  return `FY${fiscalYearStart}-${String((fiscalYearStart + 1) % 100).padStart(2, "0")}-Q${quarter}`;
+  return formatFiscalQuarter(previousQuarter(quarterOf(now)));
 }
