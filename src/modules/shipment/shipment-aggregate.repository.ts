@@ -33,7 +33,7 @@ export interface AggregateQuery {
   readonly filter: ShipmentFilterValues;
   /** The `where` argument as a condition over the row `shipment` (query-read.ts whereCondition), or null. */
   readonly where: SQL | null;
-  /** The `where` argument as given, for what a rollup can read of it (monthRollupPlan), or null. */
+  /** The `where` argument as given (`where` is its SQL), for what a rollup can read of it (monthRollupPlan), or null. */
   readonly whereInput: Readonly<Record<string, unknown>> | null;
   /** Whether Army Postal PINs may show as PIN keys (ARMY_POSTAL); otherwise they group under null. */
   readonly revealArmyPincodes: boolean;
@@ -117,9 +117,7 @@ export async function aggregateShipments(db: Db, q: AggregateQuery): Promise<Agg
   const conditions = [...shipmentConditions(q.filter), ...(q.where === null ? [] : [q.where])];
   const plan = rollupPlan(q.groupings, q.measures, conditions.length > 0);
   if (plan !== null) return { rows: await aggregateRollup(db, plan, q), source: "ROLLUP" };
-  // The monthly rollup reads the filter as given; a condition without its input (none today) goes to the rows.
-  const unread = q.where !== null && q.whereInput === null;
-  const monthly = unread ? null : monthRollupPlan(q.groupings, q.measures, q.whereInput, shipmentConditions(q.filter).length > 0);
+  const monthly = monthRollupPlan(q.groupings, q.measures, q.whereInput, shipmentConditions(q.filter).length > 0);
   if (monthly !== null) return { rows: await aggregateMonthRollup(db, monthly, q), source: "MONTH_ROLLUP" };
   return { rows: await aggregateRows(db, q, conditions), source: "SHIPMENTS" };
 }

@@ -65,7 +65,8 @@ function toValue(group: AggregateGroup, groupings: readonly Grouping[]): Aggrega
 }
 
 /** What a set of shipment groups is asked by: the statement's query, and what is done to its groups after. */
-export interface ShipmentGroupsQuery extends Omit<AggregateQuery, "revealArmyPincodes"> {
+/** An aggregate question as the resolvers ask it: the filter as given, which becomes SQL here, once. */
+export interface ShipmentGroupsQuery extends Omit<AggregateQuery, "revealArmyPincodes" | "where"> {
   readonly having: readonly HavingCondition[];
   readonly order: readonly OrderTerm[];
   readonly first: number;
@@ -76,7 +77,11 @@ export interface ShipmentGroupsQuery extends Omit<AggregateQuery, "revealArmyPin
  * where it answers), each group's figures by the KPI arithmetic, then having, order and the first `first`.
  */
 export async function shipmentGroups(ctx: Context, q: ShipmentGroupsQuery): Promise<AggregateGroup[]> {
-  const { rows } = await aggregateShipments(ctx.database.db, { ...q, revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]) });
+  const { rows } = await aggregateShipments(ctx.database.db, {
+    ...q,
+    where: whereCondition(QUERY_MODEL, "Shipment", q.whereInput, "shipment"),
+    revealArmyPincodes: hasAnyRole(ctx.viewer, [Role.ARMY_POSTAL]),
+  });
   const groups: AggregateGroup[] = rows.map((row) => ({
     keys: new Map(q.groupings.map((g, i) => [g.dimension, row.keys[i] ?? null])),
     figures: groupFigures(row.sums, row.transit === null ? null : percentilesOf(row.transit as [number, number][]), q.measures),
@@ -106,7 +111,6 @@ export class ShipmentAggregateResolver {
       groupings,
       measures: measuresOf(args, info),
       filter: { circleScope: circleScope(ctx.viewer) },
-      where: whereCondition(QUERY_MODEL, "Shipment", args.where, "shipment"),
       whereInput: args.where ?? null,
       having: args.having ?? [],
       order: checkOrder(args.orderBy),

@@ -1,11 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../../context.js";
-import { whereCondition } from "../../db/query-read.js";
 import { BadUserInputError } from "../../lib/errors.js";
 import { Money, toMoney } from "../../lib/money.js";
 import { selectsField } from "../../lib/selection.js";
-import { QUERY_MODEL } from "../../projections.js";
 import { Restricted, Role } from "../access/access.roles.js";
 import type { PickupLocationRow } from "../pickup-location/pickup-location.sql.js";
 import { PickupLocation } from "../pickup-location/pickup-location.type.js";
@@ -98,18 +96,16 @@ export class ShipmentStatsResolver {
       .filter(([field]) => selectsField(info, field))
       .map(([, { measure }]) => MEASURE.get(measure)!);
     const query = { groupings, filter: await shipmentFilterValues(args.filter, ctx), having: [], order: [], first: Number.POSITIVE_INFINITY };
-    const groups = await shipmentGroups(ctx, { ...query, measures, where: null, whereInput: null });
+    const groups = await shipmentGroups(ctx, { ...query, measures, whereInput: null });
     // The statement over no rows has no group; shipmentStats always answered one group when not grouping.
     if (groupings.length === 0 && groups.length === 0) groups.push({ keys: new Map(), figures: groupFigures({}, null, measures) });
     const values = groups.map((g) => toStatsValue(g, dimensions));
     if (selectsField(info, "codShipments")) {
       // No KPI counts COD bookings: the same groups' booked volume, over the COD shipments only.
-      const codOnly = { paymentMode: { eq: "COD" } };
       const cod = await shipmentGroups(ctx, {
         ...query,
         measures: [MEASURE.get(AggregateMeasure.BOOKED_VOLUME)!],
-        where: whereCondition(QUERY_MODEL, "Shipment", codOnly, "shipment"),
-        whereInput: codOnly,
+        whereInput: { paymentMode: { eq: "COD" } },
       });
       const booked = new Map(cod.map((g) => [keyOf(g, groupings), g.figures.get(AggregateMeasure.BOOKED_VOLUME)!.value]));
       groups.forEach((g, i) => (values[i]!.codShipments = booked.get(keyOf(g, groupings)) ?? 0));
