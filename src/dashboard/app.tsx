@@ -5,7 +5,6 @@
  */
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   DashboardKpiTilesDocument,
   type DashboardKpiTilesQuery,
@@ -20,7 +19,7 @@ import {
 } from "../generated/operations.js";
 import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
 import { formatIndianNumber, formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
-import { persistedDocumentIdOf } from "../lib/persisted-document.js";
+import { request } from "./graph.js";
 
 // sessionStorage, not localStorage: the key is gone when the tab closes, and it never goes into a URL.
 const KEY_STORAGE = "dakgraph.dashboard.key";
@@ -34,20 +33,6 @@ const KPI_ROLES = new Set(["ANALYST", "ADMIN"]);
  */
 const FINANCE_KPIS: ReadonlySet<string> = new Set(["COD_COLLECTED", "COD_OUTSTANDING", "COD_REMITTED", "REMITTANCE_DAYS_MEAN", "REMITTANCE_DAYS_P90", "REMITTANCE_WITHIN_CYCLE"]);
 const FINANCE_ROLES = new Set(["FINANCE", "ADMIN"]);
-
-class GraphError extends Error {}
-
-async function request<Data, Variables>(key: string, document: TypedDocumentNode<Data, Variables>, variables: Variables): Promise<Data> {
-  const response = await fetch("/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ documentId: persistedDocumentIdOf(document), variables }),
-  });
-  const body = (await response.json().catch(() => null)) as { data?: Data | null; errors?: { message: string }[] } | null;
-  if (body?.errors !== undefined && body.errors.length > 0) throw new GraphError(body.errors.map((e) => e.message).join(" "));
-  if (!response.ok || body?.data == null) throw new GraphError(`The graph answered ${response.status}.`);
-  return body.data;
-}
 
 function SignIn(props: { onKey: (key: string) => void; error: string | null }) {
   const [key, setKey] = useState("");
