@@ -51,13 +51,14 @@ export const REFERENCE_RESOLVERS: Readonly<Record<string, Resolve>> = {
 
 /**
  * Puts each entity type's reference resolver where @apollo/subgraph's entitiesResolver looks for it (the type's
- * `apollo.subgraph.resolveReference` extension). type-graphql offers no place for it.
+ * `apollo.subgraph.resolveReference` extension), as buildSubgraphSchema itself does. type-graphql offers no place for it.
  */
 export function applyReferenceResolvers(schema: GraphQLSchema): void {
   for (const [name, resolve] of Object.entries(REFERENCE_RESOLVERS)) {
     const type = schema.getType(name);
     if (!isObjectType(type)) throw new Error(`The entity type ${name} is not in the schema.`);
-    const resolveReference: GraphQLReferenceResolver<Context> = (reference, ctx) => resolve(reference as EntityRepresentation, ctx);
+    // Async, so a malformed key rejects only its own entry: a synchronous throw would fail the whole `_entities` list.
+    const resolveReference: GraphQLReferenceResolver<Context> = async (reference, ctx) => resolve(reference as EntityRepresentation, ctx);
     const extensions = type.extensions as ApolloGraphQLObjectTypeExtensions;
     // graphql-js keeps a type's extensions as a plain object; the entities resolver reads it at execution.
     (type as { extensions: ApolloGraphQLObjectTypeExtensions }).extensions = { ...extensions, apollo: { ...extensions.apollo, subgraph: { resolveReference } } };

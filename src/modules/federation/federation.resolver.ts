@@ -19,8 +19,6 @@ export class FederationResolver {
       "its index. Each type needs the rights of its root field (PostOffice and Pincode: public; PickupLocation and " +
       "Shipment: any authenticated viewer), and each field its own. Read through the request's loaders: one statement " +
       "per type however many representations.",
-    // One row per representation, then its selections: the cost plugin's estimate of rows fetched.
-    complexity: ({ args, childComplexity }) => 1 + (Array.isArray(args.representations) ? args.representations.length : 1) * childComplexity,
   })
   _entities(
     @Arg("representations", () => [AnyScalar], { description: "The entities wanted, each as its type's name and @key fields (see _Any); at most as many as the cost limit allows." })
