@@ -2,7 +2,7 @@ import { entitiesResolver } from "@apollo/subgraph";
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Query, Resolver } from "type-graphql";
 import type { Context } from "../../context.js";
-import { UNSELECTIVE, type InputDeclarations } from "../access/access.inputs.js";
+import type { InputDeclarations } from "../access/access.inputs.js";
 import { Public } from "../access/access.roles.js";
 import { AnyScalar, EntityUnion, type EntityRepresentation, FederationService } from "./federation.type.js";
 import { printSubgraphSdl } from "./federation.sdl.js";
@@ -38,10 +38,11 @@ export class FederationResolver {
 }
 
 /**
- * `_entities` selects by each type's @key, and every key field (PostOffice.id, Pincode.code, PickupLocation.code,
- * Shipment.trackingNumber and bookingDate) is open to whoever reaches its type: no stored value a viewer could not read.
- * The type a representation names brings its own rule (federation.references.ts).
+ * `_entities` selects by each type's @key, which names one entity as its global id does (every entity type is a Node),
+ * and whose fields (PostOffice.id, Pincode.code, PickupLocation.code, Shipment.trackingNumber and bookingDate) are all
+ * open to whoever reaches the type: as `node(id:)`, it mirrors Node.id, and the type a representation names brings its
+ * own rule (federation.references.ts).
  */
 export const federationInputAccess: InputDeclarations = {
-  "Query._entities(representations:)": UNSELECTIVE,
+  "Query._entities(representations:)": "Node.id",
 };
