@@ -2,8 +2,8 @@ import { printSubgraphSchema } from "@apollo/subgraph";
 import { type GraphQLSchema, lexicographicSortSchema } from "graphql";
 
 /**
- * The federation version the SDL links to. 2.3 is the oldest that has everything we use (@key on object types) and that
- * every federation 2 router composes; nothing here needs a later one.
+ * The federation version the SDL links to. We use @key alone (there since 2.0); 2.3 is what type-graphql's federation
+ * example links and what any current router composes. A later version only when a directive needs it.
  */
 export const FEDERATION_SPEC_URL = "https://specs.apollo.dev/federation/v2.3";
 
