@@ -29,6 +29,8 @@ import {
 } from "./modules/coverage/coverage.resolver.js";
 import { KpiResolver, kpiInputAccess, MetricGrowthResolver } from "./modules/kpi/kpi.resolver.js";
 import { NodeResolver, nodeInputAccess } from "./modules/node/node.resolver.js";
+import { applyReferenceResolvers } from "./modules/federation/federation.references.js";
+import { FederationResolver, federationInputAccess } from "./modules/federation/federation.resolver.js";
 import { PickupLocationResolver, pickupLocationInputAccess, PostOfficePickupLocationsResolver } from "./modules/pickup-location/pickup-location.resolver.js";
 import { ProductResolver, productInputAccess } from "./modules/product/product.resolver.js";
 import { ProvenanceResolver } from "./modules/provenance/provenance.resolver.js";
@@ -90,6 +92,7 @@ export const RESOLVERS = [
   QuarterlyReviewResolver,
   ReviewActionItemResolver,
   MetricTargetResolver,
+  FederationResolver,
 ] as const;
 
 /** The one list of input access declarations: what each argument, input field and group-by value selects rows by. */
@@ -108,6 +111,7 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
   coverageInputAccess,
   kpiInputAccess,
   reviewInputAccess,
+  federationInputAccess,
   // The generated filter and order inputs (src/lib/query-inputs.ts): made when the modules' argument classes loaded.
   QUERY.declarations(),
 ];
@@ -125,6 +129,7 @@ export async function createSchema(): Promise<GraphQLSchema> {
   });
   applyAccessDescriptions(schema);
   applyInputAccess(schema, INPUT_ACCESS);
+  applyReferenceResolvers(schema);
   // type-graphql offers no option for the root types' descriptions.
   const query = schema.getQueryType();
   if (query !== null && query !== undefined) query.description = QUERY_DESCRIPTION;

@@ -9,6 +9,7 @@ import { progressBar } from "../lib/progress.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "../modules/post-office/post-office.directory.js";
 import { buildDirectorySnapshot, directorySnapshotPath } from "../modules/post-office/post-office.snapshot.js";
 import { createSchema, printSchemaSdl } from "../schema.js";
+import { printSubgraphSdl } from "../modules/federation/federation.sdl.js";
 import { loadOperationRegistry } from "../server/operation-registry.js";
 import { openConfiguredDatabase } from "./database.js";
 import { registerPostOfficeImport } from "./import-post-offices.js";
@@ -37,24 +38,33 @@ const program = new Command()
   .addHelpText("after", EXIT_CODES_HELP);
 
 const SCHEMA_FILE = path.resolve(import.meta.dirname, "../../schema/schema.graphql");
+/** The federation subgraph SDL (`_service { sdl }`), for composing the graph into a supergraph (README "Federation"). */
+const SUBGRAPH_FILE = path.resolve(import.meta.dirname, "../../schema/subgraph.graphql");
 
-const schemaCommand = program.command("schema").description("The GraphQL schema file");
+const schemaCommand = program.command("schema").description("The GraphQL schema files");
 schemaCommand
   .command("emit")
-  .description(`Write the sorted SDL to ${path.relative(process.cwd(), SCHEMA_FILE)}`)
-  .option("--check", "exit 1 if the committed file differs from the code, write nothing")
+  .description(`Write the sorted SDL to ${path.relative(process.cwd(), SCHEMA_FILE)} and the federation subgraph SDL to ${path.relative(process.cwd(), SUBGRAPH_FILE)}`)
+  .option("--check", "exit 1 if a committed file differs from the code, write nothing")
   .action(async (options: { check?: boolean }) => {
-    const sdl = printSchemaSdl(await createSchema());
-    if (options.check) {
-      const current = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, "utf8") : "";
-      if (current !== sdl) {
-        logger.error("schema/schema.graphql is stale: run `npm run schema:emit` and commit it.", undefined);
-        process.exitCode = 1;
+    const schema = await createSchema();
+    const files = [
+      { file: SCHEMA_FILE, sdl: printSchemaSdl(schema) },
+      { file: SUBGRAPH_FILE, sdl: printSubgraphSdl(schema) },
+    ];
+    for (const { file, sdl } of files) {
+      const name = path.relative(path.resolve(import.meta.dirname, "../.."), file);
+      if (options.check) {
+        const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+        if (current !== sdl) {
+          logger.error(`${name} is stale: run \`npm run schema:emit\` and commit it.`, undefined);
+          process.exitCode = 1;
+        }
+        continue;
       }
-      return;
+      fs.writeFileSync(file, sdl);
+      logger.info(`Wrote ${file}`);
     }
-    fs.writeFileSync(SCHEMA_FILE, sdl);
-    logger.info(`Wrote ${SCHEMA_FILE}`);
   });
 
 program

@@ -1,5 +1,9 @@
 import { ApolloServer, type PersistedQueryOptions } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import type { GraphQLSchema } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
@@ -106,6 +110,10 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are used; the plugin's per-field hooks cost more CPU than execution on large responses.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo turns on federated inline tracing (per-field timings for GraphOS, asked for by a router's
+      // apollo-federation-include-trace header) once the schema has `_service`. Traces go to OpenTelemetry here (README
+      // "Traces"), and a per-field hook costs CPU on every large answer a router asks for.
+      ApolloServerPluginInlineTraceDisabled(),
       // First: no other plugin reads variables holding a NUL character.
       noNulTextPlugin(),
       // Before any plugin that may refuse the request: every operation is recorded for the request's log line and metrics.

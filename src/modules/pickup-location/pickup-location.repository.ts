@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
-import { intArray, selectRows, tableReader } from "../../db/rows.js";
+import { intArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { postOfficeTable } from "../post-office/post-office.sql.js";
 import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { type PickupLocationRow, pickupLocationTable } from "./pickup-location.sql.js";
@@ -48,6 +48,12 @@ export function findPickupLocations(
 export function findPickupLocationsByIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {
   if (ids.length === 0) return Promise.resolve([]);
   return selectRows(db, pickupLocationRows, sql`where l.id = any(${intArray(ids)})`);
+}
+
+/** The locations with these codes (canonical: upper case), in one statement. */
+export function findPickupLocationsByCodes(db: Db, codes: readonly string[]): Promise<PickupLocationRow[]> {
+  if (codes.length === 0) return Promise.resolve([]);
+  return selectRows(db, pickupLocationRows, sql`/* findPickupLocationsByCodes */ where l.code = any(${textArray(codes)})`);
 }
 
 export function findPickupLocationsByPostOfficeIds(db: Db, ids: readonly number[]): Promise<PickupLocationRow[]> {

@@ -88,12 +88,16 @@ async function officeInScope(ctx: Context, office: Pick<PostOfficeRow, "circleId
   return circle?.name.toLowerCase() === scope.toLowerCase();
 }
 
-/** A location by id as the viewer may see it: null when absent or outside the viewer's circle. */
-export async function findScopedPickupLocation(ctx: Context, id: number): Promise<PickupLocationRow | null> {
-  const row = await ctx.loaders.pickupLocationById.load(id);
+/** A location as the viewer may see it: null when absent or outside the viewer's circle. */
+export async function scopedPickupLocation(ctx: Context, row: PickupLocationRow | null): Promise<PickupLocationRow | null> {
   if (row === null) return null;
   const office = await ctx.loaders.postOfficeById.load(row.postOfficeId);
   return office !== null && (await officeInScope(ctx, office)) ? row : null;
+}
+
+/** A location by id as the viewer may see it: null when absent or outside the viewer's circle. */
+export async function findScopedPickupLocation(ctx: Context, id: number): Promise<PickupLocationRow | null> {
+  return scopedPickupLocation(ctx, await ctx.loaders.pickupLocationById.load(id));
 }
 
 /**

@@ -1,7 +1,9 @@
-import { Field, Int, ObjectType } from "type-graphql";
+import { Directive, Field, Int, ObjectType } from "type-graphql";
 import { DateScalar } from "../../lib/scalars.js";
 import { Node } from "../node/node.type.js";
 
+// The federation entity key (src/modules/federation): other subgraphs reference and extend the type by it.
+@Directive('@key(fields: "code")')
 @ObjectType("PickupLocation", {
   implements: Node,
   description:

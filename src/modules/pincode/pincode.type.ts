@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionType } from "../../lib/pagination.js";
 import { Node } from "../node/node.type.js";
 
@@ -48,6 +48,8 @@ export class GeoPoint {
   quality!: CoordinateQuality;
 }
 
+// The federation entity key (src/modules/federation): other subgraphs reference and extend the type by it.
+@Directive('@key(fields: "code")')
 @ObjectType("Pincode", {
   implements: Node,
   description:

@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionType } from "../../lib/pagination.js";
 import { Node } from "../node/node.type.js";
 
@@ -46,6 +46,8 @@ registerEnumType(DirectorySource, {
   },
 });
 
+// The federation entity key (src/modules/federation): other subgraphs reference and extend the type by it.
+@Directive('@key(fields: "id")')
 @ObjectType("PostOffice", {
   implements: Node,
   description:

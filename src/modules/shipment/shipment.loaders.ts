@@ -10,7 +10,9 @@ import {
   findLatestShipmentsPerParent,
   findShipmentComputedByIds,
   findShipmentsByIds,
+  findShipmentsByTrackingKeys,
   type ShipmentParentColumn,
+  type TrackingKey,
 } from "./shipment.repository.js";
 import type { ShipmentRow } from "./shipment.sql.js";
 
@@ -60,9 +62,20 @@ function childCountLoader<P extends number | string>(count: (ids: readonly P[]) 
   });
 }
 
+const trackingKeyOf = (key: TrackingKey) => `${key.trackingNumber} ${key.bookingDate}`;
+
 export function createShipmentLoaders(db: Db) {
   return {
     shipmentById: rowLoader((ids: readonly number[]) => findShipmentsByIds(db, ids), (s) => s.id),
+    /** By natural key (tracking number and booking day): the federation @key of Shipment. */
+    shipmentByTrackingKey: new DataLoader<TrackingKey, ShipmentRow | null, string>(
+      async (keys) => {
+        const rows = await findShipmentsByTrackingKeys(db, keys);
+        const byKey = new Map(rows.map((row) => [trackingKeyOf(row), row]));
+        return keys.map((key) => byKey.get(trackingKeyOf(key)) ?? null);
+      },
+      { cacheKeyFn: trackingKeyOf },
+    ),
     shipmentComputedById: rowLoader((ids: readonly number[]) => findShipmentComputedByIds(db, ids), (s) => s.id),
     scanEventById: rowLoader((ids: readonly number[]) => findEventsByIds(db, ids), (e) => e.id),
     eventsByShipmentId: groupLoader((ids: readonly number[]) => findEventsByShipmentIds(db, ids), (e) => e.shipmentId),

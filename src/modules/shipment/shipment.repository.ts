@@ -206,6 +206,26 @@ export async function findTrackedShipment(db: Db, trackingNumber: string, bookin
   return row;
 }
 
+/** A shipment's natural key: its tracking number (canonical, 13 characters) with its IST booking day (YYYY-MM-DD). */
+export interface TrackingKey {
+  readonly trackingNumber: string;
+  readonly bookingDate: string;
+}
+
+/**
+ * The shipments with these natural keys (the federation @key of Shipment), in one statement however many: the keys go
+ * as one JSON parameter, matched on the unique (tracking_number, booking_date) index.
+ */
+export function findShipmentsByTrackingKeys(db: Db, keys: readonly TrackingKey[]): Promise<ShipmentRow[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  const pairs = JSON.stringify(keys.map((k) => [k.trackingNumber, k.bookingDate]));
+  return selectRows(
+    db,
+    shipments,
+    sql`/* findShipmentsByTrackingKeys */ where (s.tracking_number, s.booking_date) in (select (k.pair->>0)::char(13), (k.pair->>1)::date from jsonb_array_elements(${pairs}::jsonb) as k(pair))`,
+  );
+}
+
 /** The computed fields (shipmentComputed) of the shipments with these ids, for rows read without them. */
 export async function findShipmentComputedByIds(db: Db, ids: readonly number[]): Promise<(Record<ShipmentComputedName, unknown> & { id: number })[]> {
   if (ids.length === 0) return [];

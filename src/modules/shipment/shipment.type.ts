@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
 import { enumOf } from "../../lib/enum.js";
 import { FiscalQuarterScalar } from "../../lib/fiscal-quarter.js";
 import { ConnectionType } from "../../lib/pagination.js";
@@ -119,6 +119,8 @@ registerEnumType(CodCashStatus, {
   },
 });
 
+// The federation entity key (src/modules/federation): other subgraphs reference and extend the type by it.
+@Directive('@key(fields: "trackingNumber bookingDate")')
 @ObjectType("Shipment", {
   implements: Node,
   description:

@@ -27,6 +27,9 @@ const { fieldExtensionsEstimator, getComplexity } = createRequire(import.meta.ur
   "graphql-query-complexity/cjs",
 ) as typeof import("graphql-query-complexity/cjs");
 
+/** The federation field whose list is as long as its `representations` argument (src/modules/federation). */
+const ENTITIES_FIELD = "_entities";
+
 /** Assumed length of a list field that takes no `first` (circles, a circle's regions, products). */
 export const UNPAGED_LIST_ESTIMATE = 25;
 
@@ -46,8 +49,8 @@ function pagedTypes(schema: GraphQLSchema): Set<string> {
  * The cost model: a scalar costs nothing; an object costs 1 (one row to fetch) plus its
  * selections; a field with `first` costs 1 + first × its selections (first is clamped to the page
  * size limit, which the resolver enforces anyway; absent, the default page of 50); a list without
- * `first` counts as 25 items. So the estimate is an upper bound of rows fetched, in the spirit of
- * GitHub's node limit. A field's own `complexity` (type-graphql's option) overrides all this.
+ * `first` counts as 25 items, and `_entities` (federation) as many as its representations. So the
+ * estimate is an upper bound of rows fetched, in the spirit of GitHub's node limit. A field's own `complexity` (type-graphql's option) overrides all this.
  */
 export function costEstimator(schema: GraphQLSchema, maxPageSize: number): ComplexityEstimator {
   const paged = pagedTypes(schema);
@@ -55,6 +58,8 @@ export function costEstimator(schema: GraphQLSchema, maxPageSize: number): Compl
     // Introspection is bounded by the schema's size and by the depth plugin's introspection limits.
     if (field.name.startsWith("__") || type.name.startsWith("__")) return isCompositeType(getNamedType(field.type)) ? 1 + childComplexity : 0;
     if (!isCompositeType(getNamedType(field.type))) return 0;
+    // Apollo Federation's entities: one row per representation a router sends, then its selections.
+    if (field.name === ENTITIES_FIELD && Array.isArray(args.representations)) return 1 + args.representations.length * childComplexity;
     if ("first" in args || field.args.some((arg) => arg.name === "first")) {
       const first = typeof args.first === "number" ? Math.max(0, Math.min(args.first, maxPageSize)) : Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
       return 1 + first * childComplexity;
@@ -119,7 +124,8 @@ export class KnownCosts {
   /** The cache key of these variables for the operation: the values its cost can depend on. */
   key(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): string {
     const entry = this.entry(operation, document);
-    return JSON.stringify(entry.variables === null ? variables : entry.variables.map((name) => variables[name] ?? null));
+    // A list (the representations of `_entities`) costs by its length alone.
+    return JSON.stringify(entry.variables === null ? variables : entry.variables.map((name) => (Array.isArray(variables[name]) ? variables[name].length : (variables[name] ?? null))));
   }
 
   get(operation: OperationDefinitionNode, key: string): number | undefined {
@@ -142,7 +148,7 @@ export class KnownCosts {
         // The whole document: fragments hold arguments too.
         visit(document, {
           Argument(node) {
-            if (node.name.value === "first" && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+            if ((node.name.value === "first" || node.name.value === "representations") && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
           },
         });
       }

@@ -18,7 +18,7 @@ export function introspectionAllowed(mode: IntrospectionMode, viewer: Viewer): b
  * refused (UNAUTHENTICATED, HTTP 401, when a key would help; FORBIDDEN, 403, when introspection is off),
  * and the schema's names are kept out of error messages: validation and variable errors lose their
  * "Did you mean …?" suggestions, which would otherwise spell out fields and enum values one typo at a
- * time. `__typename` stays allowed: it names the type of an answer, not the schema.
+ * time. The federation field `_service`, whose SDL is the schema, counts as introspection. `__typename` stays allowed: it names the type of an answer, not the schema.
  */
 export function introspectionPlugin(mode: IntrospectionMode): ApolloServerPlugin<Context> {
   return {
@@ -29,7 +29,8 @@ export function introspectionPlugin(mode: IntrospectionMode): ApolloServerPlugin
           if (operation === undefined) return;
           let asks = false;
           visitFields(document, operation, (field) => {
-            if (field.name === "__schema" || field.name === "__type") asks = true;
+            // `_service { sdl }` (Apollo Federation) prints the whole schema: it is introspection by another name.
+            if (field.name === "__schema" || field.name === "__type" || field.name === "_service") asks = true;
           });
           if (!asks) return;
           if (mode === "off") throw new ForbiddenError("Introspection is turned off on this server (DAKGRAPH_INTROSPECTION=off).", { field: "__schema", http: { status: 403 } });
