@@ -155,10 +155,14 @@ describe.skipIf(!hasChromium)(
     async function screenshots(name: string, panel: string): Promise<void> {
       for (const [size, viewport] of Object.entries(SIZES)) {
         await page.setViewportSize(viewport);
-        await page.locator(panel).scrollIntoViewIfNeeded();
+        await page.locator(panel).evaluate((element) => element.scrollIntoView({ block: "start" }));
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${size}.png`) });
-        // The layout holds: nothing wider than the viewport.
+        // The layout holds: nothing wider than the viewport, and no card or table spilling out of its box.
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${size}`).toBeLessThanOrEqual(viewport.width);
+        const spilling = await page
+          .locator(`${panel} .pickup, ${panel} table`)
+          .evaluateAll((boxes) => boxes.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.closest("[data-code]")?.getAttribute("data-code") ?? box.className));
+        expect(spilling, `${name} at ${size}`).toEqual([]);
       }
     }
 
