@@ -1,8 +1,7 @@
 /**
  * The pickup-locations panel: every location open during the quarter, its utilisation (ANALYST and ADMIN keys not
  * limited to a circle: the graph's PICKUP_UTILISATION KPI, read from quarterlyReview) or, for other keys, its
- * bookings in the quarter against its daily capacity, and its latest shipments booked in the quarter. One request
- * either way (src/operations/dashboard-panels.graphql), after the key's panel scope (panel-scope.ts).
+ * bookings in the quarter (BOOKED_VOLUME by location), and its latest shipments. One request either way (src/operations/dashboard-panels.graphql), after the key's panel scope (panel-scope.ts).
  */
 import "./panels.css";
 import { useEffect, useState } from "preact/hooks";
@@ -24,19 +23,22 @@ type Utilisation = NonNullable<DashboardPickupUtilisationQuery["quarterlyReview"
 
 interface PickupRow {
   location: DashboardPickupLocationFieldsFragment;
-  /** Null when the key may not read the KPI (the card shows bookings against capacity instead). */
+  /** Null when the key may not read the KPI (the card shows the quarter's bookings instead). */
   utilisation: Utilisation | null;
+  /** Parcels booked in the quarter (BOOKED_VOLUME by location); null where the utilisation's numerator says it. */
+  bookedInQuarter: number | null;
 }
 
 async function fetchPickups(apiKey: string, quarter: string): Promise<PickupRow[]> {
-  const window = quarterWindow(quarter);
   const scope = await panelScope(apiKey);
   if (scope.readsReview) {
-    const data = await request(apiKey, DashboardPickupUtilisationDocument, { quarter, bookedFrom: window.bookedFrom, bookedBefore: window.bookedBefore, latest: LATEST });
-    return (data.quarterlyReview?.pickupUtilisation ?? []).map((row) => ({ location: row.pickupLocation, utilisation: row.metric }));
+    const data = await request(apiKey, DashboardPickupUtilisationDocument, { quarter, latest: LATEST });
+    return (data.quarterlyReview?.pickupUtilisation ?? []).map((row) => ({ location: row.pickupLocation, utilisation: row.metric, bookedInQuarter: null }));
   }
-  const data = await request(apiKey, DashboardPickupLocationsDocument, { ...window, latest: LATEST });
-  return data.pickupLocations.map((location) => ({ location, utilisation: null }));
+  const data = await request(apiKey, DashboardPickupLocationsDocument, { ...quarterWindow(quarter), latest: LATEST });
+  // A location with no booking in the quarter has no group: it booked 0.
+  const booked = new Map((data.bookedInQuarter ?? []).map((group) => [group.pickupLocation?.code, group.bookedVolume?.value ?? 0]));
+  return data.pickupLocations.map((location) => ({ location, utilisation: null, bookedInQuarter: booked.get(location.code) ?? 0 }));
 }
 
 function UtilisationFigure({ metric }: { metric: Utilisation }) {
@@ -79,12 +81,12 @@ function PickupCard({ row }: { row: PickupRow }) {
         <UtilisationFigure metric={utilisation} />
       ) : (
         <div class="utilisation">
-          <span class="booked">{formatIndianNumber(shipments?.totalCount ?? 0)}</span> <span class="muted">parcels booked in the quarter</span>
+          <span class="booked">{formatIndianNumber(row.bookedInQuarter ?? 0)}</span> <span class="muted">parcels booked in the quarter</span>
         </div>
       )}
       <table class="latest">
         <caption>
-          Latest bookings (<span class="booked-total">{formatIndianNumber(shipments?.totalCount ?? 0)}</span> in the quarter)
+          Latest bookings, IST (<span class="booked-total">{formatIndianNumber(shipments?.totalCount ?? 0)}</span> since it opened)
         </caption>
         <tbody>
           {(shipments?.nodes ?? []).map((shipment) => (
@@ -99,7 +101,7 @@ function PickupCard({ row }: { row: PickupRow }) {
           {(shipments?.nodes.length ?? 0) === 0 && (
             <tr>
               <td colSpan={3} class="muted">
-                No bookings in the quarter.
+                No bookings yet.
               </td>
             </tr>
           )}
