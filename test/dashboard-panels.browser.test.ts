@@ -44,7 +44,9 @@ const LATEST = 5;
 const ENGINE = process.env.DAKGRAPH_DASHBOARD_TEST_ENGINE === "postgres" ? "postgres" : "pglite";
 
 describe.skipIf(!hasChromium)(
-  hasChromium ? `the dashboard's pickup and review panels in headless Chromium, offline, on ${ENGINE}` : `the dashboard's panels (skipped: no browser at ${CHROMIUM})`,
+  hasChromium
+    ? `the dashboard's pickup and review panels in headless Chromium, offline, on ${ENGINE}`
+    : `the dashboard's panels (skipped: no browser at ${CHROMIUM})`,
   () => {
     let testDatabase: TestDatabase | undefined;
     let apollo: ApolloServer<Context> | undefined;
@@ -71,7 +73,9 @@ describe.skipIf(!hasChromium)(
       const db = testDatabase.database.db;
       keys.analyst = (await createApiKey(db, { name: "panels analyst", organisation: "PARTNERSHIP", roles: ["ANALYST"] })).key;
       keys.viewer = (await createApiKey(db, { name: "panels viewer", organisation: "AMAZON", roles: ["VIEWER"] })).key;
-      keys.circleAnalyst = (await createApiKey(db, { name: "panels circle analyst", organisation: "INDIA_POST", roles: ["ANALYST"], circle: "Maharashtra" })).key;
+      keys.circleAnalyst = (
+        await createApiKey(db, { name: "panels circle analyst", organisation: "INDIA_POST", roles: ["ANALYST"], circle: "Maharashtra" })
+      ).key;
       // Under the operation allowlist, as in production: the page must send registered operations only.
       const config = loadConfig({ PORT: "0", NODE_ENV: "test", DAKGRAPH_OPERATIONS: "allowlist" });
       apollo = createApolloServer(await createSchema(), config);
@@ -139,11 +143,13 @@ describe.skipIf(!hasChromium)(
       for (const location of locations) {
         const card = page.locator(`#pickups-panel .pickup[data-code="${location.code}"]`);
         expect(await card.locator(".booked-total").textContent(), location.code).toBe(formatIndianNumber(location.shipments!.totalCount));
-        const rows = await card.locator("table.latest tbody tr").evaluateAll((trs) =>
-          trs
-            .filter((tr) => tr.querySelector(".tracking-number") !== null)
-            .map((tr) => [".tracking-number", ".status", ".booked-at"].map((cell) => tr.querySelector(cell)!.textContent)),
-        );
+        const rows = await card
+          .locator("table.latest tbody tr")
+          .evaluateAll((trs) =>
+            trs
+              .filter((tr) => tr.querySelector(".tracking-number") !== null)
+              .map((tr) => [".tracking-number", ".status", ".booked-at"].map((cell) => tr.querySelector(cell)!.textContent)),
+          );
         expect(rows, location.code).toEqual(location.shipments!.nodes.map((s) => [s.trackingNumber, s.status, formatIst(s.bookedAt)]));
         const booked = location.shipments!.nodes.map((s) => Date.parse(s.bookedAt));
         expect(booked, `${location.code}: latest booking first`).toEqual([...booked].sort((a, b) => b - a));
@@ -159,7 +165,9 @@ describe.skipIf(!hasChromium)(
         expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${size}`).toBeLessThanOrEqual(viewport.width);
         const spilling = await page
           .locator(`${panel} .pickup, ${panel} table`)
-          .evaluateAll((boxes) => boxes.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.closest("[data-code]")?.getAttribute("data-code") ?? box.className));
+          .evaluateAll((boxes) =>
+            boxes.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.closest("[data-code]")?.getAttribute("data-code") ?? box.className),
+          );
         expect(spilling, `${name} at ${size}`).toEqual([]);
       }
     }
@@ -209,7 +217,14 @@ describe.skipIf(!hasChromium)(
         })),
       );
       expect(shown).toEqual(
-        expected.map((item) => ({ id: item.id, owner: OWNER_LABELS[item.owner], status: STATUS_LABELS[item.status], due: item.due, dueText: formatIstDay(item.due), title: item.title })),
+        expected.map((item) => ({
+          id: item.id,
+          owner: OWNER_LABELS[item.owner],
+          status: STATUS_LABELS[item.status],
+          due: item.due,
+          dueText: formatIstDay(item.due),
+          title: item.title,
+        })),
       );
       expect(await page.locator("#review-panel .review-state").textContent()).toContain(report.review === null ? "Not recorded yet" : report.review.summary);
       await screenshots("review-analyst", "#review-panel");
@@ -219,29 +234,33 @@ describe.skipIf(!hasChromium)(
     it.each([
       ["viewer", "a VIEWER"],
       ["circleAnalyst", "an ANALYST limited to a postal circle"],
-    ] as const)("with %s key (%s), shows the pickup panel without utilisation and no review panel, and asks for neither", async (who, _who) => {
-      const key = keys[who];
-      await signIn(key);
-      const data = await ask(key, DashboardPickupLocationsDocument, { ...window, latest: LATEST });
-      await expectCards(data.pickupLocations);
-      const booked = new Map(data.bookedInQuarter!.map((group) => [group.pickupLocation!.code, group.bookedVolume!.value]));
-      expect([...booked.values()].some((value) => value! > 0)).toBe(true);
-      for (const location of data.pickupLocations) {
-        const card = page.locator(`#pickups-panel .pickup[data-code="${location.code}"]`);
-        expect(await card.locator(".utilisation .booked").textContent(), location.code).toBe(formatIndianNumber(booked.get(location.code) ?? 0));
-      }
-      expect(await page.locator("#pickups-panel .utilisation-value").count()).toBe(0);
-      expect(await page.locator("#review-panel").count()).toBe(0);
-      expect(operations).not.toContain(persistedDocumentIdOf(DashboardReviewActionItemsDocument));
-      expect(operations).not.toContain(persistedDocumentIdOf(DashboardPickupUtilisationDocument));
-      // None of the panels' operations is answered with an error. (The KPI tiles of test/dashboard.browser.test.ts,
-      // national, are refused to a circle key: not these panels'.)
-      const panelIds = [DashboardPanelScopeDocument, DashboardPickupLocationsDocument].map((document) => persistedDocumentIdOf(document));
-      expect(graphErrors.filter((error) => who === "viewer" || panelIds.some((id) => error.startsWith(id)))).toEqual([]);
-      expect(operations).toEqual(expect.arrayContaining(panelIds));
-      if (who === "viewer") await screenshots("pickups-viewer", "#pickups-panel");
-      await signOut();
-    }, 60_000);
+    ] as const)(
+      "with %s key (%s), shows the pickup panel without utilisation and no review panel, and asks for neither",
+      async (who, _who) => {
+        const key = keys[who];
+        await signIn(key);
+        const data = await ask(key, DashboardPickupLocationsDocument, { ...window, latest: LATEST });
+        await expectCards(data.pickupLocations);
+        const booked = new Map(data.bookedInQuarter!.map((group) => [group.pickupLocation!.code, group.bookedVolume!.value]));
+        expect([...booked.values()].some((value) => value! > 0)).toBe(true);
+        for (const location of data.pickupLocations) {
+          const card = page.locator(`#pickups-panel .pickup[data-code="${location.code}"]`);
+          expect(await card.locator(".utilisation .booked").textContent(), location.code).toBe(formatIndianNumber(booked.get(location.code) ?? 0));
+        }
+        expect(await page.locator("#pickups-panel .utilisation-value").count()).toBe(0);
+        expect(await page.locator("#review-panel").count()).toBe(0);
+        expect(operations).not.toContain(persistedDocumentIdOf(DashboardReviewActionItemsDocument));
+        expect(operations).not.toContain(persistedDocumentIdOf(DashboardPickupUtilisationDocument));
+        // None of the panels' operations is answered with an error. (The KPI tiles of test/dashboard.browser.test.ts,
+        // national, are refused to a circle key: not these panels'.)
+        const panelIds = [DashboardPanelScopeDocument, DashboardPickupLocationsDocument].map((document) => persistedDocumentIdOf(document));
+        expect(graphErrors.filter((error) => who === "viewer" || panelIds.some((id) => error.startsWith(id)))).toEqual([]);
+        expect(operations).toEqual(expect.arrayContaining(panelIds));
+        if (who === "viewer") await screenshots("pickups-viewer", "#pickups-panel");
+        await signOut();
+      },
+      60_000,
+    );
 
     it("raised no page error and sent nothing beyond localhost", () => {
       expect(pageErrors).toEqual([]);
