@@ -89,6 +89,12 @@ describe.skipIf(!hasChromium)(
       }));
       page = browser.pages()[0] ?? (await browser.newPage());
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      // Whether the review panel was ever in the page since it loaded, even for a moment (say, while loading).
+      await page.addInitScript(() => {
+        new MutationObserver(() => {
+          if (document.getElementById("review-panel") !== null) (window as { reviewPanelSeen?: boolean }).reviewPanelSeen = true;
+        }).observe(document, { subtree: true, childList: true });
+      });
       page.on("response", async (response) => {
         if (new URL(response.url()).pathname !== "/graphql") return;
         const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
@@ -201,6 +207,7 @@ describe.skipIf(!hasChromium)(
 
     it("with an ANALYST key, shows the quarter's review and the action items it follows up, still-to-do first", async () => {
       await page.locator('#review-panel[aria-busy="false"]').waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => (window as { reviewPanelSeen?: boolean }).reviewPanelSeen)).toBe(true);
       const report = (await ask(keys.analyst, DashboardReviewActionItemsDocument, { quarter })).quarterlyReview!;
       // The demo records every review before the last complete quarter's: the previous one, with its three items.
       expect(report.previousReview).not.toBeNull();
@@ -249,6 +256,7 @@ describe.skipIf(!hasChromium)(
         }
         expect(await page.locator("#pickups-panel .utilisation-value").count()).toBe(0);
         expect(await page.locator("#review-panel").count()).toBe(0);
+        expect(await page.evaluate(() => (window as { reviewPanelSeen?: boolean }).reviewPanelSeen ?? false)).toBe(false);
         expect(operations).not.toContain(persistedDocumentIdOf(DashboardReviewActionItemsDocument));
         expect(operations).not.toContain(persistedDocumentIdOf(DashboardPickupUtilisationDocument));
         // None of the panels' operations is answered with an error. (The KPI tiles of test/dashboard.browser.test.ts,

@@ -73,7 +73,8 @@ export function ReviewPanel({ apiKey, quarter = lastCompleteFiscalQuarter(new Da
       })
       .catch((e: Error) => setError(e.message));
   }, [apiKey, quarter]);
-  if (readable === false) return null;
+  // Nothing until the scope says the key may read it: a VIEWER never sees the panel, not even loading.
+  if (readable !== true) return null;
   const review = report?.review ?? null;
   return (
     <section class="panel review" id="review-panel" aria-busy={report === null && error === null}>
