@@ -20,6 +20,8 @@ import {
 import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
 import { formatIndianNumber, formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { request } from "./graph.js";
+import { PickupsPanel } from "./pickups.js";
+import { ReviewPanel } from "./reviews.js";
 
 // sessionStorage, not localStorage: the key is gone when the tab closes, and it never goes into a URL.
 const KEY_STORAGE = "dakgraph.dashboard.key";
@@ -370,10 +372,12 @@ function App() {
             {[...roles].some((role) => KPI_ROLES.has(role)) && <KpiTiles apiKey={apiKey} roles={roles} />}
             <Tracking apiKey={apiKey} />
             <CoverageMap apiKey={apiKey} />
+            <PickupsPanel apiKey={apiKey} />
+            <ReviewPanel apiKey={apiKey} />
           </div>
         )}
       </main>
-      <footer>Not built yet: KPI trends over quarters, pickup locations and the review's action items.</footer>
+      <footer>Not built yet: KPI trends over quarters.</footer>
     </>
   );
 }

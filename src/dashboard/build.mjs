@@ -36,7 +36,12 @@ export async function buildDashboard(outDir) {
     metafile: true,
     logLevel: "warning",
   });
-  fs.copyFileSync(path.join(import.meta.dirname, "app.css"), path.join(outDir, "app.css"));
+  const cssOutputs = Object.keys(result.metafile.outputs).filter((file) => file.endsWith(".css"));
+  // esbuild writes the CSS that panels import (e.g. panels.css) to app.css beside app.js; the page's own app.css
+  // goes first and the panels' after it, in the one stylesheet index.html links.
+  const cssOut = path.join(outDir, "app.css");
+  const imported = cssOutputs.length > 0 ? fs.readFileSync(cssOut, "utf8") : "";
+  fs.writeFileSync(cssOut, fs.readFileSync(path.join(import.meta.dirname, "app.css"), "utf8") + imported);
   fs.writeFileSync(path.join(outDir, "index.html"), INDEX_HTML);
   return { bytes: Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0) };
 }
