@@ -27,6 +27,8 @@ const METRICS_TOKEN = "replica-test-token";
 const [PRIMARY_PORT, REPLICA_PORT, HTTP_PORT] = (process.env.DAKGRAPH_TEST_REPLICA_PORTS ?? "").split(",").map((port) => (port.trim() === "" ? undefined : Number(port)));
 
 const READ = `{ pickupLocation(code: "LEH-HO") { code name } }`;
+/** Answered by the resolvers (a `filter` search), where READ is one single statement: both postgres.js pools are routed. */
+const RESOLVER_READ = `{ postOffices(filter: { pincode: "194101" }, first: 3) { nodes { name } } }`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,6 +71,13 @@ describe.skipIf(postgresUnavailable !== null)("read replicas: a real streaming r
     expect(status, JSON.stringify(json)).toBe(200);
     expect(json.errors).toBeUndefined();
     return json.data.pickupLocation.name as string;
+  }
+
+  async function officeCount(key: string): Promise<number> {
+    const { status, json } = await graphql(key, { query: RESOLVER_READ });
+    expect(status, JSON.stringify(json)).toBe(200);
+    expect(json.errors).toBeUndefined();
+    return json.data.postOffices.nodes.length as number;
   }
 
   async function rename(name: string): Promise<void> {
@@ -178,6 +187,9 @@ describe.skipIf(postgresUnavailable !== null)("read replicas: a real streaming r
     const before = { primary: await statementsOn("primary"), replica: await statementsOn(replicaLabel()) };
     for (let i = 0; i < 5; i += 1) expect(await locationName(reader)).toBe("Leh");
     expect(await statementsOn(replicaLabel())).toBeGreaterThanOrEqual(before.replica + 5);
+    const offices = await officeCount(reader);
+    expect(offices).toBeGreaterThan(0);
+    expect(await statementsOn(replicaLabel())).toBeGreaterThanOrEqual(before.replica + 6);
     expect(await statementsOn("primary")).toBe(before.primary);
     // The replica's own view: the graph's pool is connected there (besides the lag checks' connection).
     const sessions = await onReplica<{ name: string }[]>`select application_name as name from pg_stat_activity where application_name like 'dakgraph%'`;
@@ -224,10 +236,13 @@ describe.skipIf(postgresUnavailable !== null)("read replicas: a real streaming r
     await replica.stop("immediate");
     const stopped = Date.now();
     // Straight away: a read routed to the dead replica before its check notices runs again on the primary.
-    for (let i = 0; i < 10; i += 1) expect(await locationName(reader)).toBe("Leh HO");
+    for (let i = 0; i < 10; i += 1) {
+      expect(await locationName(reader)).toBe("Leh HO");
+      expect(await officeCount(reader)).toBeGreaterThan(0);
+    }
     await stateIs("down");
     const fallbacks = (await metrics()).get(`dakgraph_db_replica_fallbacks_total{replica="${replicaLabel()}"}`) ?? 0;
-    console.log(`read replicas: a stopped replica was marked down ${Date.now() - stopped} ms after it stopped; 10 reads meanwhile all answered, ${fallbacks} statement(s) sent to it ran again on the primary`);
+    console.log(`read replicas: a stopped replica was marked down ${Date.now() - stopped} ms after it stopped; 20 reads meanwhile all answered, ${fallbacks} statement(s) sent to it ran again on the primary`);
     const beforePrimary = await statementsOn("primary");
     expect(await locationName(reader)).toBe("Leh HO");
     expect(await statementsOn("primary")).toBeGreaterThan(beforePrimary);
