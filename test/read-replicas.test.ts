@@ -232,8 +232,29 @@ describe.skipIf(postgresUnavailable !== null)("read replicas: a real streaming r
 
   it("skips a replica that is down: no request fails, readiness follows the primary, and it is read again once back", async () => {
     await stateIs("ok");
-    await onReplica.end({ timeout: 1 });
-    await replica.stop("immediate");
+    // In-process too, with checks a minute apart: the replica is fit at its one check, so the statements sent after it
+    // stops reach it, fail, and must run again on the primary (the server's frequent checks may notice first).
+    const direct = await openDatabase({ databaseUrl: primary.url, dataDir: null, maxConnections: 2, replicaUrls: [replica.url], maxReplicaLagMs: 60_000, replicaCheckIntervalMs: 60_000 });
+    const graph = await createTestGraph(direct);
+    try {
+      await direct.routing!.checked();
+      expect(direct.routing!.targets().find((t) => t.role === "replica")).toMatchObject({ state: "ok", statements: 0 });
+      expect((await graph.execute(READ)).data).toEqual({ pickupLocation: { code: "LEH-HO", name: "Leh HO" } });
+      expect(direct.routing!.targets().find((t) => t.role === "replica")!.statements).toBeGreaterThan(0);
+      await onReplica.end({ timeout: 1 });
+      await replica.stop("immediate");
+      const answer = await graph.execute(READ);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toEqual({ pickupLocation: { code: "LEH-HO", name: "Leh HO" } });
+      const offices = await graph.execute(RESOLVER_READ);
+      expect(offices.errors).toBeUndefined();
+      const replicaNow = direct.routing!.targets().find((t) => t.role === "replica")!;
+      expect(replicaNow.fallbacks).toBeGreaterThanOrEqual(1);
+      expect(replicaNow.state).toBe("down");
+    } finally {
+      await graph.stop();
+      await direct.close();
+    }
     const stopped = Date.now();
     // Straight away: a read routed to the dead replica before its check notices runs again on the primary.
     for (let i = 0; i < 10; i += 1) {

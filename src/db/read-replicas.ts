@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { currentRequestScope, type RequestScope } from "../lib/request-scope.js";
-import { LsnHistory, parseLsn, RecentWriters, type ReplicaReading, type ReplicaState, replicaLagMs, replicaState, stickyWindowMs } from "../lib/replica-lag.js";
+import { lagNowMs, LsnHistory, parseLsn, RecentWriters, type ReplicaReading, type ReplicaState, replicaLagMs, replicaState, stickyWindowMs } from "../lib/replica-lag.js";
 import {
   closeServerPools,
   type Database,
@@ -25,8 +25,8 @@ import { isDatabaseUnavailable } from "./unavailable.js";
  * - outside a request (start-up, the response cache's watcher, readiness, background sweeps): the primary;
  * - a request that runs a mutation or opened a transaction (`wrote`), or whose caller wrote within the sticky window
  *   (`readPrimary`, see RecentWriters): the primary;
- * - otherwise a replica whose last check found it within DAKGRAPH_MAX_REPLICA_LAG_MS, the same one for the whole
- *   request, taken in turn among those usable; the primary when none is.
+ * - otherwise a replica within DAKGRAPH_MAX_REPLICA_LAG_MS now (its lag at the last check plus the time since), the
+ *   same one for the whole request, taken in turn among those usable; the primary when none is.
  * Transactions, COPY and the authentication's key lookups (an UPDATE) always use the primary: only statements outside
  * transactions can go to a replica, and a write sent there by mistake fails (a replica is read-only) rather than
  * landing somewhere else.
@@ -46,7 +46,7 @@ export interface ReadTargetStatus {
   readonly statements: number;
   /** Replicas: statements it failed that ran again on the primary. */
   readonly fallbacks: number;
-  /** Replicas: the lag at the last check, in ms (Infinity: not known). */
+  /** Replicas: the lag now, in ms: at the last check plus the time since (Infinity: not known). */
   readonly lagMs: number;
   readonly state: ReplicaState;
 }
@@ -73,8 +73,11 @@ interface Target {
   readonly fixed: postgres.Sql;
   statements: number;
   fallbacks: number;
+  /** At the last check. */
   lagMs: number;
   state: ReplicaState;
+  /** Date.now() when the last check's answer came (0: never). */
+  checkedAt: number;
 }
 
 interface Replica extends Target {
@@ -162,30 +165,34 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
       connection: { application_name: "dakgraph-replica-check", statement_timeout: checkTimeoutMs },
     });
 
-  const primaryTarget: Target = { name: "primary", role: "primary", main: primaryPools.main, fixed: primaryPools.fixed, statements: 0, fallbacks: 0, lagMs: 0, state: "ok" };
+  const primaryTarget: Target = { name: "primary", role: "primary", main: primaryPools.main, fixed: primaryPools.fixed, statements: 0, fallbacks: 0, lagMs: 0, state: "ok", checkedAt: 0 };
   const taken = new Set(["primary"]);
   const replicas: Replica[] = urls.map((url) => {
     const pools = openServerPools(url, options);
     // drizzle sets its type parsers on the client it is given; the replica's pools parse as the primary's do.
     drizzleOverPostgres(pools.main, pools.fixed);
-    return { name: replicaName(url, taken), role: "replica", main: pools.main, fixed: pools.fixed, pools, probe: probe(url), statements: 0, fallbacks: 0, lagMs: Infinity, state: "unknown" };
+    return { name: replicaName(url, taken), role: "replica", main: pools.main, fixed: pools.fixed, pools, probe: probe(url), statements: 0, fallbacks: 0, lagMs: Infinity, state: "unknown", checkedAt: 0 };
   });
   const primaryProbe = probe(options.databaseUrl!);
   const history = new LsnHistory(2 * (maxLagMs + intervalMs) + 1000);
-  const writers = new RecentWriters(stickyWindowMs(maxLagMs, intervalMs));
+  const writers = new RecentWriters(stickyWindowMs(maxLagMs));
   let turn = 0;
+  /** The state now: a replica found fit at its last check turns `lagging` once that check is too old to vouch for it. */
+  const stateNow = (target: Target, now: number): ReplicaState =>
+    target.role === "primary" || target.state !== "ok" ? target.state : lagNowMs(target.lagMs, target.checkedAt, now) > maxLagMs ? "lagging" : "ok";
 
   const choose = (): Target => {
     const scope = currentRequestScope();
     if (scope === undefined || scope.wrote === true || scope.readPrimary === true) return primaryTarget;
     const kept = scope.readTarget as Target | undefined;
+    const now = Date.now();
     if (kept !== undefined) {
       // The request's replica, while usable. Once it is not, the primary: another replica may be behind what the
       // request has read already, and the primary never is.
-      if (kept.state !== "ok") scope.readTarget = primaryTarget;
+      if (stateNow(kept, now) !== "ok") scope.readTarget = primaryTarget;
       return scope.readTarget as Target;
     }
-    const usable = replicas.filter((replica) => replica.state === "ok");
+    const usable = replicas.filter((replica) => stateNow(replica, now) === "ok");
     const chosen = usable.length === 0 ? primaryTarget : usable[turn++ % usable.length]!;
     scope.readTarget = chosen;
     return chosen;
@@ -249,6 +256,7 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
     }
     replica.lagMs = reading === null ? Infinity : replicaLagMs(reading, history);
     replica.state = replicaState(reading, replica.lagMs, maxLagMs);
+    replica.checkedAt = reading?.at ?? Date.now();
   };
 
   const check = async (): Promise<void> => {
@@ -285,8 +293,17 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
     endRequest(scope, caller) {
       if (scope.wrote === true) writers.wrote(caller, Date.now());
     },
-    targets: () =>
-      [primaryTarget, ...replicas].map(({ name, role, statements, fallbacks, lagMs, state }) => ({ name, role, statements, fallbacks, lagMs, state })),
+    targets: () => {
+      const now = Date.now();
+      return [primaryTarget, ...replicas].map((target) => ({
+        name: target.name,
+        role: target.role,
+        statements: target.statements,
+        fallbacks: target.fallbacks,
+        lagMs: target.role === "primary" ? 0 : lagNowMs(target.lagMs, target.checkedAt, now),
+        state: stateNow(target, now),
+      }));
+    },
     checked: () => firstCheck,
   };
   const close = async () => {

@@ -77,12 +77,13 @@ export class LsnHistory {
 
 /**
  * The replica's lag in ms at its reading (see the file's comment): 0 when it has replayed everything the primary
- * had written at the latest sample; otherwise the smaller of the two bounds; Infinity when neither can be given (no
+ * had written at the latest sample (the time since that sample); otherwise the smaller of the two bounds; Infinity when neither can be given (no
  * primary sample yet, or the replica is behind every sample kept and has replayed no commit).
  */
 export function replicaLagMs(reading: ReplicaReading, history: LsnHistory): number {
   const latest = history.latest();
   if (latest === undefined || reading.replayLsn === null) return Infinity;
+  // Caught up: it has everything the primary had written when sampled, just before.
   if (reading.replayLsn >= latest.lsn) return Math.max(0, reading.at - latest.at);
   const reached = history.reachedAt(reading.replayLsn);
   const byPosition = reached === null ? Infinity : reading.at - reached;
@@ -103,12 +104,21 @@ export function replicaState(reading: ReplicaReading | null, lagMs: number, maxL
 }
 
 /**
- * How long a caller's reads stay on the primary after its write, in ms: the allowed lag plus one check interval.
- * A replica read from later was within `maxLagMs` at a check at most one interval old, so it had then replayed
- * everything committed `maxLagMs` before that check, which is after the write.
+ * The replica's lag now, in ms, from its last check: the lag then plus the time since (replay may have stopped
+ * since, and a check may be late). A replica is read from only while this is within the allowed lag, so the bound
+ * holds at the moment of the read, whatever the checks' timing.
  */
-export function stickyWindowMs(maxLagMs: number, checkIntervalMs: number): number {
-  return maxLagMs + checkIntervalMs;
+export function lagNowMs(lagAtCheckMs: number, checkedAt: number, now: number): number {
+  return lagAtCheckMs + Math.max(0, now - checkedAt);
+}
+
+/**
+ * How long a caller's reads stay on the primary after its write, in ms: the allowed lag. A replica read from at `t`
+ * is at most `maxLagMs` behind then (lagNowMs), so it has replayed every transaction committed before `t - maxLagMs`,
+ * which includes a write committed before the window began.
+ */
+export function stickyWindowMs(maxLagMs: number): number {
+  return maxLagMs;
 }
 
 /**

@@ -142,7 +142,7 @@ export class Metrics {
     });
     new Gauge({
       name: "dakgraph_db_replica_lag_seconds",
-      help: "A read replica's lag at its last check, in seconds: reads there see every transaction the primary committed this long ago (+Inf: not known, e.g. the replica is down).",
+      help: "A read replica's lag now (at its last check plus the time since), in seconds: reads there see every transaction the primary committed this long ago (+Inf: not known, e.g. the replica is down).",
       labelNames: ["replica"],
       registers,
       collect() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { LsnHistory, parseLsn, RecentWriters, replicaLagMs, replicaState, stickyWindowMs } from "../../src/lib/replica-lag.js";
+import { lagNowMs, LsnHistory, parseLsn, RecentWriters, replicaLagMs, replicaState, stickyWindowMs } from "../../src/lib/replica-lag.js";
 
 const reading = (at: number, replayLsn: bigint | null, replayedCommitAt: number | null = null, inRecovery = true) => ({ at, replayLsn, replayedCommitAt, inRecovery });
 
@@ -76,6 +76,13 @@ describe("replica lag", () => {
     expect(history.latest()?.lsn).toBe(10n);
   });
 
+  it("grows after the check by the time since it, so a late check cannot hide a replica falling behind", () => {
+    expect(lagNowMs(200, 10_000, 10_000)).toBe(200);
+    expect(lagNowMs(200, 10_000, 10_900)).toBe(1100);
+    // A reading stamped a moment after "now" (another timer's clock read first) adds nothing.
+    expect(lagNowMs(200, 10_001, 10_000)).toBe(200);
+  });
+
   it("says why a replica is skipped", () => {
     expect(replicaState(null, Infinity, 1000)).toBe("down");
     expect(replicaState(reading(0, 1n, 0, false), 0, 1000)).toBe("promoted");
@@ -85,8 +92,8 @@ describe("replica lag", () => {
 });
 
 describe("read-your-writes across requests", () => {
-  it("keeps a writer's reads on the primary for the allowed lag and one check interval, per caller", () => {
-    const window = stickyWindowMs(1000, 250);
+  it("keeps a writer's reads on the primary for the allowed lag, per caller", () => {
+    const window = stickyWindowMs(1250);
     expect(window).toBe(1250);
     const writers = new RecentWriters(window);
     writers.wrote("key:1", 10_000);
