@@ -34,7 +34,8 @@ import { isDatabaseUnavailable } from "./unavailable.js";
  * A statement a replica cannot answer because it went away (or cancelled it in a conflict with recovery) runs again
  * on the primary, and the replica is left out until its next check succeeds: a replica that dies costs no request.
  * Lag is measured in the background, every DAKGRAPH_REPLICA_CHECK_INTERVAL_MS, on connections of its own (a
- * replica's busy pool must not delay its check); see src/lib/replica-lag.ts for what it measures.
+ * replica's busy pool must not delay its check) and on a loop per server; see src/lib/replica-lag.ts for what it
+ * measures.
  */
 
 /** A replica's state, for metrics and logs. */
@@ -105,6 +106,7 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
     work,
     new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      timer.unref();
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -259,7 +261,7 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
     replica.checkedAt = reading?.at ?? Date.now();
   };
 
-  const check = async (): Promise<void> => {
+  const samplePrimary = async (): Promise<void> => {
     try {
       const [row] = await within(
         checkTimeoutMs,
@@ -271,18 +273,29 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
     } catch {
       // No new sample: replicas are measured against the last one, so their lag grows until the primary answers again.
     }
-    await Promise.all(replicas.map(checkReplica));
   };
 
+  // Each server on a loop of its own: a replica whose check hangs (a host gone silent: up to the connect timeout)
+  // delays only its own next check, not the others', whose lag would otherwise age past the limit meanwhile.
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const firstCheck = check();
-  const loop = () => {
-    if (stopped) return;
-    timer = setTimeout(() => void check().finally(loop), intervalMs);
-    timer.unref();
+  const timers = new Set<NodeJS.Timeout>();
+  const every = (work: () => Promise<void>) => {
+    const next = () => {
+      if (stopped) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void work().finally(next);
+      }, intervalMs);
+      timer.unref();
+      timers.add(timer);
+    };
+    next();
   };
-  void firstCheck.finally(loop);
+  const firstCheck = samplePrimary().then(() => Promise.all(replicas.map(checkReplica))).then(() => {});
+  void firstCheck.finally(() => {
+    every(samplePrimary);
+    for (const replica of replicas) every(() => checkReplica(replica));
+  });
 
   const routing: ReadRouting = {
     database: undefined as unknown as Database,
@@ -308,7 +321,7 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
   };
   const close = async () => {
     stopped = true;
-    clearTimeout(timer);
+    for (const timer of timers) clearTimeout(timer);
     await Promise.all([
       ...replicas.map((replica) => Promise.all([closeServerPools(replica.pools), replica.probe.end({ timeout: 5 })])),
       primaryProbe.end({ timeout: 5 }),
