@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/db/client.js";
@@ -8,7 +10,7 @@ import { createApiKey } from "../src/modules/access/access.keys.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
 import { createTestGraph, root } from "./support/graph.js";
-import { PostgresServer, postgresUnavailable } from "./support/postgres-server.js";
+import { POSTGRES_BIN, PostgresServer, postgresUnavailable } from "./support/postgres-server.js";
 
 /*
  * Read replicas (issue 22 item 2), on real servers: a PostgreSQL 15 primary of the test's own, a streaming replica
@@ -42,7 +44,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
   }
 }
 
-describe.skipIf(postgresUnavailable !== null)("read replicas: a real streaming replica", () => {
+/** Why this test cannot run here (no PostgreSQL server binaries), or null. */
+const unavailable = postgresUnavailable ?? (fs.existsSync(path.join(POSTGRES_BIN, "pg_basebackup")) ? null : `pg_basebackup not found in ${POSTGRES_BIN} (set DAKGRAPH_TEST_PG_BIN)`);
+if (unavailable !== null) console.log(`read replicas test skipped: ${unavailable}`);
+
+describe.skipIf(unavailable !== null)("read replicas: a real streaming replica", () => {
   let primary: PostgresServer;
   let replica: PostgresServer;
   let database: Database;

@@ -17,7 +17,7 @@ export const POSTGRES_BIN = process.env.DAKGRAPH_TEST_PG_BIN ?? "/usr/lib/postgr
 /** Why fault tests cannot run here, or null when they can. */
 export const postgresUnavailable: string | null = fs.existsSync(path.join(POSTGRES_BIN, "pg_ctl"))
   ? null
-  : `PostgreSQL server binaries not found in ${POSTGRES_BIN} (set DAKGRAPH_TEST_PG_BIN): the fault tests need a server of their own to restart`;
+  : `PostgreSQL server binaries not found in ${POSTGRES_BIN} (set DAKGRAPH_TEST_PG_BIN): the tests that run a PostgreSQL server of their own (faults, read replicas) need them`;
 
 const isRoot = process.getuid?.() === 0;
 
