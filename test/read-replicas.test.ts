@@ -99,7 +99,7 @@ describe.skipIf(unavailable !== null)("read replicas: a real streaming replica",
     const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     const samples = new Map<string, number>();
     for (const line of text.split("\n")) {
-      const match = /^(dakgraph_db_(?:read|replica)\S*) (\S+)$/.exec(line);
+      const match = /^(dakgraph_db_\S*) (\S+)$/.exec(line);
       if (match !== null) samples.set(match[1]!, Number(match[2]));
     }
     return samples;
@@ -197,6 +197,8 @@ describe.skipIf(unavailable !== null)("read replicas: a real streaming replica",
     expect(offices).toBeGreaterThan(0);
     expect(await statementsOn(replicaLabel())).toBeGreaterThanOrEqual(before.replica + 6);
     expect(await statementsOn("primary")).toBe(before.primary);
+    // DAKGRAPH_POOL_MAX=4 to each server.
+    expect((await metrics()).get("dakgraph_db_pool_max_connections")).toBe(8);
     // The replica's own view: the graph's pool is connected there (besides the lag checks' connection).
     const sessions = await onReplica<{ name: string }[]>`select application_name as name from pg_stat_activity where application_name like 'dakgraph%'`;
     expect(sessions.map((s) => s.name)).toContain("dakgraph");

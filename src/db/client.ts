@@ -135,7 +135,7 @@ export interface ServerPools {
  * statements are index lookups and small aggregates, which PostgreSQL's JIT compilation slows down many times over
  * when the planner's row estimates (from JSON parameters) run high.
  */
-export function openServerPools(url: string, options: Pick<OpenOptions, "maxConnections" | "statementTimeoutMs" | "connectTimeoutMs" | "tracer">, applicationName = "dakgraph"): ServerPools {
+export function openServerPools(url: string, options: Pick<OpenOptions, "maxConnections" | "statementTimeoutMs" | "connectTimeoutMs" | "tracer">): ServerPools {
   const monitor = new ConnectionMonitor();
   const total = options.maxConnections ?? 20;
   const mainMax = Math.max(1, Math.ceil(total / 2));
@@ -146,7 +146,7 @@ export function openServerPools(url: string, options: Pick<OpenOptions, "maxConn
       onnotice: () => {},
       connect_timeout: (options.connectTimeoutMs ?? 5000) / 1000,
       backoff: reconnectBackoff,
-      connection: { application_name: applicationName, statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", ...connection },
+      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", ...connection },
       ...extra,
     }, monitor));
   // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed

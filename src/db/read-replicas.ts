@@ -8,7 +8,9 @@ import {
   drizzleOverPostgres,
   type OpenOptions,
   openServerPools,
+  type PoolStats,
   type ServerPools,
+  serverPoolStats,
 } from "./client.js";
 import { isDatabaseUnavailable } from "./unavailable.js";
 
@@ -319,6 +321,18 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
     },
     checked: () => firstCheck,
   };
+  // The metrics' pool figures add the replicas' pools to the primary's (the lag checks' connections aside).
+  const poolStats = (): PoolStats =>
+    replicas.map((replica) => serverPoolStats(replica.pools)).reduce(
+      (sum, stats) => ({
+        inUse: sum.inUse + stats.inUse,
+        idle: sum.idle + stats.idle,
+        connecting: sum.connecting + stats.connecting,
+        waiting: sum.waiting + stats.waiting,
+        max: sum.max + stats.max,
+      }),
+      primary.poolStats(),
+    );
   const close = async () => {
     stopped = true;
     for (const timer of timers) clearTimeout(timer);
@@ -338,10 +352,10 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
       return primary.transaction(work);
     },
     connectionAttempts: () => primary.connectionAttempts(),
-    poolStats: () => primary.poolStats(),
+    poolStats,
     routing,
     close,
   };
   (routing as { database: Database }).database = routed;
-  return { ...primary, routing, close };
+  return { ...primary, poolStats, routing, close };
 }
