@@ -40,7 +40,7 @@ import { isDatabaseUnavailable } from "./unavailable.js";
  * measures.
  */
 
-/** A replica's state, for metrics and logs. */
+/** Where requests' statements went, and a replica's state: for metrics. */
 export interface ReadTargetStatus {
   /** "primary", or the replica's host:port. */
   readonly name: string;
