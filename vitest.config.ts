@@ -14,6 +14,8 @@ const LONGEST_FIRST = [
   "test/demo.test.ts",
   "test/single-statement.test.ts",
   "test/faults.test.ts",
+  // 13–40 s, most of it waiting: two PostgreSQL clusters of its own, a server start, the replica's lag window.
+  "test/read-replicas.test.ts",
   "test/directory.test.ts",
   "test/shutdown.test.ts",
 ];

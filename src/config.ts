@@ -102,6 +102,15 @@ export interface Config {
    * openDatabase: half each, rounded up for the main one).
    */
   readonly poolMax: number;
+  /**
+   * postgres:// URLs of streaming replicas of databaseUrl that GraphQL requests read from (src/db/read-replicas.ts);
+   * empty: every read goes to databaseUrl.
+   */
+  readonly replicaUrls: readonly string[];
+  /** A replica further behind its primary than this, in ms, is not read from. */
+  readonly maxReplicaLagMs: number;
+  /** How often each replica's lag is measured, in ms. */
+  readonly replicaCheckIntervalMs: number;
 }
 
 /**
@@ -146,19 +155,27 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, raw, "true or false");
 }
 
+function isPostgresUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === "postgres:" || protocol === "postgresql:";
+}
+
 function databaseUrl(env: Env): string | null {
   const raw = env.DATABASE_URL;
   if (raw === undefined || raw.trim() === "") return null;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new ConfigError("DATABASE_URL", raw, "a postgres://user@host:port/database URL");
-  }
-  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-    throw new ConfigError("DATABASE_URL", raw, "a postgres:// or postgresql:// URL");
-  }
+  if (!isPostgresUrl(raw.trim())) throw new ConfigError("DATABASE_URL", raw, "a postgres://user@host:port/database URL");
   return raw.trim();
+}
+
+function replicaUrls(env: Env, primary: string | null): string[] {
+  const raw = optionalText(env, "DATABASE_REPLICA_URLS");
+  if (raw === null) return [];
+  const urls = raw.split(",").map((url) => url.trim()).filter((url) => url !== "");
+  if (urls.some((url) => !isPostgresUrl(url))) throw new ConfigError("DATABASE_REPLICA_URLS", raw, "a comma-separated list of postgres://user@host:port/database URLs");
+  // Replicas of the embedded database cannot exist: PGlite has no replication.
+  if (primary === null && urls.length > 0) throw new ConfigError("DATABASE_REPLICA_URLS", raw, "no value without DATABASE_URL (replicas follow a PostgreSQL server)");
+  return urls;
 }
 
 function environment(env: Env): Environment {
@@ -314,5 +331,8 @@ export function loadConfig(env: Env = process.env): Config {
     migrateOnStart: boolean(env, "DAKGRAPH_MIGRATE_ON_START", false),
     // 20: the two pools of 10 each that a process opened before the setting existed.
     poolMax: integer(env, "DAKGRAPH_POOL_MAX", 20, 2, 1000),
+    replicaUrls: Object.freeze(replicaUrls(env, database)),
+    maxReplicaLagMs: integer(env, "DAKGRAPH_MAX_REPLICA_LAG_MS", 1000, 0, 3_600_000),
+    replicaCheckIntervalMs: integer(env, "DAKGRAPH_REPLICA_CHECK_INTERVAL_MS", 250, 50, 60_000),
   });
 }

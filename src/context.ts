@@ -79,6 +79,8 @@ export interface Context {
   readonly responseCache?: boolean;
 }
 
+/** With read replicas, `database` is the routed one (src/db/read-replicas.ts): reads go to a replica unless the request wrote. */
 export function createContext(config: Config, database: Database, viewer: Viewer, requestId: string = randomUUID()): Context {
-  return { requestId, config, database, viewer, loaders: createLoaders(database) };
+  const reads = database.routing?.database ?? database;
+  return { requestId, config, database: reads, viewer, loaders: createLoaders(reads) };
 }

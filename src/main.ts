@@ -40,6 +40,9 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.statementTimeoutMs,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     maxConnections: config.poolMax,
+    replicaUrls: config.replicaUrls,
+    maxReplicaLagMs: config.maxReplicaLagMs,
+    replicaCheckIntervalMs: config.replicaCheckIntervalMs,
     ...(snapshot === null ? {} : { initialDataDir: snapshot.blob }),
   });
   // The schema needs no database: built while PGlite compiles its WebAssembly, which runs off the main thread.
@@ -89,7 +92,8 @@ async function main(): Promise<void> {
     (closed) => logger.warn(`audit log: ${closed} mutation(s) left PENDING by a process that ended before finishing them closed as ABANDONED`),
     (error) => logger.error("audit log: closing abandoned entries failed; the next start retries", error),
   );
-  const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)";
+  const replicas = config.replicaUrls.length === 0 ? "" : ` reading from ${config.replicaUrls.length} replica(s) (DATABASE_REPLICA_URLS) within ${config.maxReplicaLagMs} ms of it`;
+  const where = config.databaseUrl === null ? `embedded PGlite in ${config.dataDir}` : `PostgreSQL server (DATABASE_URL)${replicas}`;
   const extras = [
     ...(server.metricsUrl === null ? [] : [`metrics at ${server.metricsUrl}`]),
     ...(tracing === null ? [] : [`traces to ${config.otlpEndpoint}`]),

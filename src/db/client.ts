@@ -11,6 +11,7 @@ import { assertBeforeDeadline, statementCounter } from "../lib/request-scope.js"
 import { lockDataDirectory } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
 import { type ConnectionAttempts, ConnectionMonitor, withNoDelaySocket } from "./socket.js";
+import { type ReadRouting, withReadReplicas } from "./read-replicas.js";
 import { tracedPglite, tracedPostgres } from "./traced.js";
 
 export type Schema = typeof schema;
@@ -34,6 +35,11 @@ export interface Database extends Session {
   connectionAttempts(): ConnectionAttempts | null;
   /** The connection pools' state now, for metrics (src/server/metrics.ts). */
   poolStats(): PoolStats;
+  /**
+   * Read replicas (DATABASE_REPLICA_URLS, src/db/read-replicas.ts): the handle GraphQL requests read through and
+   * the replicas' state; null without replicas, where requests read the primary, this database.
+   */
+  readonly routing: ReadRouting | null;
   close(): Promise<void>;
 }
 
@@ -86,6 +92,12 @@ export interface OpenOptions {
   readonly tracer?: Tracer;
   /** A PGlite data-directory tarball (dumpDataDir) to start an empty `dataDir` from, instead of an empty cluster. */
   readonly initialDataDir?: Blob;
+  /** postgres:// URLs of streaming replicas of `databaseUrl` that GraphQL requests read from (src/db/read-replicas.ts). */
+  readonly replicaUrls?: readonly string[];
+  /** A replica further behind than this, in ms, is not read from (default 1000). */
+  readonly maxReplicaLagMs?: number;
+  /** How often each replica's lag is measured, in ms (default 250). */
+  readonly replicaCheckIntervalMs?: number;
 }
 
 /**
@@ -105,38 +117,79 @@ function copyStatement(table: string, columns: readonly string[]): string {
   return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM STDIN WITH (FORMAT csv)`;
 }
 
+/** One PostgreSQL server's two postgres.js pools (see openDatabase), traced when traces are on. */
+export interface ServerPools {
+  /** The main pool: drizzle, queryRows, transactions (custom plans). */
+  readonly main: postgres.Sql;
+  /** The single statement's pool (queryText; generic plans allowed). */
+  readonly fixed: postgres.Sql;
+  /** The untraced handles, for their queue lengths. */
+  readonly raw: readonly [postgres.Sql, postgres.Sql];
+  readonly monitor: ConnectionMonitor;
+  readonly max: number;
+}
+
+/**
+ * The pools of one server (the primary, or a read replica: src/db/read-replicas.ts), opened lazily by postgres.js.
+ * Startup parameters, so every pooled connection has them without an extra round trip. JIT off: the graph's
+ * statements are index lookups and small aggregates, which PostgreSQL's JIT compilation slows down many times over
+ * when the planner's row estimates (from JSON parameters) run high.
+ */
+export function openServerPools(url: string, options: Pick<OpenOptions, "maxConnections" | "statementTimeoutMs" | "connectTimeoutMs" | "tracer">): ServerPools {
+  const monitor = new ConnectionMonitor();
+  const total = options.maxConnections ?? 20;
+  const mainMax = Math.max(1, Math.ceil(total / 2));
+  const fixedMax = Math.max(1, total - mainMax);
+  const pool = (max: number, connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
+    postgres(url, withNoDelaySocket({
+      max,
+      onnotice: () => {},
+      connect_timeout: (options.connectTimeoutMs ?? 5000) / 1000,
+      backoff: reconnectBackoff,
+      connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", ...connection },
+      ...extra,
+    }, monitor));
+  // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
+  // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
+  const rawMain = pool(mainMax, { plan_cache_mode: "force_custom_plan" });
+  // A second pool, opened on first use, for the single-statement executor's fixed statements (queryText):
+  // the session default, plan_cache_mode auto, lets PostgreSQL keep a generic plan once it is as good as
+  // the custom ones. For short lookups such as tracking, planning costs more than executing.
+  // Their parameters are scalars: no array types to look up when a connection opens. plan_cache_mode is
+  // a session setting, so the two kinds of statement cannot share connections without a SET per statement.
+  const rawFixed = pool(fixedMax, {}, { fetch_types: false });
+  const traced = (handle: postgres.Sql) => (options.tracer === undefined ? handle : tracedPostgres(handle, options.tracer));
+  return { main: traced(rawMain), fixed: traced(rawFixed), raw: [rawMain, rawFixed], monitor, max: mainMax + fixedMax };
+}
+
+/** The pools' queue lengths added up (postgres.js's `poolStats()`, added by patches/postgres+3.4.9.patch). */
+export function serverPoolStats(pools: ServerPools): PoolStats {
+  const [a, b] = pools.raw.map((handle) => (handle as unknown as { poolStats(): RawPoolStats }).poolStats());
+  return {
+    inUse: a!.busy + a!.full + a!.reserved + b!.busy + b!.full + b!.reserved,
+    idle: a!.open + b!.open,
+    connecting: a!.connecting + b!.connecting,
+    waiting: a!.waiting + b!.waiting,
+    max: pools.max,
+  };
+}
+
+export async function closeServerPools(pools: ServerPools): Promise<void> {
+  await Promise.all([pools.main.end({ timeout: 5 }), pools.fixed.end({ timeout: 5 })]);
+}
+
+/** A drizzle handle over a postgres.js client (a pool, a transaction, or read-replicas.ts's router), with queryRows and queryText wired to `sql` and `fixed`. */
+export function drizzleOverPostgres(sql: postgres.Sql, fixed: postgres.Sql = sql): Db {
+  return withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql, fixed);
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl !== null) {
-    // Startup parameters, so every pooled connection has them without an extra round trip.
-    // JIT off: the graph's statements are index lookups and small aggregates, which PostgreSQL's JIT
-    // compilation slows down many times over when the planner's row estimates (from JSON parameters) run high.
-    const monitor = new ConnectionMonitor();
-    const total = options.maxConnections ?? 20;
-    const mainMax = Math.max(1, Math.ceil(total / 2));
-    const pool = (max: number, connection: Partial<postgres.ConnectionParameters>, extra: { fetch_types?: boolean } = {}) =>
-      postgres(options.databaseUrl!, withNoDelaySocket({
-        max,
-        onnotice: () => {},
-        connect_timeout: (options.connectTimeoutMs ?? 5000) / 1000,
-        backoff: reconnectBackoff,
-        connection: { application_name: "dakgraph", statement_timeout: options.statementTimeoutMs ?? 0, jit: "off", ...connection },
-        ...extra,
-      }, monitor));
-    // Custom plans for prepared statements (queryRows): planned with their parameters every time, as unnamed
-    // statements are, so preparing saves the round trip without risking a generic plan chosen blind.
-    const rawClient = pool(mainMax, { plan_cache_mode: "force_custom_plan" });
-    // A second pool, opened on first use, for the single-statement executor's fixed statements (queryText):
-    // the session default, plan_cache_mode auto, lets PostgreSQL keep a generic plan once it is as good as
-    // the custom ones. For short lookups such as tracking, planning costs more than executing.
-    // Their parameters are scalars: no array types to look up when a connection opens. plan_cache_mode is
-    // a session setting, so the two kinds of statement cannot share connections without a SET per statement.
-    const rawFixedStatements = pool(Math.max(1, total - mainMax), {}, { fetch_types: false });
-    const traced = (handle: postgres.Sql) => (options.tracer === undefined ? handle : tracedPostgres(handle, options.tracer));
-    const client = traced(rawClient);
-    const fixedStatements = traced(rawFixedStatements);
+    const pools = openServerPools(options.databaseUrl, options);
+    const { main: client } = pools;
     const session = (sql: postgres.Sql, fixed: postgres.Sql = sql): Session => ({
       engine: "postgres",
-      db: withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql, fixed),
+      db: drizzleOverPostgres(sql, fixed),
       async copyCsv(table, columns, csv) {
         const writable = await sql.unsafe(copyStatement(table, columns)).writable();
         await new Promise<void>((resolve, reject) => {
@@ -146,8 +199,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         });
       },
     });
-    return {
-      ...session(client, fixedStatements),
+    const primary: Database = {
+      ...session(client, pools.fixed),
       async transaction(work) {
         return (await client.begin(async (tx) => {
           // drizzle reads type parsers from `options`, which a postgres.js transaction handle lacks.
@@ -158,21 +211,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           return result;
         })) as Awaited<ReturnType<typeof work>>;
       },
-      connectionAttempts: () => monitor.attempts,
-      poolStats() {
-        const [a, b] = [rawClient, rawFixedStatements].map((handle) => (handle as unknown as { poolStats(): RawPoolStats }).poolStats());
-        return {
-          inUse: a!.busy + a!.full + a!.reserved + b!.busy + b!.full + b!.reserved,
-          idle: a!.open + b!.open,
-          connecting: a!.connecting + b!.connecting,
-          waiting: a!.waiting + b!.waiting,
-          max: mainMax + Math.max(1, total - mainMax),
-        };
-      },
-      async close() {
-        await Promise.all([client.end({ timeout: 5 }), fixedStatements.end({ timeout: 5 })]);
-      },
+      connectionAttempts: () => pools.monitor.attempts,
+      poolStats: () => serverPoolStats(pools),
+      routing: null,
+      close: () => closeServerPools(pools),
     };
+    const replicaUrls = options.replicaUrls ?? [];
+    if (replicaUrls.length === 0) return primary;
+    return withReadReplicas(primary, pools, replicaUrls, options);
   }
   if (options.dataDir !== null) fs.mkdirSync(options.dataDir, { recursive: true });
   const unlock = options.dataDir === null ? () => {} : lockDataDirectory(options.dataDir);
@@ -218,6 +264,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       );
     },
     connectionAttempts: () => null,
+    routing: null,
     poolStats: () => ({ inUse: Math.min(running, 1), idle: running === 0 ? 1 : 0, connecting: 0, waiting: Math.max(running - 1, 0), max: 1 }),
     async close() {
       try {

@@ -27,6 +27,15 @@ export interface RequestScope {
   readonly operations?: OperationFacts[];
   /** The request's span when traces are recorded: each SQL statement's span is its child (src/db/traced.ts). */
   readonly span?: Span;
+  /**
+   * Read replicas (src/db/read-replicas.ts). `wrote`: the request runs a mutation or opened a transaction on the
+   * primary, so its later reads go there too (a replica may not have its write yet). `readPrimary`: its caller wrote
+   * within the last moments (read-your-writes across requests). `readTarget`: the server its reads went to so far,
+   * kept so that one request reads one replica, not several at different points of the primary's history.
+   */
+  wrote?: boolean;
+  readPrimary?: boolean;
+  readTarget?: object;
 }
 
 /** One operation of a request, as its log line and metrics report it. */

@@ -20,6 +20,7 @@ import { depthLimitPlugin } from "./plugins/depth-limit.js";
 import { httpStatusPlugin } from "./plugins/http-status.js";
 import { noNulTextPlugin } from "./plugins/no-nul-text.js";
 import { observePlugin } from "./plugins/observe.js";
+import { readYourWritesPlugin } from "./plugins/read-your-writes.js";
 import { introspectionPlugin } from "./plugins/introspection.js";
 import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
@@ -118,6 +119,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
       noNulTextPlugin(),
       // Before any plugin that may refuse the request: every operation is recorded for the request's log line and metrics.
       observePlugin(),
+      // Before anything reads for a mutation: from here its request reads the primary.
+      readYourWritesPlugin(),
       httpStatusPlugin(),
       ...(config.introspection === "all" ? [] : [introspectionPlugin(config.introspection)]),
       ...(config.operations === "allowlist" ? [operationAllowlistPlugin(registry)] : []),

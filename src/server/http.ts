@@ -274,6 +274,7 @@ async function exportCsv(req: IncomingMessage, res: ServerResponse, url: URL, de
   res.setHeader("x-request-id", scope.requestId);
   checkInputDepth(req, url, undefined);
   const viewer = await admit(req, deps.config, guards, record, scope, 1);
+  deps.database.routing?.beginRequest(scope, viewer.rateKey);
   // Listened for from here: a client gone while the first page runs must not leave the writer waiting for a 'drain'.
   let gone = false;
   res.once("close", () => (gone = true));
@@ -343,12 +344,20 @@ async function executeGraphql(req: IncomingMessage, res: ServerResponse, url: UR
     search: url.search,
     body: Array.isArray(parsed) ? parsed.map(withDocumentId) : withDocumentId(parsed),
   };
-  const response = await withRequestScope(scope, () =>
-    deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: request,
-      context: async () => createContext(config, deps.database, viewer, scope.requestId),
-    }),
-  );
+  // Read replicas: a caller that wrote moments ago reads the primary; a request that writes makes its caller do so.
+  const routing = deps.database.routing;
+  routing?.beginRequest(scope, viewer.rateKey);
+  let response: Awaited<ReturnType<typeof deps.apollo.executeHTTPGraphQLRequest>>;
+  try {
+    response = await withRequestScope(scope, () =>
+      deps.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => createContext(config, deps.database, viewer, scope.requestId),
+      }),
+    );
+  } finally {
+    routing?.endRequest(scope, viewer.rateKey);
+  }
   if (scope.expired === true) return;
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.setHeader("x-sql-statements", String(scope.statements));

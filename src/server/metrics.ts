@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { PoolStats } from "../db/client.js";
+import type { ReadTargetStatus } from "../db/read-replicas.js";
 
 /** Seconds: from a cached hit (~1 ms) to the request deadline's order (20 s by default). */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20];
@@ -34,7 +35,8 @@ export class Metrics {
   /** What the response cache holds now, when the server has one (set by createApolloServer). */
   responseCacheSize: (() => { entries: number; bytes: number }) | null = null;
 
-  constructor(poolStats: () => PoolStats) {
+  /** `readTargets`: where requests' statements went and each read replica's lag (src/db/read-replicas.ts); none without replicas. */
+  constructor(poolStats: () => PoolStats, readTargets: () => readonly ReadTargetStatus[] = () => []) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.duration = new Histogram({
@@ -115,6 +117,47 @@ export class Metrics {
       registers,
       collect() {
         this.set(poolStats().max);
+      },
+    });
+    // Read replicas (DATABASE_REPLICA_URLS): each series appears only when replicas are configured.
+    new Counter({
+      name: "dakgraph_db_read_statements_total",
+      help: "With read replicas: SQL statements of GraphQL requests outside transactions, by the server that ran them (target: primary, or a replica's host:port). A replica's statement that ran again on the primary counts on both.",
+      labelNames: ["target"],
+      registers,
+      collect() {
+        this.reset();
+        for (const target of readTargets()) this.inc({ target: target.name }, target.statements);
+      },
+    });
+    new Counter({
+      name: "dakgraph_db_replica_fallbacks_total",
+      help: "Statements a read replica could not answer (it went away, or cancelled them in a conflict with recovery) that ran again on the primary.",
+      labelNames: ["replica"],
+      registers,
+      collect() {
+        this.reset();
+        for (const target of readTargets()) if (target.role === "replica") this.inc({ replica: target.name }, target.fallbacks);
+      },
+    });
+    new Gauge({
+      name: "dakgraph_db_replica_lag_seconds",
+      help: "A read replica's lag now (at its last check plus the time since), in seconds: reads there see every transaction the primary committed this long ago (+Inf: not known, e.g. the replica is down).",
+      labelNames: ["replica"],
+      registers,
+      collect() {
+        this.reset();
+        for (const target of readTargets()) if (target.role === "replica") this.set({ replica: target.name }, target.lagMs / 1000);
+      },
+    });
+    new Gauge({
+      name: "dakgraph_db_replica_usable",
+      help: "1 when requests read from the replica, 0 when it is skipped; `state` says why: ok, lagging (beyond DAKGRAPH_MAX_REPLICA_LAG_MS), down, promoted (no longer in recovery), unknown (not yet measured).",
+      labelNames: ["replica", "state"],
+      registers,
+      collect() {
+        this.reset();
+        for (const target of readTargets()) if (target.role === "replica") this.set({ replica: target.name, state: target.state }, target.state === "ok" ? 1 : 0);
       },
     });
   }

@@ -35,7 +35,7 @@ export function createTelemetry(config: Config, database: Database, options: Tel
     options.logDestination === undefined ? logger.pino.child({}, { level: config.logLevel }) : createPino({ level: config.logLevel, destination: options.logDestination });
   return {
     log: wrapPino(base),
-    metrics: config.metricsToken !== null || config.metricsPort !== null ? new Metrics(() => database.poolStats()) : null,
+    metrics: config.metricsToken !== null || config.metricsPort !== null ? new Metrics(() => database.poolStats(), () => database.routing?.targets() ?? []) : null,
     tracer: options.tracer ?? null,
     operationNames: new Set([...loadOperationRegistry().values()].map((operation) => operation.name)),
   };

@@ -17,7 +17,7 @@ export const POSTGRES_BIN = process.env.DAKGRAPH_TEST_PG_BIN ?? "/usr/lib/postgr
 /** Why fault tests cannot run here, or null when they can. */
 export const postgresUnavailable: string | null = fs.existsSync(path.join(POSTGRES_BIN, "pg_ctl"))
   ? null
-  : `PostgreSQL server binaries not found in ${POSTGRES_BIN} (set DAKGRAPH_TEST_PG_BIN): the fault tests need a server of their own to restart`;
+  : `PostgreSQL server binaries not found in ${POSTGRES_BIN} (set DAKGRAPH_TEST_PG_BIN): the tests that run a PostgreSQL server of their own (faults, read replicas) need them`;
 
 const isRoot = process.getuid?.() === 0;
 
@@ -43,8 +43,7 @@ export class PostgresServer {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  /** initdb into a new temporary folder; the server is not started. */
-  static async create(port?: number): Promise<PostgresServer> {
+  private static async folder(): Promise<string> {
     if (postgresUnavailable !== null) throw new Error(postgresUnavailable);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dakgraph-pg-"));
     if (isRoot) {
@@ -52,8 +51,23 @@ export class PostgresServer {
       const { stdout: gid } = await run("id", ["-g", "postgres"]);
       fs.chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
     }
-    const server = new PostgresServer(dir, port ?? (await freePort()));
+    return dir;
+  }
+
+  /** initdb into a new temporary folder; the server is not started. */
+  static async create(port?: number): Promise<PostgresServer> {
+    const server = new PostgresServer(await PostgresServer.folder(), port ?? (await freePort()));
     await server.pg("initdb", ["-D", server.dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-instructions"]);
+    return server;
+  }
+
+  /**
+   * A streaming replica of a running server (wal_level replica, PostgreSQL's default, and initdb's trust entries for
+   * replication from 127.0.0.1): pg_basebackup -R copies it and writes standby.signal and primary_conninfo. Not started.
+   */
+  static async replicaOf(primary: PostgresServer, port?: number): Promise<PostgresServer> {
+    const server = new PostgresServer(await PostgresServer.folder(), port ?? (await freePort()));
+    await server.pg("pg_basebackup", ["-D", server.dataDir, "-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-R", "-X", "stream", "-c", "fast"]);
     return server;
   }
 

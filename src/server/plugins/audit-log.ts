@@ -1,6 +1,7 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import { type GraphQLSchema, Kind } from "graphql";
 import type { Context } from "../../context.js";
+import { primaryDatabase } from "../../db/read-replicas.js";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../../db/unavailable.js";
 import { ErrorCode } from "../../lib/errors.js";
 import { currentRequestScope, withRequestScope } from "../../lib/request-scope.js";
@@ -46,7 +47,8 @@ export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Contex
           const fields = operation.selectionSet.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
           const inputBytes = Buffer.byteLength(source, "utf8") + variablesBytes(request.variables);
           try {
-            entry = await startAuditEntry(contextValue.database.db, {
+            // On the primary whatever the request reads from: a replica is read-only.
+            entry = await startAuditEntry(primaryDatabase(contextValue.database).db, {
               requestId: contextValue.requestId,
               viewer: contextValue.viewer,
               operationName,
@@ -73,7 +75,7 @@ export function auditLogPlugin(schema: GraphQLSchema): ApolloServerPlugin<Contex
           const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
           const outcome = errors === undefined || errors.length === 0 ? "OK" : String(errors[0]!.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
           const id = entry;
-          const finish = () => finishAuditEntry(contextValue.database.db, id, outcome);
+          const finish = () => finishAuditEntry(primaryDatabase(contextValue.database).db, id, outcome);
           // Past the request's deadline no statement may start in its scope; recording the outcome still must.
           const scope = currentRequestScope();
           const recorded = scope?.expired === true ? withRequestScope({ requestId: scope.requestId, statements: 0 }, finish) : finish();
