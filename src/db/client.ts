@@ -10,6 +10,7 @@ import postgres from "postgres";
 import { assertBeforeDeadline, statementCounter } from "../lib/request-scope.js";
 import { logger } from "../server/logger.js";
 import { lockDataDirectory } from "./data-dir-lock.js";
+import { DATA_CHANGED_IF_WRITTEN } from "./notify.js";
 import * as schema from "./schema.js";
 import { type ConnectionAttempts, ConnectionMonitor, withNoDelaySocket } from "./socket.js";
 import { tracedPglite, tracedPostgres } from "./traced.js";
@@ -29,7 +30,10 @@ export interface Session {
 }
 
 export interface Database extends Session {
-  /** Runs `work` in one transaction on one connection, COPY included: all of it lands or none. */
+  /**
+   * Runs `work` in one transaction on one connection, COPY included: all of it lands or none. A transaction
+   * that wrote tells every process on the database when it commits (DATA_CHANGED_CHANNEL, src/db/notify.ts).
+   */
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** What the server pool's connection attempts are doing (null on PGlite, which has no connections). */
   connectionAttempts(): ConnectionAttempts | null;
@@ -302,6 +306,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
           const result = await work(session(handle));
           // A request answered 503 at its deadline must not commit afterwards: throwing here rolls back.
           assertBeforeDeadline();
+          await tx.unsafe(DATA_CHANGED_IF_WRITTEN.text, DATA_CHANGED_IF_WRITTEN.params(), { prepare: true });
           return result;
         })) as Awaited<ReturnType<typeof work>>;
       },
@@ -366,6 +371,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         client.transaction(async (tx) => {
           const result = await work(session(tx as unknown as Queryable));
           assertBeforeDeadline();
+          await tx.query(DATA_CHANGED_IF_WRITTEN.text, DATA_CHANGED_IF_WRITTEN.params());
           return result;
         }),
       );

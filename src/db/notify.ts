@@ -10,7 +10,10 @@ import { type SQL, sql } from "drizzle-orm";
  * Channel names are lower-case identifiers: LISTEN folds an unquoted name to lower case, pg_notify does not.
  */
 
-/** Rows of the graph's data changed (a mutation committed): payload is the mutation's name, for logs only. */
+/**
+ * Rows changed: sent by every transaction through Database.transaction that wrote anything (mutations, imports,
+ * seeding, migrations), on commit. Payload: the sending process's id, for logs only.
+ */
 export const DATA_CHANGED_CHANNEL = "dakgraph_data_changed";
 
 /** An API key was revoked: payload is the key's id (api_key.id), so replicas drop it from their key caches. */
@@ -31,3 +34,14 @@ export function notifySql(channel: string, payload: string): SQL {
   if (bytes > NOTIFY_PAYLOAD_MAX_BYTES) throw new RangeError(`NOTIFY payload of ${bytes} bytes on ${channel}: PostgreSQL takes at most ${NOTIFY_PAYLOAD_MAX_BYTES}`);
   return sql`/* notifySql */ select pg_notify(${channel}, ${payload})`;
 }
+
+/**
+ * The statement Database.transaction runs last in every transaction: DATA_CHANGED_CHANNEL, only when the
+ * transaction wrote (a transaction id is assigned at its first write, never to a read-only one). Text and
+ * parameters, for the drivers' own handles: like BEGIN and COMMIT it is the transaction's, not the work's,
+ * and is not counted among a request's statements.
+ */
+export const DATA_CHANGED_IF_WRITTEN = {
+  text: "select pg_notify($1, $2) where pg_current_xact_id_if_assigned() is not null",
+  params: (): string[] => [DATA_CHANGED_CHANNEL, String(process.pid)],
+} as const;
