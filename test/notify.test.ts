@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/db/client.js";
-import { DATA_CHANGED_CHANNEL, NOTIFY_PAYLOAD_MAX_BYTES, notifySql } from "../src/db/notify.js";
+import { loadConfig } from "../src/config.js";
+import { API_KEY_REVOKED_CHANNEL, DATA_CHANGED_CHANNEL, NOTIFY_PAYLOAD_MAX_BYTES, notifySql } from "../src/db/notify.js";
+import { createApiKey, listApiKeys, revokeApiKey } from "../src/modules/access/access.keys.js";
+import { createAuthenticator } from "../src/modules/access/access.viewer.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { PostgresServer, postgresUnavailable } from "./support/postgres-server.js";
 
@@ -66,6 +69,57 @@ describe.each(engines)("LISTEN/NOTIFY on %s", (engine) => {
     expect(second).toEqual(["after unlisten"]);
     expect(heard).toEqual(["committed"]);
     await unlistenSecond();
+  });
+
+  it("sends DATA_CHANGED from a transaction that wrote, on commit, and none from one that only read", async () => {
+    const heard: string[] = [];
+    const unlisten = await database.listen(DATA_CHANGED_CHANNEL, (payload) => heard.push(payload));
+    await database.transaction(({ db }) => listApiKeys(db));
+    await sleep(200);
+    expect(heard).toEqual([]);
+    await database.transaction(({ db }) => createApiKey(db, { name: "written", organisation: "PARTNERSHIP", roles: ["VIEWER"] }));
+    expect(await until(() => heard.length > 0, 5000)).toBe(true);
+    await sleep(100);
+    expect(heard).toEqual([String(process.pid)]);
+    // A write rolled back: nothing.
+    await database
+      .transaction(async ({ db }) => {
+        await createApiKey(db, { name: "rolled back", organisation: "PARTNERSHIP", roles: ["VIEWER"] });
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    await sleep(200);
+    expect(heard).toHaveLength(1);
+    await unlisten();
+  });
+
+  it("revoking a key announces its id, and an authenticator refuses it at once, not after its cache's TTL", async () => {
+    const revoked: string[] = [];
+    const unlisten = await database.listen(API_KEY_REVOKED_CHANNEL, (payload) => revoked.push(payload));
+    const authenticate = createAuthenticator(loadConfig({ NODE_ENV: "test" }), database);
+    const { key, summary } = await createApiKey(database.db, { name: "soon revoked", organisation: "PARTNERSHIP", roles: ["VIEWER"] });
+    // Let the authenticator's own subscription take before the key is cached.
+    await sleep(200);
+    expect((await authenticate(`Bearer ${key}`, "127.0.0.1")).id).toBe(String(summary.id));
+    // Cached now: the second look needs no statement, and would keep answering for the TTL (5 s).
+    expect((await authenticate(`Bearer ${key}`, "127.0.0.1")).id).toBe(String(summary.id));
+    // Revoking one that is already revoked announces nothing.
+    expect(await revokeApiKey(database.db, String(summary.id))).toMatchObject({ id: summary.id });
+    expect(await revokeApiKey(database.db, String(summary.id))).toBeUndefined();
+    expect(await until(() => revoked.length > 0, 5000)).toBe(true);
+    const since = Date.now();
+    let refused = false;
+    while (!refused && Date.now() - since < 2000) {
+      refused = await authenticate(`Bearer ${key}`, "127.0.0.1").then(
+        () => false,
+        (error: { extensions?: { code?: string } }) => error.extensions?.code === "UNAUTHENTICATED",
+      );
+      if (!refused) await sleep(20);
+    }
+    expect(refused, "the revoked key was still accepted from the cache").toBe(true);
+    await sleep(200);
+    expect(revoked).toEqual([String(summary.id)]);
+    await unlisten();
   });
 
   it("refuses a payload past PostgreSQL's limit before sending it, and PostgreSQL refuses one byte more", async () => {
