@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisRateLimiter, type RateLimiter } from "../src/server/rate-limit.js";
@@ -72,3 +74,73 @@ describe.skipIf(!(await redisAnswers()))("rate limit shared through Redis", () =
     for (const waits of answers) expect(waits.filter((wait) => wait === 0)).toHaveLength(5);
   });
 });
+
+/** A Redis server of the test's own, to stop and start (the shared one must not be touched). */
+const REDIS_SERVER = "/usr/bin/redis-server";
+
+describe.skipIf(!fs.existsSync(REDIS_SERVER))("rate limit through a Redis that stops and comes back", () => {
+  let server: ChildProcess | null = null;
+  let port = 0;
+  const startRedis = async () => {
+    server = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    for (let i = 0; i < 100 && !(await redisAt(port)); i += 1) await sleep(50);
+  };
+  const stopRedis = async () => {
+    const stopping = server!;
+    const exited = new Promise((resolve) => stopping.once("exit", resolve));
+    stopping.kill("SIGKILL");
+    await exited;
+    server = null;
+  };
+  afterAll(async () => {
+    if (server !== null) await stopRedis();
+  });
+
+  it("falls back while Redis is away, answering at once, and shares the limit again once it is back", async () => {
+    port = await freePort();
+    await startRedis();
+    const url = `redis://127.0.0.1:${port}`;
+    const [a, b] = [0, 1].map(() => createRedisRateLimiter({ url, keyPrefix: "outage", perMinute: 60, burst: 4, connectTimeoutMs: 500 }));
+    try {
+      await sleep(300);
+      // Shared: 4 in all.
+      const shared = [];
+      for (let i = 0; i < 6; i += 1) shared.push(await (i % 2 === 0 ? a! : b!).take("k1", 1));
+      expect(shared.filter((wait) => wait === 0)).toHaveLength(4);
+
+      await stopRedis();
+      const started = Date.now();
+      const alone = [];
+      for (let i = 0; i < 6; i += 1) alone.push(await a!.take("k2", 1));
+      // Each take answered by the fallback without waiting on a reconnect.
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(alone.filter((wait) => wait === 0)).toHaveLength(4);
+
+      await startRedis();
+      // ioredis reconnects in the background (its retries are at most 2 s apart).
+      await sleep(2500);
+      const again = [];
+      for (let i = 0; i < 6; i += 1) again.push(await (i % 2 === 0 ? a! : b!).take("k3", 1));
+      expect(again.filter((wait) => wait === 0)).toHaveLength(4);
+      // Counted in the new Redis: the limit is shared again.
+      const inspect = new Redis(url);
+      expect(Number(await inspect.get("outage:rate:k3"))).toBe(6);
+      inspect.disconnect();
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
+    }
+  });
+});
+
+async function redisAt(port: number): Promise<boolean> {
+  const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, connectTimeout: 300, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
