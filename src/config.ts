@@ -56,6 +56,13 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Requests a caller may make at once before the per-minute rate applies. */
   readonly rateLimitBurst: number;
+  /**
+   * Redis (redis:// or rediss:// URL) holding the rate limit shared by every replica; null: each process keeps
+   * its own (src/server/rate-limit.ts).
+   */
+  readonly redisUrl: string | null;
+  /** What this deployment's Redis keys start with, so deployments sharing a Redis keep apart. */
+  readonly redisKeyPrefix: string;
   /** PostgreSQL statement_timeout for every connection, in ms (PGlite cannot enforce one). */
   readonly statementTimeoutMs: number;
   /** Longest a new PostgreSQL connection may take to open, in ms; a database that is away fails requests this fast. */
@@ -198,6 +205,13 @@ function httpUrl(env: Env, name: string): string | null {
   return raw;
 }
 
+function redisUrl(env: Env): string | null {
+  const raw = optionalText(env, "DAKGRAPH_REDIS_URL");
+  if (raw === null) return null;
+  if (!/^rediss?:\/\//.test(raw) || !URL.canParse(raw)) throw new ConfigError("DAKGRAPH_REDIS_URL", raw, "a redis:// or rediss:// URL");
+  return raw;
+}
+
 function operationsMode(env: Env): "all" | "allowlist" {
   const raw = optionalText(env, "DAKGRAPH_OPERATIONS") ?? "all";
   if (raw === "all" || raw === "allowlist") return raw;
@@ -311,6 +325,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxBatch: integer(env, "DAKGRAPH_MAX_BATCH", 10, 1, 1000),
     rateLimitPerMinute: integer(env, "DAKGRAPH_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
     rateLimitBurst: integer(env, "DAKGRAPH_RATE_LIMIT_BURST", 60, 1, 1_000_000),
+    redisUrl: redisUrl(env),
+    redisKeyPrefix: optionalText(env, "DAKGRAPH_REDIS_KEY_PREFIX") ?? "dakgraph",
     statementTimeoutMs: integer(env, "DAKGRAPH_STATEMENT_TIMEOUT_MS", 15_000, 0, 3_600_000),
     dbConnectTimeoutMs: integer(env, "DAKGRAPH_DB_CONNECT_TIMEOUT_MS", 3000, 100, 120_000),
     // Above the statement timeout, so a statement that runs its full course still answers with its own error.

@@ -116,10 +116,10 @@ describe("limits over HTTP", () => {
 describe("rate limit", () => {
   it("is a token bucket: a burst, then the per-minute rate, with the wait in seconds", () => {
     const limiter = createRateLimiter(60, 3);
-    expect([0, 1, 2].map(() => limiter.take("k", 1, 1000))).toEqual([0, 0, 0]);
-    expect(limiter.take("k", 1, 1000)).toBe(1);
-    expect(limiter.take("other", 1, 1000)).toBe(0);
-    expect(limiter.take("k", 1, 2000)).toBe(0);
+    expect([0, 1, 2].map(() => limiter.takeAt("k", 1, 1000))).toEqual([0, 0, 0]);
+    expect(limiter.takeAt("k", 1, 1000)).toBe(1);
+    expect(limiter.takeAt("other", 1, 1000)).toBe(0);
+    expect(limiter.takeAt("k", 1, 2000)).toBe(0);
   });
 
   it("answers 429 RATE_LIMITED with Retry-After over HTTP", async () => {

@@ -65,6 +65,11 @@ export interface ReadRouting {
   endRequest(scope: RequestScope, caller: string): void;
   /** Where reads went and each replica's state now. */
   targets(): readonly ReadTargetStatus[];
+  /**
+   * The most a replica read from may be behind (DAKGRAPH_MAX_REPLICA_LAG_MS) plus one check interval: a read made this
+   * long after a commit sees it, whichever replica served it. The response cache drops its answers again after it.
+   */
+  readonly staleForMs: number;
   /** Resolves once every replica has been checked at least once (tests, start-up logs). */
   checked(): Promise<void>;
 }
@@ -320,6 +325,7 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
       }));
     },
     checked: () => firstCheck,
+    staleForMs: maxLagMs + intervalMs,
   };
   // The metrics' pool figures add the replicas' pools to the primary's (the lag checks' connections aside).
   const poolStats = (): PoolStats =>
@@ -352,6 +358,8 @@ export function withReadReplicas(primary: Database, primaryPools: ServerPools, u
       return primary.transaction(work);
     },
     connectionAttempts: () => primary.connectionAttempts(),
+    // LISTEN on the primary: a standby refuses it, and NOTIFY is sent where the writes commit.
+    listen: (channel, onMessage, onListening) => primary.listen(channel, onMessage, onListening),
     poolStats,
     routing,
     close,

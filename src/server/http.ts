@@ -18,7 +18,7 @@ import { isDashboardPath, serveDashboard } from "./dashboard.js";
 import { type HealthState, processHealth } from "./health.js";
 import type { Metrics } from "./metrics.js";
 import { RETRY_RESPONSE } from "./plugins/database-unavailable.js";
-import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
+import { createRateLimiter, createRedisRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { createClientAddress } from "./client-address.js";
 import { createTelemetry, type RequestRecord, requestFinished, routeOf, startRequestSpan, type Telemetry } from "./telemetry.js";
 
@@ -176,6 +176,15 @@ export interface HttpDependencies {
   readonly apollo: ApolloServer<Context>;
   /** Logs, metrics and traces; made from the configuration when absent (no traces then). */
   readonly telemetry?: Telemetry;
+  /** The per-caller limit; made from the configuration when absent (rateLimiterFor). */
+  readonly rateLimiter?: RateLimiter;
+}
+
+/** Shared through Redis when DAKGRAPH_REDIS_URL is set, else this process's own. */
+export function rateLimiterFor(config: Config): RateLimiter {
+  return config.redisUrl === null
+    ? createRateLimiter(config.rateLimitPerMinute, config.rateLimitBurst)
+    : createRedisRateLimiter({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst });
 }
 
 interface Guards {
@@ -249,7 +258,7 @@ async function admit(req: IncomingMessage, config: Config, guards: Guards, recor
     throw new HttpError(401, ours.extensions.code as string, ours.message, {}, { "www-authenticate": 'Bearer realm="dakgraph"' });
   }
   record.viewer = viewer;
-  const wait = guards.rateLimiter.take(viewer.rateKey, Math.max(1, operations));
+  const wait = await guards.rateLimiter.take(viewer.rateKey, Math.max(1, operations));
   if (wait > 0) {
     throw new HttpError(
       429,
@@ -466,7 +475,7 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
   const clientAddress = createClientAddress(deps.config.trustProxy);
   const guards: Guards = {
     authenticate: createAuthenticator(deps.config, deps.database),
-    rateLimiter: createRateLimiter(deps.config.rateLimitPerMinute, deps.config.rateLimitBurst),
+    rateLimiter: deps.rateLimiter ?? rateLimiterFor(deps.config),
     clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
   };
   const healthState: HealthState = {};
@@ -602,7 +611,8 @@ function metricsServer(telemetry: Telemetry, metrics: Metrics): http.Server {
 export async function listen(deps: HttpDependencies): Promise<RunningServer> {
   const lifecycle = new RequestLifecycle();
   const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.database);
-  const server = http.createServer(createRequestHandler({ ...deps, telemetry }, lifecycle));
+  const rateLimiter = deps.rateLimiter ?? rateLimiterFor(deps.config);
+  const server = http.createServer(createRequestHandler({ ...deps, telemetry, rateLimiter }, lifecycle));
   server.keepAliveTimeout = 65_000;
   const origin = await listening(server, deps.config.port, deps.config.host);
   const metrics = deps.config.metricsPort === null || telemetry.metrics === null ? null : metricsServer(telemetry, telemetry.metrics);
@@ -612,6 +622,7 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
       metricsOrigin = await listening(metrics, deps.config.metricsPort!, deps.config.host);
     } catch (error) {
       server.close();
+      await rateLimiter.close();
       throw error;
     }
   }
@@ -638,6 +649,7 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
         await new Promise<void>((resolve) => metrics.close(() => resolve()));
       }
       await closed;
+      await rateLimiter.close();
     },
   };
 }

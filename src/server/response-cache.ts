@@ -6,6 +6,7 @@ import { BREAK, type DocumentNode, type FormattedExecutionResult, visit } from "
 import type { Context } from "../context.js";
 import type { Database } from "../db/client.js";
 import { dataVersion } from "../db/data-version.repository.js";
+import { DATA_CHANGED_CHANNEL } from "../db/notify.js";
 import { audienceOf, type Viewer } from "../modules/access/access.viewer.js";
 import { logger } from "./logger.js";
 
@@ -23,10 +24,14 @@ import { logger } from "./logger.js";
  * moved is not stored, so a read that raced a write never outlives it.
  * - A mutation through the graph (any outcome: all-or-nothing batches may still have written in one of
  *   several root fields) moves it when it completes, after its transaction committed.
- * - Writes by another process (`dakgraph import shipments`, `seed demo`, psql) are seen through
- *   PostgreSQL's cumulative table statistics: the inserted, updated and deleted row counts of every
- *   table but the access tables, read once a second; backends publish them within about a second of a
- *   commit, so such a write shows within about 2 s. PGlite has a single process: no one else writes.
+ * - A write through another process of ours (another replica's mutation, `dakgraph import shipments`,
+ *   `seed demo`) arrives as DATA_CHANGED_CHANNEL, which every writing Database.transaction sends on commit:
+ *   within milliseconds. When the listening connection was lost and is back, messages may have been missed:
+ *   the cache is emptied then too.
+ * - Writes by anything else (psql, another tool) are seen through PostgreSQL's cumulative table statistics:
+ *   the inserted, updated and deleted row counts of every table but the access tables, read once a second;
+ *   backends publish them within about a second of a commit, so such a write shows within about 2 s. PGlite
+ *   has a single process: no one else writes.
  * - Every entry expires after DAKGRAPH_RESPONSE_CACHE_TTL_SECONDS regardless, for what statistics do not
  *   count (a TRUNCATE alone, statistics switched off).
  * - While the statistics cannot be read (the database is away, or restarting), another process's write
@@ -197,7 +202,8 @@ function cacheKey(request: GraphQLRequestContext<Context>): string | null {
 }
 
 /**
- * Polls dataVersion and invalidates the cache when it moves. Started from a request (the first one that
+ * Listens on DATA_CHANGED_CHANNEL and polls dataVersion, and invalidates the cache on a message, on each
+ * (re)subscription and when the version moves. Started from a request (the first one that
  * brings the database), but run in the context the plugin was created in: its statements belong to no
  * request, so they never show in a response's x-sql-statements. A failed poll suspends the cache and the
  * next poll waits twice as long as the last, up to DATA_VERSION_MAX_BACKOFF_MS; a successful one resumes it.
@@ -209,6 +215,22 @@ export function dataVersionWatcher(cache: ResponseCache, pollMs = DATA_VERSION_P
   let stopped = false;
   let last: string | null = null;
   let delay = pollMs;
+  let unlisten: Promise<() => Promise<void>> | undefined;
+  const later = new Set<NodeJS.Timeout>();
+  // With read replicas, an answer computed just after a write may come from a replica that has not replayed it yet
+  // (up to DAKGRAPH_MAX_REPLICA_LAG_MS behind) and be stored after the drop; dropping again once every usable replica
+  // must have the write removes it. A request that began before the second drop cannot store (its epoch is older).
+  const dropAnswers = (database: Database) => {
+    cache.invalidate();
+    const staleForMs = database.routing?.staleForMs;
+    if (staleForMs === undefined || stopped) return;
+    const timer = setTimeout(() => {
+      later.delete(timer);
+      cache.invalidate();
+    }, staleForMs);
+    timer.unref();
+    later.add(timer);
+  };
   const schedule = (database: Database) => {
     if (stopped) return;
     timer = setTimeout(() => poll(database), delay);
@@ -219,7 +241,7 @@ export function dataVersionWatcher(cache: ResponseCache, pollMs = DATA_VERSION_P
       .then((version) => {
         if (!cache.serving) logger.info("response cache: the data version is readable again; serving from the cache");
         cache.resume();
-        if (last !== null && version !== last) cache.invalidate();
+        if (last !== null && version !== last) dropAnswers(database);
         last = version;
         delay = pollMs;
       })
@@ -235,11 +257,26 @@ export function dataVersionWatcher(cache: ResponseCache, pollMs = DATA_VERSION_P
     start(database: Database): void {
       if (started || database.engine !== "postgres") return;
       started = true;
-      outsideRequests.runInAsyncScope(() => schedule(database));
+      outsideRequests.runInAsyncScope(() => {
+        schedule(database);
+        // Not at the first subscription: the answers stored in the moments before it are covered by the
+        // statistics poll (as every answer was before the channel), and emptying then would drop the first ones.
+        let subscriptions = 0;
+        unlisten = database.listen(
+          DATA_CHANGED_CHANNEL,
+          () => dropAnswers(database),
+          () => {
+            subscriptions += 1;
+            if (subscriptions > 1) dropAnswers(database);
+          },
+        );
+      });
     },
     stop(): void {
       stopped = true;
       clearTimeout(timer);
+      for (const pending of later) clearTimeout(pending);
+      void unlisten?.then((stop) => stop());
     },
   };
 }

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
+import { type Db, queryRows } from "../../db/client.js";
+import { API_KEY_REVOKED_CHANNEL } from "../../db/notify.js";
 import { circleTable } from "../postal-hierarchy/postal-hierarchy.sql.js";
 import { apiKeyTable, auditLogTable } from "./access.sql.js";
 
@@ -38,15 +39,23 @@ export function findApiKeySummaries(db: Db, id?: number) {
   return (id === undefined ? query : query.where(eq(apiKeyTable.id, id))).orderBy(asc(apiKeyTable.id));
 }
 
-/** Revokes the active key with this id or prefix; returns its id, or undefined when none is active. */
+/**
+ * Revokes the active key with this id or prefix; returns its id, or undefined when none is active. The same
+ * statement tells every server process sharing the database (API_KEY_REVOKED_CHANNEL, sent when it commits),
+ * so each drops the key from its cache at once (access.viewer.ts).
+ */
 export async function revokeActiveApiKey(db: Db, key: { id: number } | { prefix: string }): Promise<number | undefined> {
   const match = "id" in key ? eq(apiKeyTable.id, key.id) : eq(apiKeyTable.prefix, key.prefix);
-  const rows = await db
-    .update(apiKeyTable)
-    .set({ revokedAt: sql`now()` })
-    .where(and(match, isNull(apiKeyTable.revokedAt)))
-    .returning({ id: apiKeyTable.id });
-  return rows[0]?.id;
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`/* revokeActiveApiKey */ with revoked as (
+          update ${apiKeyTable} set ${sql.identifier(apiKeyTable.revokedAt.name)} = now()
+          where ${and(match, isNull(apiKeyTable.revokedAt))}
+          returning ${apiKeyTable.id}
+        )
+        select id, pg_notify(${API_KEY_REVOKED_CHANNEL}, id::text) from revoked`,
+  );
+  return rows[0] === undefined ? undefined : Number(rows[0].id);
 }
 
 export interface ActiveKey {

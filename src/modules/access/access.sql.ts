@@ -25,7 +25,7 @@ export const apiKeyTable = pgTable(
     circleId: integer("circle_id").references(() => circleTable.id),
     createdAt: instant("created_at").notNull().default(sql`now()`),
     revokedAt: instant("revoked_at"),
-    /** Refreshed at most once a minute per server process (keys are cached that long). */
+    /** Refreshed at most once every 5 s per server process (keys are cached that long: access.viewer.ts). */
     lastUsedAt: instant("last_used_at"),
   },
   (t) => [

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/client.js";
+import { API_KEY_REVOKED_CHANNEL } from "../../db/notify.js";
 import { UnauthenticatedError } from "../../lib/errors.js";
 import { hashApiKey, looksLikeApiKey, ORGANISATIONS, type Organisation } from "./access.keys.js";
 import { useApiKey } from "./access.repository.js";
@@ -40,7 +41,14 @@ export function testViewer(roles: readonly Role[], options: { organisation?: Org
   };
 }
 
-const KEY_CACHE_MS = 60_000;
+/**
+ * How long a looked-up key is trusted without asking again: a backstop only. A revocation reaches every
+ * process at once through API_KEY_REVOKED_CHANNEL, and a process whose listening connection was lost drops
+ * every cached key when it listens again; the TTL bounds what a message lost otherwise (a listening connection
+ * silently cut, until TCP notices) could leave working. Its cost: one lookup per active key every 5 s per
+ * process (README "Several replicas").
+ */
+const KEY_CACHE_MS = 5_000;
 const KEY_CACHE_ENTRIES = 10_000;
 
 function rolesFrom(value: unknown): Role[] {
@@ -55,7 +63,8 @@ function invalid(reason: string): UnauthenticatedError {
 
 /**
  * Turns an Authorization header into a viewer. API keys (`dak_…`) are looked up by digest and
- * cached for a minute, so a revocation takes effect within a minute on every server process;
+ * cached for at most KEY_CACHE_MS; a revocation drops the key from every process's cache when it commits
+ * (API_KEY_REVOKED_CHANNEL);
  * JWTs are verified against DAKGRAPH_JWT_SECRET (HS256) or DAKGRAPH_JWKS_URL, with the configured
  * issuer and audience, signed with one of the configured algorithms only (an HMAC with the secret, a
  * public-key one with the JWKS); a token without `exp` expires DAKGRAPH_JWT_MAX_AGE_SECONDS after its `iat`. Claims: `org` (AMAZON, INDIA_POST, PARTNERSHIP), `roles` (array or
@@ -64,6 +73,19 @@ function invalid(reason: string): UnauthenticatedError {
  */
 export function createAuthenticator(config: Config, database: Database) {
   const keys = new Map<string, { viewer: Viewer | null; expires: number }>();
+  // Subscribed again after a lost connection: revocations may have been missed meanwhile, so every cached key
+  // goes. Not at the first subscription: keys cached in the moments before it are bounded by KEY_CACHE_MS.
+  let subscriptions = 0;
+  void database.listen(
+    API_KEY_REVOKED_CHANNEL,
+    (id) => {
+      for (const [digest, cached] of keys) if (cached.viewer?.id === id) keys.delete(digest);
+    },
+    () => {
+      subscriptions += 1;
+      if (subscriptions > 1) keys.clear();
+    },
+  );
   const jwks = config.jwksUrl === null ? null : createRemoteJWKSet(new URL(config.jwksUrl));
   const secret = config.jwtSecret === null ? null : new TextEncoder().encode(config.jwtSecret);
 

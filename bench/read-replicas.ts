@@ -11,7 +11,7 @@ import { PostgresServer, postgresUnavailable } from "../test/support/postgres-se
 import { percentile } from "./stats.js";
 
 /*
- * `npm run bench:replicas`: what read routing costs and where reads go. A PostgreSQL 15 primary and a streaming
+ * `npm run bench:read-replicas`: what read routing costs and where reads go. A PostgreSQL 15 primary and a streaming
  * replica of its own (pg_basebackup -R, from /usr/lib/postgresql/15/bin or DAKGRAPH_TEST_PG_BIN), the HTTP server
  * in-process over the primary alone and over primary + replica, in turns, the same reads from CONNECTIONS clients:
  * requests per second, latency, and the statements each server ran. Both servers live on this machine, so this
@@ -63,7 +63,7 @@ async function drive(url: string, key: string): Promise<Round> {
 
 async function main(): Promise<void> {
   if (postgresUnavailable !== null) {
-    console.log(`bench:replicas skipped: ${postgresUnavailable}`);
+    console.log(`bench:read-replicas skipped: ${postgresUnavailable}`);
     return;
   }
   const primary = await PostgresServer.create(PRIMARY_PORT);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const after = routed.routing!.targets();
     for (const server of Object.values(servers)) await server.close();
 
-    console.log(`bench:replicas: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, reads alternating a single statement and a resolvers' search`);
+    console.log(`bench:read-replicas: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each, reads alternating a single statement and a resolvers' search`);
     for (const [name, rounds] of Object.entries(results)) {
       const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
       const requests = rounds.reduce((n, r) => n + r.requests, 0);
