@@ -6,21 +6,14 @@
  * remittance KPIs are shown only to FINANCE or ADMIN (the graph answers them null to others).
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { DashboardKpiScopesDocument, type DashboardKpiScopesQuery, DashboardKpisDocument, type DashboardKpisQuery, type KpiScopeInput } from "../generated/operations.js";
+import { DashboardKpiScopesDocument, type DashboardKpiScopesQuery, DashboardKpisDocument, type DashboardKpisQuery } from "../generated/operations.js";
 import { fiscalQuarterLastDay } from "../lib/coverage-map.js";
 import { formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
-import { pickableQuarters, readsKpi, TREND_QUARTERS, trendPoints, trendStart } from "../lib/kpi-trend.js";
+import { pickableQuarters, readsKpi, scopeInput, TREND_QUARTERS, trendPoints, trendStart } from "../lib/kpi-trend.js";
 import { request } from "./graph.js";
 import { TrendChart, TrendLegend } from "./trends.js";
 
 type Metric = NonNullable<DashboardKpisQuery["tiles"]>[number]["metrics"][number];
-
-/** A scope as the picker's option value: "NATIONAL", "CIRCLE:Maharashtra", "STATE:Karnataka". */
-export function scopeInput(value: string): KpiScopeInput | null {
-  if (value === "NATIONAL") return null;
-  const colon = value.indexOf(":");
-  return { kind: value.slice(0, colon) as KpiScopeInput["kind"], key: value.slice(colon + 1) };
-}
 
 function Tile({ metric }: { metric: Metric }) {
   const figure = formatKpiFigure(metric.value, metric.unit);

@@ -42,6 +42,19 @@ export function readsKpi(key: string, roles: Iterable<string>): boolean {
   return !FINANCE_KPIS.has(key) || [...roles].some((role) => FINANCE_ROLES.has(role));
 }
 
+/** The scope kinds the scope picker offers beside national (KpiScopeKind). */
+export type PickedScopeKind = "CIRCLE" | "STATE";
+
+/**
+ * A scope picker's option value as quarterlyKpis' scope argument: "NATIONAL" → null (the default), "CIRCLE:Maharashtra"
+ * → { kind: CIRCLE, key: "Maharashtra" }; the key is everything after the first colon (a name may hold one).
+ */
+export function scopeInput(value: string): { kind: PickedScopeKind; key: string } | null {
+  if (value === "NATIONAL") return null;
+  const colon = value.indexOf(":");
+  return { kind: value.slice(0, colon) as PickedScopeKind, key: value.slice(colon + 1) };
+}
+
 /** The first quarter of the trend that ends with `quarter` ("FY2026-27-Q2" → "FY2023-24-Q3"). */
 export function trendStart(quarter: string): string {
   return formatFiscalQuarter(addQuarters(parseFiscalQuarter(quarter), -(TREND_QUARTERS - 1)));
