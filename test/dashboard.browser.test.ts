@@ -60,6 +60,7 @@ describe.skipIf(!hasChromium)(
     let analystKey: string;
     let viewerKey: string;
     let financeKey: string;
+    let bundle: Awaited<ReturnType<typeof buildDashboard>>;
     let circleKey: string;
     let origin: string;
     const requested: string[] = [];
@@ -71,7 +72,7 @@ describe.skipIf(!hasChromium)(
 
     beforeAll(async () => {
       // The bundle the server serves outside a build: the postinstall's, made again from the sources under test.
-      await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
+      bundle = await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
       testDatabase = await createDirectoryDatabase(ENGINE);
       // A small demo up to today, so the last complete quarter (the page's default) has figures and targets.
       await seedDemo(testDatabase.database, { shipments: 1_500, seed: 21, until: istDateOf(new Date()), replace: false }, progressBar(false));
@@ -173,6 +174,15 @@ describe.skipIf(!hasChromium)(
         expect(response.headers.get("content-security-policy")).toBe(DASHBOARD_CSP);
       }
       expect((await fetch(`${origin}/dashboard/other.js`)).status).toBe(404);
+      expect((await fetch(`${origin}/dashboard/app.js.gz`)).status).toBe(404);
+      // The bundle (Vega included) goes gzipped to a client that accepts it, as it is to one that does not.
+      const gzipped = await fetch(`${origin}/dashboard/app.js`, { headers: { "accept-encoding": "gzip" } });
+      expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+      const plain = await fetch(`${origin}/dashboard/app.js`, { headers: { "accept-encoding": "identity" } });
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      expect(await gzipped.text()).toBe(await plain.text());
+      // Issue 21's budget for the JavaScript shipped.
+      expect(bundle.jsGzipBytes).toBeLessThan(300 * 1024);
     });
 
     it("signed in with an ANALYST key, shows the graph's KPI figures and a tracking timeline", async () => {

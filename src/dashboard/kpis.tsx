@@ -39,13 +39,15 @@ function Tile({ metric }: { metric: Metric }) {
 }
 
 /** The scope picker's choices: national and every circle and state, or only the viewer's circle when it is restricted to one. */
-function useScopes(apiKey: string, circle: string | null, quarter: string): { value: string; label: string; group: string }[] {
+function useScopes(apiKey: string, circle: string | null, quarter: string, ready: boolean): { value: string; label: string; group: string }[] {
   const [scopes, setScopes] = useState<DashboardKpiScopesQuery | null>(null);
   useEffect(() => {
-    if (circle !== null) return;
-    // The list hardly changes with the quarter: asked once, for the default quarter. A failure leaves national only.
+    if (circle !== null || !ready || scopes !== null) return;
+    // Asked once the first KPIs are in: on the embedded database requests are answered one at a time, and the tiles
+    // (the national default needs no list) should not wait behind the list's per-state coverage. The list hardly
+    // changes with the quarter, so it is asked once. A failure leaves national only.
     request(apiKey, DashboardKpiScopesDocument, { quarter, asOf: fiscalQuarterLastDay(quarter) }).then(setScopes, () => undefined);
-  }, [apiKey, circle]);
+  }, [apiKey, circle, ready]);
   return useMemo(() => {
     if (circle !== null) return [{ value: `CIRCLE:${circle}`, label: circle, group: "Your circle" }];
     const states = [...new Set((scopes?.coverage.areas ?? []).map((a) => a.area))].sort();
@@ -61,9 +63,9 @@ export function KpiPanels({ apiKey, roles, circle }: { apiKey: string; roles: Re
   const quarters = useMemo(() => pickableQuarters(new Date()), []);
   const [quarter, setQuarter] = useState(() => lastCompleteFiscalQuarter(new Date()));
   const [scope, setScope] = useState(() => (circle === null ? "NATIONAL" : `CIRCLE:${circle}`));
-  const scopes = useScopes(apiKey, circle, quarter);
   const [data, setData] = useState<{ key: string; answer: DashboardKpisQuery } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const scopes = useScopes(apiKey, circle, quarter, data !== null);
   const wanted = `${quarter}|${scope}`;
   useEffect(() => {
     let current = true;
