@@ -15,12 +15,17 @@ import type { KpiUnit } from "../lib/indian-format.js";
 import { kpiAxisLabel } from "../lib/kpi-trend.js";
 import { KPI_TREND_COLOURS, KPI_TREND_DATA, KPI_TREND_UNIT, type KpiTrendPoint } from "../lib/kpi-trend-spec.js";
 
-let registered = false;
-/** The y axis' labels call kpiAxis (Indian grouping, lakh and crore); registered once, before the first parse. */
-function registerAxisFormat(): void {
-  if (registered) return;
-  expressionFunction("kpiAxis", (value: number, unit: string) => kpiAxisLabel(value, unit));
-  registered = true;
+let runtime: ReturnType<typeof parse> | null = null;
+/**
+ * The chart's parsed dataflow, made once and shared by every chart (a View reads it, never changes it). The y axis'
+ * labels call kpiAxis (Indian grouping, lakh and crore), registered before the parse, which checks function names.
+ */
+function trendRuntime(): ReturnType<typeof parse> {
+  if (runtime === null) {
+    expressionFunction("kpiAxis", (value: number, unit: string) => kpiAxisLabel(value, unit));
+    runtime = parse(trendSpec, undefined, { ast: true });
+  }
+  return runtime;
 }
 
 /** One KPI's chart, drawn into its box as SVG at the box's width, drawn again at the new width when the window resizes. */
@@ -28,8 +33,7 @@ export function TrendChart({ kpi, name, unit, points }: { kpi: string; name: str
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current!;
-    registerAxisFormat();
-    const view = new View(parse(trendSpec, undefined, { ast: true }), { expr: expressionInterpreter, renderer: "svg", container: element, hover: false });
+    const view = new View(trendRuntime(), { expr: expressionInterpreter, renderer: "svg", container: element, hover: false });
     // Vega marks the data objects it is given; copies keep the page's state untouched.
     view.signal(KPI_TREND_UNIT, unit).data(KPI_TREND_DATA, points.map((p) => ({ ...p })));
     let live = true;
