@@ -33,7 +33,7 @@ export function TrendChart({ kpi, name, unit, points }: { kpi: string; name: str
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current!;
-    const view = new View(trendRuntime(), { expr: expressionInterpreter, renderer: "svg", container: element, hover: false });
+    const view = new View(trendRuntime(), { expr: expressionInterpreter, renderer: "svg", container: element });
     // Vega marks the data objects it is given; copies keep the page's state untouched.
     view.signal(KPI_TREND_UNIT, unit).data(KPI_TREND_DATA, points.map((p) => ({ ...p })));
     let live = true;
