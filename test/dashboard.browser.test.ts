@@ -148,6 +148,7 @@ describe.skipIf(!hasChromium)(
         const chart = page.locator(`.trend[data-kpi="${metric.key}"] .trend-chart[data-rendered="true"]`);
         await chart.waitFor();
         expect(await chart.getAttribute("data-quarters"), metric.key).toBe(String(TREND_QUARTERS));
+        expect(await page.locator(`.trend[data-kpi="${metric.key}"]`).getAttribute("title"), metric.key).toBe(metric.definition);
         const points = chart.locator("g.kpi_point_marks path");
         expect(await points.count(), metric.key).toBe(series.filter((m) => m.value !== null).length);
         expect(await chart.locator("g.kpi_target_marks path").count(), metric.key).toBe(series.filter((m) => m.target !== null).length);

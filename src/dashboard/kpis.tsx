@@ -146,7 +146,7 @@ export function KpiPanels({ apiKey, roles, circle }: { apiKey: string; roles: Re
         {row !== undefined && (
           <div class={`trend-grid${loading ? " stale" : ""}`}>
             {metrics.map((metric) => (
-              <TrendChart key={metric.key} kpi={metric.key} name={metric.name} unit={metric.unit} points={series.get(metric.key)!} />
+              <TrendChart key={metric.key} kpi={metric.key} name={metric.name} definition={metric.definition} unit={metric.unit} points={series.get(metric.key)!} />
             ))}
           </div>
         )}

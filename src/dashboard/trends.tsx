@@ -29,7 +29,8 @@ function trendRuntime(): ReturnType<typeof parse> {
 }
 
 /** One KPI's chart, drawn into its box as SVG at the box's width, drawn again at the new width when the window resizes. */
-export function TrendChart({ kpi, name, unit, points }: { kpi: string; name: string; unit: KpiUnit; points: readonly KpiTrendPoint[] }) {
+export function TrendChart(props: { kpi: string; name: string; definition: string; unit: KpiUnit; points: readonly KpiTrendPoint[] }) {
+  const { kpi, name, definition, unit, points } = props;
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current!;
@@ -54,7 +55,7 @@ export function TrendChart({ kpi, name, unit, points }: { kpi: string; name: str
   }, [points, unit]);
   const values = points.filter((p) => p.value !== null).length;
   return (
-    <figure class="trend" data-kpi={kpi}>
+    <figure class="trend" data-kpi={kpi} title={definition}>
       <figcaption>{name}</figcaption>
       <div class="trend-chart" ref={box} data-quarters={points.length} data-values={values} />
     </figure>
