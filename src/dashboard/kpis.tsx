@@ -2,7 +2,7 @@
  * The KPI panels (ANALYST or ADMIN): a quarter picker (default: the last complete fiscal quarter) and a scope picker
  * (national by default, or a postal circle or a state; a viewer restricted to one circle gets that circle only) driving
  * the KPI tiles for the quarter and the trend charts over the TREND_QUARTERS quarters ending with it. One request
- * (DashboardKpis) answers both; the scope list is a second (DashboardKpiScopes), asked in parallel. COD money and
+ * (DashboardKpis) answers both; the scope list is a second (DashboardKpiScopes), asked once the first KPIs are in. COD money and
  * remittance KPIs are shown only to FINANCE or ADMIN (the graph answers them null to others).
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
