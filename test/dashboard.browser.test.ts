@@ -10,15 +10,18 @@ import type { Context } from "../src/context.js";
 import { buildDashboard } from "../src/dashboard/build.mjs";
 import { queryRows } from "../src/db/client.js";
 import {
-  DashboardKpiTilesDocument,
-  type DashboardKpiTilesQuery,
+  DashboardKpiScopesDocument,
+  DashboardKpisDocument,
+  type DashboardKpisQuery,
   DashboardMapPinsDocument,
   DashboardMapSummaryDocument,
   type DashboardMapSummaryQuery,
 } from "../src/generated/operations.js";
 import { fiscalQuarterLastDay } from "../src/lib/coverage-map.js";
 import { istDateOf } from "../src/lib/fiscal-quarter.js";
-import { formatIndianNumber, formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
+import { formatIndianNumber, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
+import { FINANCE_KPIS, TREND_QUARTERS, trendStart } from "../src/lib/kpi-trend.js";
+import { addQuarters, formatFiscalQuarter, parseFiscalQuarter } from "../src/lib/fiscal-quarter.js";
 import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { seedDemo } from "../src/modules/demo/demo.seed.js";
@@ -56,20 +59,29 @@ describe.skipIf(!hasChromium)(
     let page: Page;
     let analystKey: string;
     let viewerKey: string;
+    let financeKey: string;
+    let bundle: Awaited<ReturnType<typeof buildDashboard>>;
+    let circleKey: string;
     let origin: string;
     const requested: string[] = [];
     /** The operation ids the page sent to /graphql, in order. */
     const operations: string[] = [];
     const pageErrors: string[] = [];
+    /** Console errors: a CSP refusal (an eval, an inline style) is reported there, not as a page error. */
+    const consoleErrors: string[] = [];
 
     beforeAll(async () => {
       // The bundle the server serves outside a build: the postinstall's, made again from the sources under test.
-      await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
+      bundle = await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
       testDatabase = await createDirectoryDatabase(ENGINE);
       // A small demo up to today, so the last complete quarter (the page's default) has figures and targets.
       await seedDemo(testDatabase.database, { shipments: 1_500, seed: 21, until: istDateOf(new Date()), replace: false }, progressBar(false));
       analystKey = (await createApiKey(testDatabase.database.db, { name: "dashboard analyst", organisation: "PARTNERSHIP", roles: ["ANALYST"] })).key;
       viewerKey = (await createApiKey(testDatabase.database.db, { name: "dashboard viewer", organisation: "AMAZON", roles: ["VIEWER"] })).key;
+      financeKey = (await createApiKey(testDatabase.database.db, { name: "dashboard finance", organisation: "AMAZON", roles: ["ANALYST", "FINANCE"] })).key;
+      circleKey = (
+        await createApiKey(testDatabase.database.db, { name: "dashboard circle", organisation: "INDIA_POST", roles: ["ANALYST"], circle: "Maharashtra" })
+      ).key;
       // Under the operation allowlist, as in production: the page must send registered operations only.
       const config = loadConfig({ PORT: "0", NODE_ENV: "test", DAKGRAPH_OPERATIONS: "allowlist" });
       apollo = createApolloServer(await createSchema(), config);
@@ -83,6 +95,9 @@ describe.skipIf(!hasChromium)(
       }));
       page = browser.pages()[0] ?? (await browser.newPage());
       page.on("pageerror", (error) => pageErrors.push(error.message));
+      page.on("console", (message) => {
+        if (message.type() === "error" || /Content Security Policy/i.test(message.text())) consoleErrors.push(message.text());
+      });
       await mkdir(SCREENSHOTS, { recursive: true });
     }, 120_000);
 
@@ -93,6 +108,58 @@ describe.skipIf(!hasChromium)(
       await testDatabase?.drop();
       if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
     });
+
+    /** The graph's answer to the page's KPI operation, once the page shows that quarter and scope. */
+    async function waitForKpis(key: string, quarter: string, scope: { kind: "CIRCLE" | "STATE"; key: string } | null): Promise<DashboardKpisQuery> {
+      const scopeValue = scope === null ? "NATIONAL" : `${scope.kind}:${scope.key}`;
+      await page.locator(`#kpi-panel[data-quarter="${quarter}"][data-scope="${scopeValue}"][aria-busy="false"]`).waitFor({ timeout: 20_000 });
+      const response = await fetch(`${origin}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: JSON.stringify({ documentId: persistedDocumentIdOf(DashboardKpisDocument), variables: { quarter, from: trendStart(quarter), scope } }),
+      });
+      const { data, errors } = (await response.json()) as { data: DashboardKpisQuery; errors?: unknown };
+      expect(errors).toBeUndefined();
+      return data;
+    }
+
+    /**
+     * Each tile shows the answer's figure, changes, target and definition; each trend chart draws a point per quarter
+     * with a value, a tick per quarter with a target and the chosen quarter in red, and its points carry the values.
+     */
+    async function expectKpiPanels(answer: DashboardKpisQuery, readsMoney: boolean): Promise<void> {
+      const row = answer.tiles![0]!;
+      const metrics = row.metrics.filter((metric) => readsMoney || !FINANCE_KPIS.has(metric.key));
+      expect(await page.locator("#kpi-panel .tile").count()).toBe(metrics.length);
+      expect(await page.locator("#trend-panel .trend").count()).toBe(metrics.length);
+      expect(answer.trend).toHaveLength(TREND_QUARTERS);
+      expect(answer.trend!.at(-1)!.quarter).toBe(row.quarter);
+      for (const metric of metrics) {
+        const tile = page.locator(`.tile[data-kpi="${metric.key}"]`);
+        expect(await tile.locator(".exact").textContent(), metric.key).toBe(formatKpiFigure(metric.value, metric.unit).exact);
+        expect(await tile.getAttribute("title"), metric.key).toBe(metric.definition);
+        expect(await tile.locator(".qoq").textContent(), metric.key).toBe(`QoQ ${formatKpiChange(metric.quarterOnQuarter, metric.unit) ?? "–"}`);
+        expect(await tile.locator(".yoy").textContent(), metric.key).toBe(`YoY ${formatKpiChange(metric.yearOnYear, metric.unit) ?? "–"}`);
+        const target = await tile.locator(".tile-target").textContent();
+        if (metric.target === null) expect(target, metric.key).toBe("No target");
+        else expect(target, metric.key).toContain(`${formatKpiFigure(metric.target, metric.unit).exact}: ${metric.targetMet ? "met" : "not met"}`);
+
+        const series = answer.trend!.map((q) => q.metrics.find((m) => m.key === metric.key)!);
+        const chart = page.locator(`.trend[data-kpi="${metric.key}"] .trend-chart[data-rendered="true"]`);
+        await chart.waitFor();
+        expect(await chart.getAttribute("data-quarters"), metric.key).toBe(String(TREND_QUARTERS));
+        expect(await page.locator(`.trend[data-kpi="${metric.key}"]`).getAttribute("title"), metric.key).toBe(metric.definition);
+        const points = chart.locator("g.kpi_point_marks path");
+        expect(await points.count(), metric.key).toBe(series.filter((m) => m.value !== null).length);
+        expect(await chart.locator("g.kpi_target_marks path").count(), metric.key).toBe(series.filter((m) => m.target !== null).length);
+        expect(await chart.locator("g.kpi_current_marks path").count(), metric.key).toBe(metric.value === null ? 0 : 1);
+        // Vega-Lite labels each point for screen readers ("label: Q2 FY27; value: 1234"): the values drawn are the graph's.
+        const drawn = (await points.evaluateAll((paths) => paths.map((p) => p.getAttribute("aria-label") ?? ""))).map((label) => Number(/value: ([-\d.,]+)/.exec(label)?.[1]?.replaceAll(",", "")));
+        const expected = series.filter((m) => m.value !== null).map((m) => m.value!);
+        expect(drawn.length, metric.key).toBe(expected.length);
+        drawn.forEach((value, i) => expect(value, `${metric.key} point ${i}`).toBeCloseTo(expected[i]!, 1));
+      }
+    }
 
     async function signIn(key: string): Promise<void> {
       await page.goto(`${origin}/dashboard`);
@@ -108,6 +175,15 @@ describe.skipIf(!hasChromium)(
         expect(response.headers.get("content-security-policy")).toBe(DASHBOARD_CSP);
       }
       expect((await fetch(`${origin}/dashboard/other.js`)).status).toBe(404);
+      expect((await fetch(`${origin}/dashboard/app.js.gz`)).status).toBe(404);
+      // The bundle (Vega included) goes gzipped to a client that accepts it, as it is to one that does not.
+      const gzipped = await fetch(`${origin}/dashboard/app.js`, { headers: { "accept-encoding": "gzip" } });
+      expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+      const plain = await fetch(`${origin}/dashboard/app.js`, { headers: { "accept-encoding": "identity" } });
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      expect(await gzipped.text()).toBe(await plain.text());
+      // Issue 21's budget for the JavaScript shipped.
+      expect(bundle.jsGzipBytes).toBeLessThan(300 * 1024);
     });
 
     it("signed in with an ANALYST key, shows the graph's KPI figures and a tracking timeline", async () => {
@@ -116,28 +192,32 @@ describe.skipIf(!hasChromium)(
       expect(page.url()).not.toContain(analystKey);
       await page.locator(".banner").filter({ hasText: "Synthetic data" }).waitFor();
 
-      // The same operation, asked of the graph directly: each tile shows its figure.
-      const response = await fetch(`${origin}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${analystKey}` },
-        body: JSON.stringify({ documentId: persistedDocumentIdOf(DashboardKpiTilesDocument), variables: { quarter: lastCompleteFiscalQuarter(new Date()) } }),
-      });
-      const { data } = (await response.json()) as { data: DashboardKpiTilesQuery };
+      // The default: the last complete quarter, national. The same operation asked of the graph directly: each tile
+      // and each trend chart shows what it answers.
+      const quarter = lastCompleteFiscalQuarter(new Date());
+      const national = await waitForKpis(analystKey, quarter, null);
       // COD and remittance figures need FINANCE (KpiKey's "Figures visible to"): the graph answers them null to an
-      // ANALYST, and the page leaves their tiles out.
-      const financeOnly = ["COD_COLLECTED", "COD_OUTSTANDING", "COD_REMITTED", "REMITTANCE_DAYS_MEAN", "REMITTANCE_DAYS_P90", "REMITTANCE_WITHIN_CYCLE"];
-      const all = data.quarterlyKpis![0]!.metrics;
-      expect(all.filter((metric) => financeOnly.includes(metric.key)).map((metric) => metric.value)).toEqual(financeOnly.map(() => null));
-      const metrics = all.filter((metric) => !financeOnly.includes(metric.key));
-      await page.locator(".tile").first().waitFor();
-      expect(await page.locator(".tile").count()).toBe(metrics.length);
-      const delivered = metrics.find((metric) => metric.key === "DELIVERED_VOLUME");
-      expect(delivered?.value).toBeGreaterThan(0);
-      for (const metric of metrics) {
-        const tile = page.locator(`.tile[data-kpi="${metric.key}"]`);
-        expect(await tile.locator(".exact").textContent(), metric.key).toBe(formatKpiFigure(metric.value, metric.unit).exact);
-        expect(await tile.getAttribute("title"), metric.key).toBe(metric.definition);
-      }
+      // ANALYST, and the page leaves their tiles and charts out.
+      const all = national.tiles![0]!.metrics;
+      expect(all.filter((metric) => FINANCE_KPIS.has(metric.key)).map((metric) => metric.value)).toEqual([...FINANCE_KPIS].map(() => null));
+      expect(all.find((metric) => metric.key === "DELIVERED_VOLUME")?.value).toBeGreaterThan(0);
+      await expectKpiPanels(national, false);
+      await page.screenshot({ path: path.join(SCREENSHOTS, "kpis-desktop.png"), fullPage: true });
+
+      // An earlier quarter and a circle, then a state: the tiles and trends follow the pickers.
+      const earlier = formatFiscalQuarter(addQuarters(parseFiscalQuarter(quarter), -1));
+      await page.locator("#kpi-quarter").selectOption(earlier);
+      await page.locator("#kpi-scope").selectOption("CIRCLE:Maharashtra");
+      const circle = await waitForKpis(analystKey, earlier, { kind: "CIRCLE", key: "Maharashtra" });
+      expect(circle.tiles![0]!.scope.name).toBe("Maharashtra");
+      expect(circle.tiles![0]!.metrics.find((metric) => metric.key === "DELIVERED_VOLUME")?.value).toBeGreaterThan(0);
+      await expectKpiPanels(circle, false);
+      expect(await page.locator("#kpi-panel h2").textContent()).toContain(`Maharashtra, ${circle.tiles![0]!.label}`);
+      await page.locator("#kpi-scope").selectOption("STATE:Karnataka");
+      await expectKpiPanels(await waitForKpis(analystKey, earlier, { kind: "STATE", key: "Karnataka" }), false);
+      await page.locator("#kpi-quarter").selectOption(quarter);
+      await page.locator("#kpi-scope").selectOption("NATIONAL");
+      await waitForKpis(analystKey, quarter, null);
 
       // A delivered shipment's timeline, in IST.
       const [shipment] = await queryRows<{ tracking_number: string; events: number }>(
@@ -161,7 +241,7 @@ describe.skipIf(!hasChromium)(
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByLabel("API key").waitFor();
       expect(await page.evaluate(() => sessionStorage.getItem("dakgraph.dashboard.key"))).toBeNull();
-    });
+    }, 120_000);
 
     it("draws every PIN with usable coordinates on the coverage map, and the circle filter redraws fewer", async () => {
       operations.length = 0;
@@ -213,16 +293,46 @@ describe.skipIf(!hasChromium)(
       await page.getByLabel("API key").waitFor();
     }, 60_000);
 
+    it("shows COD and remittance KPIs to a key with FINANCE, and a circle's key its own circle only", async () => {
+      const quarter = lastCompleteFiscalQuarter(new Date());
+      await signIn(financeKey);
+      const answer = await waitForKpis(financeKey, quarter, null);
+      expect(answer.tiles![0]!.metrics.find((metric) => metric.key === "COD_COLLECTED")?.value).toBeGreaterThan(0);
+      await expectKpiPanels(answer, true);
+      expect(await page.locator(`.tile[data-kpi="COD_COLLECTED"]`).count()).toBe(1);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("API key").waitFor();
+
+      operations.length = 0;
+      await signIn(circleKey);
+      const own = await waitForKpis(circleKey, quarter, { kind: "CIRCLE", key: "Maharashtra" });
+      await expectKpiPanels(own, false);
+      expect(await page.locator("#kpi-scope option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(["CIRCLE:Maharashtra"]);
+      expect(operations).not.toContain(persistedDocumentIdOf(DashboardKpiScopesDocument));
+      await page.setViewportSize(SIZES.phone);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(SCREENSHOTS, "kpis-phone.png") });
+      // The panel's top (heading, legend, first charts): it is taller than the screen, and "if needed" centres it.
+      await page.locator("#trend-panel").evaluate((panel) => panel.scrollIntoView({ block: "start" }));
+      await page.screenshot({ path: path.join(SCREENSHOTS, "trends-phone.png") });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(SIZES.phone.width);
+      await page.setViewportSize(SIZES.desktop);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByLabel("API key").waitFor();
+    }, 60_000);
+
     it("shows a VIEWER no KPI panel and never asks for it", async () => {
       operations.length = 0;
       await signIn(viewerKey);
       await page.locator("#tracking-panel").waitFor();
       expect(await page.locator("#kpi-panel").count()).toBe(0);
-      expect(operations).not.toContain(persistedDocumentIdOf(DashboardKpiTilesDocument));
+      expect(operations).not.toContain(persistedDocumentIdOf(DashboardKpisDocument));
+      expect(await page.locator("#trend-panel").count()).toBe(0);
       expect(operations.length).toBeGreaterThan(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, "viewer-desktop.png") });
 
       expect(pageErrors).toEqual([]);
+      expect(consoleErrors).toEqual([]);
       expect(requested.filter((url) => !isLocal(url))).toEqual([]);
     });
   },

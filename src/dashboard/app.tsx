@@ -6,8 +6,6 @@
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
-  DashboardKpiTilesDocument,
-  type DashboardKpiTilesQuery,
   DashboardMapPinsDocument,
   type DashboardMapPinsQuery,
   DashboardMapSummaryDocument,
@@ -18,23 +16,15 @@ import {
   type DashboardViewerQuery,
 } from "../generated/operations.js";
 import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
-import { formatIndianNumber, formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
+import { formatIndianNumber, formatIst, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
+import { readsKpis } from "../lib/kpi-trend.js";
 import { request } from "./graph.js";
 import { PickupsPanel } from "./pickups.js";
 import { ReviewPanel } from "./reviews.js";
+import { KpiPanels } from "./kpis.js";
 
 // sessionStorage, not localStorage: the key is gone when the tab closes, and it never goes into a URL.
 const KEY_STORAGE = "dakgraph.dashboard.key";
-
-/** Roles that may read quarterlyKpis (its "Visible to" in the schema). */
-const KPI_ROLES = new Set(["ANALYST", "ADMIN"]);
-
-/**
- * The KPIs whose figures only FINANCE (or ADMIN) may read (KpiKey's "Figures visible to"): the graph answers them
- * as null for others, so their tiles are left out rather than shown empty.
- */
-const FINANCE_KPIS: ReadonlySet<string> = new Set(["COD_COLLECTED", "COD_OUTSTANDING", "COD_REMITTED", "REMITTANCE_DAYS_MEAN", "REMITTANCE_DAYS_P90", "REMITTANCE_WITHIN_CYCLE"]);
-const FINANCE_ROLES = new Set(["FINANCE", "ADMIN"]);
 
 function SignIn(props: { onKey: (key: string) => void; error: string | null }) {
   const [key, setKey] = useState("");
@@ -53,57 +43,6 @@ function SignIn(props: { onKey: (key: string) => void; error: string | null }) {
       {props.error !== null && <p class="error" role="alert">{props.error}</p>}
       <p class="hint">The key stays in this tab (sessionStorage) and is sent only to this server.</p>
     </form>
-  );
-}
-
-type Metric = NonNullable<DashboardKpiTilesQuery["quarterlyKpis"]>[number]["metrics"][number];
-
-function Tile({ metric }: { metric: Metric }) {
-  const figure = formatKpiFigure(metric.value, metric.unit);
-  const target = metric.target === null ? null : formatKpiFigure(metric.target, metric.unit).exact;
-  const qoq = formatKpiChange(metric.quarterOnQuarter, metric.unit);
-  const yoy = formatKpiChange(metric.yearOnYear, metric.unit);
-  return (
-    <div class="tile" data-kpi={metric.key} title={metric.definition}>
-      <div class="tile-name">{metric.name}</div>
-      <div class="tile-value">
-        <span class="exact">{figure.exact}</span>
-        {figure.compact !== null && <span class="compact">{figure.compact}</span>}
-      </div>
-      <div class="tile-changes">
-        <span>QoQ {qoq ?? "–"}</span>
-        <span>YoY {yoy ?? "–"}</span>
-      </div>
-      <div class={`tile-target ${metric.targetMet === true ? "met" : metric.targetMet === false ? "missed" : ""}`}>
-        {target === null ? "No target" : `Target ${metric.direction === "LOWER_IS_BETTER" ? "≤" : "≥"} ${target}: ${metric.targetMet === true ? "met" : metric.targetMet === false ? "not met" : "–"}`}
-      </div>
-    </div>
-  );
-}
-
-function KpiTiles({ apiKey, roles }: { apiKey: string; roles: ReadonlySet<string> }) {
-  const readsMoney = [...roles].some((role) => FINANCE_ROLES.has(role));
-  const quarter = lastCompleteFiscalQuarter(new Date());
-  const [data, setData] = useState<DashboardKpiTilesQuery | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    request(apiKey, DashboardKpiTilesDocument, { quarter }).then(setData, (e: Error) => setError(e.message));
-  }, [apiKey, quarter]);
-  const row = data?.quarterlyKpis?.[0];
-  return (
-    <section class="panel kpis" id="kpi-panel" aria-busy={data === null && error === null}>
-      <h2>KPIs, national{row === undefined ? "" : `: ${row.label}`}</h2>
-      {error !== null && <p class="error">{error}</p>}
-      {row !== undefined && (
-        <div class="tiles">
-          {row.metrics
-            .filter((metric) => readsMoney || !FINANCE_KPIS.has(metric.key))
-            .map((metric) => (
-            <Tile key={metric.key} metric={metric} />
-          ))}
-        </div>
-      )}
-    </section>
   );
 }
 
@@ -369,7 +308,7 @@ function App() {
         {apiKey !== null && viewer === null && <p class="loading">Signing in…</p>}
         {apiKey !== null && viewer !== null && (
           <div class="grid">
-            {[...roles].some((role) => KPI_ROLES.has(role)) && <KpiTiles apiKey={apiKey} roles={roles} />}
+            {readsKpis(roles) && <KpiPanels apiKey={apiKey} roles={roles} circle={viewer.viewer.circle} />}
             <Tracking apiKey={apiKey} />
             <CoverageMap apiKey={apiKey} />
             <PickupsPanel apiKey={apiKey} />
@@ -377,7 +316,6 @@ function App() {
           </div>
         )}
       </main>
-      <footer>Not built yet: KPI trends over quarters.</footer>
     </>
   );
 }

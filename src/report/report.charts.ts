@@ -2,6 +2,7 @@ import { expressionFunction, parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { formatCompact, formatCompactRupees } from "./report.format.js";
 import type { ReportModel } from "./report.model.js";
+import { kpiTrendLayers } from "../lib/kpi-trend-spec.js";
 
 /*
  * The report's charts: Vega-Lite specifications compiled to Vega and rendered to SVG strings in Node
@@ -101,22 +102,8 @@ export function serviceQualitySpec(model: ReportModel): TopLevelSpec {
       width: 176,
       height: 170,
       encoding: { x: { field: "label", type: "ordinal", sort: null, title: null, axis: { labelAngle: -90, labelFontSize: 10 } } },
-      layer: [
-        {
-          mark: { type: "line", point: { filled: true, size: 30 }, color: COLOURS.dark, strokeWidth: 2 },
-          encoding: { y: { field: "value", type: "quantitative", title: "%", scale: { zero: false, padding: 8 } } },
-        },
-        {
-          mark: { type: "point", filled: true, size: 70, color: COLOURS.indiaPost },
-          transform: [{ filter: "datum.current" }],
-          encoding: { y: { field: "value", type: "quantitative" } },
-        },
-        {
-          // A tick per quarter, not a line: targets start with the reviews, so early quarters have none.
-          mark: { type: "tick", color: COLOURS.amazon, thickness: 2.5, size: 14 },
-          encoding: { y: { field: "target", type: "quantitative" } },
-        },
-      ],
+      // The same layers as the dashboard's trend charts (src/lib/kpi-trend-spec.ts).
+      layer: kpiTrendLayers({ title: "%" }),
     },
   };
 }

@@ -526,7 +526,7 @@ export function createRequestHandler(deps: HttpDependencies, lifecycle = new Req
       } else if (url.pathname.startsWith("/explorer/static/")) {
         serveExplorerAsset(req, res);
       } else if (isDashboardPath(url.pathname) && (req.method === "GET" || req.method === "HEAD")) {
-        serveDashboard(url.pathname, res);
+        serveDashboard(url.pathname, res, req);
       } else if (url.pathname === GRAPHQL_PATH || url.pathname === "/") {
         if (wantsExplorer(req, url)) {
           res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
