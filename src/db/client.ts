@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { assertBeforeDeadline, statementCounter } from "../lib/request-scope.js";
+import { logger } from "../server/logger.js";
 import { lockDataDirectory } from "./data-dir-lock.js";
 import * as schema from "./schema.js";
 import { type ConnectionAttempts, ConnectionMonitor, withNoDelaySocket } from "./socket.js";
@@ -34,7 +35,134 @@ export interface Database extends Session {
   connectionAttempts(): ConnectionAttempts | null;
   /** The connection pools' state now, for metrics (src/server/metrics.ts). */
   poolStats(): PoolStats;
+  /**
+   * Hears NOTIFY on `channel` (src/db/notify.ts names them): `onMessage` gets each payload sent by a transaction
+   * that committed, from any process on this database. `onListening` runs each time the channel is subscribed,
+   * the first time and again after the listening connection was lost and reopened: messages sent while it was
+   * down are gone, so a consumer treats it as "anything may have changed". On a server the subscription has
+   * one connection of its own (postgres.js `listen`), which reopens after a restart of PostgreSQL with the
+   * pool's backoff; on PGlite notifications are in-process. Resolves once the first subscription has been
+   * tried (if PostgreSQL is down then, it is retried in the background and `onListening` says when it took),
+   * with the function that stops this listener.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** One consumer of a channel (Database.listen). */
+interface Listener {
+  readonly onMessage: (payload: string) => void;
+  readonly onListening: (() => void) | undefined;
+}
+
+/**
+ * The consumers of each channel a Database listens on, over one subscription per channel. `subscribe` sends
+ * LISTEN for each channel given; when the connection it uses is lost, resubscribe() LISTENs to every channel
+ * again, retrying until it succeeds, then tells every consumer (onListening). One loop does this, so a channel
+ * is never subscribed twice on one connection (postgres.js's own `listen` may, after a reconnect that raced a
+ * new subscription: every message was then heard twice). A consumer's exception is logged and kept from the
+ * driver, where it would be thrown from a socket event.
+ */
+class ChannelListeners {
+  private readonly channels = new Map<string, Set<Listener>>();
+  /** Channels LISTENed to on the current connection. */
+  private readonly subscribed = new Set<string>();
+  private running: Promise<void> | null = null;
+  /** The connection was lost since the loop last subscribed everything. */
+  private lost = false;
+  private closed = false;
+
+  constructor(
+    private readonly subscribe: (channels: readonly string[]) => Promise<void>,
+    private readonly retryDelayMs: (failures: number) => number,
+  ) {}
+
+  dispatch(channel: string, payload: string): void {
+    for (const listener of this.channels.get(channel) ?? []) guarded(channel, () => listener.onMessage(payload));
+  }
+
+  /** The listening connection closed: every channel must be LISTENed to again on the next one. */
+  connectionLost(): void {
+    if (this.closed) return;
+    this.lost = true;
+    void this.run();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  async add(channel: string, listener: Listener): Promise<() => Promise<void>> {
+    let listeners = this.channels.get(channel);
+    if (listeners === undefined) this.channels.set(channel, (listeners = new Set()));
+    listeners.add(listener);
+    if (this.subscribed.has(channel) && !this.lost) {
+      if (listener.onListening !== undefined) guarded(channel, listener.onListening);
+    } else {
+      // Resolves after the first attempt; if that failed, retries continue in the background.
+      await Promise.race([this.run(), this.firstAttempt(channel)]);
+    }
+    return async () => {
+      listeners.delete(listener);
+    };
+  }
+
+  private attempts = new Map<string, () => void>();
+
+  private firstAttempt(channel: string): Promise<void> {
+    return new Promise((resolve) => {
+      const previous = this.attempts.get(channel);
+      this.attempts.set(channel, () => {
+        previous?.();
+        resolve();
+      });
+    });
+  }
+
+  private run(): Promise<void> {
+    this.running ??= (async () => {
+      for (let failures = 0; !this.closed; ) {
+        if (this.lost) {
+          this.lost = false;
+          this.subscribed.clear();
+        }
+        const missing = [...this.channels.keys()].filter((channel) => !this.subscribed.has(channel));
+        if (missing.length === 0) break;
+        try {
+          await this.subscribe(missing);
+          // Lost while subscribing: LISTEN may have gone to the old connection; do it all again.
+          if (this.lost) continue;
+          for (const channel of missing) this.subscribed.add(channel);
+          failures = 0;
+          for (const channel of missing) {
+            for (const listener of this.channels.get(channel) ?? []) if (listener.onListening !== undefined) guarded(channel, listener.onListening);
+          }
+        } catch (error) {
+          failures += 1;
+          if (failures === 1) logger.warn("LISTEN failed; retrying until PostgreSQL answers", { channels: missing, error: (error as Error).message });
+          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs(failures)));
+        } finally {
+          for (const channel of missing) {
+            this.attempts.get(channel)?.();
+            this.attempts.delete(channel);
+          }
+        }
+      }
+    })().finally(() => {
+      this.running = null;
+      // Lost, or a channel added, after the loop's last look.
+      if (!this.closed && (this.lost || [...this.channels.keys()].some((channel) => !this.subscribed.has(channel)))) void this.run();
+    });
+    return this.running;
+  }
+}
+
+function guarded(channel: string, work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    logger.error("a listener threw", error, { channel });
+  }
 }
 
 /**
@@ -134,6 +262,25 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const traced = (handle: postgres.Sql) => (options.tracer === undefined ? handle : tracedPostgres(handle, options.tracer));
     const client = traced(rawClient);
     const fixedStatements = traced(rawFixedStatements);
+    // One more connection, opened on the first listen, for LISTEN: never idle-closed or retired (a LISTEN lives
+    // as long as its session), and its loss is the signal to subscribe again.
+    let listenClient: postgres.Sql | null = null;
+    const listeners = new ChannelListeners(async (channels) => {
+      // Not counted by the pools' connection monitor: its attempts say whether requests can be served.
+      listenClient ??= postgres(options.databaseUrl!, withNoDelaySocket({
+        max: 1,
+        onnotice: () => {},
+        connect_timeout: (options.connectTimeoutMs ?? 5000) / 1000,
+        backoff: reconnectBackoff,
+        max_lifetime: null,
+        fetch_types: false,
+        connection: { application_name: "dakgraph listen" },
+        // An option postgres.js's own `listen` uses and its types leave out.
+        onnotify: (channel: string, payload: string) => listeners.dispatch(channel, payload),
+        onclose: () => listeners.connectionLost(),
+      } as postgres.Options<Record<string, never>>));
+      for (const channel of channels) await listenClient.unsafe(`LISTEN ${quoteIdent(channel)}`);
+    }, (failures) => reconnectBackoff(failures) * 1000);
     const session = (sql: postgres.Sql, fixed: postgres.Sql = sql): Session => ({
       engine: "postgres",
       db: withPreparedStatements(drizzlePostgres({ client: sql, schema, logger: statementCounter }) as unknown as Db, sql, fixed),
@@ -159,6 +306,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         })) as Awaited<ReturnType<typeof work>>;
       },
       connectionAttempts: () => monitor.attempts,
+      listen: (channel, onMessage, onListening) => listeners.add(channel, { onMessage, onListening }),
       poolStats() {
         const [a, b] = [rawClient, rawFixedStatements].map((handle) => (handle as unknown as { poolStats(): RawPoolStats }).poolStats());
         return {
@@ -170,7 +318,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         };
       },
       async close() {
-        await Promise.all([client.end({ timeout: 5 }), fixedStatements.end({ timeout: 5 })]);
+        listeners.close();
+        await Promise.all([client.end({ timeout: 5 }), fixedStatements.end({ timeout: 5 }), listenClient?.end({ timeout: 1 })]);
       },
     };
   }
@@ -188,6 +337,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     throw error;
   }
   type Queryable = Pick<PGlite, "query">;
+  // In-process: the subscription cannot be lost, so onListening runs once per consumer.
+  const pgliteListeners: ChannelListeners = new ChannelListeners(async (channels) => {
+    for (const channel of channels) await client.listen(channel, (payload) => pgliteListeners.dispatch(channel, payload));
+  }, () => 1000);
   let running = 0;
   const counted = <T>(work: Promise<T>): Promise<T> => {
     running += 1;
@@ -218,8 +371,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       );
     },
     connectionAttempts: () => null,
+    listen: (channel, onMessage, onListening) => pgliteListeners.add(channel, { onMessage, onListening }),
     poolStats: () => ({ inUse: Math.min(running, 1), idle: running === 0 ? 1 : 0, connecting: 0, waiting: Math.max(running - 1, 0), max: 1 }),
     async close() {
+      pgliteListeners.close();
       try {
         await client.close();
       } finally {

@@ -1,0 +1,33 @@
+import { type SQL, sql } from "drizzle-orm";
+
+/*
+ * The change feed between the processes sharing one database, over PostgreSQL's LISTEN/NOTIFY: a writer
+ * adds notifySql(...) to the transaction that writes, and PostgreSQL delivers the message to every listener
+ * (Database.listen) when, and only if, that transaction commits; a rollback sends nothing. Delivery is at
+ * most once and only to connections listening at the time: a consumer must treat a (re)subscription
+ * (Database.listen's onListening) as "anything may have changed since".
+ *
+ * Channel names are lower-case identifiers: LISTEN folds an unquoted name to lower case, pg_notify does not.
+ */
+
+/** Rows of the graph's data changed (a mutation committed): payload is the mutation's name, for logs only. */
+export const DATA_CHANGED_CHANNEL = "dakgraph_data_changed";
+
+/** An API key was revoked: payload is the key's id (api_key.id), so replicas drop it from their key caches. */
+export const API_KEY_REVOKED_CHANNEL = "dakgraph_api_key_revoked";
+
+/**
+ * The longest payload PostgreSQL accepts, in bytes (UTF-8): NOTIFY refuses 8000 bytes and more with
+ * "payload string too long" (and the statement's transaction fails with it). Send identifiers, not rows.
+ */
+export const NOTIFY_PAYLOAD_MAX_BYTES = 7999;
+
+/**
+ * `select pg_notify(channel, payload)`, to run inside the writing transaction so the message goes out on
+ * commit. Throws before reaching the database when the payload is too long.
+ */
+export function notifySql(channel: string, payload: string): SQL {
+  const bytes = Buffer.byteLength(payload, "utf8");
+  if (bytes > NOTIFY_PAYLOAD_MAX_BYTES) throw new RangeError(`NOTIFY payload of ${bytes} bytes on ${channel}: PostgreSQL takes at most ${NOTIFY_PAYLOAD_MAX_BYTES}`);
+  return sql`/* notifySql */ select pg_notify(${channel}, ${payload})`;
+}
