@@ -31,3 +31,23 @@ export function notifySql(channel: string, payload: string): SQL {
   if (bytes > NOTIFY_PAYLOAD_MAX_BYTES) throw new RangeError(`NOTIFY payload of ${bytes} bytes on ${channel}: PostgreSQL takes at most ${NOTIFY_PAYLOAD_MAX_BYTES}`);
   return sql`/* notifySql */ select pg_notify(${channel}, ${payload})`;
 }
+
+/**
+ * Shipments were booked, re-booked, scanned or had their status re-derived (the subscriptions' shipmentUpdated):
+ * payload is their shipment.id values, comma-separated (src/lib/notify-payload.ts).
+ */
+export const SHIPMENT_CHANGED_CHANNEL = "dakgraph_shipment_changed";
+
+/** Scan events were stored (scanRecorded): payload is their scan_event.id values, comma-separated. */
+export const SCAN_RECORDED_CHANNEL = "dakgraph_scan_recorded";
+
+/** KPI rollups moved (kpisChanged): payload is the fiscal quarters moved, comma-separated ("FY2025-26-Q3"). */
+export const KPIS_CHANGED_CHANNEL = "dakgraph_kpis_changed";
+
+/** Several messages in one statement (notifySql's rule for each payload): one round trip however many. */
+export function notifyAllSql(messages: readonly { readonly channel: string; readonly payload: string }[]): SQL {
+  for (const { channel, payload } of messages) notifySql(channel, payload);
+  // One JSON parameter: the pairs keep their order, and the statement's text is the same however many there are.
+  const pairs = JSON.stringify(messages.map((m) => [m.channel, m.payload]));
+  return sql`/* notifyAllSql */ select pg_notify(m ->> 0, m ->> 1) from jsonb_array_elements(${pairs}::jsonb) as m`;
+}
