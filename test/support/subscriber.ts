@@ -44,6 +44,8 @@ export function connectSubscriber(httpUrl: string, authorization?: string): Subs
     connectionParams: authorization === undefined ? {} : { Authorization: authorization },
     retryAttempts: 0,
     lazy: false,
+    // A socket closed by the server (a refused key, a shutdown) is what several tests wait for, through `closed`.
+    onNonLazyError: () => {},
     on: {
       closed: (event) => {
         const { code, reason } = event as { code: number; reason: string };
