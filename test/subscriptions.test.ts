@@ -171,6 +171,16 @@ describe.each(engines)("subscriptions on %s", (engine) => {
     expect(queryOverSocket.errors![0]!.extensions!.code).toBe("WEBSOCKET_SUBSCRIPTIONS_ONLY");
   });
 
+  it("refuses a filter by a field the viewer may not read, as a query's filter is refused", async () => {
+    // ScanRecordedFilter.destinationCircle selects by Shipment.destination (OPERATOR): a VIEWER may not filter by it.
+    const refused = await connect(keys.viewer).subscribe(SCAN_RECORDED, { f: { destinationCircle: [circle] } }).end();
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field: "ScanRecordedFilter.destinationCircle", mirrors: "Shipment.destination" });
+    const admitted = connect(keys.operator).subscribe(SCAN_RECORDED, { f: { destinationCircle: [circle] } });
+    await settle();
+    expect(admitted.ended).toBeNull();
+    admitted.unsubscribe();
+  });
+
   it("closes a socket whose credentials fail at connection_init", async () => {
     const bad = connect("dak_not_a_real_key_000000000000000000");
     const closed = await bad.closed;

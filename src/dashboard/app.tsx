@@ -6,8 +6,10 @@
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
+  DashboardKpisLiveDocument,
   DashboardKpiTilesDocument,
   type DashboardKpiTilesQuery,
+  DashboardShipmentLiveDocument,
   DashboardMapPinsDocument,
   type DashboardMapPinsQuery,
   DashboardMapSummaryDocument,
@@ -20,6 +22,7 @@ import {
 import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
 import { formatIndianNumber, formatIst, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { request } from "./graph.js";
+import { live } from "./live.js";
 
 // sessionStorage, not localStorage: the key is gone when the tab closes, and it never goes into a URL.
 const KEY_STORAGE = "dakgraph.dashboard.key";
@@ -87,6 +90,8 @@ function KpiTiles({ apiKey, roles }: { apiKey: string; roles: ReadonlySet<string
   useEffect(() => {
     request(apiKey, DashboardKpiTilesDocument, { quarter }).then(setData, (e: Error) => setError(e.message));
   }, [apiKey, quarter]);
+  // The tiles move when a write moves the quarter's rollups (src/dashboard/live.ts).
+  useEffect(() => live(apiKey, DashboardKpisLiveDocument, { quarter }, (event) => setData({ quarterlyKpis: [event.kpisChanged] })), [apiKey, quarter]);
   const row = data?.quarterlyKpis?.[0];
   return (
     <section class="panel kpis" id="kpi-panel" aria-busy={data === null && error === null}>
@@ -120,6 +125,12 @@ function Tracking({ apiKey }: { apiKey: string }) {
       (e: Error) => setMessage(e.message),
     );
   };
+  // The timeline moves as India Post scans the parcel (src/dashboard/live.ts).
+  const tracked = shipment?.trackingNumber;
+  useEffect(
+    () => (tracked === undefined ? undefined : live(apiKey, DashboardShipmentLiveDocument, { trackingNumbers: [tracked] }, (event) => setShipment(event.shipmentUpdated))),
+    [apiKey, tracked],
+  );
   return (
     <section class="panel tracking" id="tracking-panel">
       <h2>Track a shipment</h2>
