@@ -45,7 +45,9 @@ const clients: Client[] = [];
 try {
   await migrate(database);
   await ensureDemoData(database, url, shipments, args.reseed);
-  const [booking] = await sampleBookings(database, 1, shipments);
+  // A sample of blocks may hold no row: ask again.
+  let booking: { trackingNumber: string; bookingDate: string } | undefined;
+  for (let attempt = 0; attempt < 10 && booking === undefined; attempt += 1) [booking] = await sampleBookings(database, 100, shipments);
   if (booking === undefined) throw new Error("The bench database has no demo shipment to follow.");
   const created = await createApiKey(database.db, { name: `bench subscriptions ${new Date().toISOString()}`, organisation: "PARTNERSHIP", roles: ["OPERATOR"] });
   keyId = created.summary.id;
@@ -56,7 +58,7 @@ try {
     nodeFlags: START.flags,
     env: {
       NODE_ENV: "production",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
       HOST: "127.0.0.1",
       PORT: "0",
       DATABASE_URL: url,

@@ -167,25 +167,46 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
     return args;
   }
 
-  /** Each event of a stream executed for its subscriber, fresh (step 3 above). */
-  async function* events(connection: Connection, args: ExecutionArgs, stream: AsyncIterable<unknown>): AsyncGenerator<ExecutionResult> {
+  /**
+   * Each event of a stream executed for its subscriber, fresh (step 3 above). An iterator rather than an async
+   * generator: a generator's return() waits for the event it is awaiting, so a completed subscription (or a closed
+   * socket) would stay subscribed until its next event, which for a quiet shipment may be never. This return()
+   * ends the source stream at once.
+   */
+  function events(connection: Connection, args: ExecutionArgs, stream: AsyncIterable<unknown>): AsyncIterableIterator<ExecutionResult> {
     const base = args.contextValue as Context;
+    const source = stream[Symbol.asyncIterator]();
     let sequence = 0;
-    for await (const event of stream) {
-      if (!connection.budget.take(Date.now())) {
-        throw new LimitExceededError(
-          ErrorCode.SUBSCRIPTION_EVENTS_TOO_FAST,
-          "maxSubscriptionEventsPerSecond",
-          connection.budget.perSecond + 1,
-          connection.budget.perSecond,
-          `This socket's subscriptions were sent more than ${connection.budget.perSecond} events in a second (DAKGRAPH_MAX_SUBSCRIPTION_EVENTS_PER_SECOND): this subscription ended. Narrow its filter and subscribe again.`,
-        );
-      }
-      sequence += 1;
-      const requestId = `${connection.id}/${sequence}`;
-      const contextValue: Context = { ...base, requestId, viewer: connection.viewer, ...(isChangeEvent(event) ? { loaders: event.loaders } : {}) };
-      yield await withRequestScope({ requestId, statements: 0 }, () => execute({ ...args, rootValue: event, contextValue }));
-    }
+    const end = async (): Promise<IteratorResult<ExecutionResult>> => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      async next() {
+        const step = await source.next();
+        if (step.done === true) return { done: true, value: undefined };
+        if (!connection.budget.take(Date.now())) {
+          await end();
+          throw new LimitExceededError(
+            ErrorCode.SUBSCRIPTION_EVENTS_TOO_FAST,
+            "maxSubscriptionEventsPerSecond",
+            connection.budget.perSecond + 1,
+            connection.budget.perSecond,
+            `This socket's subscriptions were sent more than ${connection.budget.perSecond} events in a second (DAKGRAPH_MAX_SUBSCRIPTION_EVENTS_PER_SECOND): this subscription ended. Narrow its filter and subscribe again.`,
+          );
+        }
+        sequence += 1;
+        const requestId = `${connection.id}/${sequence}`;
+        const event = step.value;
+        const contextValue: Context = { ...base, requestId, viewer: connection.viewer, ...(isChangeEvent(event) ? { loaders: event.loaders } : {}) };
+        const result = await withRequestScope({ requestId, statements: 0 }, () => execute({ ...args, rootValue: event, contextValue }));
+        return { done: false, value: result as ExecutionResult };
+      },
+      return: end,
+    };
   }
 
   const server = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
