@@ -222,6 +222,21 @@ describe.each(engines)("subscriptions on %s", (engine) => {
     }
   });
 
+  it("takes the caller's rate-limit tokens for the connection and each subscribe, as HTTP requests do", async () => {
+    const strict = await startTestServer(db.database, { DAKGRAPH_RATE_LIMIT_BURST: "2", DAKGRAPH_RATE_LIMIT_PER_MINUTE: "1" });
+    try {
+      const subscriber = connect(keys.operator, strict.url);
+      const first = subscriber.subscribe(SCAN_RECORDED);
+      const second = await subscriber.subscribe(SCAN_RECORDED).end();
+      expect(second.errors![0]!.extensions).toMatchObject({ code: "RATE_LIMITED", limit: "rateLimitPerMinute" });
+      expect(first.ended).toBeNull();
+      // The allowance is spent: a new connection is closed 4429.
+      expect(await connect(keys.operator, strict.url).closed).toEqual({ code: 4429, reason: expect.stringMatching(/^RATE_LIMITED: retry after \d+ s$/) });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("runs only registered subscriptions under the allowlist, sent by id", async () => {
     const allowlisted = await startTestServer(db.database, { DAKGRAPH_OPERATIONS: "allowlist", DAKGRAPH_RATE_LIMIT_BURST: "10000" });
     try {

@@ -586,7 +586,7 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
   const guards = createGuards(deps.config, deps.database);
   const server = http.createServer(createRequestHandler({ ...deps, telemetry }, lifecycle, guards));
   server.keepAliveTimeout = 65_000;
-  const subscriptions = createSubscriptionServer({ ...deps, authenticate: guards.authenticate, clientAddress: guards.clientAddress });
+  const subscriptions = createSubscriptionServer({ ...deps, ...guards });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path !== GRAPHQL_PATH || lifecycle.draining) {

@@ -19,11 +19,12 @@ import type { Config } from "../config.js";
 import { type Context, createContext } from "../context.js";
 import type { Database } from "../db/client.js";
 import { isChangeEvent } from "../lib/change-events.js";
-import { ErrorCode, LimitExceededError } from "../lib/errors.js";
+import { DakgraphError, ErrorCode, LimitExceededError } from "../lib/errors.js";
 import { EventBudget } from "../lib/notify-payload.js";
 import { type RequestScope, withRequestScope } from "../lib/request-scope.js";
 import { requireSelectionAccess } from "../modules/access/access.selection.js";
 import type { Authenticate, Viewer } from "../modules/access/access.viewer.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { servedGraph } from "./apollo.js";
 import { acquireChangeFeed } from "./change-feed.js";
 import { createFormatError } from "./format-error.js";
@@ -36,7 +37,8 @@ import { withDocumentId } from "./persisted-request.js";
  *
  * 1. connection_init: the payload's `Authorization` (API key or JWT, as the HTTP header) is checked by the same
  *    authenticator as HTTP; a bad one closes the socket 4403 with the reason. No credentials: an anonymous viewer,
- *    refused by the subscriptions' roles as a query would be.
+ *    refused by the subscriptions' roles as a query would be. The connection takes a rate-limit token, as a request
+ *    does (over the limit: closed 4429), and so does each subscribe (RATE_LIMITED).
  * 2. subscribe: at most DAKGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET open at once (TOO_MANY_SUBSCRIPTIONS). The document
  *    then runs through Apollo's own pipeline once (src/server/plugins/subscription-transport.ts): persisted ids,
  *    validation, the allowlist, introspection rights, depth, alias and cost limits, with the errors a query gets.
@@ -54,6 +56,8 @@ import { withDocumentId } from "./persisted-request.js";
 
 /** Close codes and reasons (a reason is at most 123 bytes). */
 export const CLOSE_GOING_AWAY = 1001;
+/** A connection over the caller's rate limit (graphql-ws leaves 4000–4999 to applications; 4429 mirrors HTTP 429). */
+export const CLOSE_RATE_LIMITED = 4429;
 const REASON_SHUTTING_DOWN = "SHUTTING_DOWN: the server is shutting down; reconnect";
 const REASON_REVOKED = "UNAUTHENTICATED: the API key was revoked";
 
@@ -72,6 +76,8 @@ export interface SubscriptionDependencies {
   readonly database: Database;
   readonly apollo: ApolloServer<Context>;
   readonly authenticate: Authenticate;
+  /** The HTTP path's limiter: a connection and each subscribe take a token of the caller's allowance, as a request does. */
+  readonly rateLimiter: RateLimiter;
   readonly clientAddress: (req: IncomingMessage) => string;
 }
 
@@ -122,6 +128,16 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
           config.maxSubscriptionsPerSocket,
           `This socket already holds ${open - 1} subscriptions; at most ${config.maxSubscriptionsPerSocket} are allowed (DAKGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET): complete one first.`,
         ),
+      ];
+    }
+    const wait = await deps.rateLimiter.take(connection.viewer.rateKey, 1);
+    if (wait > 0) {
+      return [
+        new DakgraphError(ErrorCode.RATE_LIMITED, `Too many requests: at most ${config.rateLimitPerMinute} a minute (bursts of ${config.rateLimitBurst}) per caller, subscriptions included. Retry after ${wait} s.`, {
+          limit: "rateLimitPerMinute",
+          max: config.rateLimitPerMinute,
+          retryAfterSeconds: wait,
+        }),
       ];
     }
     const scope: RequestScope = { requestId: `${connection.id}/subscribe`, statements: 0 };
@@ -221,6 +237,12 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
           viewer = await deps.authenticate(authorization, address);
         } catch (error) {
           socket.close(CloseCode.Forbidden, `${ErrorCode.UNAUTHENTICATED}: ${(error as Error).message}`.slice(0, 120));
+          return false;
+        }
+        // Awaited: a limiter shared between replicas answers asynchronously.
+        const wait = await deps.rateLimiter.take(viewer.rateKey, 1);
+        if (wait > 0) {
+          socket.close(CLOSE_RATE_LIMITED, `${ErrorCode.RATE_LIMITED}: retry after ${wait} s`);
           return false;
         }
         connections.set(socket, { id: randomUUID(), socket, address, authorization, viewer, budget: new EventBudget(config.maxSubscriptionEventsPerSecond) });
