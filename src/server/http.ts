@@ -542,6 +542,8 @@ export interface RunningServer {
   readonly inFlight: number;
   /** WebSockets (subscriptions) open now. */
   readonly sockets: number;
+  /** Subscriptions open now, over all sockets. */
+  readonly subscriptions: number;
   /**
    * Drains, then closes: readiness and new requests answer 503 at once, running requests get up to
    * `graceMs` to finish (their connections are cut after that), then every connection is closed.
@@ -615,6 +617,9 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
     },
     get sockets() {
       return subscriptions.sockets;
+    },
+    get subscriptions() {
+      return subscriptions.subscriptions;
     },
     async close(graceMs = 0) {
       lifecycle.startDraining();

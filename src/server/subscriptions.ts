@@ -84,6 +84,8 @@ export interface SubscriptionDependencies {
 export interface SubscriptionServer {
   /** Open WebSockets. */
   readonly sockets: number;
+  /** Subscriptions whose event stream is open (a completed one, or one of a closed socket, is not). */
+  readonly subscriptions: number;
   /** Takes over an HTTP upgrade request for the graph's path. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes every socket (1001, the clients reconnect elsewhere) and stops listening for changes. */
@@ -110,6 +112,7 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
   const format = (error: GraphQLError): GraphQLFormattedError => (error instanceof FormattedError ? error.formatted : formatError(error.toJSON(), error));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
   const connections = new Map<WebSocket, Connection>();
+  let active = 0;
   const streams = new WeakMap<ExecutionArgs, { readonly connection: Connection; readonly stream: AsyncIterable<unknown> }>();
   const connectionOf = (ctx: WsContext<Record<string, unknown>, { socket: WebSocket }>): Connection => {
     const connection = connections.get(ctx.extra.socket);
@@ -193,7 +196,14 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
     const base = args.contextValue as Context;
     const source = stream[Symbol.asyncIterator]();
     let sequence = 0;
+    let open = true;
+    active += 1;
+    const closed = () => {
+      if (open) active -= 1;
+      open = false;
+    };
     const end = async (): Promise<IteratorResult<ExecutionResult>> => {
+      closed();
       await source.return?.();
       return { done: true, value: undefined };
     };
@@ -203,7 +213,10 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
       },
       async next() {
         const step = await source.next();
-        if (step.done === true) return { done: true, value: undefined };
+        if (step.done === true) {
+          closed();
+          return { done: true, value: undefined };
+        }
         if (!connection.budget.take(Date.now())) {
           await end();
           throw new LimitExceededError(
@@ -288,6 +301,9 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
   return {
     get sockets() {
       return connections.size;
+    },
+    get subscriptions() {
+      return active;
     },
     handleUpgrade(req, socket, head) {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
