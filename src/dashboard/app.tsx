@@ -91,7 +91,7 @@ function KpiTiles({ apiKey, roles }: { apiKey: string; roles: ReadonlySet<string
     request(apiKey, DashboardKpiTilesDocument, { quarter }).then(setData, (e: Error) => setError(e.message));
   }, [apiKey, quarter]);
   // The tiles move when a write moves the quarter's rollups (src/dashboard/live.ts).
-  useEffect(() => live(apiKey, DashboardKpisLiveDocument, { quarter }, (event) => setData({ quarterlyKpis: [event.kpisChanged] })), [apiKey, quarter]);
+  useEffect(() => live(apiKey, DashboardKpisLiveDocument, { quarter }, (event) => event.kpisChanged !== null && setData({ quarterlyKpis: [event.kpisChanged] })), [apiKey, quarter]);
   const row = data?.quarterlyKpis?.[0];
   return (
     <section class="panel kpis" id="kpi-panel" aria-busy={data === null && error === null}>
@@ -128,7 +128,7 @@ function Tracking({ apiKey }: { apiKey: string }) {
   // The timeline moves as India Post scans the parcel (src/dashboard/live.ts).
   const tracked = shipment?.trackingNumber;
   useEffect(
-    () => (tracked === undefined ? undefined : live(apiKey, DashboardShipmentLiveDocument, { trackingNumbers: [tracked] }, (event) => setShipment(event.shipmentUpdated))),
+    () => (tracked === undefined ? undefined : live(apiKey, DashboardShipmentLiveDocument, { trackingNumbers: [tracked] }, (event) => event.shipmentUpdated !== null && setShipment(event.shipmentUpdated))),
     [apiKey, tracked],
   );
   return (

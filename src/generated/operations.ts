@@ -1100,21 +1100,21 @@ export type DashboardShipmentLiveSubscriptionVariables = Exact<{
 }>;
 
 
-export type DashboardShipmentLiveSubscription = { shipmentUpdated: { trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, status: ShipmentStatus, promisedDate: string, deliveredAt: string | null, onTime: boolean | null, synthetic: boolean, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null }> } };
+export type DashboardShipmentLiveSubscription = { shipmentUpdated: { trackingNumber: string, bookingDate: string, bookedAt: string, productCode: string, status: ShipmentStatus, promisedDate: string, deliveredAt: string | null, onTime: boolean | null, synthetic: boolean, events: Array<{ occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null }> } | null };
 
 export type DashboardKpisLiveSubscriptionVariables = Exact<{
   quarter: string;
 }>;
 
 
-export type DashboardKpisLiveSubscription = { kpisChanged: { quarter: string, label: string, metrics: Array<{ key: KpiKey, name: string, value: number | null, unit: MetricUnit, direction: MetricDirection, definition: string, target: number | null, targetMet: boolean | null, quarterOnQuarter: { change: number | null, pointChange: number | null }, yearOnYear: { change: number | null, pointChange: number | null } }> } };
+export type DashboardKpisLiveSubscription = { kpisChanged: { quarter: string, label: string, metrics: Array<{ key: KpiKey, name: string, value: number | null, unit: MetricUnit, direction: MetricDirection, definition: string, target: number | null, targetMet: boolean | null, quarterOnQuarter: { change: number | null, pointChange: number | null }, yearOnYear: { change: number | null, pointChange: number | null } }> } | null };
 
 export type ScansAtPickupLocationsSubscriptionVariables = Exact<{
   codes: Array<string> | string;
 }>;
 
 
-export type ScansAtPickupLocationsSubscription = { scanRecorded: { occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, shipment: { trackingNumber: string, status: ShipmentStatus } } };
+export type ScansAtPickupLocationsSubscription = { scanRecorded: { occurredAt: string, eventType: ScanEventType, failedReason: FailedAttemptReason | null, shipment: { trackingNumber: string, status: ShipmentStatus } } | null };
 
 export type DashboardViewerQueryVariables = Exact<{ [key: string]: never; }>;
 

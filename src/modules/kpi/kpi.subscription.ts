@@ -17,6 +17,7 @@ interface ScopedKpisChanged extends KpisChanged {
 export class KpiSubscriptionResolver {
   @Restricted(Role.ANALYST)
   @Subscription(() => QuarterlyKpis, {
+    nullable: true,
     // The scope is checked when the subscription starts (an unknown key, or a circle-limited key asking for another
     // scope, is refused then), not at every event.
     subscribe: async ({ args, context }) => {

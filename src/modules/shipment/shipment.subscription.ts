@@ -66,6 +66,8 @@ async function scanMatches(row: ShipmentRow, filter: ScanRecordedFilter | null |
 export class ShipmentSubscriptionResolver {
   @Restricted()
   @Subscription(() => Shipment, {
+    // Nullable as every restricted field is (test/access.test.ts); a denied subscription is refused before its first event.
+    nullable: true,
     // Runs once, when the subscription starts: a bad argument is refused then, not at each event.
     topics: ({ args }) => {
       requireTrackedCount(args.trackingNumbers as string[]);
@@ -93,6 +95,7 @@ export class ShipmentSubscriptionResolver {
 
   @Restricted()
   @Subscription(() => ScanEvent, {
+    nullable: true,
     topics: SCAN_RECORDED_TOPIC,
     topicId: ({ context }) => feedKey((context as Context).database),
     filter: async ({ payload, args, context }) => {
