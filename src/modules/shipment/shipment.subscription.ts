@@ -106,7 +106,7 @@ export class ShipmentSubscriptionResolver {
       return row !== null && scanMatches(row, args.filter as ScanRecordedFilter | null | undefined, event);
     },
     description:
-      "Each India Post scan as it is stored (by the recordScanEvents mutation, a file import or the demo seed), for the " +
+      "Each India Post scan as it is stored (by the recordScanEvents mutation or `dakgraph import shipments`; the demo seed's bulk load sends KPI events only), for the " +
       "shipments the filter and the viewer's postal circle admit. Over a WebSocket (graphql-ws), not HTTP.",
   })
   scanRecorded(
