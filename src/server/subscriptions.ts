@@ -198,12 +198,24 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
     let sequence = 0;
     let open = true;
     active += 1;
-    const closed = () => {
-      if (open) active -= 1;
+    const started = performance.now();
+    const closed = (reason: string) => {
+      if (!open) return;
       open = false;
+      active -= 1;
+      // One line per subscription, as a request gets one (README "Logs"): who, what, how many events, how it ended.
+      logger.info("subscription", {
+        requestId: base.requestId,
+        operationName: args.operationName ?? null,
+        viewer: { kind: connection.viewer.kind, ...(connection.viewer.kind === "apiKey" ? { keyId: connection.viewer.id } : {}), organisation: connection.viewer.organisation },
+        client: connection.address,
+        events: sequence,
+        durationMs: Math.round(performance.now() - started),
+        ended: reason,
+      });
     };
-    const end = async (): Promise<IteratorResult<ExecutionResult>> => {
-      closed();
+    const end = async (reason = "completed"): Promise<IteratorResult<ExecutionResult>> => {
+      closed(reason);
       await source.return?.();
       return { done: true, value: undefined };
     };
@@ -214,11 +226,11 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
       async next() {
         const step = await source.next();
         if (step.done === true) {
-          closed();
+          closed("stream ended");
           return { done: true, value: undefined };
         }
         if (!connection.budget.take(Date.now())) {
-          await end();
+          await end(ErrorCode.SUBSCRIPTION_EVENTS_TOO_FAST);
           throw new LimitExceededError(
             ErrorCode.SUBSCRIPTION_EVENTS_TOO_FAST,
             "maxSubscriptionEventsPerSecond",
@@ -234,7 +246,7 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
         const result = await withRequestScope({ requestId, statements: 0 }, () => execute({ ...args, rootValue: event, contextValue }));
         return { done: false, value: result as ExecutionResult };
       },
-      return: end,
+      return: () => end(),
     };
   }
 
