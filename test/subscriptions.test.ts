@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { print } from "graphql";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_KEY_REVOKED_CHANNEL, notifySql } from "../src/db/notify.js";
 import { DashboardShipmentLiveDocument, RecordScanEventsDocument } from "../src/generated/operations.js";
@@ -280,6 +281,28 @@ describe.each(engines)("subscriptions on %s", (engine) => {
     await closing.close();
     expect(await leaving.closed).toEqual({ code: 1001, reason: "SHUTTING_DOWN: the server is shutting down; reconnect" });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("closes a socket signed in with a JWT when the token expires", async () => {
+    const secret = "subscriptions test secret of thirty-two bytes+";
+    const tokens = await startTestServer(db.database, { DAKGRAPH_JWT_SECRET: secret, DAKGRAPH_RATE_LIMIT_BURST: "10000" });
+    try {
+      const token = await new SignJWT({ org: "PARTNERSHIP", roles: ["OPERATOR"] })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject("ops-desk")
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 2)
+        .sign(new TextEncoder().encode(secret));
+      const subscriber = connectSubscriber(tokens.url, `Bearer ${token}`);
+      subscribers.push(subscriber);
+      const heard = subscriber.subscribe(SCAN_RECORDED);
+      await settle();
+      expect(heard.ended).toBeNull();
+      const opened = Date.now();
+      expect(await subscriber.closed).toEqual({ code: 4403, reason: "UNAUTHENTICATED: the token expired; reconnect with a new one" });
+      expect(Date.now() - opened).toBeLessThan(3000);
+    } finally {
+      await tokens.close();
+    }
   });
 
   it.runIf(engine === "postgres")("delivers a scan recorded through one server process to a subscriber on another within 1 s", async () => {

@@ -14,6 +14,7 @@ import {
 } from "graphql";
 import { CloseCode, type Context as WsContext, type SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
+import { decodeJwt } from "jose";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Config } from "../config.js";
 import { type Context, createContext } from "../context.js";
@@ -51,7 +52,7 @@ import { withDocumentId } from "./persisted-request.js";
  *    SUBSCRIPTION_EVENTS_TOO_FAST.
  *
  * Sockets close with 1001 when the server shuts down, and with 4403 when their API key is revoked (the change feed's
- * revocation channel, or a key that no longer authenticates after the feed reconnected).
+ * revocation channel, or a key that no longer authenticates after the feed reconnected) or their JWT expires.
  */
 
 /** Close codes and reasons (a reason is at most 123 bytes). */
@@ -60,6 +61,23 @@ export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_RATE_LIMITED = 4429;
 const REASON_SHUTTING_DOWN = "SHUTTING_DOWN: the server is shutting down; reconnect";
 const REASON_REVOKED = "UNAUTHENTICATED: the API key was revoked";
+const REASON_EXPIRED = "UNAUTHENTICATED: the token expired; reconnect with a new one";
+
+/**
+ * When a token viewer's credentials stop being good (ms since the epoch): its `exp`, or `iat` plus the age a token
+ * without `exp` is allowed. The token was verified by the authenticator already; only its times are read here.
+ */
+function tokenExpiry(authorization: string | undefined, maxAgeSeconds: number): number | null {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  if (token === undefined) return null;
+  try {
+    const { exp, iat } = decodeJwt(token);
+    if (exp !== undefined) return exp * 1000;
+    return iat === undefined ? null : (iat + maxAgeSeconds) * 1000;
+  } catch {
+    return null;
+  }
+}
 
 /** One WebSocket's state. */
 interface Connection {
@@ -269,6 +287,12 @@ export function createSubscriptionServer(deps: SubscriptionDependencies): Subscr
         if (wait > 0) {
           socket.close(CLOSE_RATE_LIMITED, `${ErrorCode.RATE_LIMITED}: retry after ${wait} s`);
           return false;
+        }
+        // A token cannot be revoked, but it expires: its socket closes then, as a request with it would be refused.
+        const expiry = viewer.kind === "token" ? tokenExpiry(authorization, config.jwtMaxAgeSeconds) : null;
+        if (expiry !== null) {
+          const timer = setTimeout(() => socket.readyState === socket.OPEN && socket.close(CloseCode.Forbidden, REASON_EXPIRED), Math.min(Math.max(0, expiry - Date.now()), 2_147_483_647));
+          socket.once("close", () => clearTimeout(timer));
         }
         connections.set(socket, { id: randomUUID(), socket, address, authorization, viewer, budget: new EventBudget(config.maxSubscriptionEventsPerSecond) });
         socket.once("close", () => connections.delete(socket));
