@@ -88,7 +88,11 @@ export async function startServer(options: {
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 120_000} ms; see ${options.logFile}`)), options.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => {
+      // A server that never said it was ready would otherwise outlive the bench (and hold its database).
+      child.kill("SIGKILL");
+      reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 120_000} ms; see ${options.logFile}`));
+    }, options.timeoutMs ?? 120_000);
     const onData = (chunk: Buffer) => {
       log.write(chunk);
       if (output.length < 65_536) output += chunk.toString("utf8");

@@ -52,6 +52,10 @@ export interface Config {
   readonly maxAliases: number;
   /** Most operations in one HTTP batch (a JSON array body). */
   readonly maxBatch: number;
+  /** Most subscriptions one WebSocket may hold open at once (src/server/subscriptions.ts). */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Most subscription events one WebSocket is sent per second, all its subscriptions together; past it the subscription that overflowed ends with an error. */
+  readonly maxSubscriptionEventsPerSecond: number;
   /** Requests per minute per API key, token subject or IP address (token bucket). */
   readonly rateLimitPerMinute: number;
   /** Requests a caller may make at once before the per-minute rate applies. */
@@ -323,6 +327,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxCost: integer(env, "DAKGRAPH_MAX_COST", 200_000, 10, 100_000_000),
     maxAliases: integer(env, "DAKGRAPH_MAX_ALIASES", 30, 0, 10_000),
     maxBatch: integer(env, "DAKGRAPH_MAX_BATCH", 10, 1, 1000),
+    maxSubscriptionsPerSocket: integer(env, "DAKGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 1000),
+    maxSubscriptionEventsPerSecond: integer(env, "DAKGRAPH_MAX_SUBSCRIPTION_EVENTS_PER_SECOND", 100, 1, 100_000),
     rateLimitPerMinute: integer(env, "DAKGRAPH_RATE_LIMIT_PER_MINUTE", 600, 1, 1_000_000),
     rateLimitBurst: integer(env, "DAKGRAPH_RATE_LIMIT_BURST", 60, 1, 1_000_000),
     redisUrl: redisUrl(env),

@@ -60,7 +60,8 @@ function loadersClass(db: Database["db"]): new (db: Database["db"]) => Loaders {
   return LoadersClass;
 }
 
-function createLoaders(database: Database): Loaders {
+/** A fresh set of loaders: each request's, and each change event's (src/lib/change-events.ts). */
+export function createLoaders(database: Database): Loaders {
   return new (loadersClass(database.db))(database.db);
 }
 
@@ -77,6 +78,11 @@ export interface Context {
    * once (src/server/export.ts), and thousands of them would evict the answers dashboards ask for again.
    */
   readonly responseCache?: boolean;
+  /**
+   * "websocket": a subscription being admitted or an event being resolved for a WebSocket subscriber
+   * (src/server/subscriptions.ts); absent over HTTP.
+   */
+  readonly transport?: "websocket";
 }
 
 /** With read replicas, `database` is the routed one (src/db/read-replicas.ts): reads go to a replica unless the request wrote. */

@@ -49,6 +49,9 @@ import {
   ShipmentResolver,
 } from "./modules/shipment/shipment.resolver.js";
 import { ShipmentStatsResolver } from "./modules/shipment/shipment-stats.resolver.js";
+import { ShipmentSubscriptionResolver, shipmentSubscriptionInputAccess } from "./modules/shipment/shipment.subscription.js";
+import { KpiSubscriptionResolver, kpiSubscriptionInputAccess } from "./modules/kpi/kpi.subscription.js";
+import { CHANGE_PUBSUB } from "./lib/change-events.js";
 import { PincodeResolver } from "./modules/pincode/pincode.resolver.js";
 import { PostOfficeResolver } from "./modules/post-office/post-office.resolver.js";
 import type { TypeProjection } from "./lib/projection.js";
@@ -93,6 +96,8 @@ export const RESOLVERS = [
   ReviewActionItemResolver,
   MetricTargetResolver,
   FederationResolver,
+  ShipmentSubscriptionResolver,
+  KpiSubscriptionResolver,
 ] as const;
 
 /** The one list of input access declarations: what each argument, input field and group-by value selects rows by. */
@@ -112,6 +117,8 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
   kpiInputAccess,
   reviewInputAccess,
   federationInputAccess,
+  shipmentSubscriptionInputAccess,
+  kpiSubscriptionInputAccess,
   // The generated filter and order inputs (src/lib/query-inputs.ts): made when the modules' argument classes loaded.
   QUERY.declarations(),
 ];
@@ -126,6 +133,8 @@ export async function createSchema(): Promise<GraphQLSchema> {
     emitSchemaFile: false,
     // The checker throws UNAUTHENTICATED / FORBIDDEN itself (see access.roles.ts), so the mode never applies.
     authChecker,
+    // The subscriptions' events (src/lib/change-events.ts), fed by each database's change feed.
+    pubSub: CHANGE_PUBSUB,
   });
   applyAccessDescriptions(schema);
   applyInputAccess(schema, INPUT_ACCESS);
@@ -135,6 +144,8 @@ export async function createSchema(): Promise<GraphQLSchema> {
   if (query !== null && query !== undefined) query.description = QUERY_DESCRIPTION;
   const mutation = schema.getMutationType();
   if (mutation !== null && mutation !== undefined) mutation.description = MUTATION_DESCRIPTION;
+  const subscription = schema.getSubscriptionType();
+  if (subscription !== null && subscription !== undefined) subscription.description = SUBSCRIPTION_DESCRIPTION;
   return schema;
 }
 
@@ -142,6 +153,13 @@ const MUTATION_DESCRIPTION =
   "Writes. Every mutation takes one `input` and returns a payload with counts (created / updated / unchanged) and " +
   "the affected objects; it is idempotent (a retry of the same input changes nothing) and all-or-nothing (after " +
   "an error the database is unchanged).";
+
+const SUBSCRIPTION_DESCRIPTION =
+  "Live changes, over a WebSocket at the graph's own path (the graphql-ws protocol, `graphql-transport-ws`; send the API key " +
+  "or token as `Authorization` in the connection_init payload). Each event is the changed row read again for the subscriber, " +
+  "with the same field roles and postal-circle limit as a query; a write's event goes out when its transaction commits, to " +
+  "subscribers on every server process sharing the database. Limits per socket: DAKGRAPH_MAX_SUBSCRIPTIONS_PER_SOCKET " +
+  "subscriptions and DAKGRAPH_MAX_SUBSCRIPTION_EVENTS_PER_SECOND events a second.";
 
 const QUERY_DESCRIPTION =
   "dakgraph: one graph over India Post's post-office network for the Amazon India x India Post (Department of Posts) " +

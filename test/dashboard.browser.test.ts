@@ -24,6 +24,7 @@ import { FINANCE_KPIS, TREND_QUARTERS, trendStart } from "../src/lib/kpi-trend.j
 import { addQuarters, formatFiscalQuarter, parseFiscalQuarter } from "../src/lib/fiscal-quarter.js";
 import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
+import { recordScanEventBatch } from "../src/modules/shipment/scan-event.ingest.js";
 import { seedDemo } from "../src/modules/demo/demo.seed.js";
 import { progressBar } from "../src/lib/progress.js";
 import { createSchema } from "../src/schema.js";
@@ -230,6 +231,13 @@ describe.skipIf(!hasChromium)(
       await page.locator(".timeline li").first().waitFor();
       expect(await page.locator(".timeline li").count()).toBe(shipment!.events);
       expect(await page.locator(".timeline li").last().textContent()).toMatch(/ IST DELIVERED/);
+      // Live (src/dashboard/live.ts): a scan recorded now, by another writer, joins the open timeline without a reload.
+      await page.waitForTimeout(500);
+      await testDatabase!.database.transaction(({ db }) =>
+        recordScanEventBatch(db, [{ trackingNumber: shipment!.tracking_number, occurredAt: new Date(Date.now() - 60_000), event: "ON_HOLD" }], (i) => `scan ${i}`),
+      );
+      await page.locator(".timeline li").nth(shipment!.events).waitFor({ timeout: 5000 });
+      expect(await page.locator(".timeline li").last().textContent()).toMatch(/ IST ON_HOLD/);
 
       for (const [name, size] of Object.entries(SIZES)) {
         await page.setViewportSize(size);

@@ -6,6 +6,7 @@
 import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
+  DashboardShipmentLiveDocument,
   DashboardMapPinsDocument,
   type DashboardMapPinsQuery,
   DashboardMapSummaryDocument,
@@ -22,6 +23,7 @@ import { request } from "./graph.js";
 import { PickupsPanel } from "./pickups.js";
 import { ReviewPanel } from "./reviews.js";
 import { KpiPanels } from "./kpis.js";
+import { live } from "./live.js";
 
 // sessionStorage, not localStorage: the key is gone when the tab closes, and it never goes into a URL.
 const KEY_STORAGE = "dakgraph.dashboard.key";
@@ -61,6 +63,12 @@ function Tracking({ apiKey }: { apiKey: string }) {
       (e: Error) => setMessage(e.message),
     );
   };
+  // The timeline moves as India Post scans the parcel (src/dashboard/live.ts).
+  const tracked = shipment?.trackingNumber;
+  useEffect(
+    () => (tracked === undefined ? undefined : live(apiKey, DashboardShipmentLiveDocument, { trackingNumbers: [tracked] }, (event) => event.shipmentUpdated !== null && setShipment(event.shipmentUpdated))),
+    [apiKey, tracked],
+  );
   return (
     <section class="panel tracking" id="tracking-panel">
       <h2>Track a shipment</h2>

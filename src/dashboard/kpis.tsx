@@ -6,11 +6,12 @@
  * remittance KPIs are shown only to FINANCE or ADMIN (the graph answers them null to others).
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { DashboardKpiScopesDocument, type DashboardKpiScopesQuery, DashboardKpisDocument, type DashboardKpisQuery } from "../generated/operations.js";
+import { DashboardKpiScopesDocument, DashboardKpisLiveDocument, type DashboardKpiScopesQuery, DashboardKpisDocument, type DashboardKpisQuery } from "../generated/operations.js";
 import { fiscalQuarterLastDay } from "../lib/coverage-map.js";
 import { formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { pickableQuarters, readsKpi, scopeInput, TREND_QUARTERS, trendPoints, trendStart } from "../lib/kpi-trend.js";
 import { request } from "./graph.js";
+import { live } from "./live.js";
 import { TrendChart, TrendLegend } from "./trends.js";
 
 type Metric = NonNullable<DashboardKpisQuery["tiles"]>[number]["metrics"][number];
@@ -67,6 +68,12 @@ export function KpiPanels({ apiKey, roles, circle }: { apiKey: string; roles: Re
   const [error, setError] = useState<string | null>(null);
   const scopes = useScopes(apiKey, circle, quarter, data !== null);
   const wanted = `${quarter}|${scope}`;
+  // Bumped by each kpisChanged event for the chosen quarter and scope: the tiles and trend are asked again.
+  const [moved, setMoved] = useState(0);
+  useEffect(
+    () => live(apiKey, DashboardKpisLiveDocument, { quarter, scope: scopeInput(scope) }, (event) => event.kpisChanged !== null && setMoved((n) => n + 1)),
+    [apiKey, wanted],
+  );
   useEffect(() => {
     let current = true;
     setError(null);
@@ -78,7 +85,7 @@ export function KpiPanels({ apiKey, roles, circle }: { apiKey: string; roles: Re
     return () => {
       current = false;
     };
-  }, [apiKey, wanted]);
+  }, [apiKey, wanted, moved]);
 
   const row = data?.answer.tiles?.[0];
   const metrics = (row?.metrics ?? []).filter((metric) => readsKpi(metric.key, roles));

@@ -45,3 +45,23 @@ export const DATA_CHANGED_IF_WRITTEN = {
   text: "select pg_notify($1, $2) where pg_current_xact_id_if_assigned() is not null",
   params: (): string[] => [DATA_CHANGED_CHANNEL, String(process.pid)],
 } as const;
+
+/**
+ * Shipments were booked, re-booked, scanned or had their status re-derived (the subscriptions' shipmentUpdated):
+ * payload is their shipment.id values, comma-separated (src/lib/notify-payload.ts).
+ */
+export const SHIPMENT_CHANGED_CHANNEL = "dakgraph_shipment_changed";
+
+/** Scan events were stored (scanRecorded): payload is their scan_event.id values, comma-separated. */
+export const SCAN_RECORDED_CHANNEL = "dakgraph_scan_recorded";
+
+/** KPI rollups moved (kpisChanged): payload is the fiscal quarters moved, comma-separated ("FY2025-26-Q3"). */
+export const KPIS_CHANGED_CHANNEL = "dakgraph_kpis_changed";
+
+/** Several messages in one statement (notifySql's rule for each payload): one round trip however many. */
+export function notifyAllSql(messages: readonly { readonly channel: string; readonly payload: string }[]): SQL {
+  for (const { channel, payload } of messages) notifySql(channel, payload);
+  // One JSON parameter: the pairs keep their order, and the statement's text is the same however many there are.
+  const pairs = JSON.stringify(messages.map((m) => [m.channel, m.payload]));
+  return sql`/* notifyAllSql */ select pg_notify(m ->> 0, m ->> 1) from jsonb_array_elements(${pairs}::jsonb) as m`;
+}

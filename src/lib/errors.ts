@@ -58,6 +58,20 @@ export enum ErrorCode {
    * `pageInfo { hasNextPage endCursor }`): `extensions.field` names the field at fault, `operation` the operation.
    */
   NOT_EXPORTABLE = "NOT_EXPORTABLE",
+  /**
+   * A subscription was sent over HTTP: subscriptions run over a WebSocket (the graphql-ws protocol,
+   * `graphql-transport-ws`) at the same path, /graphql.
+   */
+  SUBSCRIPTION_NEEDS_WEBSOCKET = "SUBSCRIPTION_NEEDS_WEBSOCKET",
+  /** A query or mutation was sent over the WebSocket, which carries subscriptions only: send it over HTTP. */
+  WEBSOCKET_SUBSCRIPTIONS_ONLY = "WEBSOCKET_SUBSCRIPTIONS_ONLY",
+  /** The WebSocket already holds the most subscriptions it may (`limit`, `value`, `max`): complete one first. */
+  TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS",
+  /**
+   * The WebSocket's subscriptions were sent more events in one second than allowed (`limit`, `max`): the
+   * subscription whose event overflowed ends; narrow its filter and subscribe again.
+   */
+  SUBSCRIPTION_EVENTS_TOO_FAST = "SUBSCRIPTION_EVENTS_TOO_FAST",
   /** Anything unexpected: details are logged with the request id, never returned. */
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }

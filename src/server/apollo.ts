@@ -22,9 +22,9 @@ import { noNulTextPlugin } from "./plugins/no-nul-text.js";
 import { observePlugin } from "./plugins/observe.js";
 import { readYourWritesPlugin } from "./plugins/read-your-writes.js";
 import { introspectionPlugin } from "./plugins/introspection.js";
-import { NoSubscriptionsRule } from "./plugins/no-subscriptions.js";
 import { operationAllowlistPlugin } from "./plugins/operation-allowlist.js";
 import { singleStatementPlugin } from "./plugins/single-statement.js";
+import { subscriptionTransportPlugin } from "./plugins/subscription-transport.js";
 import { ResponseCache, responseCachePlugin, stringifyResult } from "./response-cache.js";
 import { SingleStatementPlans } from "./single-statement.js";
 import type { Telemetry } from "./telemetry.js";
@@ -98,7 +98,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
     // operation, find them again.
     // Bounds validation's own work on fragment bombs before the limit plugins see the document.
     maxRecursiveSelections: 100_000,
-    validationRules: [NoSubscriptionsRule, NoNulTextRule],
+    validationRules: [NoNulTextRule],
     includeStacktraceInErrorResponses,
     formatError,
     // A cached answer is sent from the JSON text stored with it (src/server/response-cache.ts).
@@ -127,6 +127,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, option
       depthLimitPlugin(config.maxDepth),
       aliasLimitPlugin(config.maxAliases),
       costLimitPlugin(schema, config.maxCost, config.maxPageSize),
+      // Before every responseForOperation hook: a WebSocket subscription being admitted stops here (see the plugin).
+      subscriptionTransportPlugin(),
       auditLogPlugin(schema),
       databaseUnavailablePlugin(),
       // The plugins with a responseForOperation hook, in the order Apollo asks them: the audit log (above) first, then a

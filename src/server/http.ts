@@ -1,6 +1,7 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from "@apollo/server";
 import type { Config } from "../config.js";
 import { type Context, createContext } from "../context.js";
@@ -12,6 +13,7 @@ import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 import { type RequestScope, withRequestScope } from "../lib/request-scope.js";
 import { type Authenticate, createAuthenticator, type Viewer } from "../modules/access/access.viewer.js";
 import { MAX_INPUT_DEPTH, tooDeepEntry } from "./input-guard.js";
+import { withDocumentId } from "./persisted-request.js";
 import { EXPORT_PATH, EXPORT_STATUS_TRAILER, ExportRefused, parseExportVariables, type PreparedExport, prepareExport } from "./export.js";
 import { renderExplorer, serveExplorerAsset } from "./explorer.js";
 import { isDashboardPath, serveDashboard } from "./dashboard.js";
@@ -20,6 +22,7 @@ import type { Metrics } from "./metrics.js";
 import { RETRY_RESPONSE } from "./plugins/database-unavailable.js";
 import { createRateLimiter, createRedisRateLimiter, type RateLimiter } from "./rate-limit.js";
 import { createClientAddress } from "./client-address.js";
+import { createSubscriptionServer } from "./subscriptions.js";
 import { createTelemetry, type RequestRecord, requestFinished, routeOf, startRequestSpan, type Telemetry } from "./telemetry.js";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -83,25 +86,6 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
   } catch (error) {
     throw new HttpError(400, "BAD_REQUEST", `The request body is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-/**
- * `documentId` (the GraphQL-over-HTTP persisted-documents proposal; "sha256:<hex>" or "<hex>")
- * becomes Apollo's persisted-query extension, whose cache holds the registered operations. The
- * generated documents' id (`__meta__.hash`, "sha256:<hex>") is also accepted as the extension's
- * `sha256Hash`, as the codegen client preset's own example sends it: Apollo then sees the bare hex
- * either way, so logs and the response cache key one operation by one hash.
- */
-function withDocumentId(operation: unknown): unknown {
-  if (typeof operation !== "object" || operation === null || Array.isArray(operation)) return operation;
-  const { documentId, ...rest } = operation as Record<string, unknown>;
-  const extensions = typeof rest.extensions === "object" && rest.extensions !== null ? (rest.extensions as Record<string, unknown>) : {};
-  if (typeof documentId === "string" && rest.query === undefined) {
-    return { ...rest, extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash: documentId.replace(/^sha256:/, "") } } };
-  }
-  const persisted = extensions.persistedQuery as Record<string, unknown> | null | undefined;
-  if (typeof persisted?.sha256Hash !== "string" || !persisted.sha256Hash.startsWith("sha256:")) return operation;
-  return { ...operation, extensions: { ...extensions, persistedQuery: { ...persisted, sha256Hash: persisted.sha256Hash.slice("sha256:".length) } } };
 }
 
 /** How many operations a body holds (an array is a batch); GET requests hold one. */
@@ -470,14 +454,18 @@ async function metricsOnMainPort(req: IncomingMessage, res: ServerResponse, conf
   return true;
 }
 
-export function createRequestHandler(deps: HttpDependencies, lifecycle = new RequestLifecycle()) {
-  const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.database);
-  const clientAddress = createClientAddress(deps.config.trustProxy);
-  const guards: Guards = {
-    authenticate: createAuthenticator(deps.config, deps.database),
-    rateLimiter: deps.rateLimiter ?? rateLimiterFor(deps.config),
+/** The authenticator, rate limiter and client address rule: one set per server, shared by HTTP and its WebSockets. */
+function createGuards(config: Config, database: Database, rateLimiter: RateLimiter = rateLimiterFor(config)): Guards {
+  const clientAddress = createClientAddress(config.trustProxy);
+  return {
+    authenticate: createAuthenticator(config, database),
+    rateLimiter,
     clientAddress: (req) => clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"]),
   };
+}
+
+export function createRequestHandler(deps: HttpDependencies, lifecycle = new RequestLifecycle(), guards = createGuards(deps.config, deps.database, deps.rateLimiter)) {
+  const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.database);
   const healthState: HealthState = {};
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = performance.now();
@@ -570,6 +558,10 @@ export interface RunningServer {
   readonly metricsUrl: string | null;
   /** Requests being answered now. */
   readonly inFlight: number;
+  /** WebSockets (subscriptions) open now. */
+  readonly sockets: number;
+  /** Subscriptions open now, over all sockets. */
+  readonly subscriptions: number;
   /**
    * Drains, then closes: readiness and new requests answer 503 at once, running requests get up to
    * `graceMs` to finish (their connections are cut after that), then every connection is closed.
@@ -612,8 +604,19 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
   const lifecycle = new RequestLifecycle();
   const telemetry = deps.telemetry ?? createTelemetry(deps.config, deps.database);
   const rateLimiter = deps.rateLimiter ?? rateLimiterFor(deps.config);
-  const server = http.createServer(createRequestHandler({ ...deps, telemetry, rateLimiter }, lifecycle));
+  const guards = createGuards(deps.config, deps.database, rateLimiter);
+  const server = http.createServer(createRequestHandler({ ...deps, telemetry, rateLimiter }, lifecycle, guards));
   server.keepAliveTimeout = 65_000;
+  const subscriptions = createSubscriptionServer({ ...deps, ...guards });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path !== GRAPHQL_PATH || lifecycle.draining) {
+      const [status, text] = lifecycle.draining ? [503, "Service Unavailable"] : [404, "Not Found"];
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    subscriptions.handleUpgrade(req, socket, head);
+  });
   const origin = await listening(server, deps.config.port, deps.config.host);
   const metrics = deps.config.metricsPort === null || telemetry.metrics === null ? null : metricsServer(telemetry, telemetry.metrics);
   let metricsOrigin: string | null = null;
@@ -632,8 +635,16 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
     get inFlight() {
       return lifecycle.inFlight;
     },
+    get sockets() {
+      return subscriptions.sockets;
+    },
+    get subscriptions() {
+      return subscriptions.subscriptions;
+    },
     async close(graceMs = 0) {
       lifecycle.startDraining();
+      // Subscriptions never finish by themselves: their sockets close at once (1001), and clients reconnect to another server.
+      const socketsClosed = subscriptions.close();
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, graceMs);
@@ -648,6 +659,7 @@ export async function listen(deps: HttpDependencies): Promise<RunningServer> {
         metrics.closeAllConnections();
         await new Promise<void>((resolve) => metrics.close(() => resolve()));
       }
+      await socketsClosed;
       await closed;
       await rateLimiter.close();
     },

@@ -3,7 +3,7 @@ import { loadConfig } from "../../src/config.js";
 import { type Database, queryRows } from "../../src/db/client.js";
 import { createSchema } from "../../src/schema.js";
 import { createApolloServer } from "../../src/server/apollo.js";
-import { listen } from "../../src/server/http.js";
+import { listen, type RunningServer } from "../../src/server/http.js";
 
 export interface HttpResult {
   readonly status: number;
@@ -23,6 +23,8 @@ export interface RequestOptions {
 
 export interface TestServer {
   readonly url: string;
+  /** The server listen() started: its open sockets and subscriptions. */
+  readonly running: RunningServer;
   request(body?: unknown, options?: RequestOptions): Promise<HttpResult>;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startTestServer(database: Database, env: Record<string, st
   const server = await listen({ config, database, apollo });
   return {
     url: server.url,
+    running: server,
     async request(body, options = {}) {
       const method = options.method ?? "POST";
       const response = await fetch(server.url, {

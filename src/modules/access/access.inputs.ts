@@ -126,6 +126,9 @@ export function reachableInputs(schema: GraphQLSchema, byValue: (coordinate: str
   };
   const query = schema.getQueryType();
   if (query !== null && query !== undefined) visit(query.name);
+  // A subscription's arguments select the rows its events carry, as a query's select its rows.
+  const subscription = schema.getSubscriptionType();
+  if (subscription !== null && subscription !== undefined) visit(subscription.name);
   return inputs;
 }
 

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { ARMY_POSTAL_AREA, diffKpiPinCounts, rebuildKpiPinCounts } from "./kpi-pins.repository.js";
 import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
+import { KPIS_CHANGED_CHANNEL } from "../../db/notify.js";
 import { intArray } from "../../db/rows.js";
 import { withContributionMoved } from "../../lib/contribution.js";
 import { MAX_TRANSIT_HOURS } from "../../lib/transit-histogram.js";
@@ -238,10 +239,18 @@ function contributionCtes(sign: 1 | -1): SQL {
       returning 1)`;
 }
 
+/**
+ * Names the quarters whose rollups `facts` moves to the kpisChanged subscriptions on every process (NOTIFY on
+ * KPIS_CHANGED_CHANNEL, sent at commit): a CTE of the writing statement itself, so it costs no round trip. A
+ * quarter is 12 bytes, so even a rebuild of every quarter stays far below the payload limit.
+ */
+const NOTIFY_QUARTERS_CTE = sql`notified as (
+      select pg_notify(${KPIS_CHANGED_CHANNEL}, q) from (select string_agg(distinct quarter, ',') as q from facts) f where q is not null)`;
+
 /** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to the rollups: one statement. */
 async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promise<void> {
   if (set !== "ALL" && set.length === 0) return;
-  await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, ${contributionCtes(sign)} select 1`);
+  await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, ${contributionCtes(sign)}, ${NOTIFY_QUARTERS_CTE} select count(*) from notified`);
 }
 
 /**
@@ -253,8 +262,8 @@ async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promis
 export function insertWithKpiContribution<T>(db: Db, insert: SQL, returning: SQL): Promise<T[]> {
   return queryRows<T>(
     db,
-    sql`/* insertWithKpi */ with inserted as (${insert} returning *), ${kpiFactsSql("ALL", sql`inserted`)}, ${contributionCtes(1)}
-      select ${returning} from inserted sh`,
+    sql`/* insertWithKpi */ with inserted as (${insert} returning *), ${kpiFactsSql("ALL", sql`inserted`)}, ${contributionCtes(1)}, ${NOTIFY_QUARTERS_CTE}
+      select ${returning} from inserted sh where (select count(*) from notified) >= 0`,
   );
 }
 

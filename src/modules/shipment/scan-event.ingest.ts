@@ -25,6 +25,7 @@ import {
   findShipmentsByIds,
   findShipmentsByTrackingNumbers,
   insertScanEvents,
+  notifyShipmentChanges,
   updateDerivedShipments,
 } from "./shipment.repository.js";
 import { type ScanEventRow, scanEventTable, type ShipmentRow } from "./shipment.sql.js";
@@ -229,6 +230,8 @@ export async function recordScanEventBatch(
   const inserted = creates.length === 0 ? [] : await insertScanEvents(db, creates);
   if (updates.length > 0) await fillScanEvents(db, updates);
   const shipments = creates.length === 0 && updates.length === 0 ? await findShipmentsByIds(db, touchedIds) : await rederiveShipments(db, touchedIds, offices);
+  // Subscribers on every process hear of the new scans and the shipments they moved when this transaction commits.
+  if (creates.length > 0 || updates.length > 0) await notifyShipmentChanges(db, { shipmentIds: touchedIds, scanEventIds: inserted.map((ev) => ev.id) });
   const insertedByKey = new Map(inserted.map((ev) => [eventKey(ev.shipmentId, ev.occurredAt, ev.eventType), ev]));
   const rejected = new Set(problems.map((p) => p.index));
   const events = drafts.flatMap((draft, i) => {

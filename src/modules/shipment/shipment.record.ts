@@ -5,7 +5,7 @@ import { ConflictError } from "../../lib/errors.js";
 import { READS_ALL_STORED, type StoredValueReader } from "../access/access.roles.js";
 import type { ShipmentSource } from "./shipment.draft.js";
 import { keyOf, planShipmentBatch, type ShipmentPlan } from "./shipment.plan.js";
-import { insertShipments, lockBookingReferences, updateShipmentFacts } from "./shipment.repository.js";
+import { insertShipments, lockBookingReferences, notifyShipmentChanges, updateShipmentFacts } from "./shipment.repository.js";
 import type { ShipmentInsert, ShipmentRow } from "./shipment.sql.js";
 
 /*
@@ -61,6 +61,8 @@ export async function recordShipmentBatch(
     const key = keyOf(value!);
     return (updated.get(key) ?? inserted.get(key) ?? stored.get(key))!;
   });
+  // Subscribers following these tracking numbers hear of the new and changed bookings when this transaction commits.
+  await notifyShipmentChanges(db, { shipmentIds: [...inserted.values(), ...updated.values()].map((row) => row.id), scanEventIds: [] });
   return {
     created: creates.length,
     updated: updates.length,

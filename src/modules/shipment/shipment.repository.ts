@@ -9,6 +9,8 @@ import { ComputedFields } from "../../lib/projection.js";
 import type { QueryModel } from "../../lib/query-model.js";
 import { TypeQuery } from "../../db/query-read.js";
 import { CodCashStatus } from "./shipment.type.js";
+import { NOTIFY_PAYLOAD_MAX_BYTES, notifyAllSql, SCAN_RECORDED_CHANNEL, SHIPMENT_CHANGED_CHANNEL } from "../../db/notify.js";
+import { idPayloads } from "../../lib/notify-payload.js";
 
 /** Milliseconds since the epoch, truncated as a JavaScript Date holds an instant read from PostgreSQL. */
 const epochMs = (instant: SQL) => sql`floor(extract(epoch from ${instant}) * 1000)`;
@@ -463,4 +465,17 @@ export async function insertStagedShipments(db: Db): Promise<number> {
   );
   await db.execute(sql.raw("truncate shipment_stage"));
   return inserted!.n;
+}
+
+/**
+ * Names the shipments and scans a write touched to every listener (the subscriptions' change feeds on each
+ * process): NOTIFY, sent by PostgreSQL when the caller's transaction commits, nothing on rollback. Ids only, in as
+ * many messages as the payload limit needs; one statement, none when nothing changed.
+ */
+export async function notifyShipmentChanges(db: Db, changes: { readonly shipmentIds: readonly number[]; readonly scanEventIds: readonly number[] }): Promise<void> {
+  const messages = [
+    ...idPayloads(changes.shipmentIds, NOTIFY_PAYLOAD_MAX_BYTES).map((payload) => ({ channel: SHIPMENT_CHANGED_CHANNEL, payload })),
+    ...idPayloads(changes.scanEventIds, NOTIFY_PAYLOAD_MAX_BYTES).map((payload) => ({ channel: SCAN_RECORDED_CHANNEL, payload })),
+  ];
+  if (messages.length > 0) await db.execute(notifyAllSql(messages));
 }
