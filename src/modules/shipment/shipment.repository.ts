@@ -4,6 +4,8 @@ import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
 import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
+import { ensureBookingPartitions, ensureStagedBookingPartitions } from "./shipment-partition.repository.js";
+import { distinctBookingDays } from "./shipment-partition.rules.js";
 import { onTimeSql, type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 import { ComputedFields } from "../../lib/projection.js";
 import type { QueryModel } from "../../lib/query-model.js";
@@ -120,6 +122,7 @@ const bookingRecordType = sql.raw(BOOKING_COLUMNS.map(([, name, type]) => `${nam
  */
 export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): Promise<ShipmentRow[]> {
   if (rows.length === 0) return [];
+  await ensureBookingPartitions(db, distinctBookingDays(rows));
   const json = JSON.stringify(rows.map((row) => Object.fromEntries(bookingValues(row).map((value, i) => [BOOKING_COLUMN_NAMES[i], value]))));
   const raw = await insertWithKpiContribution<Record<string, unknown>>(
     db,
@@ -433,6 +436,7 @@ export async function createShipmentStage(db: Db): Promise<void> {
 
 /** Inserts the staged bookings with their KPI contribution (a booking already stored is skipped), then empties the stage; returns how many were new. */
 export async function insertStagedShipments(db: Db): Promise<number> {
+  await ensureStagedBookingPartitions(db, "shipment_stage");
   const [inserted] = await insertWithKpiContribution<{ n: number }>(
     db,
     sql.raw(
