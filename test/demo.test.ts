@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { migrate } from "../src/db/migrate.js";
 import { asc, desc, getTableColumns, sql } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/pg-core";
 import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
@@ -59,7 +60,8 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
     const tables = [shipmentTable, scanEventTable, postOfficeTable, pickupLocationTable, pincodeTable, circleTable, codRemittanceTable];
     for (const table of tables) {
       // A spread of rows with every column filled somewhere: the first and the last 300 by primary key.
-      const key = Object.values(getTableColumns(table)).find((column) => column.primary)!;
+      // shipment and scan_event have a composite key (id, booking_date), partitioning's; id alone orders them.
+      const key = Object.values(getTableColumns(table)).find((column) => column.primary) ?? getTableConfig(table).primaryKeys[0]!.columns[0]!;
       for (const direction of ["asc", "desc"]) {
         const order = sql`order by ${sql.raw(`"t"."${key.name}"`)} ${sql.raw(direction)} limit 300`;
         const read = await selectRows(d, tableReader(table, "t"), order);
