@@ -173,10 +173,12 @@ export const shipmentProjections: readonly TypeProjection[] = [
         uses: { filter: true, order: true },
       },
       // The shipmentById loader's row; through it a scan is filtered and ordered by its shipment's fields (and theirs).
+      // With the booking day (the foreign key's second column) a scan's shipment is one probe of one quarter's
+      // partition, not one per partition.
       shipment: {
         kind: "object",
         type: "Shipment",
-        source: (row, as) => `shipment ${as} where ${as}.id = ${row}.shipment_id`,
+        source: (row, as) => `shipment ${as} where ${as}.id = ${row}.shipment_id and ${as}.booking_date = ${row}.booking_date`,
         uses: { filter: true, order: true },
       },
     },
