@@ -94,7 +94,7 @@ export async function deleteSyntheticRows(db: Db): Promise<void> {
     // instead and, in PostgreSQL, is transactional. Only taken when every row of the three tables is synthetic.
     await db.execute(sql`truncate scan_event, shipment, cod_remittance`);
   } else {
-    await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and s.synthetic`);
+    await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and e.booking_date = s.booking_date and s.synthetic`);
     await db.execute(sql`delete from shipment where synthetic`);
     await db.execute(sql`delete from cod_remittance where synthetic`);
   }

@@ -305,17 +305,19 @@ export async function findLatestShipmentsPerParent(
   const keys = parent === "pickup_location_id" ? intArray(parentIds.map(Number)) : pinArray(parentIds.map(String));
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
   const page = latestOfParentSql("p", parent, "k.pid");
-  return selectRows(
+  // Each parent's page is read whole by its walk of the (parent, booked_at, id) index: joining the page's ids back to
+  // shipment would look for each id in every quarter partition, or (as the planner prefers on small partitions)
+  // read all of them.
+  const raw = await queryRows<Record<string, unknown>>(
     db,
-    shipments,
-    sql`/* findLatestShipmentsPerParent */ join (
-        select p.id from (select distinct unnest(${keys}) as pid) k
+    sql`/* findLatestShipmentsPerParent */ select ${shipments.columns} from (select distinct unnest(${keys}) as pid) k
         cross join lateral (
-          select p.id from shipment p where ${sql.raw(page.where)} and ${cursor}
+          select p.* from shipment p where ${sql.raw(page.where)} and ${cursor}
           order by ${sql.raw(page.orderBy)} limit ${limit}
-        ) p) page on page.id = s.id
+        ) s
       order by s.${sql.raw(parent)}, s.booked_at desc, s.id desc`,
   );
+  return raw.map((r) => shipments.read(r));
 }
 
 /**
