@@ -41,7 +41,7 @@ export function onTimeSql(deliveredAt: AnyColumn | SQL, promisedDate: AnyColumn 
  *
  * Partitioned by range of booking_date, one partition per fiscal quarter (shipment_fy2024_25_q3: 2024-10-01 to
  * 2025-01-01), by migration 0016_partition_shipments, which drizzle-kit cannot express: the tables here are what the
- * code reads and writes, the partitions are made by ensure_booking_partitions() (src/db/partitions.repository.ts).
+ * code reads and writes, the partitions are made by ensure_booking_partitions() (shipment-partition.repository.ts).
  * PostgreSQL requires every unique key of a partitioned table to contain the partition key, hence the primary key
  * (id, booking_date) and scan_event's foreign key on both columns.
  */
