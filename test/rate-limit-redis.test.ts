@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { Redis } from "ioredis";
+import { TEST_REDIS_URL, redisAnswers } from "./support/redis.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisRateLimiter, type RateLimiter } from "../src/server/rate-limit.js";
 import { freePort } from "./support/postgres-server.js";
@@ -11,20 +12,7 @@ import { freePort } from "./support/postgres-server.js";
  * own connection. Runs where Redis answers at TEST_REDIS_URL (default: the local one CI provides).
  */
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
+const REDIS_URL = TEST_REDIS_URL;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,7 +71,7 @@ describe.skipIf(!fs.existsSync(REDIS_SERVER))("rate limit through a Redis that s
   let port = 0;
   const startRedis = async () => {
     server = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    for (let i = 0; i < 100 && !(await redisAt(port)); i += 1) await sleep(50);
+    for (let i = 0; i < 100 && !(await redisAnswers(`redis://127.0.0.1:${port}`, 300)); i += 1) await sleep(50);
   };
   const stopRedis = async () => {
     const stopping = server!;
@@ -132,15 +120,3 @@ describe.skipIf(!fs.existsSync(REDIS_SERVER))("rate limit through a Redis that s
   });
 });
 
-async function redisAt(port: number): Promise<boolean> {
-  const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, connectTimeout: 300, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}

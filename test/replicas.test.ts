@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { TEST_REDIS_URL, redisAnswers } from "./support/redis.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../src/modules/access/access.keys.js";
 import { RESPONSE_CACHE_HEADER } from "../src/server/response-cache.js";
@@ -13,24 +14,12 @@ import { createTestDatabase, engines, type TestDatabase } from "./support/databa
  * other's cached answer. Skipped where no PostgreSQL server answers; the rate-limit case where no Redis does.
  */
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_URL = TEST_REDIS_URL;
 /** 200 requests per window of 10 s (1200 a minute): the window outlasts the test's burst of requests. */
 const PER_MINUTE = 1200;
 const BURST = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 const redisUp = await redisAnswers();
 
 interface Replica {
