@@ -32,26 +32,23 @@ export async function findCoverageMapPins(db: Db, asOf: string, quarter: string)
     USABLE_COORDINATE_QUALITIES.map((q) => sql`${q}`),
     sql`, `,
   );
-  const rows = await queryRows<{ code: string; latitude: number; longitude: number; circle: string | null; serviceable: boolean; active: boolean }>(
+  // One row holding every PIN as JSON text, parsed here: on PGlite, turning 19,000 result rows into objects took
+  // longer than the statement itself (about 120 ms of a 230 ms read on the demo data; the JSON text, about 60 ms).
+  const [row] = await queryRows<{ pins: string | null }>(
     db,
     sql`/* findCoverageMapPins */ with asked as (select ${asOf}::date as as_of, ${quarter}::text as quarter)
-      select p.code::text as code,
-        round(p.latitude::numeric, ${sql.raw(String(MAP_COORDINATE_DECIMALS))})::float8 as latitude,
-        round(p.longitude::numeric, ${sql.raw(String(MAP_COORDINATE_DECIMALS))})::float8 as longitude,
-        c.name as circle,
-        ${sql.raw(serviceableAsOfSql("p.code", "a.as_of"))} as serviceable,
-        ${sql.raw(activeInQuarterSql("p.code", "a.quarter"))} as active
+      select json_agg(json_build_array(
+          p.code::text,
+          round(p.latitude::numeric, ${sql.raw(String(MAP_COORDINATE_DECIMALS))})::float8,
+          round(p.longitude::numeric, ${sql.raw(String(MAP_COORDINATE_DECIMALS))})::float8,
+          c.name,
+          ${sql.raw(serviceableAsOfSql("p.code", "a.as_of"))},
+          ${sql.raw(activeInQuarterSql("p.code", "a.quarter"))}
+        ) order by p.code)::text as pins
       from pincode p cross join asked a
       left join postal_circle c on c.id = p.primary_circle_id
-      where p.coordinate_quality in (${qualities}) and p.latitude is not null and p.longitude is not null and p.code not like '9%'
-      order by p.code`,
+      where p.coordinate_quality in (${qualities}) and p.latitude is not null and p.longitude is not null and p.code not like '9%'`,
   );
-  return rows.map((r) => ({
-    code: r.code,
-    latitude: Number(r.latitude),
-    longitude: Number(r.longitude),
-    circle: r.circle,
-    serviceable: r.serviceable,
-    activeInQuarter: r.active,
-  }));
+  const pins = JSON.parse(row?.pins ?? "[]") as [string, number, number, string | null, boolean, boolean][];
+  return pins.map(([code, latitude, longitude, circle, serviceable, activeInQuarter]) => ({ code, latitude, longitude, circle, serviceable, activeInQuarter }));
 }
