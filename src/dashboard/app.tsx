@@ -17,7 +17,7 @@ import {
 import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, project } from "../lib/coverage-map.js";
 import { formatIndianNumber, formatIst, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { readsKpis } from "../lib/kpi-trend.js";
-import { request } from "./graph.js";
+import { request, requestWhenIdle } from "./graph.js";
 import { PickupsPanel } from "./pickups.js";
 import { ReviewPanel } from "./reviews.js";
 import { KpiPanels } from "./kpis.js";
@@ -108,10 +108,11 @@ interface MapPoint {
 
 /**
  * Every drawable PIN in one request (Query.coverageMap: parallel lists, about 40 bytes a PIN), turned into points. The
- * class is the graph's (HIDDEN where the key may not read the PIN's coverage).
+ * class is the graph's (HIDDEN where the key may not read the PIN's coverage). Sent once the page's other requests are
+ * answered, so the KPI tiles, the first render, never wait behind it.
  */
 async function fetchMapPoints(apiKey: string, quarter: string, asOf: string): Promise<MapPoint[]> {
-  const { coverageMap: map } = await request(apiKey, DashboardCoverageMapDocument, { quarter, asOf });
+  const { coverageMap: map } = await requestWhenIdle(apiKey, DashboardCoverageMapDocument, { quarter, asOf });
   return map.codes.map((code, i) => {
     const circle = map.circleIndexes[i];
     return {
