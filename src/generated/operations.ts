@@ -1176,7 +1176,7 @@ export type DashboardCoverageMapQueryVariables = Exact<{
 }>;
 
 
-export type DashboardCoverageMapQuery = { coverageMap: { quarter: string, asOf: string, count: number, circles: Array<string>, codes: Array<string>, latitudes: Array<number>, longitudes: Array<number>, circleIndexes: Array<number>, classes: Array<CoverageMapClass> } };
+export type DashboardCoverageMapQuery = { coverageMap: { quarter: string, asOf: string, count: number, circles: Array<string>, codes: Array<string>, latitudes: Array<number>, longitudes: Array<number>, circleIndexes: Array<number | null>, classes: Array<CoverageMapClass> } };
 
 export type DashboardMapSummaryQueryVariables = Exact<{
   asOf: string;
