@@ -27,6 +27,7 @@ import {
   ShipmentDistanceResolver,
   coverageInputAccess,
 } from "./modules/coverage/coverage.resolver.js";
+import { CoverageMapResolver, coverageMapInputAccess } from "./modules/coverage-map/coverage-map.resolver.js";
 import { KpiResolver, kpiInputAccess, MetricGrowthResolver } from "./modules/kpi/kpi.resolver.js";
 import { NodeResolver, nodeInputAccess } from "./modules/node/node.resolver.js";
 import { applyReferenceResolvers } from "./modules/federation/federation.references.js";
@@ -81,6 +82,7 @@ export const RESOLVERS = [
   CodRemittanceAggregateResolver,
   CoverageResolver,
   PincodeCoverageResolver,
+  CoverageMapResolver,
   ServiceabilityResolver,
   NearbyOfficeResolver,
   PickupLocationNearbyResolver,
@@ -114,6 +116,7 @@ export const INPUT_ACCESS: readonly InputDeclarations[] = [
   codRemittanceInputAccess,
   codRemittanceAggregateInputAccess,
   coverageInputAccess,
+  coverageMapInputAccess,
   kpiInputAccess,
   reviewInputAccess,
   federationInputAccess,

@@ -13,7 +13,7 @@ import {
   DashboardKpiScopesDocument,
   DashboardKpisDocument,
   type DashboardKpisQuery,
-  DashboardMapPinsDocument,
+  DashboardCoverageMapDocument,
   DashboardMapSummaryDocument,
   type DashboardMapSummaryQuery,
 } from "../src/generated/operations.js";
@@ -280,10 +280,8 @@ describe.skipIf(!hasChromium)(
       expect(legend.ACTIVE).toBeGreaterThan(0);
       expect(await page.locator("#map-panel .army-postal strong").textContent()).toBe(formatIndianNumber(data.armyPostal!.totalCount));
       expect(await page.locator("#map-panel .remote-classes li").count()).toBe(data.remoteClasses.length);
-      // Eight zones, each paged by 500 PINs: about 19,100 / 500 + 8 requests, no more.
-      const pages = operations.filter((id) => id === persistedDocumentIdOf(DashboardMapPinsDocument)).length;
-      expect(pages).toBeGreaterThanOrEqual(Math.ceil(drawable / 500));
-      expect(pages).toBeLessThanOrEqual(Math.ceil(drawable / 500) + 8);
+      // Every PIN in one request (Query.coverageMap), not pages.
+      expect(operations.filter((id) => id === persistedDocumentIdOf(DashboardCoverageMapDocument)).length).toBe(1);
       await page.locator("#map-panel").scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SCREENSHOTS, "map-desktop.png") });
 

@@ -7,8 +7,7 @@ import { render } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import {
   DashboardShipmentLiveDocument,
-  DashboardMapPinsDocument,
-  type DashboardMapPinsQuery,
+  DashboardCoverageMapDocument,
   DashboardMapSummaryDocument,
   type DashboardMapSummaryQuery,
   DashboardTrackShipmentDocument,
@@ -16,10 +15,10 @@ import {
   DashboardViewerDocument,
   type DashboardViewerQuery,
 } from "../generated/operations.js";
-import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, pinClass, project } from "../lib/coverage-map.js";
+import { fiscalQuarterLastDay, fitBox, type GeoBox, INDIA_BOX, MAP_ASPECT, type PinClass, project } from "../lib/coverage-map.js";
 import { formatIndianNumber, formatIst, lastCompleteFiscalQuarter } from "../lib/indian-format.js";
 import { readsKpis } from "../lib/kpi-trend.js";
-import { request } from "./graph.js";
+import { request, requestWhenIdle } from "./graph.js";
 import { PickupsPanel } from "./pickups.js";
 import { ReviewPanel } from "./reviews.js";
 import { KpiPanels } from "./kpis.js";
@@ -99,9 +98,6 @@ function Tracking({ apiKey }: { apiKey: string }) {
   );
 }
 
-/** The zones the map draws (first digit of the PIN); zone 9 is the Army Postal Service's, counted beside the map. */
-const MAP_ZONES = ["1", "2", "3", "4", "5", "6", "7", "8"];
-
 /** The map's colours, legend order. */
 const PIN_CLASSES: { key: PinClass; label: string; colour: string; definition: string }[] = [
   { key: "ACTIVE", label: "Active", colour: "#1d6b2f", definition: "had a delivery in the quarter" },
@@ -118,27 +114,23 @@ interface MapPoint {
   pinClass: PinClass;
 }
 
-type MapPinNode = NonNullable<DashboardMapPinsQuery["pincodes"]>["nodes"][number];
-
-/** Every drawable PIN: the zones in parallel, each zone's pages (500 PINs) one after the other by cursor. */
+/**
+ * Every drawable PIN in one request (Query.coverageMap: parallel lists, about 37 bytes of JSON a PIN), turned into points. The
+ * class is the graph's (HIDDEN where the key may not read the PIN's coverage). Sent once the page's other requests are
+ * answered, so the KPI tiles, the first render, never wait behind it.
+ */
 async function fetchMapPoints(apiKey: string, quarter: string, asOf: string): Promise<MapPoint[]> {
-  const zones = await Promise.all(
-    MAP_ZONES.map(async (zone) => {
-      const nodes: MapPinNode[] = [];
-      let after: string | null = null;
-      for (;;) {
-        const page: DashboardMapPinsQuery = await request(apiKey, DashboardMapPinsDocument, { zone, after, asOf, quarter });
-        nodes.push(...(page.pincodes?.nodes ?? []));
-        if (page.pincodes?.pageInfo.hasNextPage !== true) return nodes;
-        after = page.pincodes.pageInfo.endCursor ?? null;
-      }
-    }),
-  );
-  return zones.flat().flatMap((pin) =>
-    pin.location === null
-      ? []
-      : [{ code: pin.code, latitude: pin.location.latitude, longitude: pin.location.longitude, circle: pin.primaryCircle?.name ?? "", pinClass: pinClass(pin.coverage) }],
-  );
+  const { coverageMap: map } = await requestWhenIdle(apiKey, DashboardCoverageMapDocument, { quarter, asOf });
+  return map.codes.map((code, i) => {
+    const circle = map.circleIndexes[i];
+    return {
+      code,
+      latitude: map.latitudes[i]!,
+      longitude: map.longitudes[i]!,
+      circle: circle === null || circle === undefined ? "" : map.circles[circle]!,
+      pinClass: map.classes[i]!,
+    };
+  });
 }
 
 /** Draws the points in one pass over them (one path per colour, filled once each), `box` filling the canvas. */

@@ -25,6 +25,7 @@ import { PostOffice } from "../post-office/post-office.type.js";
 import type { ShipmentRow } from "../shipment/shipment.sql.js";
 import { Shipment } from "../shipment/shipment.type.js";
 import { MAX_SERVICEABILITY_PER_BATCH, setServiceabilityBatch } from "./coverage.ingest.js";
+import { coverageReadableInScope } from "./coverage.rules.js";
 import { type CoverageAreaRow, type CoverageLevelValue, findCoverage, findServiceabilityByPincodes } from "./coverage.repository.js";
 import type { ServiceabilityRow } from "./coverage.sql.js";
 import {
@@ -221,7 +222,7 @@ export class PincodeCoverageResolver {
     const scope = circleScope(ctx.viewer);
     if (scope !== null) {
       const circle = pincode.primaryCircleId === null ? null : await ctx.loaders.circleById.load(pincode.primaryCircleId);
-      if (circle?.name.toLowerCase() !== scope.toLowerCase()) return null;
+      if (!coverageReadableInScope(scope, circle?.name ?? null)) return null;
     }
     const day = asOf ?? istDateOf(new Date());
     const q = formatFiscalQuarter(quarter ?? quarterOfDay(day));
