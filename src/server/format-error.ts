@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { isTransactionConflict } from "../db/transaction-conflict.js";
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.js";
 import { ErrorCode, findDakgraphError } from "../lib/errors.js";
 
@@ -63,6 +64,14 @@ export function createFormatError(options: FormatErrorOptions) {
         message: "A database statement ran longer than the statement timeout (DAKGRAPH_STATEMENT_TIMEOUT_MS) and was cancelled.",
         ...(formatted.path === undefined ? {} : { path: formatted.path }),
         extensions: { code: ErrorCode.QUERY_TIMEOUT },
+      };
+    }
+    if (isTransactionConflict(unwrapResolverError(error))) {
+      // Still conflicting after the mutation's own retries (src/db/transaction-conflict.ts): nothing was written.
+      return {
+        message: "A concurrent write conflicted with this one and PostgreSQL aborted it: nothing was written. Retry.",
+        ...(formatted.path === undefined ? {} : { path: formatted.path }),
+        extensions: { code: ErrorCode.CONFLICT, retryable: true },
       };
     }
     if (isDatabaseUnavailable(unwrapResolverError(error))) {

@@ -29,6 +29,7 @@ import { MAX_EVENTS_PER_BATCH, recordScanEventBatch } from "./scan-event.ingest.
 import { type ShipmentFilter, ShipmentPageArgs, ShipmentsArgs } from "./shipment.args.js";
 import { RecordScanEventsInput, RecordShipmentsInput } from "./shipment.input.js";
 import { MAX_SHIPMENTS_PER_BATCH, recordShipmentBatch } from "./shipment.record.js";
+import { withConflictRetry } from "../../db/transaction-conflict.js";
 import { shipmentConditions, shipmentQuery, findTrackedShipment, type ShipmentFilterValues } from "./shipment.repository.js";
 import { shipmentComputed, type ShipmentComputedName } from "./shipment.repository.js";
 import type { ChildPageKey } from "./shipment.loaders.js";
@@ -188,7 +189,8 @@ export class ShipmentResolver {
           : integerKeyOf(item.deliveryOfficeId, "PostOffice", `input.shipments[${i}].deliveryOfficeId`),
     }));
     const readable = storedValueReader(ctx.viewer, info.schema);
-    return ctx.database.transaction(({ db }) => recordShipmentBatch(db, sources, "input.shipments", readable));
+    // A conflict with a concurrent batch (both creating a new quarter's partition) aborts one: it wrote nothing, so it runs again.
+    return withConflictRetry(() => ctx.database.transaction(({ db }) => recordShipmentBatch(db, sources, "input.shipments", readable)));
   }
 
   @Restricted(Role.OPERATOR)
@@ -214,7 +216,7 @@ export class ShipmentResolver {
       ...item,
       officeId: item.officeId === null || item.officeId === undefined ? null : integerKeyOf(item.officeId, "PostOffice", `input.events[${i}].officeId`),
     }));
-    return ctx.database.transaction(({ db }) => recordScanEventBatch(db, sources, (i) => `input.events[${i}]`));
+    return withConflictRetry(() => ctx.database.transaction(({ db }) => recordScanEventBatch(db, sources, (i) => `input.events[${i}]`)));
   }
 
   @FieldResolver(() => ID, { description: "Global id of the shipment." })
