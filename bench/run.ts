@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     "ingest-only": { type: "boolean", default: false },
     "skip-cache": { type: "boolean", default: false },
     "import-rows": { type: "string", default: "1000000" },
-    "import-rounds": { type: "string", default: "2" },
+    "import-rounds": { type: "string", default: "3" },
     "import-only": { type: "boolean", default: false },
     repeat: { type: "string", default: "7" },
     "startup-runs": { type: "string", default: "3" },

@@ -176,19 +176,23 @@ function normaliseKeys(object: Record<string, unknown>): Fields {
 
 async function* csvRecords(filePath: string): AsyncGenerator<LineRecord> {
   const parser = fs.createReadStream(filePath).pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
-  let header: string[] | null = null;
+  // Each column's field name, or undefined for a column no field takes: worked out once, from the header.
+  let columns: (string | undefined)[] | null = null;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      if (header === null) {
-        header = record;
-        if (!header.some((h) => FIELD_NAMES[fieldKey(h)] === "trackingNumber")) {
-          throw new ShipmentImportError(`${path.basename(filePath)}: the header has no tracking_number column: ${header.join(",")}`);
+      if (columns === null) {
+        columns = record.map((h) => FIELD_NAMES[fieldKey(h)]);
+        if (!columns.includes("trackingNumber")) {
+          throw new ShipmentImportError(`${path.basename(filePath)}: the header has no tracking_number column: ${record.join(",")}`);
         }
         continue;
       }
-      const object: Record<string, unknown> = {};
-      header.forEach((name, i) => (object[name] = record[i]));
-      yield { line: info.lines, fields: normaliseKeys(object), bytes: info.bytes };
+      const fields: Fields = {};
+      for (let i = 0; i < columns.length; i += 1) {
+        const name = columns[i];
+        if (name !== undefined) fields[name] = record[i];
+      }
+      yield { line: info.lines, fields, bytes: info.bytes };
     }
   } catch (error) {
     if (error instanceof ShipmentImportError) throw error;
