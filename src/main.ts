@@ -11,6 +11,7 @@ import { progressBar } from "./lib/progress.js";
 import { describeDemoSeed, seedDemoIfEmpty } from "./modules/demo/demo.seed.js";
 import { describeLoad, isDirectoryLoaded, loadDirectoryFromPackages } from "./modules/post-office/post-office.directory.js";
 import { snapshotForEmptyDataDir } from "./modules/post-office/post-office.snapshot.js";
+import { scheduleBookingPartitions } from "./modules/shipment/shipment-partition.repository.js";
 import { createSchema } from "./schema.js";
 import { createApolloServer } from "./server/apollo.js";
 import { DASHBOARD_PATH } from "./server/dashboard.js";
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
     throw error;
   }
   step("migrations");
+  // This quarter's and the coming quarters' partitions, before any booking needs them, then daily.
+  await scheduleBookingPartitions(database.db, (error) => logger.error("creating the coming quarters' shipment partitions failed; retried tomorrow, and every write creates its own", error)).ready;
   if (config.loadDirectoryOnStart && !(await isDirectoryLoaded(database))) {
     logger.info("Empty database: loading India Post's All India Pincode Directory from the npm packages (`dakgraph snapshot directory` makes the next empty start faster)…");
     logger.info(describeLoad(await loadDirectoryFromPackages(database, progressBar())));

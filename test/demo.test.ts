@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { migrate } from "../src/db/migrate.js";
 import { asc, desc, getTableColumns, sql } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/pg-core";
 import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
@@ -59,7 +60,8 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
     const tables = [shipmentTable, scanEventTable, postOfficeTable, pickupLocationTable, pincodeTable, circleTable, codRemittanceTable];
     for (const table of tables) {
       // A spread of rows with every column filled somewhere: the first and the last 300 by primary key.
-      const key = Object.values(getTableColumns(table)).find((column) => column.primary)!;
+      // shipment and scan_event have a composite key (id, booking_date), partitioning's; id alone orders them.
+      const key = Object.values(getTableColumns(table)).find((column) => column.primary) ?? getTableConfig(table).primaryKeys[0]!.columns[0]!;
       for (const direction of ["asc", "desc"]) {
         const order = sql`order by ${sql.raw(`"t"."${key.name}"`)} ${sql.raw(direction)} limit 300`;
         const read = await selectRows(d, tableReader(table, "t"), order);
@@ -279,14 +281,58 @@ describe.each(engines)("the synthetic demo data on %s", (engine) => {
       "0014_scan_event_occurred_at_index": sql`drop index scan_event_occurred_at`,
       // It drops and adds the same constraint: replaying it as it stands is its own undo.
       "0015_pincode_geonames_quality": sql`select 1`,
+      // Back to one table each, rows kept, with the keys, indexes and sequences the migrations before it made.
+      "0016_partition_shipments": sql.raw(`do $undo$ begin
+        alter sequence shipment_id_seq owned by none;
+        alter sequence scan_event_id_seq owned by none;
+        alter table scan_event rename to scan_event_partitioned;
+        alter table shipment rename to shipment_partitioned;
+        create table shipment (like shipment_partitioned including defaults including constraints);
+        insert into shipment select * from shipment_partitioned;
+        create table scan_event (like scan_event_partitioned including defaults including constraints);
+        alter table scan_event drop column booking_date;
+        insert into scan_event select id, shipment_id, occurred_at, event_type, failed_reason, office_id, office_name, raw_text, created_at
+          from scan_event_partitioned;
+        drop table scan_event_partitioned;
+        drop table shipment_partitioned;
+        drop function ensure_booking_partitions(date[]);
+        alter sequence shipment_id_seq owned by shipment.id;
+        alter sequence scan_event_id_seq owned by scan_event.id;
+        alter table shipment add constraint shipment_pkey primary key (id);
+        create unique index shipment_tracking_booking on shipment (tracking_number, booking_date);
+        create index shipment_pickup_booked on shipment (pickup_location_id, booked_at, id);
+        create index shipment_destination on shipment (destination_pincode, booked_at, id);
+        create index shipment_booked on shipment (booked_at, id);
+        create index shipment_delivered on shipment (delivered_at) where delivered_at is not null;
+        create index shipment_remittance on shipment (cod_remittance_id) where cod_remittance_id is not null;
+        create index shipment_cod_amount on shipment (cod_amount_paise desc nulls first, id desc nulls first) where payment_mode = 'COD';
+        create index shipment_late_cod on shipment (cod_amount_paise desc nulls first, id desc nulls first) where payment_mode = 'COD'
+          and (case when delivered_at is null then null else ((delivered_at at time zone 'UTC') + interval '5 hours 30 minutes')::date <= promised_date end) = false;
+        alter table shipment add constraint shipment_product_code_product_code_fk foreign key (product_code) references product (code);
+        alter table shipment add constraint shipment_pickup_location_id_pickup_location_id_fk foreign key (pickup_location_id) references pickup_location (id);
+        alter table shipment add constraint shipment_delivery_office_id_post_office_id_fk foreign key (delivery_office_id) references post_office (id);
+        alter table shipment add constraint shipment_cod_remittance_id_cod_remittance_id_fk foreign key (cod_remittance_id) references cod_remittance (id);
+        alter table scan_event add constraint scan_event_pkey primary key (id);
+        create unique index scan_event_identity on scan_event (shipment_id, occurred_at, event_type);
+        create index scan_event_occurred_at on scan_event (occurred_at, id);
+        alter table scan_event add constraint scan_event_shipment_id_shipment_id_fk foreign key (shipment_id) references shipment (id);
+        alter table scan_event add constraint scan_event_office_id_post_office_id_fk foreign key (office_id) references post_office (id);
+      end $undo$`),
     };
-    for (const { tag } of journal.entries.filter((e) => e.when >= when)) {
+    // Every shipment and scan survives the way back and forth (0016 moves them into quarter partitions and out again).
+    const census = sql`select (select count(*)::int from shipment) as shipments, (select count(*)::int from scan_event) as events,
+      (select count(*)::int from scan_event e join shipment s on s.id = e.shipment_id and s.booking_date = e.booking_date) as joined`;
+    const [before] = await rows<{ shipments: number; events: number; joined: number }>(census);
+    expect(before!.joined).toBe(before!.events);
+    // Newest first, as undoing goes: each undo finds the database its migration left.
+    for (const { tag } of journal.entries.filter((e) => e.when >= when).reverse()) {
       expect(undo[tag], `how to undo migration ${tag}: add it to this test`).toBeDefined();
       await db.database.db.execute(undo[tag]!);
     }
     await db.database.db.execute(sql`delete from drizzle.__drizzle_migrations where created_at >= ${when}`);
     const outcome = await migrate(db.database);
     expect(outcome.applied).toBeGreaterThanOrEqual(1);
+    expect((await rows<{ shipments: number; events: number; joined: number }>(census))[0]).toEqual(before);
     const [row] = await rows<{ n: number }>(sql`select count(*)::int as n from kpi_month_rollup`);
     expect(row!.n).toBeGreaterThan(1000);
     expect(await diffKpiRollups(db.database.db)).toEqual([]);

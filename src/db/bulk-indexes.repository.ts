@@ -24,7 +24,10 @@ export interface DeferredIndexes {
 export async function dropSecondaryIndexes(db: Db, tables: readonly string[]): Promise<DeferredIndexes> {
   const rows = await queryRows<{ name: string; definition: string }>(
     db,
-    sql`/* dropSecondaryIndexes */ select quote_ident(i.relname) as name, pg_get_indexdef(i.oid) as definition
+    sql`/* dropSecondaryIndexes */ select quote_ident(i.relname) as name,
+          -- A partitioned table's index prints as CREATE INDEX … ON ONLY parent, which would build it on the parent
+          -- alone, invalid, with no partition's index under it; without ONLY it is built on every partition.
+          case when i.relkind = 'I' then regexp_replace(pg_get_indexdef(i.oid), ' ON ONLY ', ' ON ') else pg_get_indexdef(i.oid) end as definition
         from pg_index x
         join pg_class i on i.oid = x.indexrelid
         join pg_class t on t.oid = x.indrelid

@@ -94,7 +94,7 @@ export async function deleteSyntheticRows(db: Db): Promise<void> {
     // instead and, in PostgreSQL, is transactional. Only taken when every row of the three tables is synthetic.
     await db.execute(sql`truncate scan_event, shipment, cod_remittance`);
   } else {
-    await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and s.synthetic`);
+    await db.execute(sql`delete from scan_event e using shipment s where e.shipment_id = s.id and e.booking_date = s.booking_date and s.synthetic`);
     await db.execute(sql`delete from shipment where synthetic`);
     await db.execute(sql`delete from cod_remittance where synthetic`);
   }
@@ -127,7 +127,7 @@ export async function verifyForeignKeys(db: Db, firstShipmentId: number, firstEv
          or (s.delivery_office_id is not null and not exists (select 1 from post_office o where o.id = s.delivery_office_id))
          or (s.cod_remittance_id is not null and not exists (select 1 from cod_remittance r where r.id = s.cod_remittance_id))))
       + (select count(*) from scan_event e where e.id >= ${firstEventId} and (
-         not exists (select 1 from shipment s where s.id = e.shipment_id)
+         not exists (select 1 from shipment s where s.id = e.shipment_id and s.booking_date = e.booking_date)
          or (e.office_id is not null and not exists (select 1 from post_office o where o.id = e.office_id))))
       as broken`,
   );

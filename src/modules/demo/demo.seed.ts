@@ -31,6 +31,7 @@ import { USABLE_COORDINATE_QUALITIES } from "../pincode/pincode.sql.js";
 import { isDirectoryLoaded } from "../post-office/post-office.directory.js";
 import { normaliseOfficeName } from "../post-office/post-office.normalise.js";
 import type { ShipmentStatus } from "../shipment/scan-event.rules.js";
+import { ensureBookingPartitions } from "../shipment/shipment-partition.repository.js";
 import { scanEventTable, shipmentTable } from "../shipment/shipment.sql.js";
 import {
   DEMO_START_DATE,
@@ -214,10 +215,11 @@ function shipmentValues(s: DemoShipment, id: number, locationIds: readonly numbe
   };
 }
 
-function eventValues(e: DemoScan, id: number, shipmentId: number): CopyValues<typeof scanEventTable> {
+function eventValues(e: DemoScan, id: number, shipmentId: number, bookingDate: string): CopyValues<typeof scanEventTable> {
   return {
     id,
     shipmentId,
+    bookingDate,
     occurredAt: e.occurredAt.toISOString(),
     eventType: e.type,
     failedReason: e.reason,
@@ -281,17 +283,21 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
     progress.phase("Demo shipments", options.shipments);
     let shipmentRows: unknown[][] = [];
     let eventRows: unknown[][] = [];
+    const chunkDays = new Set<string>();
     let inFlight: Promise<void> = Promise.resolve();
     const flush = async () => {
       const shipmentCsv = toCsv(shipmentRows);
       const eventCsv = toCsv(eventRows);
       const done = shipmentRows.length;
+      const days = [...chunkDays];
       shipmentRows = [];
       eventRows = [];
-      // The next chunk is generated while the server loads this one; events wait for their shipments.
+      chunkDays.clear();
+      // The next chunk is generated while the server loads this one; events wait for their shipments, and both for
+      // their quarters' partitions.
       await inFlight;
-      inFlight = session
-        .copyCsv("shipment", SHIPMENT_COPY.names, shipmentCsv)
+      inFlight = ensureBookingPartitions(db, days)
+        .then(() => session.copyCsv("shipment", SHIPMENT_COPY.names, shipmentCsv))
         .then(() => session.copyCsv("scan_event", EVENT_COPY.names, eventCsv))
         .then(() => progress.increment(done));
       inFlight.catch(() => {});
@@ -304,8 +310,9 @@ export async function seedDemo(database: Database, options: DemoSeedOptions, pro
       for (const s of generateShipments(plan)) {
         tally.add(s);
         shipmentRows.push(copyRow(SHIPMENT_COPY.keys, shipmentValues(s, id, locationIds, firstRemittanceId)));
+        chunkDays.add(s.bookingDate);
         for (const e of s.events) {
-          eventRows.push(copyRow(EVENT_COPY.keys, eventValues(e, nextEventId, id)));
+          eventRows.push(copyRow(EVENT_COPY.keys, eventValues(e, nextEventId, id, s.bookingDate)));
           nextEventId += 1;
         }
         if (s.remittanceIndex !== null) {

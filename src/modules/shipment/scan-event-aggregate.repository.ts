@@ -48,7 +48,7 @@ const grouped = (q: ScanEventAggregateQuery, ...dimensions: ScanEventDimension[]
 export function aggregateScanEvents(db: Db, q: ScanEventAggregateQuery): Promise<GroupedRow[]> {
   const shipment = grouped(q, ScanEventDimension.PICKUP_LOCATION, ScanEventDimension.DESTINATION_CIRCLE);
   const from = sql`scan_event
-    ${shipment ? sql`join shipment on shipment.id = scan_event.shipment_id` : sql``}
+    ${shipment ? sql`join shipment on shipment.id = scan_event.shipment_id and shipment.booking_date = scan_event.booking_date` : sql``}
     ${grouped(q, ScanEventDimension.DESTINATION_CIRCLE) ? sql`left join pincode p on p.code = shipment.destination_pincode left join postal_circle c on c.id = p.primary_circle_id` : sql``}
     ${grouped(q, ScanEventDimension.OFFICE_CIRCLE) ? sql`left join post_office o on o.id = scan_event.office_id left join postal_circle oc on oc.id = o.circle_id` : sql``}`;
   return groupedRows(db, {

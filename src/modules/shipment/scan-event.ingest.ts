@@ -189,6 +189,7 @@ export async function recordScanEventBatch(
       const key = eventKey(shipment.id, draft.occurredAt, draft.type);
       const row = {
         shipmentId: shipment.id,
+        bookingDate: shipment.bookingDate,
         occurredAt: draft.occurredAt,
         eventType: draft.type,
         failedReason: draft.failedReason,

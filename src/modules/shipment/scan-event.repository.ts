@@ -20,5 +20,5 @@ export function scanEventQuery(model: QueryModel): TypeQuery<ScanEventRow> {
 export function scanEventConditions(circleScope: string | null): SQL[] {
   if (circleScope === null) return [];
   const scoped = and(...shipmentConditions({ circleScope }))!;
-  return [sql`exists (select 1 from shipment where shipment.id = scan_event.shipment_id and ${scoped})`];
+  return [sql`exists (select 1 from shipment where shipment.id = scan_event.shipment_id and shipment.booking_date = scan_event.booking_date and ${scoped})`];
 }

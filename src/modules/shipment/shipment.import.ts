@@ -8,6 +8,8 @@ import { isUniqueViolation, trySavepoint } from "../../db/savepoint.js";
 import { mergeRanges } from "../../lib/id-ranges.js";
 import { READS_ALL_STORED } from "../access/access.roles.js";
 import { addKpiContribution, type IdRange } from "../kpi/kpi-rollup.repository.js";
+import { ensureBookingPartitions } from "./shipment-partition.repository.js";
+import { distinctBookingDays } from "./shipment-partition.rules.js";
 import { toCsv } from "../../lib/csv-text.js";
 import { findDakgraphError } from "../../lib/errors.js";
 import { type Progress, progressBar } from "../../lib/progress.js";
@@ -322,6 +324,9 @@ export async function importShipmentsFile(database: Database, filePath: string, 
     const copyCreates = async (creates: readonly ShipmentInsert[]): Promise<number | null> => {
       const ranges = await reserveShipmentIds(db, creates.length);
       await checkReferences(creates);
+      // The chunk's booking quarters' partitions (there is no default partition), before the savepoint: a partition
+      // made here stays when the COPY is undone.
+      await ensureBookingPartitions(db, distinctBookingDays(creates));
       const csv = toCsv(copiedBookingRows(idsOfRanges(ranges), creates));
       const outcome = await trySavepoint(
         db,

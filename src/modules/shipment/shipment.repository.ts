@@ -4,6 +4,8 @@ import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
 import { type IdRange, insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
+import { ensureBookingPartitions, ensureStagedBookingPartitions } from "./shipment-partition.repository.js";
+import { distinctBookingDays } from "./shipment-partition.rules.js";
 import { onTimeSql, type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
 import { ComputedFields } from "../../lib/projection.js";
 import type { QueryModel } from "../../lib/query-model.js";
@@ -120,6 +122,7 @@ const bookingRecordType = sql.raw(BOOKING_COLUMNS.map(([, name, type]) => `${nam
  */
 export async function insertShipments(db: Db, rows: readonly ShipmentInsert[]): Promise<ShipmentRow[]> {
   if (rows.length === 0) return [];
+  await ensureBookingPartitions(db, distinctBookingDays(rows));
   const json = JSON.stringify(rows.map((row) => Object.fromEntries(bookingValues(row).map((value, i) => [BOOKING_COLUMN_NAMES[i], value]))));
   const raw = await insertWithKpiContribution<Record<string, unknown>>(
     db,
@@ -302,17 +305,19 @@ export async function findLatestShipmentsPerParent(
   const keys = parent === "pickup_location_id" ? intArray(parentIds.map(Number)) : pinArray(parentIds.map(String));
   const cursor = after === null ? sql`true` : sql`(p.booked_at, p.id) < (${after[0]}::timestamptz, ${after[1]}::int)`;
   const page = latestOfParentSql("p", parent, "k.pid");
-  return selectRows(
+  // Each parent's page is read whole by its walk of the (parent, booked_at, id) index: joining the page's ids back to
+  // shipment would look for each id in every quarter partition, or (as the planner prefers on small partitions)
+  // read all of them.
+  const raw = await queryRows<Record<string, unknown>>(
     db,
-    shipments,
-    sql`/* findLatestShipmentsPerParent */ join (
-        select p.id from (select distinct unnest(${keys}) as pid) k
+    sql`/* findLatestShipmentsPerParent */ select ${shipments.columns} from (select distinct unnest(${keys}) as pid) k
         cross join lateral (
-          select p.id from shipment p where ${sql.raw(page.where)} and ${cursor}
+          select p.* from shipment p where ${sql.raw(page.where)} and ${cursor}
           order by ${sql.raw(page.orderBy)} limit ${limit}
-        ) p) page on page.id = s.id
+        ) s
       order by s.${sql.raw(parent)}, s.booked_at desc, s.id desc`,
   );
+  return raw.map((r) => shipments.read(r));
 }
 
 /**
@@ -433,6 +438,7 @@ export async function createShipmentStage(db: Db): Promise<void> {
 
 /** Inserts the staged bookings with their KPI contribution (a booking already stored is skipped), then empties the stage; returns how many were new. */
 export async function insertStagedShipments(db: Db): Promise<number> {
+  await ensureStagedBookingPartitions(db, "shipment_stage");
   const [inserted] = await insertWithKpiContribution<{ n: number }>(
     db,
     sql.raw(

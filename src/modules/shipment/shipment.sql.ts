@@ -1,5 +1,5 @@
 import { type AnyColumn, type SQL, sql } from "drizzle-orm";
-import { bigint, boolean, char, check, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, char, check, date, foreignKey, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { istDaySql } from "../../db/calendar-sql.js";
 import { updatedAt } from "../../db/columns.js";
 import { codRemittanceTable } from "../cod-remittance/cod-remittance.sql.js";
@@ -38,11 +38,18 @@ export function onTimeSql(deliveredAt: AnyColumn | SQL, promisedDate: AnyColumn 
  * date (India Post may reuse a number after 12 months). Status and the delivery columns are derived
  * from the scan timeline by scan-event.rules.ts and rewritten whenever events arrive; they are never
  * set directly.
+ *
+ * Partitioned by range of booking_date, one partition per fiscal quarter (shipment_fy2024_25_q3: 2024-10-01 to
+ * 2025-01-01), by migration 0016_partition_shipments, which drizzle-kit cannot express: the tables here are what the
+ * code reads and writes, the partitions are made by ensure_booking_partitions() (shipment-partition.repository.ts).
+ * PostgreSQL requires every unique key of a partitioned table to contain the partition key, hence the primary key
+ * (id, booking_date) and scan_event's foreign key on both columns.
  */
 export const shipmentTable = pgTable(
   "shipment",
   {
-    id: serial("id").primaryKey(),
+    /** Unique on its own (one sequence feeds every partition), but keyed with booking_date: see the table's note. */
+    id: serial("id").notNull(),
     trackingNumber: char("tracking_number", { length: 13 }).notNull(),
     /** IST calendar day of booked_at: with the tracking number, the natural key. */
     bookingDate: date("booking_date", { mode: "string" }).notNull(),
@@ -84,6 +91,7 @@ export const shipmentTable = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ name: "shipment_pkey", columns: [t.id, t.bookingDate] }),
     uniqueIndex("shipment_tracking_booking").on(t.trackingNumber, t.bookingDate),
     index("shipment_pickup_booked").on(t.pickupLocationId, t.bookedAt, t.id),
     index("shipment_destination").on(t.destinationPincode, t.bookedAt, t.id),
@@ -129,15 +137,16 @@ export type ShipmentInsert = typeof shipmentTable.$inferInsert;
 
 /**
  * One India Post scan of a shipment, kept as received (raw text included) beside its normalised type.
- * The same scan sent again (same shipment, time and type) is the same row.
+ * The same scan sent again (same shipment, time and type) is the same row. Partitioned like shipment, by the
+ * shipment's booking day (not the scan's time), so the key to its shipment stays a foreign key.
  */
 export const scanEventTable = pgTable(
   "scan_event",
   {
-    id: serial("id").primaryKey(),
-    shipmentId: integer("shipment_id")
-      .notNull()
-      .references(() => shipmentTable.id),
+    id: serial("id").notNull(),
+    shipmentId: integer("shipment_id").notNull(),
+    /** The shipment's booking_date, copied: scan_event is partitioned by it alike, so a shipment and its scans share a quarter. */
+    bookingDate: date("booking_date", { mode: "string" }).notNull(),
     occurredAt: timestamptz("occurred_at").notNull(),
     eventType: text("event_type").$type<ScanEventType>().notNull(),
     failedReason: text("failed_reason").$type<FailedAttemptReason>(),
@@ -149,7 +158,11 @@ export const scanEventTable = pgTable(
     createdAt: timestamptz("created_at").notNull().default(sql`now()`),
   },
   (t) => [
-    uniqueIndex("scan_event_identity").on(t.shipmentId, t.occurredAt, t.eventType),
+    primaryKey({ name: "scan_event_pkey", columns: [t.id, t.bookingDate] }),
+    foreignKey({ name: "scan_event_shipment_fk", columns: [t.shipmentId, t.bookingDate], foreignColumns: [shipmentTable.id, shipmentTable.bookingDate] }),
+    // booking_date last: it follows from shipment_id, and PostgreSQL wants the partition key in every unique index;
+    // ahead of occurred_at it would stop the index from giving one shipment's scans in time order.
+    uniqueIndex("scan_event_identity").on(t.shipmentId, t.occurredAt, t.eventType, t.bookingDate),
     // scanEvents' default order (newest first) and any page filtered through the shipment: walked backwards, it gives
     // the page's rows in order instead of sorting every scan.
     index("scan_event_occurred_at").on(t.occurredAt, t.id),
