@@ -12,6 +12,7 @@ import { s10CheckDigit } from "../src/lib/s10.js";
 import { diffKpiRollups } from "../src/modules/kpi/kpi-rollup.repository.js";
 import { importPostOfficeCsv } from "../src/modules/post-office/post-office.import.js";
 import { importShipmentsFile, ShipmentImportError } from "../src/modules/shipment/shipment.import.js";
+import { listBookingPartitions } from "../src/modules/shipment/shipment-partition.repository.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { createTestGraph, root, type TestGraph } from "./support/graph.js";
 
@@ -80,6 +81,8 @@ describe.each(engines)("dakgraph import shipments on %s", (engine) => {
     expect(await count("scan_event")).toBe(2);
     // The bookings were COPYed without their KPI contribution, which was added before the scans moved it.
     expect(await diffKpiRollups(db.database.db)).toEqual([]);
+    // The COPY made its booking quarter's partitions first (there is no default partition to fall back on).
+    expect((await listBookingPartitions(db.database.db)).map((p) => p.name)).toEqual(expect.arrayContaining(["shipment_fy2024_25_q2", "scan_event_fy2024_25_q2"]));
   });
 
   it("loads NDJSON in camelCase or snake_case, and reports a conflicting re-send as a reject", async () => {
