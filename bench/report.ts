@@ -64,9 +64,15 @@ export function markdown(result: BenchResult): string {
       "",
       "| ingest | value |",
       "|---|---|",
-      `| recordShipments, 1,000 new (p50 of ${record.runs}) | ${record.p50Ms.toFixed(0)} ms (max ${record.maxMs.toFixed(0)} ms) |`,
-      `| recordShipments, the same 1,000 again (unchanged) | ${record.retryUnchangedMs.toFixed(0)} ms |`,
-      `| import shipments, ${imported.rows.toLocaleString("en-IN")} rows | ${imported.seconds.toFixed(1)} s, ${imported.rowsPerSecond.toLocaleString("en-IN")} rows/s (${imported.rejected} rejected) |`,
+      ...(record === null
+        ? []
+        : [
+            `| recordShipments, 1,000 new (p50 of ${record.runs}) | ${record.p50Ms.toFixed(0)} ms (max ${record.maxMs.toFixed(0)} ms) |`,
+            `| recordShipments, the same 1,000 again (unchanged) | ${record.retryUnchangedMs.toFixed(0)} ms |`,
+          ]),
+      `| import shipments, ${imported.rows.toLocaleString("en-IN")} rows (median of ${imported.rounds.length}) | ${imported.seconds.toFixed(1)} s, ${imported.rowsPerSecond.toLocaleString("en-IN")} rows/s (${imported.rejected} rejected) |`,
+      `| psql \\copy of the same bookings into shipment (median of ${imported.rounds.length}) | ${imported.copyRowsPerSecond.toLocaleString("en-IN")} rows/s |`,
+      `| import ÷ COPY | **${imported.ratio.toFixed(2)}×** (rounds: ${imported.rounds.map((r) => (r.importRowsPerSecond / r.copyRowsPerSecond).toFixed(2)).join(", ")}; load average ${imported.loadAverage.map((l) => l.toFixed(1)).join(" → ")}) |`,
     );
   }
   if (result.startup !== null) lines.push(...startupMarkdown(result.startup));

@@ -2,11 +2,12 @@ import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../src/db/client.js";
+import { sql } from "drizzle-orm";
+import { openDatabase, queryRows } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
 import { createApiKey, revokeApiKey } from "../src/modules/access/access.keys.js";
 import { deleteIngestRows, ensureDatabase, ensureDemoData, latestQuarter, sampleBookings } from "./dataset.js";
-import { benchIngest, type IngestResult } from "./ingest.js";
+import { benchImportAgainstCopy, benchRecordShipments, type IngestResult } from "./ingest.js";
 import { measure, type RunSample } from "./load.js";
 import { type BenchOperation, benchOperations, type Target } from "./operations.js";
 import { ROOT, type ServerProcess, START, startServer } from "./processes.js";
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     "ingest-only": { type: "boolean", default: false },
     "skip-cache": { type: "boolean", default: false },
     "import-rows": { type: "string", default: "1000000" },
+    "import-rounds": { type: "string", default: "3" },
+    "import-only": { type: "boolean", default: false },
     repeat: { type: "string", default: "7" },
     "startup-runs": { type: "string", default: "3" },
     "startup-port": { type: "string", default: "4390" },
@@ -107,8 +110,9 @@ async function post(server: ServerProcess, body: string, authorization: string):
   return { status: response.status, json: (await response.json()) as GraphQLResponse };
 }
 
-async function hasQueryField(server: ServerProcess, field: string): Promise<boolean> {
-  const { json } = await post(server, JSON.stringify({ query: '{ __type(name: "Query") { fields { name } } }' }), "");
+async function hasQueryField(server: ServerProcess, field: string, authorization: string): Promise<boolean> {
+  // With the bench's key: in production an anonymous caller's introspection is refused, which read as "no such field".
+  const { json } = await post(server, JSON.stringify({ query: '{ __type(name: "Query") { fields { name } } }' }), authorization);
   const fields = (json.data as { __type: { fields: { name: string }[] } } | undefined)?.__type.fields ?? [];
   return fields.some((f) => f.name === field);
 }
@@ -139,6 +143,42 @@ function runStartup(): Promise<StartupResult> {
   return benchStartup({ runs, port: wholeNumber("startup-port", args["startup-port"]), logDir });
 }
 
+function importAgainstCopy(database: Awaited<ReturnType<typeof openDatabase>>) {
+  return benchImportAgainstCopy({ database, url, rows: wholeNumber("import-rows", args["import-rows"]), rounds: wholeNumber("import-rounds", args["import-rounds"]) });
+}
+
+/**
+ * `--import-only`: the import against psql COPY alone on the database as it is (migrated, with its demo data),
+ * no servers started; for a large database seeded once, and for a partitioned copy of it.
+ */
+async function runImportOnly(): Promise<void> {
+  const database = await openDatabase({ databaseUrl: url, dataDir: null });
+  try {
+    await deleteIngestRows(database);
+    const imported = await importAgainstCopy(database);
+    const [shipmentCount] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from shipment`);
+    const result: BenchResult = {
+      at: new Date().toISOString(),
+      database: url.replace(/\/\/[^@]*@/, "//"),
+      shipments: Number(shipmentCount!.n),
+      data: "reused",
+      quarter: "",
+      rounds: imported.rounds.length,
+      secondsPerRound: 0,
+      rows: [],
+      skipped: [],
+      peakRssMb: {},
+      ingest: { recordShipments1000: null, import: imported },
+      startup: null,
+    };
+    const file = writeResults(result);
+    console.log(markdown(result));
+    console.error(`Written to ${file} (and .json).`);
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (args["startup-only"]) {
     const lines = startupMarkdown(await runStartup()).join("\n");
@@ -147,6 +187,10 @@ async function main(): Promise<void> {
     fs.writeFileSync(file, `${lines.trim()}\n`);
     console.log(lines);
     console.error(`Written to ${file}.`);
+    return;
+  }
+  if (args["import-only"]) {
+    await runImportOnly();
     return;
   }
   const startup = args["skip-startup"] || args.only !== undefined || args["ingest-only"] ? null : await runStartup();
@@ -173,7 +217,7 @@ async function main(): Promise<void> {
     const authorization = `Bearer ${created.key}`;
 
     servers = await startServers();
-    const hasKpis = await hasQueryField(servers.graph, "quarterlyKpis");
+    const hasKpis = await hasQueryField(servers.graph, "quarterlyKpis", authorization);
     const operations = benchOperations({ tracking, quarter, hasKpis, withCache: servers["graph-cached"] !== undefined }).filter(
       (o) => !args["ingest-only"] && (args.only === undefined || args.only.split(",").some((part) => o.name.includes(part.trim()))),
     );
@@ -211,13 +255,8 @@ async function main(): Promise<void> {
     let ingest: IngestResult | null = null;
     if (!args["skip-ingest"] && args.only === undefined) {
       console.error("Ingest: recordShipments over HTTP, then import shipments…");
-      ingest = await benchIngest({
-        database,
-        graphUrl: servers.graph.url,
-        authorization,
-        importRows: wholeNumber("import-rows", args["import-rows"]),
-        repeat: Math.max(1, wholeNumber("repeat", args.repeat)),
-      });
+      const recordShipments1000 = await benchRecordShipments({ database, graphUrl: servers.graph.url, authorization, repeat: Math.max(1, wholeNumber("repeat", args.repeat)) });
+      ingest = { recordShipments1000, import: await importAgainstCopy(database) };
     }
 
     const result: BenchResult = {

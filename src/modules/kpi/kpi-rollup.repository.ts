@@ -23,11 +23,23 @@ import { FAILED_ATTEMPT_REASONS } from "../shipment/scan-event.rules.js";
  *   recomputation: it catches any write path that changed shipments without the delta.
  */
 
-/** Which shipments a delta or recomputation covers: a list of ids, or every shipment. */
-export type ShipmentSet = readonly number[] | "ALL";
+/** An inclusive range of shipment ids, [first, last]. */
+export type IdRange = readonly [number, number];
+
+/**
+ * Which shipments a delta or recomputation covers: a list of ids, ranges of ids (a bulk import's, which
+ * reserves its ids in runs: a range is read off the primary key where a list of a million ids would be
+ * a million probes), or every shipment.
+ */
+export type ShipmentSet = readonly number[] | { readonly ranges: readonly IdRange[] } | "ALL";
+
+function isEmpty(set: ShipmentSet): boolean {
+  return set !== "ALL" && ("ranges" in set ? set.ranges.length === 0 : set.length === 0);
+}
 
 function shipmentFilter(set: ShipmentSet): SQL {
   if (set === "ALL") return sql`true`;
+  if ("ranges" in set) return sql`(${sql.join(set.ranges.map(([first, last]) => sql`sh.id between ${first} and ${last}`), sql` or `)})`;
   return sql`sh.id in (select unnest(${intArray(set)}))`;
 }
 
@@ -249,7 +261,7 @@ const NOTIFY_QUARTERS_CTE = sql`notified as (
 
 /** Adds (sign 1) or subtracts (sign −1) the contribution of `set` to the rollups: one statement. */
 async function applyContribution(db: Db, set: ShipmentSet, sign: 1 | -1): Promise<void> {
-  if (set !== "ALL" && set.length === 0) return;
+  if (isEmpty(set)) return;
   await db.execute(sql`/* kpiDelta */ with ${kpiFactsSql(set)}, ${contributionCtes(sign)}, ${NOTIFY_QUARTERS_CTE} select count(*) from notified`);
 }
 
@@ -265,6 +277,16 @@ export function insertWithKpiContribution<T>(db: Db, insert: SQL, returning: SQL
     sql`/* insertWithKpi */ with inserted as (${insert} returning *), ${kpiFactsSql("ALL", sql`inserted`)}, ${contributionCtes(1)}, ${NOTIFY_QUARTERS_CTE}
       select ${returning} from inserted sh where (select count(*) from notified) >= 0`,
   );
+}
+
+/**
+ * Adds the contribution of shipments written without it (a bulk import's COPY, shipment.import.ts) to the
+ * rollups: one statement. Call inside the write's transaction, before anything moves those shipments' contribution.
+ */
+export async function addKpiContribution(db: Db, set: ShipmentSet): Promise<void> {
+  if (isEmpty(set)) return;
+  await allowLargeAggregation(db);
+  await applyContribution(db, set, 1);
 }
 
 /**

@@ -128,6 +128,10 @@ export interface ShipmentBatchPlan {
  * Validates a batch and decides, per item, create / update / unchanged, without writing: a fixed number of
  * statements whatever the batch size. `prefixOf(i)` names item i in messages (an input path, a file line);
  * field and reference checks run at once, the stored-shipment check once `landed` settles.
+ *
+ * `storedCheck: "assume-none"` skips the stored-shipment check (and the wait for `landed`): every valid item is a
+ * create. Only for a writer whose insert fails on a stored booking's unique key and then plans the batch again
+ * with the check (a file import's optimistic COPY, shipment.import.ts).
  */
 export async function planShipmentBatch(
   db: Db,
@@ -137,6 +141,7 @@ export async function planShipmentBatch(
   landed: Promise<unknown> = Promise.resolve(),
   references: ReferenceLoader = loadShipmentReferences,
   readable: StoredValueReader = READS_ALL_STORED,
+  storedCheck: "check" | "assume-none" = "check",
 ): Promise<ShipmentBatchPlan> {
   const { capture, problems } = problemCollector(sources.length);
   const drafts: (ShipmentDraft | null)[] = sources.map(() => null);
@@ -154,8 +159,11 @@ export async function planShipmentBatch(
     if (draft !== null) capture(i, () => (values[i] = resolveShipment(draft, refs, prefixOf(i))));
   });
   // …while the stored-shipment check must see them.
-  await landed;
-  const stored = new Map((await findShipmentsByKeys(db, values.filter((v): v is ShipmentInsert => v !== null))).map((row) => [keyOf(row), row]));
+  let stored = new Map<string, ShipmentRow>();
+  if (storedCheck === "check") {
+    await landed;
+    stored = new Map((await findShipmentsByKeys(db, values.filter((v): v is ShipmentInsert => v !== null))).map((row) => [keyOf(row), row]));
+  }
   const plans: (ShipmentPlan | null)[] = sources.map(() => null);
   const firstInBatch = new Map<string, ShipmentInsert>();
   values.forEach((value, i) => {

@@ -85,23 +85,30 @@ export const loadShipmentReferences: ReferenceLoader = async (db, drafts) => {
  * the import; a pickup location, product or office deleted since is still caught by the import's
  * key check before its chunk is inserted.
  */
-export function cachedReferenceLoader(): ReferenceLoader {
-  let fixed: Promise<FixedReferences> | undefined;
+export function cachedReferenceLoader(options: { serialise?: <T>(read: () => Promise<T>) => Promise<T> } = {}): ReferenceLoader {
+  // `serialise` runs the reads when the caller's connection is free for them (the import's, while no savepoint is
+  // open); a call that finds everything cached reads nothing and does not wait.
+  const serialise = options.serialise ?? ((read) => read());
+  let fixed: FixedReferences | undefined;
   const pincodes = new Map<string, PincodeRef>();
   const remotePincodes = new Set<string>();
   const offices = new Map<number, OfficeRef>();
   const askedPins = new Set<string>();
   const askedOffices = new Set<number>();
   return async (db, drafts) => {
-    fixed ??= loadFixedReferences(db);
     const pins = pinsOf(drafts).filter((pin) => !askedPins.has(pin));
     const officeIds = officeIdsOf(drafts).filter((id) => !askedOffices.has(id));
-    const [base, found, foundOffices] = await Promise.all([fixed, loadPinReferences(db, pins), loadOfficeReferences(db, officeIds)]);
-    for (const pin of pins) askedPins.add(pin);
-    for (const id of officeIds) askedOffices.add(id);
-    for (const p of found.pincodes) pincodes.set(p.code, p);
-    for (const pin of found.remote) remotePincodes.add(pin);
-    for (const o of foundOffices) offices.set(Number(o.id), o);
-    return { ...base, pincodes, remotePincodes, offices };
+    if (fixed === undefined || pins.length > 0 || officeIds.length > 0) {
+      const [base, found, foundOffices] = await serialise(() =>
+        Promise.all([fixed ?? loadFixedReferences(db), loadPinReferences(db, pins), loadOfficeReferences(db, officeIds)]),
+      );
+      fixed = base;
+      for (const pin of pins) askedPins.add(pin);
+      for (const id of officeIds) askedOffices.add(id);
+      for (const p of found.pincodes) pincodes.set(p.code, p);
+      for (const pin of found.remote) remotePincodes.add(pin);
+      for (const o of foundOffices) offices.set(Number(o.id), o);
+    }
+    return { ...fixed!, pincodes, remotePincodes, offices };
   };
 }

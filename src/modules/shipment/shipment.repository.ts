@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { queryRows } from "../../db/client.js";
 import { intArray, pinArray, selectRows, tableReader, textArray } from "../../db/rows.js";
 import { fiscalQuarterSql, istDaySql } from "../../db/calendar-sql.js";
-import { insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
+import { type IdRange, insertWithKpiContribution, withKpiDelta } from "../kpi/kpi-rollup.repository.js";
 import { ensureBookingPartitions, ensureStagedBookingPartitions } from "./shipment-partition.repository.js";
 import { distinctBookingDays } from "./shipment-partition.rules.js";
 import { onTimeSql, type ScanEventRow, scanEventTable, type ShipmentInsert, type ShipmentRow, shipmentTable } from "./shipment.sql.js";
@@ -484,4 +484,38 @@ export async function notifyShipmentChanges(db: Db, changes: { readonly shipment
     ...idPayloads(changes.scanEventIds, NOTIFY_PAYLOAD_MAX_BYTES).map((payload) => ({ channel: SCAN_RECORDED_CHANNEL, payload })),
   ];
   if (messages.length > 0) await db.execute(notifyAllSql(messages));
+}
+
+/**
+ * Draws `count` ids from shipment's id sequence, as the rows' defaults would, and returns them as runs of
+ * consecutive ids: one run unless another writer drew ids meanwhile. A bulk import COPYs its rows with these
+ * ids, so it can then read exactly its own rows back by id range (their KPI contribution).
+ */
+export async function reserveShipmentIds(db: Db, count: number): Promise<IdRange[]> {
+  if (count === 0) return [];
+  // Runs as (first, last): consecutive ids share id - row_number. The sequence is looked up once (a subquery):
+  // as nextval's argument it was looked up per row, ten times the cost of the ids.
+  const rows = await queryRows<{ first: number; last: number }>(
+    db,
+    sql`/* reserveShipmentIds */ select min(id)::int as first, max(id)::int as last from (
+        select id, id - row_number() over (order by id) as run
+        from (select nextval((select pg_get_serial_sequence('shipment', 'id'))::regclass) as id from generate_series(1, ${count}::int)) drawn) ids
+      group by run order by first`,
+  );
+  return rows.map((r) => [Number(r.first), Number(r.last)] as const);
+}
+
+/** The ids of `ranges` in order: the first `count` of them. */
+export function idsOfRanges(ranges: readonly IdRange[]): number[] {
+  const ids: number[] = [];
+  for (const [first, last] of ranges) for (let id = first; id <= last; id += 1) ids.push(id);
+  return ids;
+}
+
+/** Column list of copyBookings: the id, then the booking columns; every other column takes its default. */
+export const COPIED_BOOKING_COLUMNS: readonly string[] = ["id", ...BOOKING_COLUMN_NAMES];
+
+/** New bookings as COPY rows of COPIED_BOOKING_COLUMNS, each with its reserved id. */
+export function copiedBookingRows(ids: readonly number[], rows: readonly ShipmentInsert[]): unknown[][] {
+  return rows.map((row, i) => [ids[i], ...bookingValues(row)]);
 }
