@@ -1,13 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ApolloServer } from "@apollo/server";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
-import type { Context } from "../src/context.js";
-import { buildDashboard } from "../src/dashboard/build.mjs";
 import {
   DashboardPanelScopeDocument,
   DashboardPickupLocationsDocument,
@@ -16,18 +12,12 @@ import {
   DashboardReviewActionItemsDocument,
 } from "../src/generated/operations.js";
 import { byAttention, formatIstDay, OWNER_LABELS, quarterWindow, STATUS_LABELS } from "../src/lib/dashboard-panels.js";
-import { istDateOf } from "../src/lib/fiscal-quarter.js";
 import { formatIndianNumber, formatIst, formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
 import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
-import { seedDemo } from "../src/modules/demo/demo.seed.js";
-import { progressBar } from "../src/lib/progress.js";
-import { createSchema } from "../src/schema.js";
-import { createApolloServer } from "../src/server/apollo.js";
-import { DASHBOARD_BUILD_DIRS } from "../src/server/dashboard.js";
-import { listen, type RunningServer } from "../src/server/http.js";
 import { CHROMIUM, hasChromium, isLocal, launchOfflineBrowser } from "./support/browser.js";
-import { createDirectoryDatabase, type TestDatabase } from "./support/databases.js";
+import type { TestDatabase } from "./support/databases.js";
+import { DASHBOARD_TEST_ENGINE, type DashboardFixture, startDashboardFixture } from "./support/dashboard.js";
 
 /**
  * The dashboard's pickup-location and review panels (src/dashboard/pickups.tsx, reviews.tsx) in a real browser: with
@@ -41,7 +31,7 @@ const SIZES = { desktop: { width: 1280, height: 720 }, phone: { width: 390, heig
 const LATEST = 5;
 
 /** As test/dashboard.browser.test.ts: PGlite unless DAKGRAPH_DASHBOARD_TEST_ENGINE=postgres. */
-const ENGINE = process.env.DAKGRAPH_DASHBOARD_TEST_ENGINE === "postgres" ? "postgres" : "pglite";
+const ENGINE = DASHBOARD_TEST_ENGINE;
 
 describe.skipIf(!hasChromium)(
   hasChromium
@@ -49,8 +39,7 @@ describe.skipIf(!hasChromium)(
     : `the dashboard's panels (skipped: no browser at ${CHROMIUM})`,
   () => {
     let testDatabase: TestDatabase | undefined;
-    let apollo: ApolloServer<Context> | undefined;
-    let server: RunningServer | undefined;
+    let fixture: DashboardFixture | undefined;
     let profileDir: string | undefined;
     let browser: BrowserContext | undefined;
     let page: Page;
@@ -66,22 +55,15 @@ describe.skipIf(!hasChromium)(
     const window = quarterWindow(quarter);
 
     beforeAll(async () => {
-      await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
-      testDatabase = await createDirectoryDatabase(ENGINE);
-      // A small demo up to today: the last complete quarter has bookings, utilisation targets and the review before it.
-      await seedDemo(testDatabase.database, { shipments: 1_500, seed: 21, until: istDateOf(new Date()), replace: false }, progressBar(false));
+      fixture = await startDashboardFixture();
+      testDatabase = fixture.testDatabase;
+      origin = fixture.origin;
       const db = testDatabase.database.db;
       keys.analyst = (await createApiKey(db, { name: "panels analyst", organisation: "PARTNERSHIP", roles: ["ANALYST"] })).key;
       keys.viewer = (await createApiKey(db, { name: "panels viewer", organisation: "AMAZON", roles: ["VIEWER"] })).key;
       keys.circleAnalyst = (
         await createApiKey(db, { name: "panels circle analyst", organisation: "INDIA_POST", roles: ["ANALYST"], circle: "Maharashtra" })
       ).key;
-      // Under the operation allowlist, as in production: the page must send registered operations only.
-      const config = loadConfig({ PORT: "0", NODE_ENV: "test", DAKGRAPH_OPERATIONS: "allowlist" });
-      apollo = createApolloServer(await createSchema(), config);
-      await apollo.start();
-      server = await listen({ config, database: testDatabase.database, apollo });
-      origin = new URL(server.url).origin;
 
       ({ browser, profileDir } = await launchOfflineBrowser(SIZES.desktop, (request) => {
         requested.push(request.url());
@@ -106,9 +88,7 @@ describe.skipIf(!hasChromium)(
 
     afterAll(async () => {
       await browser?.close();
-      await server?.close();
-      await apollo?.stop();
-      await testDatabase?.drop();
+      await fixture?.close();
       if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
     });
 

@@ -1,12 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ApolloServer } from "@apollo/server";
 import { sql } from "drizzle-orm";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
-import type { Context } from "../src/context.js";
 import { buildDashboard } from "../src/dashboard/build.mjs";
 import { queryRows } from "../src/db/client.js";
 import {
@@ -18,21 +15,16 @@ import {
   type DashboardMapSummaryQuery,
 } from "../src/generated/operations.js";
 import { fiscalQuarterLastDay } from "../src/lib/coverage-map.js";
-import { istDateOf } from "../src/lib/fiscal-quarter.js";
 import { formatIndianNumber, formatKpiChange, formatKpiFigure, lastCompleteFiscalQuarter } from "../src/lib/indian-format.js";
 import { FINANCE_KPIS, TREND_QUARTERS, trendStart } from "../src/lib/kpi-trend.js";
 import { addQuarters, formatFiscalQuarter, parseFiscalQuarter } from "../src/lib/fiscal-quarter.js";
 import { persistedDocumentIdOf } from "../src/lib/persisted-document.js";
 import { createApiKey } from "../src/modules/access/access.keys.js";
 import { recordScanEventBatch } from "../src/modules/shipment/scan-event.ingest.js";
-import { seedDemo } from "../src/modules/demo/demo.seed.js";
-import { progressBar } from "../src/lib/progress.js";
-import { createSchema } from "../src/schema.js";
-import { createApolloServer } from "../src/server/apollo.js";
-import { DASHBOARD_BUILD_DIRS, DASHBOARD_CSP } from "../src/server/dashboard.js";
-import { listen, type RunningServer } from "../src/server/http.js";
+import { DASHBOARD_CSP } from "../src/server/dashboard.js";
 import { CHROMIUM, hasChromium, isLocal, launchOfflineBrowser } from "./support/browser.js";
-import { createDirectoryDatabase, type TestDatabase } from "./support/databases.js";
+import type { TestDatabase } from "./support/databases.js";
+import { DASHBOARD_TEST_ENGINE, type DashboardFixture, startDashboardFixture } from "./support/dashboard.js";
 
 /**
  * The dashboard (GET /dashboard) in a real browser, as test/explorer.browser.test.ts drives the explorer: signed in
@@ -47,14 +39,13 @@ const SIZES = { desktop: { width: 1280, height: 720 }, phone: { width: 390, heig
  * PGlite, as the quick start runs; DAKGRAPH_DASHBOARD_TEST_ENGINE=postgres runs the same page on the PostgreSQL server
  * (its directory template costs a load on first use, too slow for every CI run).
  */
-const ENGINE = process.env.DAKGRAPH_DASHBOARD_TEST_ENGINE === "postgres" ? "postgres" : "pglite";
+const ENGINE = DASHBOARD_TEST_ENGINE;
 
 describe.skipIf(!hasChromium)(
   hasChromium ? `the dashboard in headless Chromium, offline, on ${ENGINE}` : `the dashboard in headless Chromium (skipped: no browser at ${CHROMIUM}; apt-get install chromium)`,
   () => {
     let testDatabase: TestDatabase | undefined;
-    let apollo: ApolloServer<Context> | undefined;
-    let server: RunningServer | undefined;
+    let fixture: DashboardFixture | undefined;
     let profileDir: string | undefined;
     let browser: BrowserContext | undefined;
     let page: Page;
@@ -72,23 +63,16 @@ describe.skipIf(!hasChromium)(
     const consoleErrors: string[] = [];
 
     beforeAll(async () => {
-      // The bundle the server serves outside a build: the postinstall's, made again from the sources under test.
-      bundle = await buildDashboard(DASHBOARD_BUILD_DIRS[1]!);
-      testDatabase = await createDirectoryDatabase(ENGINE);
-      // A small demo up to today, so the last complete quarter (the page's default) has figures and targets.
-      await seedDemo(testDatabase.database, { shipments: 1_500, seed: 21, until: istDateOf(new Date()), replace: false }, progressBar(false));
+      fixture = await startDashboardFixture();
+      testDatabase = fixture.testDatabase;
+      origin = fixture.origin;
+      bundle = fixture.bundle;
       analystKey = (await createApiKey(testDatabase.database.db, { name: "dashboard analyst", organisation: "PARTNERSHIP", roles: ["ANALYST"] })).key;
       viewerKey = (await createApiKey(testDatabase.database.db, { name: "dashboard viewer", organisation: "AMAZON", roles: ["VIEWER"] })).key;
       financeKey = (await createApiKey(testDatabase.database.db, { name: "dashboard finance", organisation: "AMAZON", roles: ["ANALYST", "FINANCE"] })).key;
       circleKey = (
         await createApiKey(testDatabase.database.db, { name: "dashboard circle", organisation: "INDIA_POST", roles: ["ANALYST"], circle: "Maharashtra" })
       ).key;
-      // Under the operation allowlist, as in production: the page must send registered operations only.
-      const config = loadConfig({ PORT: "0", NODE_ENV: "test", DAKGRAPH_OPERATIONS: "allowlist" });
-      apollo = createApolloServer(await createSchema(), config);
-      await apollo.start();
-      server = await listen({ config, database: testDatabase.database, apollo });
-      origin = new URL(server.url).origin;
 
       ({ browser, profileDir } = await launchOfflineBrowser(SIZES.desktop, (request) => {
         requested.push(request.url());
@@ -104,9 +88,7 @@ describe.skipIf(!hasChromium)(
 
     afterAll(async () => {
       await browser?.close();
-      await server?.close();
-      await apollo?.stop();
-      await testDatabase?.drop();
+      await fixture?.close();
       if (profileDir !== undefined) await rm(profileDir, { recursive: true, force: true });
     });
 
