@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/db/client.js";
@@ -11,6 +11,7 @@ import { importPostOfficeCsv } from "../src/modules/post-office/post-office.impo
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
 import { createTestGraph, root } from "./support/graph.js";
 import { PostgresServer, postgresUnavailable } from "./support/postgres-server.js";
+import { startServerProcess } from "./support/server-process.js";
 
 /*
  * The server outlives its database (issue 17). A PostgreSQL 15 server of the test's own, and dakgraph
@@ -81,36 +82,19 @@ describe.skipIf(postgresUnavailable !== null)("dakgraph under PostgreSQL restart
   const outages: { name: string; from: number; to: number; accepting: number; recoveryMs?: number }[] = [];
 
   async function startServer(): Promise<void> {
-    const started = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
+    const started = await startServerProcess(
+      {
         DATABASE_URL: pg.url,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DAKGRAPH_LOAD_DIRECTORY: "false",
-        DAKGRAPH_SEED_DEMO: "false",
         DAKGRAPH_DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
         DAKGRAPH_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         DAKGRAPH_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
         DAKGRAPH_RATE_LIMIT_PER_MINUTE: "1000000",
         DAKGRAPH_RATE_LIMIT_BURST: "1000000",
       },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    child = started;
-    let stderr = "";
-    origin = await new Promise<string>((resolve, reject) => {
-      started.stderr!.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /dakgraph serving (http:\/\/\S+?)\/?\s/.exec(stderr);
-        if (match) resolve(new URL(match[1]!).origin);
-      });
-      started.on("exit", (code, signal) => {
-        childExits.push(`exit ${code ?? signal}: ${stderr.slice(-2000)}`);
-        reject(new Error(`src/main.ts exited (${code ?? signal}):\n${stderr}`));
-      });
-    });
+      (why) => childExits.push(why),
+    );
+    child = started.child;
+    origin = started.origin;
   }
 
   async function post(body: unknown, kind: Outcome["kind"]): Promise<{ outcome: Outcome; json: { data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] } | null }> {

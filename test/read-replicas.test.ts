@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -11,6 +11,7 @@ import { importPostOfficeCsv } from "../src/modules/post-office/post-office.impo
 import { DIRECTORY_FIXTURE } from "./support/delhi-pickup.js";
 import { createTestGraph, root } from "./support/graph.js";
 import { POSTGRES_BIN, PostgresServer, postgresUnavailable } from "./support/postgres-server.js";
+import { startServerProcess } from "./support/server-process.js";
 
 /*
  * Read replicas (issue 22 item 2), on real servers: a PostgreSQL 15 primary of the test's own, a streaming replica
@@ -118,10 +119,8 @@ describe.skipIf(unavailable !== null)("read replicas: a real streaming replica",
   const stateIs = (state: string) => until(`replica state ${state}`, async () => (await replicaState())?.state === state);
 
   async function startServer(): Promise<void> {
-    const started = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
+    const started = await startServerProcess(
+      {
         DATABASE_URL: primary.url,
         DATABASE_REPLICA_URLS: replica.url,
         DAKGRAPH_MAX_REPLICA_LAG_MS: String(MAX_LAG_MS),
@@ -132,27 +131,13 @@ describe.skipIf(unavailable !== null)("read replicas: a real streaming replica",
         DAKGRAPH_RESPONSE_CACHE: "false",
         DAKGRAPH_METRICS_TOKEN: METRICS_TOKEN,
         PORT: String(HTTP_PORT ?? 0),
-        HOST: "127.0.0.1",
-        DAKGRAPH_LOAD_DIRECTORY: "false",
-        DAKGRAPH_SEED_DEMO: "false",
         DAKGRAPH_RATE_LIMIT_PER_MINUTE: "1000000",
         DAKGRAPH_RATE_LIMIT_BURST: "1000000",
       },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    child = started;
-    let stderr = "";
-    origin = await new Promise<string>((resolve, reject) => {
-      started.stderr!.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /dakgraph serving (http:\/\/\S+?)\/?\s/.exec(stderr);
-        if (match) resolve(new URL(match[1]!).origin);
-      });
-      started.on("exit", (code, signal) => {
-        exits.push(`exit ${code ?? signal}: ${stderr.slice(-2000)}`);
-        reject(new Error(`src/main.ts exited (${code ?? signal}):\n${stderr}`));
-      });
-    });
+      (why) => exits.push(why),
+    );
+    child = started.child;
+    origin = started.origin;
   }
 
   beforeAll(async () => {

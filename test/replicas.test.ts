@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { TEST_REDIS_URL, redisAnswers } from "./support/redis.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../src/modules/access/access.keys.js";
 import { RESPONSE_CACHE_HEADER } from "../src/server/response-cache.js";
+import { startServerProcess } from "./support/server-process.js";
 import { createTestDatabase, engines, type TestDatabase } from "./support/databases.js";
 
 /*
@@ -33,33 +34,14 @@ describe.skipIf(!engines.includes("postgres"))("two replicas on one PostgreSQL",
   const keyPrefix = `dakgraph-test-${randomBytes(6).toString("hex")}`;
 
   async function start(): Promise<Replica> {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: test.url!,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DAKGRAPH_LOAD_DIRECTORY: "false",
-        DAKGRAPH_SEED_DEMO: "false",
-        DAKGRAPH_POOL_MAX: "4",
-        DAKGRAPH_RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
-        DAKGRAPH_RATE_LIMIT_BURST: String(BURST),
-        DAKGRAPH_REDIS_URL: redisUp ? REDIS_URL : "",
-        DAKGRAPH_REDIS_KEY_PREFIX: keyPrefix,
-      },
-      stdio: ["ignore", "ignore", "pipe"],
+    return startServerProcess({
+      DATABASE_URL: test.url!,
+      DAKGRAPH_POOL_MAX: "4",
+      DAKGRAPH_RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+      DAKGRAPH_RATE_LIMIT_BURST: String(BURST),
+      DAKGRAPH_REDIS_URL: redisUp ? REDIS_URL : "",
+      DAKGRAPH_REDIS_KEY_PREFIX: keyPrefix,
     });
-    let stderr = "";
-    const origin = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /dakgraph serving (http:\/\/\S+?)\/?\s/.exec(stderr);
-        if (match) resolve(new URL(match[1]!).origin);
-      });
-      child.on("exit", (code, signal) => reject(new Error(`src/main.ts exited (${code ?? signal}):\n${stderr}`)));
-    });
-    return { child, origin };
   }
 
   async function post(replica: Replica, key: string, body: unknown) {

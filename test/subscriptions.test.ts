@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { print } from "graphql";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import { changeFeedListening } from "../src/server/change-feed.js";
 import { createDirectoryDatabase, engines, type TestDatabase } from "./support/databases.js";
 import { startTestServer, type TestServer } from "./support/http.js";
 import { connectSubscriber, type Subscriber } from "./support/subscriber.js";
+import { startServerProcess } from "./support/server-process.js";
 
 /*
  * Subscriptions over graphql-ws (src/server/subscriptions.ts), end to end: a real HTTP server with its WebSocket, a
@@ -306,29 +306,9 @@ describe.each(engines)("subscriptions on %s", (engine) => {
   });
 
   it.runIf(engine === "postgres")("delivers a scan recorded through one server process to a subscriber on another within 1 s", async () => {
-    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: db.url!,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DAKGRAPH_LOAD_DIRECTORY: "false",
-        DAKGRAPH_SEED_DEMO: "false",
-        LOG_LEVEL: "info",
-      },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const { child, origin } = await startServerProcess({ DATABASE_URL: db.url!, LOG_LEVEL: "info" });
     try {
-      let stderr = "";
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stderr.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString();
-          const match = /dakgraph serving (http:\/\/\S+?\/graphql)/.exec(stderr);
-          if (match !== null) resolve(match[1]!);
-        });
-        child.once("exit", (code) => reject(new Error(`the second server exited with ${code}:\n${stderr}`)));
-      });
+      const url = `${origin}/graphql`;
       const shipment = open.find((s) => s.status !== "DELIVERED" && s !== open[0] && s !== open[1] && s !== open[2])!;
       const remote = connect(keys.operator, url).subscribe<{ shipmentUpdated: { trackingNumber: string; lastEvent: { eventType: string } } }>(SHIPMENT_UPDATED, {
         tn: [shipment.trackingNumber],
